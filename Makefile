@@ -1,0 +1,76 @@
+# The two commands that matter: `make run` and `make test`. Both install what
+# is missing first (idempotently: versions are checked, nothing is reinstalled).
+# Versions are pinned together; see README "Toolchain".
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+# wasm-opt (npm binaryen) and Playwright live in end2end/node_modules.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Brotli budget for the hydrated page (wasm + JS glue), in bytes.
+WASM_BUDGET_BROTLI := 153600
+
+.PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size clean
+
+run: rust-tools node-tools build
+	@mkdir -p data
+	@echo "Portal at http://127.0.0.1:3000 (demo organisation: http://127.0.0.1:3000/o/demo)"
+	@echo "Mail goes to ./data/outbox/*.eml and codes are logged, unless SMTP_URL is set."
+	LEPTOS_SITE_ROOT=target/site ./target/release/server
+
+test: tools lint unit integration build budget e2e
+	@echo "make test: all suites passed"
+
+tools: rust-tools node-tools browser
+
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 4 minutes, once)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+	@if ! cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)"; then \
+	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 25 minutes on 2 cores, once)"; \
+	  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	    cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION) --features no_downloads; \
+	fi
+
+node-tools:
+	@if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then \
+	  cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; \
+	fi
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	fi
+	@command -v brotli >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q brotli)
+
+build: rust-tools node-tools
+	cargo leptos build --release
+
+# Clippy for each side on its own: the server build (app with ssr) and the wasm build (app with hydrate).
+lint:
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p app --features ssr
+
+integration:
+	cargo test -p server
+
+budget: build
+	./scripts/wasm-size.sh $(WASM_BUDGET_BROTLI)
+
+size: build
+	./scripts/wasm-size.sh
+
+e2e: build browser
+	cd end2end && npx playwright test
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/.e2e-data end2end/test-results

@@ -1,0 +1,229 @@
+//! What staff (and the subject) may do to a verified request, as pure
+//! transitions: each takes the request's state and an action and either
+//! returns the new state or says why not. The service layer applies them;
+//! these rules are the only place they are decided.
+//!
+//! The clock: the one-month deadline runs from verification (GDPR Art.
+//! 12(3)). Asking the subject for information does NOT stop it. The EDPB's
+//! guidelines on the right of access (01/2022) let the controller ask the
+//! subject to specify a request, but give no suspension for that; only the
+//! identity check may delay the start, and ours happens before the clock
+//! starts. Where an answer takes long, staff extend the deadline, with a
+//! reason the subject is told, once, by at most two further months.
+
+use super::{add_months, Status};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// Longest extension, in months (Art. 12(3): "by two further months").
+pub const MAX_EXTENSION_MONTHS: u8 = 2;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestState {
+    pub status: Status,
+    /// Set once verified.
+    pub due: Option<Date>,
+    /// Whether the deadline was already extended (allowed once).
+    pub extended: bool,
+    /// Whether anything was carried out on the subject's data (an erasure
+    /// run, an export released): the subject can no longer cancel.
+    pub executed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// A staff member starts working the request.
+    Start,
+    /// Staff ask the subject for information.
+    AskSubject,
+    /// The subject answered.
+    SubjectAnswered,
+    /// Staff extend the deadline by `months` (1 or 2), telling the subject why.
+    Extend { months: u8, reason: String },
+    /// Staff answer the request.
+    Complete,
+    /// Staff refuse the request, citing the legal ground (Art. 12(4)).
+    Reject { reason: String, legal_ground: String },
+    /// The subject withdraws the request.
+    CancelBySubject,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionError {
+    #[error("not allowed in this status")]
+    NotInThisStatus,
+    #[error("the request is not verified")]
+    NotVerified,
+    #[error("the deadline was already extended")]
+    AlreadyExtended,
+    #[error("an extension is one or two months")]
+    ExtensionTooLong,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("the legal ground is required")]
+    LegalGroundRequired,
+    #[error("something was already carried out")]
+    AlreadyExecuted,
+}
+
+impl RequestState {
+    pub fn apply(&self, action: &Action) -> Result<RequestState, TransitionError> {
+        use Status::*;
+        let mut next = self.clone();
+        if self.status == PendingVerification {
+            return Err(TransitionError::NotVerified);
+        }
+        if self.status.is_closed() {
+            return Err(TransitionError::NotInThisStatus);
+        }
+        let move_to = |next: &mut RequestState, status: Status| {
+            if self.status.can_become(status) {
+                next.status = status;
+                Ok(())
+            } else {
+                Err(TransitionError::NotInThisStatus)
+            }
+        };
+        match action {
+            Action::Start if self.status == Received => move_to(&mut next, InProgress)?,
+            Action::Start => return Err(TransitionError::NotInThisStatus),
+            Action::AskSubject => move_to(&mut next, AwaitingSubject)?,
+            Action::SubjectAnswered if self.status == AwaitingSubject => move_to(&mut next, InProgress)?,
+            Action::SubjectAnswered => return Err(TransitionError::NotInThisStatus),
+            Action::Extend { months, reason } => {
+                if self.extended {
+                    return Err(TransitionError::AlreadyExtended);
+                }
+                if !(1..=MAX_EXTENSION_MONTHS).contains(months) {
+                    return Err(TransitionError::ExtensionTooLong);
+                }
+                if reason.trim().is_empty() {
+                    return Err(TransitionError::ReasonRequired);
+                }
+                let due = self.due.ok_or(TransitionError::NotVerified)?;
+                next.due = Some(add_months(due, *months));
+                next.extended = true;
+            }
+            Action::Complete => move_to(&mut next, Completed)?,
+            Action::Reject { reason, legal_ground } => {
+                if reason.trim().is_empty() {
+                    return Err(TransitionError::ReasonRequired);
+                }
+                if legal_ground.trim().is_empty() {
+                    return Err(TransitionError::LegalGroundRequired);
+                }
+                move_to(&mut next, Rejected)?;
+            }
+            Action::CancelBySubject => {
+                if self.executed {
+                    return Err(TransitionError::AlreadyExecuted);
+                }
+                move_to(&mut next, Cancelled)?;
+            }
+        }
+        Ok(next)
+    }
+
+    /// Overdue on `today`: open, with a due date already passed.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        !self.status.is_closed() && self.due.is_some_and(|due| today > due)
+    }
+
+    /// Due within the next `days` days (and not yet overdue).
+    pub fn is_due_within(&self, today: Date, days: i64) -> bool {
+        !self.status.is_closed()
+            && self.due.is_some_and(|due| due >= today && (due - today).whole_days() <= days)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn state(status: Status) -> RequestState {
+        RequestState { status, due: Some(date!(2027 - 01 - 31)), extended: false, executed: false }
+    }
+
+    fn extend(months: u8, reason: &str) -> Action {
+        Action::Extend { months, reason: reason.into() }
+    }
+
+    #[test]
+    fn starting_moves_a_received_request_in_progress_once() {
+        assert_eq!(state(Status::Received).apply(&Action::Start).unwrap().status, Status::InProgress);
+        assert_eq!(state(Status::InProgress).apply(&Action::Start), Err(TransitionError::NotInThisStatus));
+    }
+
+    #[test]
+    fn nothing_happens_to_an_unverified_request() {
+        let pending = RequestState { status: Status::PendingVerification, due: None, extended: false, executed: false };
+        for action in [Action::Start, Action::AskSubject, Action::Complete, extend(1, "x"), Action::CancelBySubject] {
+            assert_eq!(pending.apply(&action), Err(TransitionError::NotVerified), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn asking_the_subject_waits_for_their_answer_and_keeps_the_clock_running() {
+        let asked = state(Status::InProgress).apply(&Action::AskSubject).unwrap();
+        assert_eq!(asked.status, Status::AwaitingSubject);
+        assert_eq!(asked.due, Some(date!(2027 - 01 - 31)), "the deadline does not move");
+        let answered = asked.apply(&Action::SubjectAnswered).unwrap();
+        assert_eq!(answered.status, Status::InProgress);
+        assert_eq!(state(Status::Received).apply(&Action::AskSubject), Err(TransitionError::NotInThisStatus));
+        assert_eq!(state(Status::InProgress).apply(&Action::SubjectAnswered), Err(TransitionError::NotInThisStatus));
+    }
+
+    #[test]
+    fn the_deadline_extends_once_by_at_most_two_months_with_a_reason() {
+        let extended = state(Status::InProgress).apply(&extend(2, "Many systems to search")).unwrap();
+        assert_eq!(extended.due, Some(date!(2027 - 03 - 31)));
+        assert!(extended.extended);
+        assert_eq!(extended.apply(&extend(1, "More")), Err(TransitionError::AlreadyExtended));
+        let one = state(Status::Received).apply(&extend(1, "Complex")).unwrap();
+        assert_eq!(one.due, Some(date!(2027 - 02 - 28)), "month ends clamp");
+        assert_eq!(state(Status::InProgress).apply(&extend(3, "Long")), Err(TransitionError::ExtensionTooLong));
+        assert_eq!(state(Status::InProgress).apply(&extend(0, "None")), Err(TransitionError::ExtensionTooLong));
+        assert_eq!(state(Status::InProgress).apply(&extend(1, "  ")), Err(TransitionError::ReasonRequired));
+    }
+
+    #[test]
+    fn a_rejection_needs_a_reason_and_a_legal_ground() {
+        let reject = |reason: &str, ground: &str| Action::Reject { reason: reason.into(), legal_ground: ground.into() };
+        assert_eq!(
+            state(Status::InProgress).apply(&reject("Manifestly unfounded", "GDPR Art. 12(5)(b)")).unwrap().status,
+            Status::Rejected
+        );
+        assert_eq!(state(Status::InProgress).apply(&reject("", "Art. 12(5)")), Err(TransitionError::ReasonRequired));
+        assert_eq!(state(Status::InProgress).apply(&reject("Unfounded", " ")), Err(TransitionError::LegalGroundRequired));
+    }
+
+    #[test]
+    fn the_subject_may_cancel_until_something_was_carried_out() {
+        for status in [Status::Received, Status::InProgress, Status::AwaitingSubject] {
+            assert_eq!(state(status).apply(&Action::CancelBySubject).unwrap().status, Status::Cancelled);
+        }
+        let executed = RequestState { executed: true, ..state(Status::InProgress) };
+        assert_eq!(executed.apply(&Action::CancelBySubject), Err(TransitionError::AlreadyExecuted));
+    }
+
+    #[test]
+    fn closed_requests_refuse_every_action() {
+        for status in [Status::Completed, Status::Rejected, Status::Cancelled] {
+            for action in [Action::Start, Action::AskSubject, Action::Complete, extend(1, "x"), Action::CancelBySubject] {
+                assert_eq!(state(status).apply(&action), Err(TransitionError::NotInThisStatus), "{status} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn overdue_and_due_soon_flags_follow_the_calendar() {
+        let open = state(Status::InProgress);
+        assert!(!open.is_overdue(date!(2027 - 01 - 31)), "due today is not overdue");
+        assert!(open.is_overdue(date!(2027 - 02 - 01)));
+        assert!(open.is_due_within(date!(2027 - 01 - 24), 7));
+        assert!(!open.is_due_within(date!(2027 - 01 - 23), 7));
+        assert!(!state(Status::Completed).is_overdue(date!(2027 - 06 - 01)));
+    }
+}

@@ -1,0 +1,28 @@
+//! The domain vocabulary shared by the browser and the server: request kinds,
+//! statuses, deadlines, validated input and the error codes. Everything here is
+//! pure (no I/O), so the same parser runs in the browser for instant feedback
+//! and on the server for the real check.
+
+pub mod deadline;
+pub mod details;
+pub mod email;
+pub mod error;
+pub mod kind;
+pub mod language;
+pub mod lifecycle;
+pub mod reference;
+pub mod role;
+pub mod status;
+pub mod submission;
+
+pub use deadline::{one_month_after, add_months};
+pub use details::{Details, ErasureScope, Field, ValidDetails, MAX_DETAIL_CHARS};
+pub use email::Email;
+pub use error::{AppError, FieldError, FieldErrorCode};
+pub use kind::RequestKind;
+pub use language::Language;
+pub use lifecycle::{Action, RequestState, TransitionError};
+pub use reference::Reference;
+pub use role::Role;
+pub use status::Status;
+pub use submission::Submission;

@@ -1,0 +1,64 @@
+//! The portal's user interface and the domain vocabulary both sides share.
+//! Built twice: with `ssr` into the server (rendering and server functions)
+//! and with `hydrate` into the WebAssembly. Islands mode: pages are rendered
+//! on the server and work as plain HTML; only components marked `#[island]`
+//! (the request form) hydrate and enhance them.
+
+pub mod api;
+pub mod domain;
+pub mod i18n;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod port;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portal.css"/>
+        <Title text="Privacy portal"/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                // Async: the server waits for the data and sends whole pages,
+                // so they read and work without JavaScript (streamed
+                // Suspense fragments would need a script to show).
+                <ParentRoute path=path!("/o/:org") view=pages::OrgLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::NoticePage ssr=SsrMode::Async/>
+                    <Route path=path!("new") view=pages::KindChooser ssr=SsrMode::Async/>
+                    <Route path=path!("new/:kind") view=pages::RequestFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("requests") view=pages::MyRequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("requests/:reference") view=pages::TrackPage ssr=SsrMode::Async/>
+                    <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,38 @@
+//! One module per page; shared pieces (layout, form fields, errors) beside them.
+
+mod confirm;
+mod fields;
+mod layout;
+mod my_requests;
+mod notice;
+mod request_form;
+mod track;
+
+pub use confirm::ConfirmLinkPage;
+pub use layout::{NotFound, OrgLayout};
+pub use my_requests::MyRequestsPage;
+pub use notice::NoticePage;
+pub use request_form::{KindChooser, RequestFormPage};
+pub use track::TrackPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The organisation slug from the URL.
+pub(crate) fn use_org() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("org").unwrap_or_default())
+}
+
+/// Sets the HTTP status of a server-rendered page (no effect in the browser).
+pub(crate) fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}

@@ -1,0 +1,145 @@
+//! Choosing a right and filling in the form for it. The form is a plain HTML
+//! form posting to the `submit_request` server function: it works before the
+//! WebAssembly arrives and without JavaScript; once hydrated it submits in
+//! place and checks the e-mail address as you leave the field.
+
+use super::fields::{field_error, last_error, ErrorText, FormError, TextArea};
+use super::{layout::ErrorPage, use_org};
+use crate::api::SubmitRequest;
+use crate::domain::{AppError, Email, Field, Language, RequestKind};
+use crate::i18n;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn KindChooser() -> impl IntoView {
+    let org = use_org();
+    view! {
+        <Title text="Make a request"/>
+        <h1>"What would you like to do?"</h1>
+        <p class="lead">"Choose the right you want to exercise. We answer within one month of confirming your e-mail address."</p>
+        <ul class="kind-list">
+            {RequestKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    view! {
+                        <li>
+                            <a class="kind-card" href=move || format!("/o/{}/new/{}", org.get(), kind.as_str())>
+                                <span class="kind-title">{i18n::kind_label(kind)}</span>
+                                <span class="kind-summary">{i18n::kind_summary(kind)}</span>
+                                {kind.article().map(|a| view! { <span class="kind-article">{format!("GDPR Art. {a}")}</span> })}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn RequestFormPage() -> impl IntoView {
+    let org = use_org();
+    let params = use_params_map();
+    let kind = move || params.read().get("kind").and_then(|k| k.parse::<RequestKind>().ok());
+    move || match kind() {
+        Some(kind) => view! {
+            <Title text=i18n::kind_label(kind)/>
+            <h1>{i18n::kind_label(kind)}</h1>
+            <p class="lead">{i18n::kind_summary(kind)}</p>
+            <RequestForm org=org.get() kind/>
+        }
+        .into_any(),
+        None => view! { <ErrorPage error=AppError::NotFound/> }.into_any(),
+    }
+}
+
+/// The form, as an island: hydrated in the browser to submit in place, check
+/// the address on leaving the field and count characters.
+#[island]
+fn RequestForm(org: String, kind: RequestKind) -> impl IntoView {
+    // Effects run only in the browser, once hydrated: the marker lets tests
+    // know the form is interactive.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    let submit = ServerAction::<SubmitRequest>::new();
+    let result = last_error(submit.value());
+    // Instant feedback from the same parser the server uses; the server
+    // still checks everything.
+    let (email_hint, set_email_hint) = signal(None::<String>);
+    let email_error = {
+        let server = field_error(result, "email");
+        Signal::derive(move || email_hint.get().or_else(|| server.get()))
+    };
+    let form_error = Signal::derive(move || result.get().map(|e| i18n::error_message(&e)));
+    view! {
+        <ActionForm action=submit attr:class="request-form" attr:novalidate=true>
+            <input type="hidden" name="org" value=org/>
+            <input type="hidden" name="kind" value=kind.as_str()/>
+            <FormError message=form_error/>
+            <div class="field">
+                <label for="email">{i18n::field_label("email")}</label>
+                <p class="hint" id="email-hint">"We send a code to this address to make sure the request is yours."</p>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="email"
+                    required=true
+                    aria-invalid=move || email_error.get().is_some().then_some("true")
+                    aria-describedby="email-hint email-error"
+                    on:change=move |ev| {
+                        set_email_hint.set(Email::parse(&event_target_value(&ev)).err().map(i18n::field_error))
+                    }
+                />
+                <ErrorText id="email-error".to_string() error=email_error/>
+            </div>
+            {kind
+                .fields()
+                .iter()
+                .map(|(field, required)| field_input(*field, *required, result))
+                .collect_view()}
+            <div class="field">
+                <label for="language">"Language for our e-mails to you"</label>
+                <select id="language" name="language">
+                    {Language::ALL
+                        .into_iter()
+                        .map(|l| view! { <option value=l.code()>{l.native_name()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button" disabled=move || submit.pending().get()>
+                {move || if submit.pending().get() { "Sending…" } else { "Send request" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+// `Either` rather than `AnyView`: the type-erased view pulls a large amount
+// of generic machinery into the island's WebAssembly.
+fn field_input(field: Field, required: bool, result: Signal<Option<AppError>>) -> impl IntoView {
+    use leptos::either::Either;
+    let name = field.name();
+    let error = field_error(result, name);
+    match field {
+        Field::ErasureScope => Either::Left(view! {
+            <fieldset class="field" aria-describedby="erasure_scope-error">
+                <legend>{i18n::field_label(name)}</legend>
+                <label class="choice">
+                    <input type="radio" name=name value="all" checked=true/>
+                    " Everything you hold about me"
+                </label>
+                <label class="choice">
+                    <input type="radio" name=name value="specific"/>
+                    " Only the data I describe below"
+                </label>
+                <ErrorText id="erasure_scope-error".to_string() error/>
+            </fieldset>
+        }),
+        _ => Either::Right(view! { <TextArea name label=i18n::field_label(name) required error/> }),
+    }
+}

@@ -1,0 +1,137 @@
+//! The port through which server functions reach the service layer. The
+//! server crate implements it and provides it as context; the UI never sees
+//! the store, the mailer or a row. Also the cookie plumbing that every server
+//! function shares, so session handling lives in one place.
+
+use crate::api::types::{NoticeView, OrgView, RequestView, TrackView};
+use crate::domain::{AppError, Reference, Submission};
+use async_trait::async_trait;
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::sync::Arc;
+
+/// A fresh subject session, handed out after a successful verification.
+pub struct SessionGrant {
+    pub token: String,
+    /// Absolute lifetime, for the cookie's Max-Age.
+    pub max_age_secs: u64,
+}
+
+#[async_trait]
+pub trait Portal: Send + Sync + 'static {
+    async fn organisation(&self, org: &str) -> Result<OrgView, AppError>;
+    async fn notice(&self, org: &str) -> Result<NoticeView, AppError>;
+    async fn submit(&self, submission: Submission) -> Result<Reference, AppError>;
+    async fn verify_code(&self, org: &str, reference: &Reference, code: &str) -> Result<SessionGrant, AppError>;
+    async fn confirm_link(&self, org: &str, token: &str) -> Result<(Reference, SessionGrant), AppError>;
+    async fn resend_code(&self, org: &str, reference: &Reference) -> Result<(), AppError>;
+    async fn track(
+        &self,
+        org: &str,
+        reference: &Reference,
+        session: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<TrackView, AppError>;
+    async fn my_requests(&self, org: &str, session: &str) -> Result<Vec<RequestView>, AppError>;
+    async fn reply(&self, org: &str, session: &str, reference: &Reference, body: &str) -> Result<(), AppError>;
+    async fn cancel(&self, org: &str, session: &str, reference: &Reference) -> Result<(), AppError>;
+    async fn sign_out(&self, session: &str);
+    /// Whether the portal is served over https: the cookie is then `__Host-` and `Secure`.
+    fn secure_cookies(&self) -> bool;
+}
+
+pub type SharedPortal = Arc<dyn Portal>;
+
+pub fn portal() -> Result<SharedPortal, AppError> {
+    use_context::<SharedPortal>().ok_or(AppError::Internal)
+}
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portal_session"
+    } else {
+        "portal_session"
+    }
+}
+
+fn request_parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// A plain form post from a browser without JavaScript (it accepts HTML).
+fn is_plain_form_post() -> bool {
+    request_parts()
+        .and_then(|parts| parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// The session token from the request's cookie, if any.
+pub fn session_token(portal: &SharedPortal) -> Option<String> {
+    session_from_headers(&request_parts()?.headers, portal.secure_cookies())
+}
+
+/// The session cookie's value among a request's headers.
+pub fn session_from_headers(headers: &axum::http::HeaderMap, secure: bool) -> Option<String> {
+    let name = session_cookie_name(secure);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| cookie::Cookie::split_parse(value.to_owned()).filter_map(Result::ok))
+        .find(|c| c.name() == name && !c.value().is_empty())
+        .map(|c| c.value().to_owned())
+}
+
+/// The subject's session cookie: HttpOnly, SameSite=Lax, and `__Host-` with
+/// `Secure` over https. Also used by the REST API, so both set the same one.
+pub fn session_cookie(secure: bool, value: String, max_age_secs: i64) -> cookie::Cookie<'static> {
+    cookie::Cookie::build((session_cookie_name(secure), value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+fn append_set_cookie(cookie: cookie::Cookie<'static>) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie.to_string()))
+    {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+pub fn set_session_cookie(portal: &SharedPortal, grant: &SessionGrant) {
+    let max_age = i64::try_from(grant.max_age_secs).unwrap_or(i64::MAX);
+    append_set_cookie(session_cookie(portal.secure_cookies(), grant.token.clone(), max_age));
+}
+
+pub fn clear_session_cookie(portal: &SharedPortal) {
+    append_set_cookie(session_cookie(portal.secure_cookies(), String::new(), 0));
+}
+
+/// Redirects after a state change with 303 See Other, so reloading the next
+/// page never re-posts the form (and a token in a posted form leaves the URL).
+pub fn see_other(path: &str) {
+    leptos_axum::redirect(path);
+    if is_plain_form_post() {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(StatusCode::SEE_OTHER);
+        }
+    }
+}
+
+/// Sets the HTTP status that matches the error. Plain form posts keep the
+/// redirect that carries the error back to the form instead.
+pub fn fail(error: AppError) -> AppError {
+    if !is_plain_form_post() {
+        if let (Some(response), Ok(status)) =
+            (use_context::<ResponseOptions>(), StatusCode::from_u16(error.http_status()))
+        {
+            response.set_status(status);
+        }
+    }
+    error
+}

@@ -1,0 +1,52 @@
+// Helpers shared by the specs: the subject's inbox (the server's outbox
+// folder) and an accessibility check.
+import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const outbox = join(__dirname, '..', '.e2e-data', 'outbox');
+
+/** The code from the newest mail about `reference`, waiting for it to arrive. */
+export async function codeFromMail(reference: string): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = readdirSync(outbox)
+          .filter((f) => f.endsWith('.eml'))
+          .map((f) => join(outbox, f))
+          .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+        for (const file of files) {
+          const subject = /^Subject: (\d{6}) .*$/m.exec(readFileSync(file, 'utf8'));
+          if (subject && subject[0].includes(reference)) {
+            code = subject[1];
+            return true;
+          }
+        }
+        return false;
+      },
+      { message: `a mail for ${reference}`, timeout: 10_000 },
+    )
+    .toBe(true);
+  return code!;
+}
+
+/** WCAG 2.2 AA as axe-core checks it: no violations. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, 'axe-core violations').toEqual([]);
+}
+
+/** The due date a request verified today gets: one calendar month later, clamped to the month's end. */
+export function dueDateText(today = new Date()): string {
+  const year = today.getFullYear() + (today.getMonth() === 11 ? 1 : 0);
+  const month = (today.getMonth() + 1) % 12;
+  const lastDay = new Date(year, month + 1, 0).getDate();
+  const due = new Date(year, month, Math.min(today.getDate(), lastDay));
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  return `${due.getDate()} ${months[due.getMonth()]} ${due.getFullYear()}`;
+}

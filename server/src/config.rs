@@ -1,0 +1,87 @@
+//! Configuration from the environment, validated once at start-up with a
+//! clear message for each wrong value.
+
+use anyhow::{bail, Context};
+use std::{net::SocketAddr, path::PathBuf};
+use url::Url;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where to listen (`LEPTOS_SITE_ADDR`, default 127.0.0.1:3000; port 0 picks one).
+    pub listen: SocketAddr,
+    /// Public URL used in links (`PORTAL_BASE_URL`, default http://<listen>).
+    pub base_url: Option<Url>,
+    /// `DATABASE_URL`, default `sqlite://<data_dir>/portal.db`.
+    pub database_url: String,
+    /// `SMTP_URL`; unset writes mail to `<data_dir>/outbox/*.eml`.
+    pub smtp_url: Option<String>,
+    /// Sender of all mail (`PORTAL_MAIL_FROM`).
+    pub mail_from: String,
+    /// `PORTAL_DATA_DIR`, default `./data`.
+    pub data_dir: PathBuf,
+    /// `PORTAL_CONTENT_DIR`, default `./content`: organisations and mail templates.
+    pub content_dir: PathBuf,
+    /// `LEPTOS_SITE_ROOT`: the built site (wasm, css, public assets).
+    pub site_root: PathBuf,
+    /// `PORTAL_DEFAULT_ORG`: where `/` leads, default `demo`.
+    pub default_org: String,
+    /// `PORTAL_SECRET`: 64 hex characters keying code hashes. Unset: a key is
+    /// generated once into `<data_dir>/secret.key`.
+    pub secret: Option<[u8; 32]>,
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let listen: SocketAddr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("LEPTOS_SITE_ADDR must be an address such as 127.0.0.1:3000")?;
+        let base_url = match var("PORTAL_BASE_URL") {
+            None => None,
+            Some(raw) => {
+                let url = Url::parse(&raw)
+                    .with_context(|| format!("PORTAL_BASE_URL must be an absolute URL, got {raw:?}"))?;
+                if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                    bail!("PORTAL_BASE_URL must be an http(s) URL with a host, got {raw:?}");
+                }
+                Some(url)
+            }
+        };
+        let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display()));
+        if !database_url.starts_with("sqlite:") {
+            bail!("DATABASE_URL must start with sqlite: (PostgreSQL support is planned), got a different scheme");
+        }
+        let smtp_url = var("SMTP_URL");
+        if let Some(smtp) = &smtp_url {
+            if !(smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
+                bail!("SMTP_URL must start with smtp:// or smtps://");
+            }
+        }
+        let secret = match var("PORTAL_SECRET") {
+            None => None,
+            Some(hex_key) => Some(parse_secret(&hex_key)?),
+        };
+        Ok(Settings {
+            listen,
+            base_url,
+            database_url,
+            smtp_url,
+            mail_from: var("PORTAL_MAIL_FROM").unwrap_or_else(|| "Privacy portal <privacy@localhost>".into()),
+            data_dir,
+            content_dir: PathBuf::from(var("PORTAL_CONTENT_DIR").unwrap_or_else(|| "content".into())),
+            site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            default_org: var("PORTAL_DEFAULT_ORG").unwrap_or_else(|| "demo".into()),
+            secret,
+        })
+    }
+}
+
+pub fn parse_secret(hex_key: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(hex_key.trim()).context("PORTAL_SECRET must be hexadecimal")?;
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("PORTAL_SECRET must be 32 bytes (64 hex characters)"))
+}

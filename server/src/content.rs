@@ -1,0 +1,198 @@
+//! Organisation content read from the content folder at start-up: each
+//! organisation's settings (`orgs/<slug>/org.toml`) and privacy notice
+//! (`orgs/<slug>/notice/<lang>.md`, Markdown with TOML front matter between
+//! `+++` lines), rendered once so serving the notice costs no Markdown work.
+
+use anyhow::{bail, Context};
+use app::api::types::{NoticeView, OrgView, TocEntry};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+use std::{collections::HashMap, path::Path};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgSettings {
+    /// Display name, e.g. "Nordlys Energi AS".
+    pub name: String,
+    /// Where subjects can write to the privacy team.
+    pub contact_email: String,
+    /// Staff of this organisation must use two-factor authentication.
+    #[serde(default)]
+    pub require_two_factor: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    last_updated: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    pub slug: String,
+    pub settings: OrgSettings,
+    pub notice: NoticeView,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    orgs: HashMap<String, Organisation>,
+}
+
+impl Content {
+    pub fn load(dir: &Path) -> anyhow::Result<Content> {
+        let orgs_dir = dir.join("orgs");
+        let mut orgs = HashMap::new();
+        let entries = std::fs::read_dir(&orgs_dir)
+            .with_context(|| format!("cannot read the organisations folder {}", orgs_dir.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            if !path.is_dir() {
+                continue;
+            }
+            let slug = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                bail!("organisation folder {:?} must be named with a-z, 0-9 and '-'", path.display());
+            }
+            let org = load_org(&slug, &path).with_context(|| format!("in organisation {slug}"))?;
+            orgs.insert(slug, org);
+        }
+        if orgs.is_empty() {
+            bail!("no organisation found under {}", orgs_dir.display());
+        }
+        Ok(Content { orgs })
+    }
+
+    pub fn org(&self, slug: &str) -> Option<&Organisation> {
+        self.orgs.get(slug)
+    }
+}
+
+fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
+    let settings: OrgSettings = toml::from_str(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)
+        .context("org.toml is not valid")?;
+    let notice_path = dir.join("notice").join("en.md");
+    let source = std::fs::read_to_string(&notice_path).with_context(|| format!("{}", notice_path.display()))?;
+    let (front, body) = split_front_matter(&source).context("notice/en.md needs front matter between +++ lines")?;
+    let front: FrontMatter = toml::from_str(front).context("notice front matter is not valid")?;
+    time::Date::parse(&front.last_updated, &time::format_description::well_known::Iso8601::DATE)
+        .context("last_updated must be a date such as 2026-10-01")?;
+    let (html, toc) = render_markdown(body);
+    let org_view = OrgView { slug: slug.to_owned(), name: settings.name.clone() };
+    Ok(Organisation {
+        slug: slug.to_owned(),
+        settings,
+        notice: NoticeView { org: org_view, title: front.title, last_updated: front.last_updated, toc, html },
+    })
+}
+
+fn split_front_matter(source: &str) -> Option<(&str, &str)> {
+    let rest = source.trim_start_matches('\u{feff}').strip_prefix("+++")?;
+    let end = rest.find("\n+++")?;
+    let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
+    Some((&rest[..end], body))
+}
+
+/// Renders Markdown to HTML, giving every second-level heading an id for the
+/// table of contents. Raw HTML in the source is shown as text, never passed
+/// through.
+pub fn render_markdown(source: &str) -> (String, Vec<TocEntry>) {
+    let mut events: Vec<Event> = Parser::new_ext(source, Options::ENABLE_TABLES).collect();
+    let mut toc = Vec::new();
+    let mut used = HashMap::<String, usize>::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
+            let level = *level;
+            let text: String = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let mut id = slugify(&text);
+            let seen = used.entry(id.clone()).or_insert(0);
+            *seen += 1;
+            if *seen > 1 {
+                id = format!("{id}-{seen}");
+            }
+            if level == HeadingLevel::H2 {
+                toc.push(TocEntry { id: id.clone(), title: text });
+            }
+            events[i] = Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes: vec![], attrs: vec![] });
+        }
+        i += 1;
+    }
+    let safe = events.into_iter().map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, safe);
+    (html, toc)
+}
+
+fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_level_headings_make_the_table_of_contents() {
+        let (html, toc) = render_markdown("## Who we are\n\ntext\n\n### Detail\n\n## Your rights\n");
+        assert_eq!(toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["who-we-are", "your-rights"]);
+        assert!(html.contains(r#"<h2 id="who-we-are">Who we are</h2>"#), "{html}");
+        assert!(html.contains(r#"<h3 id="detail">"#), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_not_rendered() {
+        let (html, _) = render_markdown("Hello <script>alert(1)</script>\n\n<iframe src=x></iframe>\n");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn headings_with_nordic_letters_get_readable_unique_ids() {
+        let (_, toc) = render_markdown("## Hvem får opplysningene?\n\n## Hvem får opplysningene?\n");
+        assert_eq!(toc[0].id, "hvem-får-opplysningene");
+        assert_eq!(toc[1].id, "hvem-får-opplysningene-2");
+    }
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        let (front, body) = split_front_matter("+++\ntitle = \"x\"\n+++\n\n# Body\n").unwrap();
+        assert_eq!(front.trim(), "title = \"x\"");
+        assert_eq!(body, "# Body\n");
+    }
+
+    #[test]
+    fn the_shipped_demo_organisation_loads() {
+        let content = Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")).unwrap();
+        let demo = content.org("demo").expect("demo organisation");
+        let ids: Vec<_> = demo.notice.toc.iter().map(|t| t.id.as_str()).collect();
+        for section in ["controller", "data-protection-officer", "your-rights", "complaints"] {
+            assert!(ids.iter().any(|id| id.contains(section)), "missing {section} in {ids:?}");
+        }
+    }
+}

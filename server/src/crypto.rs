@@ -1,0 +1,92 @@
+//! Random secrets and their hashes. Tokens carry 256 random bits from the
+//! operating system's CSPRNG and are stored as SHA-256 digests. Codes have
+//! only 10^6 values, so a plain digest could be reversed by trying them all:
+//! they are stored as HMAC-SHA256 under the server secret, bound to their
+//! request.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use hmac::{Hmac, Mac};
+use rand::{rngs::OsRng, Rng, TryRngCore};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+/// A fresh 256-bit token, URL-safe.
+pub fn new_token() -> SecretString {
+    let mut bytes = [0u8; 32];
+    OsRng.try_fill_bytes(&mut bytes).expect("the OS random source is available");
+    SecretString::from(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A six-digit code, uniformly drawn.
+pub fn new_code() -> SecretString {
+    let code: u32 = OsRng.unwrap_err().random_range(0..1_000_000);
+    SecretString::from(format!("{code:06}"))
+}
+
+/// 40 random bits for a request reference.
+pub fn reference_bits() -> u64 {
+    OsRng.unwrap_err().random::<u64>() & 0xFF_FFFF_FFFF
+}
+
+pub fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    OsRng.try_fill_bytes(&mut key).expect("the OS random source is available");
+    key
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The stored form of a code: keyed, and bound to the request it was issued for.
+pub fn code_hash(secret: &[u8; 32], request_id: i64, code: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(&request_id.to_be_bytes());
+    mac.update(code.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Compares a typed code with a stored hash in constant time.
+pub fn code_matches(secret: &[u8; 32], request_id: i64, code: &str, stored: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let computed = code_hash(secret, request_id, code.trim());
+    computed.as_bytes().ct_eq(stored.as_bytes()).into()
+}
+
+pub fn expose(secret: &SecretString) -> &str {
+    secret.expose_secret()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_carry_256_bits_and_differ() {
+        let a = new_token();
+        let b = new_token();
+        assert_eq!(URL_SAFE_NO_PAD.decode(expose(&a)).unwrap().len(), 32);
+        assert_ne!(expose(&a), expose(&b));
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        for _ in 0..200 {
+            let code = new_code();
+            assert_eq!(expose(&code).len(), 6);
+            assert!(expose(&code).bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn a_code_matches_only_its_own_request() {
+        let key = random_key();
+        let stored = code_hash(&key, 7, "123456");
+        assert!(code_matches(&key, 7, "123456", &stored));
+        assert!(code_matches(&key, 7, " 123456 ", &stored));
+        assert!(!code_matches(&key, 8, "123456", &stored));
+        assert!(!code_matches(&key, 7, "123457", &stored));
+        assert!(!code_matches(&random_key(), 7, "123456", &stored));
+    }
+}

@@ -1,0 +1,307 @@
+//! REST API v1: submit, verify and follow requests. Each handler parses its
+//! input, authenticates, calls the service and maps the result; the OpenAPI
+//! document at `/api/v1/openapi.json` is generated from these definitions.
+
+use super::error::{ApiError, ErrorBody};
+use crate::service::{Service, Subject};
+use app::api::types::{EventView, RequestView};
+use app::domain::{AppError, Details, Reference, Submission};
+use app::port::{session_cookie, session_from_headers};
+use axum::{
+    extract::{FromRequest, Path, Request, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests."),
+    paths(submit, verify, resend, get_request, list_requests),
+    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, RequestResource, EventResource, MessageResource, RequestList, ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "access_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router(service: Arc<Service>) -> Router {
+    Router::new()
+        .route("/requests", post(submit).get(list_requests))
+        .route("/requests/{reference}", get(get_request))
+        .route("/requests/{reference}/verify", post(verify))
+        .route("/requests/{reference}/resend", post(resend))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError(AppError::NotFound) })
+        .with_state(service)
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// `Json` whose rejections are the API's JSON errors, not plain text.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError(AppError::PayloadTooLarge)),
+            Err(_) => Err(ApiError(AppError::MalformedBody)),
+        }
+    }
+}
+
+/// The subject behind `Authorization: Bearer <access_token>` or the session cookie.
+struct Authenticated(Subject);
+
+impl Authenticated {
+    async fn from_headers(service: &Service, headers: &HeaderMap) -> Result<Authenticated, ApiError> {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let token = bearer
+            .or_else(|| session_from_headers(headers, service.secure_cookies()))
+            .ok_or(ApiError(AppError::Unauthenticated))?;
+        Ok(Authenticated(service.subject(&token).await?))
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {
+    /// The organisation's slug, e.g. `demo`.
+    org: String,
+    /// One of `access`, `rectification`, `erasure`, `restriction`, `portability`,
+    /// `objection`, `automated_decision`, `marketing_opt_out`, `withdraw_consent`.
+    kind: String,
+    email: String,
+    /// `en`, `nb` or `nl`; the language of our mails. Default `en`.
+    #[serde(default)]
+    language: Option<String>,
+    /// What the kind asks (see `DetailsBody`); each answer at most 10,000 characters.
+    #[serde(default)]
+    #[schema(value_type = Option<DetailsBody>)]
+    details: Option<Details>,
+}
+
+/// Kind-specific answers. Rectification requires `inaccurate` and `correction`;
+/// erasure `erasure_scope` (`all` or `specific`, the latter with `description`);
+/// restriction and objection `grounds`; automated_decision `decision`;
+/// withdraw_consent `purpose`; access and portability accept `description`.
+/// Answers a kind does not ask for are refused.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DetailsBody {
+    description: Option<String>,
+    inaccurate: Option<String>,
+    correction: Option<String>,
+    erasure_scope: Option<String>,
+    grounds: Option<String>,
+    decision: Option<String>,
+    purpose: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Submitted {
+    reference: String,
+    /// Always `pending_verification`.
+    status: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/requests", request_body = SubmitBody,
+    responses(
+        (status = 201, description = "Stored; a code was mailed", body = Submitted),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "Unknown organisation", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "Invalid fields or unknown kind", body = ErrorBody),
+    ))]
+async fn submit(State(service): State<Arc<Service>>, JsonBody(body): JsonBody<SubmitBody>) -> Result<Response, ApiError> {
+    let details = body.details.unwrap_or_default();
+    let submission = Submission::parse(&body.org, &body.kind, &body.email, body.language.as_deref(), &details)?;
+    let reference = service.submit(submission).await?;
+    let created = Submitted { reference: reference.to_string(), status: "pending_verification".into() };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyBody {
+    /// The six-digit code from the mail.
+    code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Verified {
+    status: String,
+    /// Send as `Authorization: Bearer …`; valid 30 minutes idle, 12 hours at most.
+    access_token: String,
+    expires_in: u64,
+}
+
+fn parse_reference(raw: &str) -> Result<Reference, ApiError> {
+    Reference::parse(raw).map_err(|_| ApiError(AppError::NotFound))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{reference}/verify", request_body = VerifyBody,
+    params(("reference" = String, Path, description = "e.g. PR-7K3M-Q9XD")),
+    responses(
+        (status = 200, description = "Verified; a session cookie is set too", body = Verified),
+        (status = 404, description = "No such request", body = ErrorBody),
+        (status = 410, description = "Expired: not verified within 7 days", body = ErrorBody),
+        (status = 422, description = "Wrong, expired, used or burned code", body = ErrorBody),
+    ))]
+async fn verify(
+    State(service): State<Arc<Service>>,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<VerifyBody>,
+) -> Result<Response, ApiError> {
+    let reference = parse_reference(&reference)?;
+    let (_, grant) = service.verify_code(None, &reference, &body.code).await?;
+    let subject = service.subject(&grant.token).await?;
+    let status = service.request_of(&subject, &reference).await?.status;
+    let cookie = session_cookie(service.secure_cookies(), grant.token.clone(), grant.max_age_secs as i64);
+    let mut response =
+        Json(Verified { status: status.as_str().into(), access_token: grant.token, expires_in: grant.max_age_secs })
+            .into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{reference}/resend",
+    params(("reference" = String, Path)),
+    responses(
+        (status = 202, description = "A new code was mailed to the request's address (also answered for unknown references)"),
+        (status = 410, description = "Expired", body = ErrorBody),
+        (status = 429, description = "10 codes a day reached", body = ErrorBody),
+    ))]
+async fn resend(State(service): State<Arc<Service>>, Path(reference): Path<String>) -> Result<StatusCode, ApiError> {
+    let Ok(reference) = Reference::parse(&reference) else { return Ok(StatusCode::ACCEPTED) };
+    service.resend_code(None, &reference).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventResource {
+    at: String,
+    /// `submitted`, `code_sent`, `verified`, `expired_unverified`, `assigned`, `started`,
+    /// `asked_subject`, `subject_answered`, `extended`, `completed`, `rejected`, `cancelled`, `message`.
+    event: String,
+    /// What the subject is told with the event (an extension's or a refusal's reason).
+    note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageResource {
+    at: String,
+    /// `staff` or `subject`.
+    from: String,
+    body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestResource {
+    reference: String,
+    kind: String,
+    status: String,
+    received_at: String,
+    verified_at: Option<String>,
+    /// ISO date; one calendar month after verification (GDPR Art. 12(3)).
+    due_date: Option<String>,
+    #[schema(value_type = Object)]
+    details: serde_json::Value,
+    history: Vec<EventResource>,
+    /// The conversation with the privacy team, oldest first.
+    messages: Vec<MessageResource>,
+    /// A link to the export package once one is ready.
+    export_url: Option<String>,
+}
+
+impl From<RequestView> for RequestResource {
+    fn from(view: RequestView) -> Self {
+        let event_name = |e: &EventView| {
+            serde_json::to_value(e.event).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        };
+        RequestResource {
+            reference: view.reference.to_string(),
+            kind: view.kind.as_str().into(),
+            status: view.status.as_str().into(),
+            received_at: view.received_at,
+            verified_at: view.verified_at,
+            due_date: view.due_date,
+            details: serde_json::to_value(&view.details).unwrap_or_default(),
+            history: view
+                .history
+                .iter()
+                .map(|e| EventResource { at: e.at.clone(), event: event_name(e), note: e.note.clone() })
+                .collect(),
+            messages: view
+                .messages
+                .iter()
+                .map(|m| MessageResource {
+                    at: m.at.clone(),
+                    from: if m.from_staff { "staff" } else { "subject" }.into(),
+                    body: m.body.clone(),
+                })
+                .collect(),
+            export_url: None,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{reference}", params(("reference" = String, Path)),
+    security(("access_token" = [])),
+    responses(
+        (status = 200, body = RequestResource),
+        (status = 401, description = "No or expired token", body = ErrorBody),
+        (status = 404, description = "No such request for this subject", body = ErrorBody),
+    ))]
+async fn get_request(
+    State(service): State<Arc<Service>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<RequestResource>, ApiError> {
+    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
+    let reference = parse_reference(&reference)?;
+    Ok(Json(service.request_of(&subject, &reference).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestList {
+    requests: Vec<RequestResource>,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests", security(("access_token" = [])),
+    responses(
+        (status = 200, description = "The subject's requests in the token's organisation, newest first", body = RequestList),
+        (status = 401, body = ErrorBody),
+    ))]
+async fn list_requests(State(service): State<Arc<Service>>, headers: HeaderMap) -> Result<Json<RequestList>, ApiError> {
+    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
+    let requests = service.requests_of(&subject).await?;
+    Ok(Json(RequestList { requests: requests.into_iter().map(Into::into).collect() }))
+}

@@ -1,0 +1,15 @@
+//! Everything that runs only on the server: configuration, the service layer
+//! (the one home of business rules), storage, mail, content and the HTTP
+//! surface (REST API, server-function glue, security middleware).
+
+pub mod audit;
+pub mod config;
+pub mod content;
+pub mod crypto;
+pub mod http;
+pub mod mail;
+pub mod portal;
+pub mod service;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

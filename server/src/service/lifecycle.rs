@@ -1,0 +1,227 @@
+//! Working a request: staff actions and the subject's own (reply, cancel).
+//! The rules are the domain's (`app::domain::lifecycle`); this applies them,
+//! records the event, the message and the audit entry in one transaction,
+//! and tells the subject by mail that there is news (never the content).
+
+use super::{db, now, views, Service, StaffMember, Subject};
+use crate::{
+    audit::ActorKind,
+    store::{RequestRow, Store},
+};
+use app::domain::{Action, AppError, Email, Language, Reference, RequestState, Role, Status, MAX_DETAIL_CHARS};
+use serde::Serialize;
+use time::Date;
+
+/// What a staff member does to a request.
+#[derive(Debug, Clone)]
+pub enum StaffAction {
+    /// Take it (or hand it to a colleague of the same organisation).
+    Assign { to: i64 },
+    Start,
+    /// Ask the subject something; the question is sent as a message.
+    AskSubject { question: String },
+    Extend { months: u8, reason: String },
+    /// Answer the request; the response is sent as a message.
+    Complete { response: String },
+    /// Refuse it (Art. 12(4)): the subject is told why, on which legal
+    /// ground, and of their right to complain to the supervisory authority.
+    Reject { reason: String, legal_ground: String },
+    /// Write to the subject without changing anything else.
+    Message { body: String },
+}
+
+#[derive(Serialize)]
+struct UpdateMail<'a> {
+    org_name: &'a str,
+    reference: &'a str,
+    tracking_url: String,
+}
+
+fn text(field: &'static str, value: &str) -> Result<String, AppError> {
+    use app::domain::FieldErrorCode;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::validation(field, FieldErrorCode::Required));
+    }
+    if value.chars().count() > MAX_DETAIL_CHARS {
+        return Err(AppError::validation(field, FieldErrorCode::TooLong));
+    }
+    Ok(value.to_owned())
+}
+
+fn state_of(row: &RequestRow) -> Result<RequestState, AppError> {
+    let status = views::parse_row(row)?.status;
+    let due = match row.due_date.as_deref() {
+        Some(d) => Some(
+            Date::parse(d, &time::format_description::well_known::Iso8601::DATE).map_err(|_| AppError::Internal)?,
+        ),
+        None => None,
+    };
+    Ok(RequestState { status, due, extended: row.extended, executed: row.executed })
+}
+
+impl Service {
+    /// Applies a staff action. A member without a role in the request's
+    /// organisation gets `NotFound`, as for a reference that does not exist.
+    #[tracing::instrument(name = "service.staff_act", skip_all, fields(reference = %reference))]
+    pub async fn staff_act(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+        action: StaffAction,
+    ) -> Result<Status, AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let state = state_of(&row)?;
+        let refuse = |reason| AppError::TransitionRefused { reason };
+        let mut assignee = row.assignee_id;
+        let mut outcome = None;
+        let mut message = None;
+        let (next, event, note) = match &action {
+            StaffAction::Assign { to } => {
+                if state.status.is_closed() || state.status == Status::PendingVerification {
+                    return Err(refuse(app::domain::TransitionError::NotInThisStatus));
+                }
+                let colleague = Store::roles_of(&mut tx, *to).await.map_err(db)?;
+                if !colleague.iter().any(|r| r.org == org) {
+                    return Err(AppError::validation("assignee", app::domain::FieldErrorCode::InvalidChoice));
+                }
+                assignee = Some(*to);
+                (state.clone(), "assigned", None)
+            }
+            StaffAction::Start => (state.apply(&Action::Start).map_err(refuse)?, "started", None),
+            StaffAction::AskSubject { question } => {
+                message = Some(text("question", question)?);
+                (state.apply(&Action::AskSubject).map_err(refuse)?, "asked_subject", None)
+            }
+            StaffAction::Extend { months, reason } => {
+                let next = state.apply(&Action::Extend { months: *months, reason: reason.clone() }).map_err(refuse)?;
+                (next, "extended", Some(text("reason", reason)?))
+            }
+            StaffAction::Complete { response } => {
+                let response = text("response", response)?;
+                outcome = Some(serde_json::json!({ "response": response }).to_string());
+                message = Some(response);
+                (state.apply(&Action::Complete).map_err(refuse)?, "completed", None)
+            }
+            StaffAction::Reject { reason, legal_ground } => {
+                let next = state
+                    .apply(&Action::Reject { reason: reason.clone(), legal_ground: legal_ground.clone() })
+                    .map_err(refuse)?;
+                let (reason, ground) = (text("reason", reason)?, text("legal_ground", legal_ground)?);
+                outcome = Some(serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string());
+                let authority = "You may complain to the supervisory authority (see the privacy notice).";
+                (next, "rejected", Some(format!("{reason} Legal ground: {ground}. {authority}")))
+            }
+            StaffAction::Message { body } => {
+                if state.status.is_closed() {
+                    return Err(refuse(app::domain::TransitionError::NotInThisStatus));
+                }
+                message = Some(text("body", body)?);
+                (state.clone(), "message", None)
+            }
+        };
+        let due = next.due.map(|d| d.to_string());
+        Store::update_lifecycle(&mut tx, row.id, next.status, due.as_deref(), next.extended, assignee, outcome.as_deref(), at)
+            .await
+            .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref()).await.map_err(db)?;
+        if let Some(body) = &message {
+            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), body).await.map_err(db)?;
+        }
+        let detail = serde_json::json!({ "status": next.status.as_str(), "due_date": due, "assignee": assignee });
+        let entry = crate::audit::Entry {
+            actor_kind: ActorKind::Staff,
+            actor: &format!("staff:{}", member.id),
+            org,
+            action: &format!("request.{event}"),
+            target: reference.as_str(),
+            detail,
+        };
+        crate::audit::append(&mut tx, entry, at).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        if !matches!(action, StaffAction::Assign { .. }) {
+            self.mail_update(&row).await;
+        }
+        Ok(next.status)
+    }
+
+    /// The subject writes to the privacy team; an answer to a question
+    /// moves the request back to `in_progress`.
+    pub async fn subject_reply(&self, subject: &Subject, reference: &Reference, body: &str) -> Result<Status, AppError> {
+        let body = text("body", body)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self.subject_row(&mut tx, subject, reference).await?;
+        let state = state_of(&row)?;
+        if state.status.is_closed() || state.status == Status::PendingVerification {
+            return Err(AppError::TransitionRefused { reason: app::domain::TransitionError::NotInThisStatus });
+        }
+        let (next, event) = if state.status == Status::AwaitingSubject {
+            (state.apply(&Action::SubjectAnswered).map_err(|reason| AppError::TransitionRefused { reason })?, "subject_answered")
+        } else {
+            (state.clone(), "message")
+        };
+        let due = next.due.map(|d| d.to_string());
+        Store::update_lifecycle(&mut tx, row.id, next.status, due.as_deref(), next.extended, row.assignee_id, None, at)
+            .await
+            .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None).await.map_err(db)?;
+        Store::insert_message(&mut tx, row.id, at, "subject", None, &body).await.map_err(db)?;
+        super::verification::record(&mut tx, ActorKind::Subject, &row.org, &format!("request.{event}"), &row.reference, serde_json::json!({}), at).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(next.status)
+    }
+
+    /// The subject withdraws their request, while nothing was carried out.
+    pub async fn subject_cancel(&self, subject: &Subject, reference: &Reference) -> Result<(), AppError> {
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self.subject_row(&mut tx, subject, reference).await?;
+        let next = state_of(&row)?
+            .apply(&Action::CancelBySubject)
+            .map_err(|reason| AppError::TransitionRefused { reason })?;
+        let due = next.due.map(|d| d.to_string());
+        Store::update_lifecycle(&mut tx, row.id, next.status, due.as_deref(), next.extended, row.assignee_id, None, at)
+            .await
+            .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None).await.map_err(db)?;
+        super::verification::record(&mut tx, ActorKind::Subject, &row.org, "request.cancelled", &row.reference, serde_json::json!({}), at).await?;
+        tx.commit().await.map_err(db)?;
+        self.mail_update(&row).await;
+        Ok(())
+    }
+
+    async fn subject_row(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        subject: &Subject,
+        reference: &Reference,
+    ) -> Result<RequestRow, AppError> {
+        Store::find_request(conn, &subject.org, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| row.email == subject.email)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// "There is news on your request": a link to the tracking page, never
+    /// the content, in the subject's language.
+    async fn mail_update(&self, row: &RequestRow) {
+        let (Ok(email), Some(language)) = (Email::parse(&row.email), Language::parse(&row.language)) else { return };
+        let org_name = self.content.org(&row.org).map(|o| o.settings.name.clone()).unwrap_or_default();
+        let mail = UpdateMail {
+            org_name: &org_name,
+            reference: &row.reference,
+            tracking_url: self.url(&format!("/o/{}/requests/{}", row.org, row.reference)),
+        };
+        if let Err(error) = self.mailer.send(&email, language, "update", &mail).await {
+            tracing::error!(error = %error, "update mail failed");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The service layer: the one place where the portal's rules live. The UI's
+//! server functions (through `crate::portal`) and the REST API both call it;
+//! neither talks SQL nor sends mail itself.
+
+mod expiry;
+mod lifecycle;
+mod requests;
+mod sessions;
+mod staff;
+mod verification;
+mod views;
+
+pub use lifecycle::StaffAction;
+pub use sessions::Subject;
+pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
+
+use crate::{content::Content, mail::Mailer, store::Store};
+use app::domain::AppError;
+use std::sync::Arc;
+use time::OffsetDateTime;
+use url::Url;
+
+/// A code is valid for 10 minutes.
+pub const CODE_TTL_SECS: i64 = 10 * 60;
+/// After 5 wrong attempts the code is burned.
+pub const CODE_MAX_ATTEMPTS: i64 = 5;
+/// At most 10 codes per e-mail address per rolling day.
+pub const CODES_PER_DAY: i64 = 10;
+/// Unverified requests expire after 7 days.
+pub const UNVERIFIED_TTL_SECS: i64 = 7 * 24 * 60 * 60;
+/// Subject sessions end after 30 idle minutes, and after 12 hours whatever happens.
+pub const SESSION_IDLE_SECS: i64 = 30 * 60;
+pub const SESSION_ABSOLUTE_SECS: i64 = 12 * 60 * 60;
+
+pub struct Service {
+    store: Store,
+    mailer: Mailer,
+    content: Arc<Content>,
+    secret: [u8; 32],
+    base_url: Url,
+}
+
+impl Service {
+    pub fn new(store: Store, mailer: Mailer, content: Arc<Content>, secret: [u8; 32], base_url: Url) -> Service {
+        Service { store, mailer, content, secret, base_url }
+    }
+
+    pub fn content(&self) -> &Content {
+        &self.content
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    fn url(&self, path: &str) -> String {
+        let mut base = self.base_url.as_str().trim_end_matches('/').to_owned();
+        base.push_str(path);
+        base
+    }
+
+    pub fn organisation(&self, org: &str) -> Result<&crate::content::Organisation, AppError> {
+        self.content.org(org).ok_or(AppError::UnknownOrganisation)
+    }
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Database failures: a pool that cannot hand out a connection means the
+/// database is away (503); anything else is logged here, once, and leaves
+/// only the code `internal` (no database text reaches a client).
+fn db(error: sqlx::Error) -> AppError {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            tracing::error!(error = %error, "database unavailable");
+            AppError::Unavailable
+        }
+        other => {
+            tracing::error!(error = %other, "database error");
+            AppError::Internal
+        }
+    }
+}

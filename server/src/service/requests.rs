@@ -1,0 +1,147 @@
+//! Taking in requests and showing them to their subject.
+
+use super::{db, now, views, Service};
+use crate::{crypto, store::{NewRequest, Store}};
+use app::api::types::{RequestView, TrackView};
+use app::domain::{AppError, Reference, Submission};
+
+impl Service {
+    /// Stores a new request as `pending_verification` and mails its code.
+    /// The reply is the same whatever the address: a known subject, an
+    /// unknown one, or one over the daily code limit (then no mail goes out
+    /// and "send a new code" explains the limit).
+    #[tracing::instrument(name = "service.submit", skip_all, fields(org = %submission.org, kind = %submission.kind))]
+    pub async fn submit(&self, submission: Submission) -> Result<Reference, AppError> {
+        let org = self.organisation(&submission.org)?;
+        let details_json = serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let tracking_key = crypto::new_token();
+        let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
+        // 40 random bits: a collision is rare, and retried when it happens.
+        let mut attempt = 0;
+        let (reference, request_id) = loop {
+            let reference = Reference::from_random(crypto::reference_bits());
+            let inserted = Store::insert_request(
+                &mut tx,
+                NewRequest {
+                    reference: reference.as_str(),
+                    org: &org.slug,
+                    kind: submission.kind,
+                    email: submission.email.as_str(),
+                    language: submission.language,
+                    details_json: &details_json,
+                    tracking_key_hash: &tracking_key_hash,
+                    now: at,
+                },
+            )
+            .await;
+            match inserted {
+                Ok(id) => break (reference, id),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => attempt += 1,
+                Err(e) => return Err(db(e)),
+            }
+        };
+        Store::insert_event(&mut tx, request_id, at, "submitted", "subject").await.map_err(db)?;
+        let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
+        super::verification::record(
+            &mut tx,
+            crate::audit::ActorKind::Subject,
+            &org.slug,
+            "request.submitted",
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
+        let request = super::verification::CodeFor {
+            id: request_id,
+            reference: reference.as_str(),
+            org: &org.slug,
+            email: submission.email.as_str(),
+        };
+        let issued = self.issue_code(&mut tx, request, at).await?;
+        tx.commit().await.map_err(db)?;
+        tracing::info!(reference = %reference, "request submitted");
+        if let Some(issued) = issued {
+            let row = self.request_row_by_id(request_id).await?;
+            self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key))).await;
+        }
+        Ok(reference)
+    }
+
+    pub(super) async fn request_row_by_id(&self, id: i64) -> Result<crate::store::RequestRow, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::find_request_by_id(&mut conn, id).await.map_err(db)?.ok_or(AppError::NotFound)
+    }
+
+    /// The tracking page: everything for the owner's session, a summary for
+    /// the holder of the tracking link, and for anyone else only a sign-in
+    /// form that looks the same whether or not the reference exists.
+    pub async fn track(
+        &self,
+        org: &str,
+        reference: &Reference,
+        session: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<TrackView, AppError> {
+        self.organisation(org)?;
+        let subject = match session {
+            Some(token) => self.subject(token).await.ok(),
+            None => None,
+        };
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = Store::find_request(&mut conn, org, reference.as_str()).await.map_err(db)?;
+        let sign_in = TrackView::SignIn { reference: reference.clone(), summary: None };
+        let Some(row) = row else { return Ok(sign_in) };
+        if subject.is_some_and(|s| s.org == row.org && s.email == row.email) {
+            let view = views_of(&mut conn, std::slice::from_ref(&row)).await?.remove(0);
+            return Ok(TrackView::Owner(Box::new(view)));
+        }
+        let key_matches = key.is_some_and(|k| {
+            use subtle::ConstantTimeEq;
+            crypto::token_hash(k).as_bytes().ct_eq(row.tracking_key_hash.as_bytes()).into()
+        });
+        if key_matches {
+            return Ok(TrackView::SignIn { reference: reference.clone(), summary: Some(views::summary(&row, now())?) });
+        }
+        Ok(sign_in)
+    }
+
+    /// All requests of the session's subject in `org`, newest first.
+    pub async fn my_requests(&self, org: &str, session: &str) -> Result<Vec<RequestView>, AppError> {
+        self.organisation(org)?;
+        let subject = self.subject(session).await?;
+        if subject.org != org {
+            return Err(AppError::Unauthenticated);
+        }
+        self.requests_of(&subject).await
+    }
+
+    pub async fn requests_of(&self, subject: &super::Subject) -> Result<Vec<RequestView>, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email).await.map_err(db)?;
+        views_of(&mut conn, &rows).await
+    }
+
+    /// One request of the subject; another subject's request is `NotFound`,
+    /// exactly like a reference that does not exist.
+    pub async fn request_of(&self, subject: &super::Subject, reference: &Reference) -> Result<RequestView, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| row.email == subject.email)
+            .ok_or(AppError::NotFound)?;
+        Ok(views_of(&mut conn, std::slice::from_ref(&row)).await?.remove(0))
+    }
+}
+
+/// Requests with their history and conversation: two queries whatever the
+/// number of requests.
+async fn views_of(conn: &mut sqlx::SqliteConnection, rows: &[crate::store::RequestRow]) -> Result<Vec<RequestView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let events = Store::events_of(conn, &ids).await.map_err(db)?;
+    let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
+    rows.iter().map(|row| views::request_view(row, &events, &messages)).collect()
+}

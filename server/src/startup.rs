@@ -1,0 +1,184 @@
+//! Assembling the application: configuration in, a listening server out.
+//! `Application::build` is what `main` and the integration tests both use, so
+//! tests run the real router on a random port.
+
+use crate::{
+    config::Settings,
+    content::Content,
+    crypto,
+    http::{api, guard, redirects},
+    mail::Mailer,
+    portal::PortalAdapter,
+    service::Service,
+    store::Store,
+};
+use anyhow::Context;
+use app::port::{session_cookie_name, SharedPortal};
+use axum::{extract::FromRef, middleware, routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use url::Url;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub default_org: String,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    base_url: Url,
+    service: Arc<Service>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let address = listener.local_addr()?;
+        let base_url = match &settings.base_url {
+            Some(url) => url.clone(),
+            None => Url::parse(&format!("http://{address}"))?,
+        };
+        let service = build_service(&settings, base_url.clone()).await?;
+        let router = router(&settings, service.clone(), address);
+        Ok(Application { listener, router, address, base_url, service })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    pub fn service(&self) -> Arc<Service> {
+        self.service.clone()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        spawn_sweeper(self.service.clone());
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        Ok(())
+    }
+}
+
+/// The service layer with its store, mailer and content: what the server and
+/// the operator's commands share.
+pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result<Arc<Service>> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+    let secret = match settings.secret {
+        Some(secret) => secret,
+        None => load_or_create_secret(&settings.data_dir.join("secret.key"))?,
+    };
+    let store = Store::connect(&settings.database_url).await.context("cannot open the database")?;
+    let content = Arc::new(Content::load(&settings.content_dir)?);
+    let mailer = Mailer::new(
+        settings.smtp_url.as_deref(),
+        &settings.mail_from,
+        &settings.data_dir.join("outbox"),
+        &settings.content_dir,
+    )?;
+    Ok(Arc::new(Service::new(store, mailer, content, secret, base_url)))
+}
+
+fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .build();
+    let routes = generate_route_list(app::App);
+    let portal: SharedPortal = Arc::new(PortalAdapter(service.clone()));
+    let state = AppState { leptos_options: leptos_options.clone(), default_org: settings.default_org.clone() };
+    let guard_config = guard::GuardConfig::new(service.base_url(), session_cookie_name(service.secure_cookies()));
+    let context = move || provide_context(portal.clone());
+    Router::new()
+        .route("/", get(redirects::root))
+        .route("/o/{org}/find", get(redirects::find))
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .with_state(state)
+        .nest("/api/v1", api::router(service))
+        .layer(middleware::from_fn(guard::server_fn_status))
+        .layer(middleware::from_fn_with_state(guard_config.clone(), guard::forgery_guard))
+        .layer(RequestBodyLimitLayer::new(guard::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(guard::body_limit))
+        .layer(middleware::from_fn_with_state(guard_config, guard::security_headers))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Every ten minutes: expire unverified requests, forget dead sessions.
+fn spawn_sweeper(service: Arc<Service>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(error) = service.expire_unverified().await {
+                tracing::warn!(error = %error, "expiry sweep failed");
+            }
+        }
+    });
+}
+
+fn load_or_create_secret(path: &Path) -> anyhow::Result<[u8; 32]> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        return crate::config::parse_secret(&existing).with_context(|| format!("{} is damaged", path.display()));
+    }
+    let key = crypto::random_key();
+    write_private(path, &hex::encode(key)).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new server secret");
+    Ok(key)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,202 @@
+//! Staff accounts, roles, sessions and failed logins.
+
+use super::Store;
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffRow {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_confirmed: bool,
+    pub totp_last_step: i64,
+}
+
+const STAFF_COLUMNS: &str = "id, email, password_hash, totp_secret, totp_confirmed, totp_last_step";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RoleRow {
+    pub org: String,
+    pub role: String,
+}
+
+impl Store {
+    pub async fn staff_by_email(conn: &mut SqliteConnection, email: &str) -> Result<Option<StaffRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE email = ?"))
+            .bind(email)
+            .fetch_optional(conn)
+            .await
+    }
+
+    pub async fn staff_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<StaffRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?")).bind(id).fetch_optional(conn).await
+    }
+
+    pub async fn set_totp_secret(conn: &mut SqliteConnection, id: i64, secret: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE staff SET totp_secret = ?, totp_confirmed = 0, totp_last_step = 0 WHERE id = ?")
+            .bind(secret)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Records the time step of an accepted code (and confirms enrolment);
+    /// false when that step or a later one was already used (a replay).
+    pub async fn accept_totp_step(conn: &mut SqliteConnection, id: i64, step: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE staff SET totp_last_step = ?, totp_confirmed = 1 WHERE id = ? AND totp_last_step < ?")
+            .bind(step)
+            .bind(id)
+            .bind(step)
+            .execute(conn)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn replace_recovery_codes(conn: &mut SqliteConnection, id: i64, hashes: &[String]) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = ?").bind(id).execute(&mut *conn).await?;
+        for hash in hashes {
+            sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?)")
+                .bind(id)
+                .bind(hash)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Spends a recovery code; false when it is unknown or already spent.
+    pub async fn spend_recovery_code(conn: &mut SqliteConnection, id: i64, hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE staff_recovery_codes SET used_at = ? WHERE staff_id = ? AND code_hash = ? AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(hash)
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn insert_staff(
+        conn: &mut SqliteConnection,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("INSERT INTO staff (email, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
+            .bind(email)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_one(conn)
+            .await
+    }
+
+    pub async fn set_staff_password(conn: &mut SqliteConnection, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Grants `role` in `org`, replacing any earlier role there.
+    pub async fn grant_role(conn: &mut SqliteConnection, staff_id: i64, org: &str, role: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO staff_roles (staff_id, org, role) VALUES (?, ?, ?)
+             ON CONFLICT (staff_id, org) DO UPDATE SET role = excluded.role",
+        )
+        .bind(staff_id)
+        .bind(org)
+        .bind(role)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn roles_of(conn: &mut SqliteConnection, staff_id: i64) -> Result<Vec<RoleRow>, sqlx::Error> {
+        sqlx::query_as("SELECT org, role FROM staff_roles WHERE staff_id = ? ORDER BY org")
+            .bind(staff_id)
+            .fetch_all(conn)
+            .await
+    }
+
+    pub async fn login_failures_since(conn: &mut SqliteConnection, email: &str, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?")
+            .bind(email)
+            .bind(since)
+            .fetch_one(conn)
+            .await
+    }
+
+    pub async fn record_login_failure(conn: &mut SqliteConnection, email: &str, at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
+            .bind(email)
+            .bind(at)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_staff_session(
+        conn: &mut SqliteConnection,
+        token_hash: &str,
+        staff_id: i64,
+        now: i64,
+        expires_at: i64,
+        mfa_pending: bool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, expires_at, mfa_pending)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(staff_id)
+        .bind(now)
+        .bind(now)
+        .bind(expires_at)
+        .bind(mfa_pending)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a password-only session that waits for its second factor
+    /// (deleting it: the next step issues a new token either way).
+    pub async fn take_pending_staff_session(
+        conn: &mut SqliteConnection,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "DELETE FROM staff_sessions WHERE token_hash = ? AND mfa_pending = 1 AND expires_at > ? RETURNING staff_id",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    }
+
+    /// The staff member behind a live, complete session, touched so its idle
+    /// clock restarts.
+    pub async fn live_staff_session(&self, token_hash: &str, now: i64, idle_limit: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "UPDATE staff_sessions SET last_seen_at = ?
+             WHERE token_hash = ? AND expires_at > ? AND last_seen_at > ? AND mfa_pending = 0
+             RETURNING staff_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .bind(now - idle_limit)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn delete_staff_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+}
