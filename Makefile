@@ -14,8 +14,14 @@ WASM_BUDGET_BROTLI := 153600
 
 .PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size clean
 
+# The demo admin gets a fresh generated password on every `make run`
+# (printed below); a real deployment creates its admins once, by hand.
+DEMO_ADMIN := admin@demo.example
+
 run: rust-tools node-tools build
 	@mkdir -p data
+	@echo "Demo staff account (console at http://127.0.0.1:3000/console):"
+	@./target/release/server admin create --org demo --email $(DEMO_ADMIN) --role admin
 	@echo "Portal at http://127.0.0.1:3000 (demo organisation: http://127.0.0.1:3000/o/demo)"
 	@echo "Mail goes to ./data/outbox/*.eml and codes are logged, unless SMTP_URL is set."
 	LEPTOS_SITE_ROOT=target/site ./target/release/server

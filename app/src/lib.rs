@@ -58,6 +58,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("requests/:reference") view=pages::TrackPage ssr=SsrMode::Async/>
                     <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
                 </ParentRoute>
+                <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/login/code") view=pages::SecondFactorPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/console") view=pages::ConsoleLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("enrol") view=pages::EnrolPage ssr=SsrMode::Async/>
+                    <Route path=path!("recovery-codes") view=pages::RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=pages::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("o/:org/requests/:reference") view=pages::CasePage ssr=SsrMode::Async/>
+                </ParentRoute>
             </Routes>
         </Router>
     }

@@ -3,8 +3,9 @@
 //! the store, the mailer or a row. Also the cookie plumbing that every server
 //! function shares, so session handling lives in one place.
 
+use crate::api::console::types::{AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView};
 use crate::api::types::{NoticeView, OrgView, RequestView, TrackView};
-use crate::domain::{AppError, Reference, Submission};
+use crate::domain::{AppError, Reference, StaffAction, Submission};
 use async_trait::async_trait;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
@@ -43,6 +44,75 @@ pub trait Portal: Send + Sync + 'static {
 
 pub type SharedPortal = Arc<dyn Portal>;
 
+/// The outcome of a correct staff password.
+pub enum StaffLogin {
+    /// Signed in: the session token.
+    SignedIn(String),
+    /// The account has two-factor authentication: this token only lets the
+    /// second step finish the login.
+    SecondFactor(String),
+}
+
+/// The staff console's port. Every method that reads or changes a request
+/// takes the staff session token and checks the member's role in the
+/// request's organisation itself: a server function cannot forget to.
+#[async_trait]
+pub trait Console: Send + Sync + 'static {
+    async fn login(&self, email: &str, password: &str) -> Result<StaffLogin, AppError>;
+    async fn second_factor(&self, pending: &str, code: &str) -> Result<String, AppError>;
+    async fn logout(&self, token: &str);
+    async fn me(&self, token: &str) -> Result<StaffView, AppError>;
+    async fn begin_enrolment(&self, token: &str) -> Result<EnrolmentView, AppError>;
+    async fn confirm_enrolment(&self, token: &str, code: &str) -> Result<(), AppError>;
+    /// New recovery codes (the old ones stop working), for a member with TOTP.
+    async fn recovery_codes(&self, token: &str) -> Result<Vec<String>, AppError>;
+    async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError>;
+    async fn case(&self, token: &str, org: &str, reference: &Reference) -> Result<CaseView, AppError>;
+    async fn act(&self, token: &str, org: &str, reference: &Reference, action: StaffAction) -> Result<(), AppError>;
+    async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError>;
+}
+
+pub type SharedConsole = Arc<dyn Console>;
+
+pub fn console() -> Result<SharedConsole, AppError> {
+    use_context::<SharedConsole>().ok_or(AppError::Internal)
+}
+
+/// The staff session cookie: kept apart from the subject's, and
+/// SameSite=Strict, since no link from elsewhere should arrive signed in.
+pub fn staff_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portal_staff"
+    } else {
+        "portal_staff"
+    }
+}
+
+/// The cookie that carries a half-finished login to the second step.
+pub fn pending_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portal_staff_pending"
+    } else {
+        "portal_staff_pending"
+    }
+}
+
+/// A cookie's value among the request's headers.
+pub fn cookie_value(name: &str) -> Option<String> {
+    cookie_from_headers(&request_parts()?.headers, name)
+}
+
+pub fn set_staff_cookie(secure: bool, name: &'static str, value: String, max_age_secs: i64) {
+    let cookie = cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Strict)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build();
+    append_set_cookie(cookie);
+}
+
 pub fn portal() -> Result<SharedPortal, AppError> {
     use_context::<SharedPortal>().ok_or(AppError::Internal)
 }
@@ -73,7 +143,11 @@ pub fn session_token(portal: &SharedPortal) -> Option<String> {
 
 /// The session cookie's value among a request's headers.
 pub fn session_from_headers(headers: &axum::http::HeaderMap, secure: bool) -> Option<String> {
-    let name = session_cookie_name(secure);
+    cookie_from_headers(headers, session_cookie_name(secure))
+}
+
+/// A named cookie's value among a request's headers.
+pub fn cookie_from_headers(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

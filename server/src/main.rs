@@ -66,10 +66,11 @@ async fn main() -> anyhow::Result<()> {
             let base_url = settings.base_url.clone().unwrap_or_else(|| {
                 url::Url::parse(&format!("http://{}", settings.listen)).expect("an address makes a URL")
             });
-            let service = server::startup::build_service(&settings, base_url).await?;
+            let service = server::startup::build_service(&settings, base_url.clone()).await?;
             match service.create_staff(&email, &password, &org, role).await {
                 Ok(_) => {
-                    println!("{role} {email} can now sign in to {org}.");
+                    let login = base_url.join("/console/login").map(|u| u.to_string()).unwrap_or_default();
+                    println!("{role} {email} can now sign in to {org} at {login}");
                     if given.is_none() {
                         println!("Password (shown once, store it safely): {password}");
                     }

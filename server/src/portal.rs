@@ -1,10 +1,12 @@
-//! The service seen through the UI's port: what the server functions in `app`
-//! call. Thin: it only adapts signatures.
+//! The service seen through the UI's ports (subject portal and staff
+//! console): what the server functions in `app` call. Thin: it only adapts
+//! signatures.
 
-use crate::service::Service;
+use crate::service::{LoginStep, Service};
+use app::api::console::types::{AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView};
 use app::api::types::{NoticeView, OrgView, RequestView, TrackView};
-use app::domain::{AppError, Reference, Submission};
-use app::port::{Portal, SessionGrant};
+use app::domain::{AppError, Reference, StaffAction, Submission};
+use app::port::{Console, Portal, SessionGrant, StaffLogin};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -79,5 +81,65 @@ impl Portal for PortalAdapter {
 
     fn secure_cookies(&self) -> bool {
         self.0.secure_cookies()
+    }
+}
+
+/// The service seen through the console's port.
+pub struct ConsoleAdapter(pub Arc<Service>);
+
+#[async_trait]
+impl Console for ConsoleAdapter {
+    async fn login(&self, email: &str, password: &str) -> Result<StaffLogin, AppError> {
+        Ok(match self.0.staff_login(email, password).await? {
+            LoginStep::SignedIn(token) => StaffLogin::SignedIn(token),
+            LoginStep::SecondFactor(pending) => StaffLogin::SecondFactor(pending),
+        })
+    }
+
+    async fn second_factor(&self, pending: &str, code: &str) -> Result<String, AppError> {
+        self.0.staff_second_factor(pending, code).await
+    }
+
+    async fn logout(&self, token: &str) {
+        self.0.staff_logout(token).await
+    }
+
+    async fn me(&self, token: &str) -> Result<StaffView, AppError> {
+        let member = self.0.staff_member(token).await?;
+        Ok(self.0.staff_view(&member))
+    }
+
+    async fn begin_enrolment(&self, token: &str) -> Result<EnrolmentView, AppError> {
+        let enrolment = self.0.begin_totp(token).await?;
+        Ok(EnrolmentView { secret: enrolment.secret_base32, qr_svg: enrolment.qr_svg })
+    }
+
+    async fn confirm_enrolment(&self, token: &str, code: &str) -> Result<(), AppError> {
+        // The codes made here are replaced on the next page, which shows them.
+        self.0.confirm_totp(token, code).await.map(|_| ())
+    }
+
+    async fn recovery_codes(&self, token: &str) -> Result<Vec<String>, AppError> {
+        self.0.regenerate_recovery_codes(token).await
+    }
+
+    async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.queue(&member, &filter).await
+    }
+
+    async fn case(&self, token: &str, org: &str, reference: &Reference) -> Result<CaseView, AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.case(&member, org, reference).await
+    }
+
+    async fn act(&self, token: &str, org: &str, reference: &Reference, action: StaffAction) -> Result<(), AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.staff_act(&member, org, reference, action).await.map(|_| ())
+    }
+
+    async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.audit_log(&member, &filter).await
     }
 }

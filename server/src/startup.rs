@@ -6,14 +6,14 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, guard, redirects},
+    http::{api, files, guard, redirects},
     mail::Mailer,
-    portal::PortalAdapter,
+    portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
     store::Store,
 };
 use anyhow::Context;
-use app::port::{session_cookie_name, SharedPortal};
+use app::port::{pending_cookie_name, session_cookie_name, staff_cookie_name, SharedConsole, SharedPortal};
 use axum::{extract::FromRef, middleware, routing::get, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -108,10 +108,19 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .build();
     let routes = generate_route_list(app::App);
     let portal: SharedPortal = Arc::new(PortalAdapter(service.clone()));
+    let console: SharedConsole = Arc::new(ConsoleAdapter(service.clone()));
     let state = AppState { leptos_options: leptos_options.clone(), default_org: settings.default_org.clone() };
-    let guard_config = guard::GuardConfig::new(service.base_url(), session_cookie_name(service.secure_cookies()));
-    let context = move || provide_context(portal.clone());
-    Router::new()
+    let secure = service.secure_cookies();
+    let guard_config = guard::GuardConfig::new(
+        service.base_url(),
+        vec![session_cookie_name(secure), staff_cookie_name(secure), pending_cookie_name(secure)],
+    );
+    let context = move || {
+        provide_context(portal.clone());
+        provide_context(console.clone());
+    };
+    // Everything but file uploads: small bodies only.
+    let pages_and_api = Router::new()
         .route("/", get(redirects::root))
         .route("/o/{org}/find", get(redirects::find))
         .leptos_routes_with_context(&state, routes, context, {
@@ -120,11 +129,15 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .with_state(state)
-        .nest("/api/v1", api::router(service))
+        .nest("/api/v1", api::router(service.clone()))
+        .layer(RequestBodyLimitLayer::new(guard::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(guard::body_limit));
+    let uploads = files::router(service).layer(RequestBodyLimitLayer::new(files::MAX_UPLOAD_BYTES));
+    Router::new()
+        .merge(uploads)
+        .merge(pages_and_api)
         .layer(middleware::from_fn(guard::server_fn_status))
         .layer(middleware::from_fn_with_state(guard_config.clone(), guard::forgery_guard))
-        .layer(RequestBodyLimitLayer::new(guard::MAX_BODY_BYTES))
-        .layer(middleware::from_fn(guard::body_limit))
         .layer(middleware::from_fn_with_state(guard_config, guard::security_headers))
         .layer(TraceLayer::new_for_http())
 }

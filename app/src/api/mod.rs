@@ -8,6 +8,7 @@
 // where an item-level allow does not reach.
 #![allow(clippy::too_many_arguments)]
 
+pub mod console;
 pub mod types;
 
 use crate::domain::{AppError, Reference};

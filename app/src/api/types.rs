@@ -79,6 +79,17 @@ pub struct RequestView {
     pub details: ValidDetails,
     pub history: Vec<EventView>,
     pub messages: Vec<MessageView>,
+    /// Files the privacy team attached to its answer.
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub size: i64,
+    /// Hex SHA-256 of the content, so a download can be checked.
+    pub sha256: String,
 }
 
 /// What the tracking page shows to a visitor.

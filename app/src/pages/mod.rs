@@ -1,6 +1,7 @@
 //! One module per page; shared pieces (layout, form fields, errors) beside them.
 
 mod confirm;
+mod console;
 mod fields;
 mod layout;
 mod my_requests;
@@ -9,6 +10,7 @@ mod request_form;
 mod track;
 
 pub use confirm::ConfirmLinkPage;
+pub use console::{AuditPage, CasePage, ConsoleLayout, EnrolPage, LoginPage, QueuePage, RecoveryCodesPage, SecondFactorPage};
 pub use layout::{NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;
 pub use notice::NoticePage;

@@ -25,7 +25,10 @@ pub fn MyRequestsPage() -> impl IntoView {
                         </ul>
                     }
                     .into_any(),
-                    Err(AppError::Unauthenticated) => view! { <SignInHelp/> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        super::set_page_status(401);
+                        view! { <SignInHelp/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}

@@ -139,6 +139,8 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let open = !request.status.is_closed();
     let awaiting = request.status == crate::domain::Status::AwaitingSubject;
     let messages = request.messages.clone();
+    let attachments = request.attachments.clone();
+    let attachment_base = format!("/o/{}/requests/{}/attachments", org.get_untracked(), request.reference);
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
@@ -165,6 +167,17 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
                     </ol>
                 }.into_any()
             }}
+            {(!attachments.is_empty()).then(|| view! {
+                <h3>"Files from the privacy team"</h3>
+                <ul class="attachments">
+                    {attachments.into_iter().map(|a| view! {
+                        <li>
+                            <a href=format!("{attachment_base}/{}", a.id) download="">{a.file_name}</a>
+                            {format!(" ({})", human_size(a.size))}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             {open.then(|| view! {
                 <ActionForm action=reply attr:class="reply-form">
                     <input type="hidden" name="org" value=move || org.get()/>
@@ -252,5 +265,14 @@ fn HistoryItem(event: EventView) -> impl IntoView {
             {text}
             {event.note.map(|note| view! { <p class="event-note">{note}</p> })}
         </li>
+    }
+}
+
+/// `1536` → `1.5 kB`: sizes as people read them.
+fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.1} kB", b as f64 / 1000.0),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
     }
 }

@@ -21,8 +21,8 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests."),
-    paths(submit, verify, resend, get_request, list_requests),
-    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, RequestResource, EventResource, MessageResource, RequestList, ErrorBody)),
+    paths(submit, verify, resend, get_request, list_requests, download_attachment),
+    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -46,6 +46,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/requests/{reference}", get(get_request))
         .route("/requests/{reference}/verify", post(verify))
         .route("/requests/{reference}/resend", post(resend))
+        .route("/requests/{reference}/attachments/{id}", get(download_attachment))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(service)
@@ -237,8 +238,20 @@ pub struct RequestResource {
     history: Vec<EventResource>,
     /// The conversation with the privacy team, oldest first.
     messages: Vec<MessageResource>,
+    /// Files the privacy team attached to its answer.
+    attachments: Vec<AttachmentResource>,
     /// A link to the export package once one is ready.
     export_url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentResource {
+    name: String,
+    size: i64,
+    /// Hex SHA-256 of the file.
+    sha256: String,
+    /// Download with the same bearer token.
+    url: String,
 }
 
 impl From<RequestView> for RequestResource {
@@ -268,6 +281,16 @@ impl From<RequestView> for RequestResource {
                     body: m.body.clone(),
                 })
                 .collect(),
+            attachments: view
+                .attachments
+                .iter()
+                .map(|a| AttachmentResource {
+                    name: a.file_name.clone(),
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                    url: format!("/api/v1/requests/{}/attachments/{}", view.reference, a.id),
+                })
+                .collect(),
             export_url: None,
         }
     }
@@ -288,6 +311,23 @@ async fn get_request(
     let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     let reference = parse_reference(&reference)?;
     Ok(Json(service.request_of(&subject, &reference).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{reference}/attachments/{id}",
+    params(("reference" = String, Path), ("id" = i64, Path)),
+    security(("access_token" = [])),
+    responses(
+        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 401, description = "No or expired token", body = ErrorBody),
+        (status = 404, description = "No such file on this subject's request", body = ErrorBody),
+    ))]
+async fn download_attachment(
+    State(service): State<Arc<Service>>,
+    Path((reference, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
+    super::files::api_download(&service, &subject, &reference, id).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -3,7 +3,8 @@
 //!
 //! Forgery: Leptos server functions do not check where a request comes from.
 //! Any state-changing request (anything but GET, HEAD, OPTIONS) that carries
-//! the session cookie is refused with 403 when the browser says it is
+//! a session cookie (the subject's, the staff member's or a pending staff
+//! login) is refused with 403 when the browser says it is
 //! cross-site (`Sec-Fetch-Site: cross-site`) or its `Origin` is not this
 //! portal, whatever the body encoding. Clients that authenticate with a
 //! bearer token and send no cookie are not affected: a foreign site cannot
@@ -27,28 +28,29 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct GuardConfig {
     /// The configured public origin, e.g. `https://privacy.example.com`.
     pub public_origin: String,
-    pub cookie_name: &'static str,
+    /// The cookies that prove a session (subject, staff, pending login).
+    pub cookie_names: Vec<&'static str>,
     pub https: bool,
 }
 
 impl GuardConfig {
-    pub fn new(base_url: &Url, cookie_name: &'static str) -> GuardConfig {
+    pub fn new(base_url: &Url, cookie_names: Vec<&'static str>) -> GuardConfig {
         GuardConfig {
             public_origin: base_url.origin().ascii_serialization(),
-            cookie_name,
+            cookie_names,
             https: base_url.scheme() == "https",
         }
     }
 }
 
-fn carries_session_cookie(request: &Request, name: &str) -> bool {
+fn carries_session_cookie(request: &Request, names: &[&str]) -> bool {
     request
         .headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| cookie::Cookie::split_parse(v.to_owned()).filter_map(Result::ok))
-        .any(|c| c.name() == name)
+        .any(|c| names.contains(&c.name()))
 }
 
 /// Same-origin when `Origin` is the configured public origin, or names the
@@ -70,7 +72,7 @@ fn origin_is_ours(origin: &str, request: &Request, config: &GuardConfig) -> bool
 
 pub async fn forgery_guard(State(config): State<GuardConfig>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && carries_session_cookie(&request, config.cookie_name) {
+    if !safe && carries_session_cookie(&request, &config.cookie_names) {
         let cross_site = request
             .headers()
             .get("sec-fetch-site")

@@ -1,7 +1,9 @@
-//! The HTTP surface besides the Leptos pages: the REST API, the error
-//! mapping, and the middleware every response passes through.
+//! The HTTP surface besides the Leptos pages: the REST API, file uploads and
+//! downloads, the error mapping, and the middleware every response passes
+//! through.
 
 pub mod api;
 pub mod error;
+pub mod files;
 pub mod guard;
 pub mod redirects;

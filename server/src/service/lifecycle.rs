@@ -8,26 +8,35 @@ use crate::{
     audit::ActorKind,
     store::{RequestRow, Store},
 };
-use app::domain::{Action, AppError, Email, Language, Reference, RequestState, Role, Status, MAX_DETAIL_CHARS};
+use app::domain::{
+    Action, AppError, Email, Language, Outcome, Reference, RequestKind, RequestState, Role, StaffAction, Status,
+    MAX_DETAIL_CHARS,
+};
 use serde::Serialize;
 use time::Date;
 
-/// What a staff member does to a request.
-#[derive(Debug, Clone)]
-pub enum StaffAction {
-    /// Take it (or hand it to a colleague of the same organisation).
-    Assign { to: i64 },
-    Start,
-    /// Ask the subject something; the question is sent as a message.
-    AskSubject { question: String },
-    Extend { months: u8, reason: String },
-    /// Answer the request; the response is sent as a message.
-    Complete { response: String },
-    /// Refuse it (Art. 12(4)): the subject is told why, on which legal
-    /// ground, and of their right to complain to the supervisory authority.
-    Reject { reason: String, legal_ground: String },
-    /// Write to the subject without changing anything else.
-    Message { body: String },
+/// A file staff attach to their answer.
+pub struct Upload {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// At most this many files per answer, each at most this large: enough for
+/// an export or a letter, small enough to keep in the database.
+pub const MAX_ATTACHMENTS: usize = 5;
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Only the last path segment of an uploaded name, without control
+/// characters, at most 200 characters.
+fn clean_file_name(raw: &str) -> Result<String, AppError> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let clean = clean.trim().to_owned();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        return Err(AppError::validation("attachments", app::domain::FieldErrorCode::InvalidChoice));
+    }
+    Ok(clean)
 }
 
 #[derive(Serialize)]
@@ -71,18 +80,45 @@ impl Service {
         reference: &Reference,
         action: StaffAction,
     ) -> Result<Status, AppError> {
+        self.staff_act_with_files(member, org, reference, action, Vec::new()).await
+    }
+
+    /// Applies a staff action; a completion may carry files for the subject.
+    /// All of it is written in one transaction or none of it.
+    #[tracing::instrument(name = "service.staff_act_with_files", skip_all, fields(reference = %reference, files = uploads.len()))]
+    pub async fn staff_act_with_files(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+        action: StaffAction,
+        uploads: Vec<Upload>,
+    ) -> Result<Status, AppError> {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
+        }
+        if !uploads.is_empty() && !matches!(action, StaffAction::Complete { .. }) {
+            return Err(AppError::validation("attachments", app::domain::FieldErrorCode::NotApplicable));
+        }
+        if uploads.len() > MAX_ATTACHMENTS || uploads.iter().any(|u| u.data.len() > MAX_ATTACHMENT_BYTES) {
+            return Err(AppError::validation("attachments", app::domain::FieldErrorCode::TooLong));
+        }
+        let mut files = Vec::with_capacity(uploads.len());
+        for upload in &uploads {
+            files.push((clean_file_name(&upload.file_name)?, upload));
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
         let state = state_of(&row)?;
         let refuse = |reason| AppError::TransitionRefused { reason };
+        let kind: RequestKind = views::parse_row(&row)?.kind;
         let mut assignee = row.assignee_id;
         let mut outcome = None;
         let mut message = None;
-        let (next, event, note) = match &action {
+        let mut executed = false;
+        let event = action.event();
+        let (next, note) = match &action {
             StaffAction::Assign { to } => {
                 if state.status.is_closed() || state.status == Status::PendingVerification {
                     return Err(refuse(app::domain::TransitionError::NotInThisStatus));
@@ -92,22 +128,27 @@ impl Service {
                     return Err(AppError::validation("assignee", app::domain::FieldErrorCode::InvalidChoice));
                 }
                 assignee = Some(*to);
-                (state.clone(), "assigned", None)
+                (state.clone(), None)
             }
-            StaffAction::Start => (state.apply(&Action::Start).map_err(refuse)?, "started", None),
+            StaffAction::Start => (state.apply(&Action::Start).map_err(refuse)?, None),
             StaffAction::AskSubject { question } => {
                 message = Some(text("question", question)?);
-                (state.apply(&Action::AskSubject).map_err(refuse)?, "asked_subject", None)
+                (state.apply(&Action::AskSubject).map_err(refuse)?, None)
             }
             StaffAction::Extend { months, reason } => {
                 let next = state.apply(&Action::Extend { months: *months, reason: reason.clone() }).map_err(refuse)?;
-                (next, "extended", Some(text("reason", reason)?))
+                (next, Some(text("reason", reason)?))
             }
-            StaffAction::Complete { response } => {
+            StaffAction::Complete { response, outcome: form } => {
+                let next = state.apply(&Action::Complete).map_err(refuse)?;
                 let response = text("response", response)?;
-                outcome = Some(serde_json::json!({ "response": response }).to_string());
+                let decided = Outcome::parse(kind, form)?;
+                // Erasure, rectification and restriction change the data;
+                // answers only show it.
+                executed = matches!(decided, Outcome::Erased { .. } | Outcome::Rectified | Outcome::Restriction { applied: true });
+                outcome = Some(serde_json::json!({ "response": response, "outcome": decided }).to_string());
                 message = Some(response);
-                (state.apply(&Action::Complete).map_err(refuse)?, "completed", None)
+                (next, None)
             }
             StaffAction::Reject { reason, legal_ground } => {
                 let next = state
@@ -116,14 +157,14 @@ impl Service {
                 let (reason, ground) = (text("reason", reason)?, text("legal_ground", legal_ground)?);
                 outcome = Some(serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string());
                 let authority = "You may complain to the supervisory authority (see the privacy notice).";
-                (next, "rejected", Some(format!("{reason} Legal ground: {ground}. {authority}")))
+                (next, Some(format!("{reason} Legal ground: {ground}. {authority}")))
             }
             StaffAction::Message { body } => {
-                if state.status.is_closed() {
+                if state.status.is_closed() || state.status == Status::PendingVerification {
                     return Err(refuse(app::domain::TransitionError::NotInThisStatus));
                 }
                 message = Some(text("body", body)?);
-                (state.clone(), "message", None)
+                (state.clone(), None)
             }
         };
         let due = next.due.map(|d| d.to_string());
@@ -134,7 +175,25 @@ impl Service {
         if let Some(body) = &message {
             Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), body).await.map_err(db)?;
         }
-        let detail = serde_json::json!({ "status": next.status.as_str(), "due_date": due, "assignee": assignee });
+        if executed {
+            Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
+        }
+        let mut attached = Vec::new();
+        for (file_name, upload) in &files {
+            use sha2::Digest;
+            let sha256 = hex::encode(sha2::Sha256::digest(&upload.data));
+            let new = crate::store::NewAttachment {
+                file_name,
+                content_type: &upload.content_type,
+                sha256: &sha256,
+                data: &upload.data,
+            };
+            Store::insert_attachment(&mut tx, row.id, member.id, &new, at).await.map_err(db)?;
+            attached.push(serde_json::json!({ "name": file_name, "size": upload.data.len(), "sha256": sha256 }));
+        }
+        let detail = serde_json::json!({
+            "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
+        });
         let entry = crate::audit::Entry {
             actor_kind: ActorKind::Staff,
             actor: &format!("staff:{}", member.id),
@@ -210,9 +269,37 @@ impl Service {
             .ok_or(AppError::NotFound)
     }
 
+    /// A marketing opt-out or consent withdrawal takes effect the moment the
+    /// subject is verified: it is put on the organisation's opt-out list and
+    /// the request completes, carried out, with no staff work. Runs inside
+    /// the verification's transaction.
+    pub(super) async fn take_effect(
+        conn: &mut sqlx::SqliteConnection,
+        row: &RequestRow,
+        kind: RequestKind,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let purpose = serde_json::from_str::<serde_json::Value>(&row.details)
+            .ok()
+            .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
+        Store::insert_opt_out(conn, &row.org, &row.email, kind.as_str(), purpose.as_deref(), row.id, at).await.map_err(db)?;
+        let outcome = serde_json::json!({ "outcome": Outcome::TookEffect }).to_string();
+        Store::update_lifecycle(conn, row.id, Status::Completed, row.due_date.as_deref(), false, None, Some(&outcome), at)
+            .await
+            .map_err(db)?;
+        Store::mark_executed(conn, row.id).await.map_err(db)?;
+        let note = match kind {
+            RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
+            _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
+        };
+        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(note)).await.map_err(db)?;
+        super::verification::record(conn, ActorKind::System, &row.org, "request.took_effect", &row.reference, serde_json::json!({ "kind": kind.as_str() }), at)
+            .await
+    }
+
     /// "There is news on your request": a link to the tracking page, never
     /// the content, in the subject's language.
-    async fn mail_update(&self, row: &RequestRow) {
+    pub(super) async fn mail_update(&self, row: &RequestRow) {
         let (Ok(email), Some(language)) = (Email::parse(&row.email), Language::parse(&row.language)) else { return };
         let org_name = self.content.org(&row.org).map(|o| o.settings.name.clone()).unwrap_or_default();
         let mail = UpdateMail {

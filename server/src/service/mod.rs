@@ -2,6 +2,7 @@
 //! server functions (through `crate::portal`) and the REST API both call it;
 //! neither talks SQL nor sends mail itself.
 
+mod console;
 mod expiry;
 mod lifecycle;
 mod requests;
@@ -10,7 +11,9 @@ mod staff;
 mod verification;
 mod views;
 
-pub use lifecycle::StaffAction;
+pub use app::domain::StaffAction;
+pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+pub use console::{Download, QUEUE_PAGE_SIZE};
 pub use sessions::Subject;
 pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
 

@@ -137,11 +137,16 @@ impl Service {
     }
 }
 
-/// Requests with their history and conversation: two queries whatever the
-/// number of requests.
-async fn views_of(conn: &mut sqlx::SqliteConnection, rows: &[crate::store::RequestRow]) -> Result<Vec<RequestView>, AppError> {
+/// Requests with their history, conversation and attachments: three
+/// queries whatever the number of requests.
+pub(super) async fn views_of(
+    conn: &mut sqlx::SqliteConnection,
+    rows: &[crate::store::RequestRow],
+) -> Result<Vec<RequestView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
     let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
-    rows.iter().map(|row| views::request_view(row, &events, &messages)).collect()
+    let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
+    let related = views::Related { events: &events, messages: &messages, attachments: &attachments };
+    rows.iter().map(|row| views::request_view(row, &related)).collect()
 }

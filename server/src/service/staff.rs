@@ -97,6 +97,18 @@ fn totp_for(secret_base32: &str, account: &str) -> Option<totp_rs::TOTP> {
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, Some("Privacy portal".into()), account.to_owned()).ok()
 }
 
+/// One audit entry per organisation of the member (including those withheld
+/// until they enrol a second factor) about the member's own account.
+async fn audit_member(conn: &mut sqlx::SqliteConnection, member: &StaffMember, action: &str, at: i64) -> Result<(), AppError> {
+    let actor = format!("staff:{}", member.id);
+    for org in member.roles.iter().map(|(org, _)| org).chain(&member.must_enrol_for) {
+        let entry =
+            Entry { actor_kind: ActorKind::Staff, actor: &actor, org, action, target: &actor, detail: serde_json::json!({}) };
+        audit::append(&mut *conn, entry, at).await.map_err(db)?;
+    }
+    Ok(())
+}
+
 fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
@@ -262,6 +274,11 @@ impl Service {
     /// force until `confirm_totp` sees a code made from it.
     pub async fn begin_totp(&self, token: &str) -> Result<Enrolment, AppError> {
         let member = self.staff_member(token).await?;
+        if member.two_factor {
+            // A new secret would switch the working one off: refused, so a
+            // stolen session cannot swap the second factor.
+            return Err(AppError::Forbidden);
+        }
         let mut secret = [0u8; 20];
         secret.copy_from_slice(&crypto::random_key()[..20]);
         let secret_base32 = totp_rs::Secret::Raw(secret.to_vec()).to_encoded().to_string();
@@ -288,6 +305,27 @@ impl Service {
         if !self.accept_totp(&mut tx, &account, code.trim(), at).await? {
             return Err(AppError::validation("code", app::domain::FieldErrorCode::InvalidChoice));
         }
+        let codes = Self::store_recovery_codes(&mut tx, member.id).await?;
+        audit_member(&mut tx, &member, "staff.two_factor_enrolled", at).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(codes)
+    }
+
+    /// New recovery codes for a member with TOTP; the earlier ones stop working.
+    pub async fn regenerate_recovery_codes(&self, token: &str) -> Result<Vec<String>, AppError> {
+        let member = self.staff_member(token).await?;
+        if !member.two_factor {
+            return Err(AppError::Forbidden);
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let codes = Self::store_recovery_codes(&mut tx, member.id).await?;
+        audit_member(&mut tx, &member, "staff.recovery_codes_issued", at).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(codes)
+    }
+
+    async fn store_recovery_codes(conn: &mut sqlx::SqliteConnection, staff_id: i64) -> Result<Vec<String>, AppError> {
         let codes: Vec<String> = (0..RECOVERY_CODES)
             .map(|_| {
                 let token = crypto::new_token();
@@ -296,19 +334,7 @@ impl Service {
             })
             .collect();
         let hashes: Vec<String> = codes.iter().map(|c| crypto::token_hash(c)).collect();
-        Store::replace_recovery_codes(&mut tx, member.id, &hashes).await.map_err(db)?;
-        for (org, _) in &member.roles {
-            let entry = Entry {
-                actor_kind: ActorKind::Staff,
-                actor: &format!("staff:{}", member.id),
-                org,
-                action: "staff.two_factor_enrolled",
-                target: &format!("staff:{}", member.id),
-                detail: serde_json::json!({}),
-            };
-            audit::append(&mut tx, entry, at).await.map_err(db)?;
-        }
-        tx.commit().await.map_err(db)?;
+        Store::replace_recovery_codes(conn, staff_id, &hashes).await.map_err(db)?;
         Ok(codes)
     }
 

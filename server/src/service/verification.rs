@@ -186,6 +186,7 @@ impl Service {
         }
         let grant = self.accept(&mut tx, &row, &active, "code", at).await?;
         tx.commit().await.map_err(db)?;
+        self.confirm_effect(&row).await;
         Ok((row, grant))
     }
 
@@ -209,8 +210,18 @@ impl Service {
         }
         let grant = self.accept(&mut tx, &row, &code, "link", at).await?;
         tx.commit().await.map_err(db)?;
+        self.confirm_effect(&row).await;
         let reference = views::parse_row(&row)?.reference;
         Ok((reference, grant))
+    }
+
+    /// Tells the subject that an opt-out took effect (`row` as it was before
+    /// this verification).
+    async fn confirm_effect(&self, row: &RequestRow) {
+        let newly_verified = row.status == Status::PendingVerification.as_str();
+        if newly_verified && views::parse_row(row).is_ok_and(|p| p.kind.takes_effect_at_once()) {
+            self.mail_update(row).await;
+        }
     }
 
     /// A correct code or link: the code is spent, the request is verified
@@ -235,6 +246,11 @@ impl Service {
             let detail = serde_json::json!({ "method": method, "due_date": due.to_string() });
             record(tx, ActorKind::Subject, &row.org, "request.verified", &row.reference, detail, at).await?;
             tracing::info!(reference = %row.reference, due = %due, "request verified");
+            let kind = views::parse_row(row)?.kind;
+            if kind.takes_effect_at_once() {
+                let verified = RequestRow { due_date: Some(due.to_string()), ..row.clone() };
+                Self::take_effect(tx, &verified, kind, at).await?;
+            }
         }
         record(tx, ActorKind::Subject, &row.org, "session.opened", &row.reference, serde_json::json!({ "method": method }), at)
             .await?;

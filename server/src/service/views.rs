@@ -3,8 +3,8 @@
 //! is reported as an internal error, not guessed at.
 
 use super::UNVERIFIED_TTL_SECS;
-use crate::store::{EventRow, MessageRow, RequestRow};
-use app::api::types::{EventKind, EventView, MessageView, RequestView, Summary};
+use crate::store::{AttachmentRow, EventRow, MessageRow, RequestRow};
+use app::api::types::{AttachmentView, EventKind, EventView, MessageView, RequestView, Summary};
 use app::domain::{AppError, Reference, RequestKind, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
@@ -74,7 +74,15 @@ pub fn summary(row: &RequestRow, now: i64) -> Result<Summary, AppError> {
     })
 }
 
-pub fn request_view(row: &RequestRow, events: &[EventRow], messages: &[MessageRow]) -> Result<RequestView, AppError> {
+/// The rows that belong to one request's page.
+pub struct Related<'a> {
+    pub events: &'a [EventRow],
+    pub messages: &'a [MessageRow],
+    pub attachments: &'a [AttachmentRow],
+}
+
+pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestView, AppError> {
+    let Related { events, messages, attachments } = related;
     let parsed = parse_row(row)?;
     let details: ValidDetails = serde_json::from_str(&row.details).map_err(|_| corrupt("details"))?;
     let history = events
@@ -103,5 +111,10 @@ pub fn request_view(row: &RequestRow, events: &[EventRow], messages: &[MessageRo
         details,
         history,
         messages,
+        attachments: attachments
+            .iter()
+            .filter(|a| a.request_id == row.id)
+            .map(|a| AttachmentView { id: a.id, file_name: a.file_name.clone(), size: a.size, sha256: a.sha256.clone() })
+            .collect(),
     })
 }

@@ -3,9 +3,11 @@
 //! SQLite is opened in WAL mode with `synchronous=FULL`: once a request is
 //! acknowledged it survives a crash.
 
+mod console;
 mod rows;
 mod staff;
 
+pub use console::{AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow, OPEN_STATUSES};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use staff::{RoleRow, StaffRow};
 

@@ -130,8 +130,38 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-pub fn content_dir() -> PathBuf {
+/// The shipped content (mail templates, the demo organisation).
+pub fn shipped_content() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The shipped content plus a second organisation, `other`, so that tests
+/// can show one organisation's staff reach nothing of another's.
+fn test_content(dir: &std::path::Path) -> PathBuf {
+    let content = dir.join("content");
+    copy_tree(&shipped_content(), &content);
+    let other = content.join("orgs/other");
+    std::fs::create_dir_all(other.join("notice")).unwrap();
+    std::fs::write(other.join("org.toml"), "name = \"Other Org AS\"\ncontact_email = \"privacy@other.example\"\nrequire_two_factor = false\n").unwrap();
+    std::fs::write(
+        other.join("notice/en.md"),
+        "+++\ntitle = \"Privacy notice\"\nlast_updated = \"2026-01-01\"\n+++\n\n## Controller\n\nOther Org AS.\n",
+    )
+    .unwrap();
+    content
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -149,7 +179,7 @@ pub async fn spawn_app_with(base_url: Option<&str>) -> TestApp {
         smtp_url: Some(format!("smtp://127.0.0.1:{smtp_port}")),
         mail_from: "Privacy portal <privacy@portal.test>".into(),
         data_dir: dir.path().to_path_buf(),
-        content_dir: content_dir(),
+        content_dir: test_content(dir.path()),
         site_root: dir.path().join("site"),
         default_org: "demo".into(),
         secret: None,
@@ -166,6 +196,10 @@ pub async fn spawn_app_with(base_url: Option<&str>) -> TestApp {
 impl TestApp {
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self._dir.path().join("content")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -216,5 +250,96 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db).await.unwrap()
+    }
+}
+
+/// A staff account made for a test, with what it takes to sign in.
+pub struct Staff {
+    pub id: i64,
+    pub email: String,
+    pub password: String,
+    /// The TOTP secret, when enrolled.
+    pub secret: Option<String>,
+    pub recovery: Vec<String>,
+}
+
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+/// The TOTP code of `secret`, `offset_steps` steps of 30 s from now.
+pub fn totp_code(secret: &str, email: &str, offset_steps: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, email.to_owned()).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    totp.generate(((now / 30 + offset_steps) * 30) as u64)
+}
+
+/// `name=value` of a cookie the response sets.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
+}
+
+impl TestApp {
+    /// A staff account with `role` in `org`, enrolled in TOTP when `totp`.
+    pub async fn staff(&self, email: &str, org: &str, role: app::domain::Role, totp: bool) -> Staff {
+        use server::service::LoginStep;
+        let id = self.service.create_staff(email, STAFF_PASSWORD, org, role).await.unwrap();
+        let mut staff = Staff { id, email: email.into(), password: STAFF_PASSWORD.into(), secret: None, recovery: vec![] };
+        if totp {
+            let LoginStep::SignedIn(token) = self.service.staff_login(email, STAFF_PASSWORD).await.unwrap() else {
+                panic!("a new account has no second factor yet")
+            };
+            let secret = self.service.begin_totp(&token).await.unwrap().secret_base32;
+            staff.recovery = self.service.confirm_totp(&token, &totp_code(&secret, email, 0)).await.unwrap();
+            staff.secret = Some(secret);
+            self.service.staff_logout(&token).await;
+        }
+        staff
+    }
+
+    /// Signs in through the console's server functions, as the login form
+    /// does (with a recovery code for the second step, so tests need not
+    /// wait for the next TOTP step); returns the staff cookie.
+    pub async fn staff_cookie(&self, staff: &mut Staff) -> String {
+        let response = self
+            .client
+            .post(self.url("/_sfn/console/login"))
+            .header("accept", "text/html")
+            .form(&[("email", staff.email.as_str()), ("password", staff.password.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "login of {}", staff.email);
+        if let Some(cookie) = set_cookie(&response, "portal_staff") {
+            return cookie;
+        }
+        let pending = set_cookie(&response, "portal_staff_pending").expect("a pending login");
+        let code = staff.recovery.pop().expect("a recovery code left");
+        let response = self
+            .client
+            .post(self.url("/_sfn/console/second_factor"))
+            .header("accept", "text/html")
+            .header("cookie", pending)
+            .form(&[("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        set_cookie(&response, "portal_staff").expect("a staff session")
+    }
+
+    /// GET a page as a browser does, with an optional cookie: (status, body).
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> (u16, String) {
+        let mut request = self.client.get(self.url(path)).header("accept", "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
     }
 }

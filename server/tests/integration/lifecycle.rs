@@ -54,7 +54,7 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         refused(act(StaffAction::Extend { months: 1, reason: "More".into() }).await),
         TransitionError::AlreadyExtended
     );
-    assert_eq!(act(StaffAction::Complete { response: "Your data is attached.".into() }).await.unwrap(), Status::Completed);
+    assert_eq!(act(StaffAction::Complete { response: "Your data is attached.".into(), outcome: Default::default() }).await.unwrap(), Status::Completed);
     assert_eq!(refused(act(StaffAction::Start).await), TransitionError::NotInThisStatus);
 
     let (status, view) = app.get_json(&format!("/api/v1/requests/{reference}"), Some(&token)).await;

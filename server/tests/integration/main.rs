@@ -2,7 +2,9 @@
 //! file and a real SMTP server, driven over HTTP as clients and browsers do.
 
 mod audit;
+mod authz;
 mod bad_input;
+mod console;
 mod flow;
 mod forms;
 mod harness;

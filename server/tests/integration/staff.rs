@@ -2,7 +2,7 @@
 //! that fail the same way for unknown accounts, lock-out after repeated
 //! failures, and sessions that end.
 
-use crate::harness::spawn_app;
+use crate::harness::{spawn_app, totp_code};
 use app::domain::{AppError, Role};
 use server::service::LoginStep;
 
@@ -13,20 +13,13 @@ fn signed_in(step: LoginStep) -> String {
     }
 }
 
-fn totp_code(secret: &str, email: &str, offset_steps: i64) -> String {
-    let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, email.to_owned()).unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    totp.generate(((now / 30 + offset_steps) * 30) as u64)
-}
-
 fn admin_create(app: &crate::harness::TestApp, email: &str, password: Option<&str>) -> std::process::Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .args(["admin", "create", "--org", "demo", "--email", email])
         .env("DATABASE_URL", &app.database_url)
         .env("PORTAL_DATA_DIR", app.data_dir())
-        .env("PORTAL_CONTENT_DIR", crate::harness::content_dir())
+        .env("PORTAL_CONTENT_DIR", app.content_dir())
         .env("RUST_LOG", "error");
     match password {
         Some(password) => command.env("PORTAL_ADMIN_PASSWORD", password),

@@ -1,0 +1,141 @@
+//! What the staff console's server functions send: views made for display.
+//! They carry personal data only where a staff member needs it, and every
+//! view that does is written to the audit log by the service.
+
+use crate::api::types::RequestView;
+use crate::domain::{Language, Outcome, Reference, RequestKind, Role, Status};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in staff member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub email: String,
+    pub orgs: Vec<StaffOrg>,
+    pub two_factor: bool,
+    /// Organisations withheld until the member enrols a second factor.
+    pub must_enrol_for: Vec<String>,
+}
+
+impl StaffView {
+    pub fn is_admin(&self) -> bool {
+        self.orgs.iter().any(|o| o.role == Role::Admin)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffOrg {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The queue's filters as they come from the address bar; the service
+/// parses them (an unknown value is a 422, not an empty list).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// A status, `open` (the default) or `all`.
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    /// A colleague's id, `me` or `none` (unassigned).
+    pub assignee: Option<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: i64,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub org: String,
+    pub reference: Reference,
+    pub kind: RequestKind,
+    pub status: Status,
+    /// RFC 3339.
+    pub received_at: String,
+    /// ISO date.
+    pub due_date: Option<String>,
+    pub assignee: Option<String>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// Another open request of the same subject, kind and organisation exists.
+    pub duplicate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub items: Vec<QueueItem>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+    /// Over all open requests of the member's organisations, whatever the filter.
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub colleagues: Vec<Colleague>,
+    /// The caller's own id, for "assigned to me".
+    pub me: i64,
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub actor_kind: String,
+    pub actor: String,
+    pub org: String,
+    pub action: String,
+    pub target: String,
+    /// The entry's JSON detail, as stored.
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// An action or the start of one (`request.`).
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub entries: Vec<AuditEntryView>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// A request as staff see it: everything the subject sees, and who they
+/// are, how they proved it, duplicates and the internal record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub org: String,
+    pub request: RequestView,
+    pub email: String,
+    pub language: Language,
+    pub assignee: Option<Colleague>,
+    pub colleagues: Vec<Colleague>,
+    pub extended: bool,
+    /// Something was carried out; the subject can no longer cancel.
+    pub executed: bool,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// Other open requests of the same subject and kind.
+    pub duplicates: Vec<String>,
+    pub outcome: Option<Outcome>,
+    /// The request's audit trail: verification attempts, views, actions.
+    pub trail: Vec<AuditEntryView>,
+}
+
+/// Authenticator enrolment: the secret as a QR code and as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    pub secret: String,
+    /// An SVG document made by the server from the otpauth URL.
+    pub qr_svg: String,
+}

@@ -1,0 +1,485 @@
+//! One request as staff work it: who asked what, how they proved it, the
+//! conversation, the history and audit trail, and the actions the request's
+//! status allows (decided by the same domain rules the server applies).
+//! Opening this page is recorded in the audit log.
+
+use super::ConsoleError;
+use crate::api::console::types::{AuditEntryView, CaseView};
+use crate::api::console::{case, Act};
+use crate::api::types::{EventKind, MessageView};
+use crate::domain::{Action, ErasureException, ErasureScope, Outcome, RequestKind, RequestState, ValidDetails};
+use crate::i18n;
+use crate::pages::fields::FormError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = Memo::new(move |_| {
+        let p = params.read();
+        (p.get("org").unwrap_or_default(), p.get("reference").unwrap_or_default())
+    });
+    let data = Resource::new(move || key.get(), |(org, reference)| case(org, reference));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let q = query.get_untracked();
+                let (done, error, field) = (q.get("done"), q.get("error"), q.get("field"));
+                match data.await {
+                    Ok(view) => view! { <Case view done error field/> }.into_any(),
+                    Err(error) => view! { <ConsoleError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn done_text(event: &str) -> &'static str {
+    match event {
+        "assigned" => "Assigned.",
+        "started" => "The request is in progress.",
+        "asked_subject" => "Your question was sent; the subject was told by e-mail.",
+        "extended" => "The deadline was extended; the subject was told why.",
+        "completed" => "The request is completed; the subject was told by e-mail.",
+        "rejected" => "The request was refused; the subject was told why and of their right to complain.",
+        "message" => "Your message was sent; the subject was told by e-mail.",
+        _ => "Done.",
+    }
+}
+
+/// The upload route's errors arrive as a code in the address.
+fn upload_error(code: &str, field: Option<&str>) -> String {
+    match (code, field) {
+        ("validation", Some("response")) => "Write the response to the subject.".into(),
+        ("validation", Some("retained")) => "Say what was kept under the exception you chose.".into(),
+        ("validation", Some("exceptions")) => "Choose the exception that applies to what was kept.".into(),
+        ("validation", Some("decision")) => "Record the decision.".into(),
+        ("validation", Some("attachments")) => "At most 5 files of 10 MB each, with a name.".into(),
+        ("transition_refused", _) => "This cannot be done while the request has its current status.".into(),
+        ("payload_too_large", _) => "The files are too large: at most 5 files of 10 MB each.".into(),
+        _ => "The request could not be completed. Please try again.".into(),
+    }
+}
+
+fn exception_label(exception: ErasureException) -> &'static str {
+    match exception {
+        ErasureException::FreedomOfExpression => "Freedom of expression and information (Art. 17(3)(a))",
+        ErasureException::LegalObligation => "A legal obligation, e.g. book-keeping law (Art. 17(3)(b))",
+        ErasureException::PublicHealth => "Public interest in public health (Art. 17(3)(c))",
+        ErasureException::Archiving => "Archiving, research or statistics (Art. 17(3)(d))",
+        ErasureException::LegalClaims => "Legal claims (Art. 17(3)(e))",
+    }
+}
+
+fn outcome_text(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Answered => "Answered.".into(),
+        Outcome::Rectified => "The data was corrected.".into(),
+        Outcome::Erased { exceptions, .. } if exceptions.is_empty() => "Everything asked for was erased.".into(),
+        Outcome::Erased { exceptions, retained } => format!(
+            "Erased, except: {} — kept under {}.",
+            retained.clone().unwrap_or_default(),
+            exceptions.iter().map(|e| exception_label(*e)).collect::<Vec<_>>().join("; ")
+        ),
+        Outcome::Restriction { applied: true } => "Processing is restricted.".into(),
+        Outcome::Restriction { applied: false } => "Restriction declined.".into(),
+        Outcome::Objection { upheld: true } => "Objection upheld: the processing stopped.".into(),
+        Outcome::Objection { upheld: false } => "Objection overridden by compelling legitimate grounds.".into(),
+        Outcome::TookEffect => "Carried out at once on verification.".into(),
+    }
+}
+
+#[component]
+fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Option<String>) -> impl IntoView {
+    let CaseView {
+        org,
+        request,
+        email,
+        language,
+        assignee,
+        colleagues,
+        extended,
+        executed,
+        overdue,
+        due_soon,
+        duplicates,
+        outcome,
+        trail,
+    } = view;
+    let reference = request.reference.to_string();
+    let heading = format!("Request {reference}");
+    let state = RequestState {
+        status: request.status,
+        // Only the status and extension rules decide which forms to show.
+        due: time::Date::from_calendar_date(2000, time::Month::January, 1).ok(),
+        extended,
+        executed,
+    };
+    let can = move |action: Action| state.apply(&action).is_ok();
+    let verified = request.verified_at.clone();
+    let base = format!("/console/o/{org}/requests/{reference}");
+    view! {
+        <Title text=format!("{heading} – Privacy console")/>
+        <p class="breadcrumb"><a href="/console">"Queue"</a></p>
+        <h1>{heading}</h1>
+        {done.map(|d| view! { <div class="notice-box success" role="status"><p>{done_text(&d)}</p></div> })}
+        {error.map(|code| view! {
+            <div class="notice-box warning" role="alert"><p>{upload_error(&code, field.as_deref())}</p></div>
+        })}
+        {overdue.then(|| view! { <p class="flag overdue big">"Overdue: the legal deadline has passed."</p> })}
+        {due_soon.then(|| view! { <p class="flag due-soon big">"Due within 7 days."</p> })}
+        {(!duplicates.is_empty()).then(|| view! {
+            <div class="notice-box warning" role="status">
+                <p>"Possible duplicate: the same person has other open requests of this kind here. They are not merged; answer them together or refuse the repeat (Art. 12(5))."</p>
+                <ul>
+                    {duplicates.into_iter().map(|d| view! {
+                        <li><a href=format!("/console/o/{org}/requests/{d}")>{d.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+        <div class="case-grid">
+            <div class="case-main">
+                <section class="panel" aria-labelledby="facts-heading">
+                    <h2 id="facts-heading">"Request"</h2>
+                    <dl class="facts">
+                        <dt>"Kind"</dt><dd>{i18n::kind_label(request.kind)}</dd>
+                        <dt>"Status"</dt>
+                        <dd><span class=format!("status status-{}", request.status.as_str())>{i18n::status_label(request.status)}</span></dd>
+                        <dt>"Received"</dt><dd>{i18n::long_date(&request.received_at)}</dd>
+                        <dt>"Due"</dt>
+                        <dd>
+                            {request.due_date.as_deref().map(i18n::long_date).unwrap_or_else(|| "Not confirmed yet".into())}
+                            {extended.then_some(" (extended)")}
+                        </dd>
+                        <dt>"Assignee"</dt><dd>{assignee.map(|a| a.email).unwrap_or_else(|| "Nobody yet".into())}</dd>
+                    </dl>
+                </section>
+                <section class="panel" aria-labelledby="subject-heading">
+                    <h2 id="subject-heading">"Subject and verification"</h2>
+                    <dl class="facts">
+                        <dt>"E-mail"</dt><dd>{email}</dd>
+                        <dt>"Language"</dt><dd>{language.code()}</dd>
+                        <dt>"Verified"</dt>
+                        <dd>{match verified {
+                            Some(at) => format!("E-mail address confirmed on {}", i18n::long_date(&at)),
+                            None => "Not yet: the subject has not confirmed the e-mail address.".into(),
+                        }}</dd>
+                    </dl>
+                </section>
+                <section class="panel" aria-labelledby="submission-heading">
+                    <h2 id="submission-heading">"What the subject asks"</h2>
+                    <Submission kind=request.kind details=request.details.clone()/>
+                    {outcome.map(|o| view! { <p class="outcome"><strong>"Outcome: "</strong>{outcome_text(&o)}</p> })}
+                </section>
+                <section class="panel" aria-labelledby="conversation-heading">
+                    <h2 id="conversation-heading">"Conversation"</h2>
+                    <Messages messages=request.messages.clone()/>
+                    {(!request.attachments.is_empty()).then(|| view! {
+                        <h3>"Attachments sent to the subject"</h3>
+                        <ul class="attachments">
+                            {request.attachments.iter().map(|a| view! {
+                                <li>
+                                    <a href=format!("{base}/attachments/{}", a.id) download="">{a.file_name.clone()}</a>
+                                    {format!(" ({} bytes)", a.size)}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+                <section class="panel" aria-labelledby="history-heading">
+                    <h2 id="history-heading">"History"</h2>
+                    <ol class="history">
+                        {request.history.iter().rev().map(|e| view! {
+                            <li>
+                                <time datetime=e.at.clone()>{i18n::long_date(&e.at)}</time>
+                                " – "{event_text(e.event)}
+                                {e.note.clone().map(|n| view! { <p class="event-note">{n}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    <details class="trail">
+                        <summary>"Audit trail"</summary>
+                        <Trail entries=trail/>
+                    </details>
+                </section>
+            </div>
+            <aside class="case-actions" aria-label="Actions">
+                <Actions
+                    org=org.clone()
+                    reference=reference.clone()
+                    kind=request.kind
+                    colleagues=colleagues
+                    can_start=can(Action::Start)
+                    can_ask=can(Action::AskSubject)
+                    can_extend=can(Action::Extend { months: 1, reason: "x".into() })
+                    can_complete=can(Action::Complete)
+                    can_reject=can(Action::Reject { reason: "x".into(), legal_ground: "x".into() })
+                    open=!request.status.is_closed() && request.verified_at.is_some()
+                />
+            </aside>
+        </div>
+    }
+}
+
+fn event_text(event: EventKind) -> &'static str {
+    match event {
+        EventKind::Submitted => "Submitted",
+        EventKind::CodeSent => "Code sent",
+        EventKind::Verified => "E-mail verified; the deadline started",
+        EventKind::ExpiredUnverified => "Expired unverified",
+        EventKind::StatusChanged => "Status changed",
+        EventKind::Assigned => "Assigned",
+        EventKind::Started => "Started",
+        EventKind::AskedSubject => "Asked the subject",
+        EventKind::SubjectAnswered => "The subject answered",
+        EventKind::Extended => "Deadline extended",
+        EventKind::Completed => "Completed",
+        EventKind::Rejected => "Refused",
+        EventKind::Cancelled => "Cancelled",
+        EventKind::Message => "Message",
+    }
+}
+
+#[component]
+fn Submission(kind: RequestKind, details: ValidDetails) -> impl IntoView {
+    let text = |label: &'static str, value: Option<String>| {
+        value.map(|v| view! { <dt>{label}</dt><dd class="prewrap">{v}</dd> })
+    };
+    if kind == RequestKind::Rectification {
+        // Side by side: what is wrong and what is right.
+        return view! {
+            <div class="compare">
+                <div><h3>"What is wrong"</h3><p class="prewrap">{details.inaccurate.unwrap_or_default()}</p></div>
+                <div><h3>"What is right"</h3><p class="prewrap">{details.correction.unwrap_or_default()}</p></div>
+            </div>
+        }
+        .into_any();
+    }
+    let scope = details.erasure_scope.map(|s| match s {
+        ErasureScope::All => "Everything held about them".to_owned(),
+        ErasureScope::Specific => "Only what they describe".to_owned(),
+    });
+    view! {
+        <dl class="facts">
+            {text("Erase", scope)}
+            {text("Description", details.description)}
+            {text("Grounds", details.grounds)}
+            {text("Decision to review", details.decision)}
+            {text("Consent withdrawn for", details.purpose)}
+        </dl>
+    }
+    .into_any()
+}
+
+#[component]
+fn Messages(messages: Vec<MessageView>) -> impl IntoView {
+    if messages.is_empty() {
+        return view! { <p>"No messages yet."</p> }.into_any();
+    }
+    view! {
+        <ol class="messages">
+            {messages.into_iter().map(|m| view! {
+                <li class=if m.from_staff { "message from-you" } else { "message from-staff" }>
+                    <p class="message-meta">
+                        {if m.from_staff { "Privacy team" } else { "Subject" }}", "
+                        <time datetime=m.at.clone()>{i18n::long_date(&m.at)}</time>
+                    </p>
+                    <p class="message-body">{m.body}</p>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+#[component]
+fn Trail(entries: Vec<AuditEntryView>) -> impl IntoView {
+    view! {
+        <ol class="trail-list">
+            {entries.into_iter().map(|e| view! {
+                <li><code>{e.at}</code>" "<strong>{e.action}</strong>" by "{e.actor}" "<code class="detail">{e.detail}</code></li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The forms for what can be done now. Every form but completion posts to
+/// the `act` server function; completion carries files, so it posts
+/// multipart to its own route.
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn Actions(
+    org: String,
+    reference: String,
+    kind: RequestKind,
+    colleagues: Vec<crate::api::console::types::Colleague>,
+    can_start: bool,
+    can_ask: bool,
+    can_extend: bool,
+    can_complete: bool,
+    can_reject: bool,
+    open: bool,
+) -> impl IntoView {
+    if !open {
+        return view! { <p class="panel">"No actions: the request is closed or not confirmed yet."</p> }.into_any();
+    }
+    let act = ServerAction::<Act>::new();
+    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let [h_assign, h_start, h_ask, h_message, h_extend, h_reject] = ["assign", "start", "ask", "message", "extend", "reject"]
+        .map(|action| hidden_fields(org.clone(), reference.clone(), action).into_any());
+    view! {
+        <h2>"Actions"</h2>
+        <FormError message=error/>
+        <ActionForm action=act attr:class="panel action">
+            {h_assign}
+            <div class="field">
+                <label for="assign-to">"Assign to"</label>
+                <select id="assign-to" name="to">
+                    {colleagues.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.email}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button secondary">"Assign"</button>
+        </ActionForm>
+        {can_start.then(move || view! {
+            <ActionForm action=act attr:class="panel action">
+                {h_start}
+                <button type="submit" class="button">"Start working on it"</button>
+            </ActionForm>
+        })}
+        {can_ask.then(move || view! {
+            <ActionForm action=act attr:class="panel action">
+                {h_ask}
+                <div class="field">
+                    <label for="ask-text">"Ask the subject for information"</label>
+                    <textarea id="ask-text" name="text" rows="3" required=true></textarea>
+                    <p class="hint">"The deadline keeps running while you wait; extend it if the answer takes long."</p>
+                </div>
+                <button type="submit" class="button secondary">"Send question"</button>
+            </ActionForm>
+        })}
+        <ActionForm action=act attr:class="panel action">
+            {h_message}
+            <div class="field">
+                <label for="message-text">"Message to the subject"</label>
+                <textarea id="message-text" name="text" rows="3" required=true></textarea>
+            </div>
+            <button type="submit" class="button secondary">"Send message"</button>
+        </ActionForm>
+        {can_extend.then(move || view! {
+            <ActionForm action=act attr:class="panel action">
+                {h_extend}
+                <fieldset>
+                    <legend>"Extend the deadline (once, Art. 12(3))"</legend>
+                    <div class="field">
+                        <label for="extend-months">"By"</label>
+                        <select id="extend-months" name="months">
+                            <option value="1">"1 month"</option>
+                            <option value="2">"2 months"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="extend-reason">"Reason (told to the subject)"</label>
+                        <textarea id="extend-reason" name="text" rows="3" required=true></textarea>
+                    </div>
+                </fieldset>
+                <button type="submit" class="button secondary">"Extend deadline"</button>
+            </ActionForm>
+        })}
+        {can_complete.then(|| view! { <CompleteForm org=org.clone() reference=reference.clone() kind/> })}
+        {can_reject.then(move || view! {
+            <ActionForm action=act attr:class="panel action">
+                {h_reject}
+                <fieldset>
+                    <legend>"Refuse the request (Art. 12(4))"</legend>
+                    <div class="field">
+                        <label for="reject-reason">"Reason (told to the subject)"</label>
+                        <textarea id="reject-reason" name="text" rows="3" required=true></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="reject-ground">"Legal ground"</label>
+                        <input id="reject-ground" name="legal_ground" list="grounds" required=true/>
+                        <datalist id="grounds">
+                            <option value="GDPR Art. 12(5)(b): manifestly unfounded or excessive"/>
+                            <option value="GDPR Art. 11(2): the subject cannot be identified"/>
+                            <option value="GDPR Art. 15(4): it would adversely affect the rights of others"/>
+                            <option value="GDPR Art. 17(3): an exception to erasure applies"/>
+                        </datalist>
+                    </div>
+                    <p class="hint">"The subject is told the reason, the legal ground and their right to complain to the supervisory authority."</p>
+                </fieldset>
+                <button type="submit" class="button danger">"Refuse request"</button>
+            </ActionForm>
+        })}
+    }
+    .into_any()
+}
+
+/// What every action form carries besides its own fields.
+fn hidden_fields(org: String, reference: String, action: &'static str) -> impl IntoView {
+    view! {
+        <input type="hidden" name="org" value=org/>
+        <input type="hidden" name="reference" value=reference/>
+        <input type="hidden" name="action" value=action/>
+    }
+}
+
+#[component]
+fn CompleteForm(org: String, reference: String, kind: RequestKind) -> impl IntoView {
+    let action = format!("/console/o/{org}/requests/{reference}/complete");
+    let decision = match kind {
+        RequestKind::Restriction => Some(("Is processing now restricted?", "Yes, restricted", "No, declined")),
+        RequestKind::Objection => Some(("Decision on the objection", "Upheld: processing stopped", "Overridden by compelling legitimate grounds")),
+        _ => None,
+    };
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="panel action">
+            <fieldset>
+                <legend>"Complete the request"</legend>
+                <div class="field">
+                    <label for="complete-response">"Response to the subject"</label>
+                    <textarea id="complete-response" name="response" rows="5" required=true></textarea>
+                </div>
+                {(kind == RequestKind::Erasure).then(|| view! {
+                    <fieldset>
+                        <legend>"Exceptions applied (leave empty if everything was erased)"</legend>
+                        {ErasureException::ALL.into_iter().map(|e| {
+                            let id = format!("exception-{}", e.as_str());
+                            view! {
+                                <div class="check">
+                                    <input type="checkbox" id=id.clone() name="exceptions" value=e.as_str()/>
+                                    <label for=id>{exception_label(e)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                        <div class="field">
+                            <label for="retained">"What was kept under these exceptions"</label>
+                            <textarea id="retained" name="retained" rows="2"></textarea>
+                        </div>
+                    </fieldset>
+                })}
+                {decision.map(|(legend, yes, no)| view! {
+                    <fieldset>
+                        <legend>{legend}</legend>
+                        <div class="check">
+                            <input type="radio" id="decision-yes" name="decision" value="yes" required=true/>
+                            <label for="decision-yes">{yes}</label>
+                        </div>
+                        <div class="check">
+                            <input type="radio" id="decision-no" name="decision" value="no"/>
+                            <label for="decision-no">{no}</label>
+                        </div>
+                    </fieldset>
+                })}
+                <div class="field">
+                    <label for="attachments">"Attachments (up to 5 files, 10 MB each)"</label>
+                    <input type="file" id="attachments" name="attachments" multiple=true/>
+                </div>
+            </fieldset>
+            <button type="submit" class="button">"Complete and notify the subject"</button>
+        </form>
+    }
+}

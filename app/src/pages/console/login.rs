@@ -1,0 +1,139 @@
+//! Signing in (password, then the authenticator code or a recovery code) and
+//! setting up two-factor sign-in. Plain forms: each posts to its server
+//! function, which answers with a redirect (or the error, shown here).
+
+use super::ConsoleError;
+use crate::api::console::{enrolment, recovery_codes, ConfirmEnrolment, StaffLogin, StaffSecondFactor};
+use crate::i18n;
+use crate::pages::fields::FormError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+fn LoginFrame(children: Children) -> impl IntoView {
+    view! {
+        <header class="site-header console-header">
+            <div class="wrap header-row"><span class="brand">"Privacy console"</span></div>
+        </header>
+        <main id="main" class="wrap narrow" tabindex="-1">{children()}</main>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<StaffLogin>::new();
+    let error = Signal::derive(move || login.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    view! {
+        <Title text="Sign in – Privacy console"/>
+        <LoginFrame>
+            <h1>"Sign in"</h1>
+            <p>"For the privacy team. Data subjects make and follow their requests on their organisation's portal."</p>
+            <ActionForm action=login attr:class="panel">
+                <FormError message=error/>
+                <div class="field">
+                    <label for="email">"E-mail address"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required=true/>
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
+                </div>
+                <button type="submit" class="button">"Sign in"</button>
+            </ActionForm>
+        </LoginFrame>
+    }
+}
+
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let step = ServerAction::<StaffSecondFactor>::new();
+    let error = Signal::derive(move || step.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    view! {
+        <Title text="Authenticator code – Privacy console"/>
+        <LoginFrame>
+            <h1>"Authenticator code"</h1>
+            <p>"Enter the six-digit code from your authenticator app, or one of your recovery codes."</p>
+            <ActionForm action=step attr:class="panel">
+                <FormError message=error/>
+                <div class="field">
+                    <label for="totp">"Code"</label>
+                    <input id="totp" name="code" inputmode="numeric" autocomplete="one-time-code" required=true/>
+                </div>
+                <button type="submit" class="button">"Continue"</button>
+            </ActionForm>
+            <p><a href="/console/login">"Start again"</a></p>
+        </LoginFrame>
+    }
+}
+
+#[component]
+pub fn EnrolPage() -> impl IntoView {
+    let secret = Resource::new(|| (), |_| enrolment());
+    let confirm = ServerAction::<ConfirmEnrolment>::new();
+    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    view! {
+        <Title text="Two-factor sign-in – Privacy console"/>
+        <h1>"Set up two-factor sign-in"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match secret.await {
+                    Ok(secret) => view! {
+                        <ol class="steps">
+                            <li>
+                                <p>"Scan this code with an authenticator app (such as Aegis, FreeOTP or Google Authenticator)."</p>
+                                <figure class="qr" role="img" aria-label="QR code with your authenticator secret" inner_html=secret.qr_svg></figure>
+                                <p>"Cannot scan? Enter this key instead:"</p>
+                                <p><code class="secret" data-secret=secret.secret.clone()>{secret.secret.clone()}</code></p>
+                            </li>
+                            <li>
+                                <p>"Enter the six-digit code the app shows."</p>
+                                <ActionForm action=confirm attr:class="panel">
+                                    <FormError message=error/>
+                                    <div class="field">
+                                        <label for="enrol-code">"Code from the app"</label>
+                                        <input id="enrol-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required=true/>
+                                    </div>
+                                    <button type="submit" class="button">"Turn on two-factor sign-in"</button>
+                                </ActionForm>
+                            </li>
+                        </ol>
+                    }
+                    .into_any(),
+                    Err(crate::domain::AppError::Forbidden) => view! {
+                        <p>"Two-factor sign-in is already on for your account."</p>
+                        <p><a href="/console/recovery-codes">"Make new recovery codes"</a></p>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ConsoleError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Fresh recovery codes, shown once; making them voids the earlier ones.
+#[component]
+pub fn RecoveryCodesPage() -> impl IntoView {
+    let codes = Resource::new(|| (), |_| recovery_codes());
+    view! {
+        <Title text="Recovery codes – Privacy console"/>
+        <h1>"Your recovery codes"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match codes.await {
+                    Ok(codes) => view! {
+                        <div class="notice-box" role="status">
+                            <p>"Two-factor sign-in is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone. They are shown only now, and any earlier codes no longer work."</p>
+                        </div>
+                        <ul class="recovery-codes">
+                            {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                        </ul>
+                        <p><a class="button" href="/console">"Go to the queue"</a></p>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ConsoleError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

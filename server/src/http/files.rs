@@ -1,0 +1,211 @@
+//! Files in and out: staff complete a request with attachments (a multipart
+//! upload, which server functions do not handle without JavaScript), and
+//! staff and the subject download them. Each handler authenticates, calls
+//! the service and maps the result, like every other door.
+
+use super::error::ApiError;
+use crate::service::{Download, Service, StaffAction, StaffMember, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use app::domain::{AppError, OutcomeForm, Reference};
+use app::port::{cookie_from_headers, session_from_headers, staff_cookie_name};
+use axum::{
+    extract::{DefaultBodyLimit, Multipart, Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use std::sync::Arc;
+
+/// The largest completion upload: every file at its limit, plus the form.
+pub const MAX_UPLOAD_BYTES: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 256 * 1024;
+
+/// Types a browser may show inline-safe as downloads; anything else is sent
+/// as `application/octet-stream`.
+const KNOWN_TYPES: [&str; 9] = [
+    "application/pdf",
+    "application/zip",
+    "application/json",
+    "text/csv",
+    "text/plain",
+    "image/png",
+    "image/jpeg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+];
+
+/// The routes that carry files; the upload route has its own body limit.
+pub fn router(service: Arc<Service>) -> Router {
+    Router::new()
+        .route(
+            "/console/o/{org}/requests/{reference}/complete",
+            post(complete).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/console/o/{org}/requests/{reference}/attachments/{id}", get(staff_download))
+        .route("/o/{org}/requests/{reference}/attachments/{id}", get(subject_download))
+        .with_state(service)
+}
+
+async fn staff_member(service: &Service, headers: &HeaderMap) -> Result<StaffMember, AppError> {
+    let token = cookie_from_headers(headers, staff_cookie_name(service.secure_cookies())).ok_or(AppError::Unauthenticated)?;
+    service.staff_member(&token).await
+}
+
+fn parse_reference(raw: &str) -> Result<Reference, AppError> {
+    Reference::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// A content type as the browser sent it, if it is a plain `type/subtype`.
+fn clean_content_type(raw: Option<&str>) -> String {
+    let raw = raw.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let plain = raw.split_once('/').is_some_and(|(a, b)| {
+        let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+        ok(a) && ok(b)
+    });
+    if plain { raw } else { "application/octet-stream".into() }
+}
+
+/// The completion form: the response, the kind's outcome fields and files.
+struct CompletionForm {
+    response: String,
+    outcome: OutcomeForm,
+    uploads: Vec<Upload>,
+}
+
+async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError> {
+    let malformed = |_| AppError::MalformedBody;
+    let mut form = CompletionForm { response: String::new(), outcome: OutcomeForm::default(), uploads: Vec::new() };
+    while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "attachments" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let content_type = clean_content_type(field.content_type());
+            let mut data = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                if data.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+                    return Err(AppError::validation("attachments", app::domain::FieldErrorCode::TooLong));
+                }
+                data.extend_from_slice(&chunk);
+            }
+            // An empty file input still sends a part, without a name.
+            if file_name.is_empty() && data.is_empty() {
+                continue;
+            }
+            if form.uploads.len() == MAX_ATTACHMENTS {
+                return Err(AppError::validation("attachments", app::domain::FieldErrorCode::TooLong));
+            }
+            form.uploads.push(Upload { file_name, content_type, data });
+            continue;
+        }
+        let value = field.text().await.map_err(malformed)?;
+        match name.as_str() {
+            "response" => form.response = value,
+            "exceptions" => form.outcome.exceptions.push(value),
+            "retained" => form.outcome.retained = Some(value),
+            "decision" => form.outcome.decision = Some(value),
+            // The hidden fields of the page's other forms are harmless.
+            _ => {}
+        }
+    }
+    Ok(form)
+}
+
+/// Completes a request with a response, the kind's outcome and files.
+/// Browsers are sent back to the request's page (with the error code when
+/// it failed); other clients get the API's JSON errors.
+#[tracing::instrument(name = "http.complete", skip_all)]
+async fn complete(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let member = staff_member(&service, &headers).await?;
+        let reference = parse_reference(&reference)?;
+        let form = read_form(multipart).await?;
+        let action = StaffAction::Complete { response: form.response, outcome: form.outcome };
+        service.staff_act_with_files(&member, &org, &reference, action, form.uploads).await?;
+        Ok::<_, AppError>(reference)
+    }
+    .await;
+    let page = format!("/console/o/{org}/requests/{reference}");
+    match result {
+        Ok(_) if html => see_other(&format!("{page}?done=completed")),
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        // A stranger learns nothing from a redirect either way, but gets the
+        // plain refusal; only signed-in staff are sent back to the form.
+        Err(error @ (AppError::Unauthenticated | AppError::NotFound)) => ApiError(error).into_response(),
+        Err(error) if html => {
+            let field = error.field_errors().first().map(|f| format!("&field={}", f.field)).unwrap_or_default();
+            see_other(&format!("{page}?error={}{field}", error.code()))
+        }
+        Err(error) => ApiError(error).into_response(),
+    }
+}
+
+fn download_response(download: Download) -> Response {
+    let content_type = if KNOWN_TYPES.contains(&download.content_type.as_str()) {
+        download.content_type
+    } else {
+        "application/octet-stream".into()
+    };
+    let encoded = percent_encoding::utf8_percent_encode(&download.file_name, percent_encoding::NON_ALPHANUMERIC);
+    let ascii: String =
+        download.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = download.data.into_response();
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    };
+    set(header::CONTENT_TYPE, &content_type);
+    set(header::CONTENT_DISPOSITION, &disposition);
+    set(header::CACHE_CONTROL, "no-store");
+    set(header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'");
+    response
+}
+
+async fn staff_download(
+    State(service): State<Arc<Service>>,
+    Path((org, reference, id)): Path<(String, String, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let member = staff_member(&service, &headers).await?;
+    let reference = parse_reference(&reference)?;
+    Ok(download_response(service.staff_attachment(&member, &org, &reference, id).await?))
+}
+
+async fn subject_download(
+    State(service): State<Arc<Service>>,
+    Path((org, reference, id)): Path<(String, String, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = session_from_headers(&headers, service.secure_cookies()).ok_or(AppError::Unauthenticated)?;
+    let subject = service.subject(&token).await?;
+    if subject.org != org {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let reference = parse_reference(&reference)?;
+    Ok(download_response(service.subject_attachment(&subject, &reference, id).await?))
+}
+
+/// The same for API clients with a bearer token.
+pub async fn api_download(service: &Service, subject: &crate::service::Subject, reference: &str, id: i64) -> Result<Response, ApiError> {
+    let reference = parse_reference(reference)?;
+    Ok(download_response(service.subject_attachment(subject, &reference, id).await?))
+}

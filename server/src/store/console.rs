@@ -1,0 +1,311 @@
+//! What the staff console reads: the queue with its filters and counts,
+//! duplicates, colleagues, attachments, opt-outs and the audit log.
+
+use super::Store;
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+
+/// Statuses in which staff still owe the subject an answer.
+pub const OPEN_STATUSES: [&str; 3] = ["received", "in_progress", "awaiting_subject"];
+
+/// The queue's filters, already validated by the service.
+#[derive(Debug, Default, Clone)]
+pub struct QueueQuery<'a> {
+    pub orgs: &'a [String],
+    /// `None`: the open statuses.
+    pub status: Option<&'a str>,
+    /// `true`: every status (overrides `status`).
+    pub all_statuses: bool,
+    pub kind: Option<&'a str>,
+    /// `Some(None)`: unassigned only.
+    pub assignee: Option<Option<i64>>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct QueueRow {
+    pub org: String,
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub created_at: i64,
+    pub due_date: Option<String>,
+    pub assignee_email: Option<String>,
+    /// Another open request of the same subject, kind and organisation exists.
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ColleagueRow {
+    pub id: i64,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: i64,
+}
+
+pub struct NewAttachment<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub data: &'a [u8],
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_kind: String,
+    pub actor: String,
+    pub org: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AuditQuery<'a> {
+    pub orgs: &'a [String],
+    pub action: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub target: Option<&'a str>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const DUPLICATE: &str = "EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email = r.email \
+    AND d.kind = r.kind AND d.id <> r.id AND d.status IN ('received', 'in_progress', 'awaiting_subject') \
+    AND r.status IN ('received', 'in_progress', 'awaiting_subject'))";
+
+fn push_in<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: impl IntoIterator<Item = &'a str>) {
+    query.push(format!(" AND {column} IN ("));
+    let mut list = query.separated(", ");
+    let mut any = false;
+    for value in values {
+        list.push_bind(value);
+        any = true;
+    }
+    if !any {
+        // `IN ()` is not SQL; no organisation means no rows.
+        list.push("NULL");
+    }
+    query.push(")");
+}
+
+fn queue_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &QueueQuery<'a>) {
+    push_in(query, "r.org", q.orgs.iter().map(String::as_str));
+    if !q.all_statuses {
+        match q.status {
+            Some(status) => {
+                query.push(" AND r.status = ").push_bind(status);
+            }
+            None => push_in(query, "r.status", OPEN_STATUSES),
+        }
+    }
+    if let Some(kind) = q.kind {
+        query.push(" AND r.kind = ").push_bind(kind);
+    }
+    match q.assignee {
+        Some(Some(id)) => {
+            query.push(" AND r.assignee_id = ").push_bind(id);
+        }
+        Some(None) => {
+            query.push(" AND r.assignee_id IS NULL");
+        }
+        None => {}
+    }
+}
+
+impl Store {
+    /// One page of the queue, soonest deadline first (requests without a
+    /// deadline, i.e. unverified ones, last), and the number of matches.
+    pub async fn queue(conn: &mut SqliteConnection, q: &QueueQuery<'_>) -> Result<(Vec<QueueRow>, i64), sqlx::Error> {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM requests r WHERE 1 = 1");
+        queue_filter(&mut count, q);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+        let mut page = QueryBuilder::new(format!(
+            "SELECT r.org, r.reference, r.kind, r.status, r.created_at, r.due_date, s.email AS assignee_email, \
+             {DUPLICATE} AS duplicate FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id WHERE 1 = 1"
+        ));
+        queue_filter(&mut page, q);
+        page.push(" ORDER BY r.due_date IS NULL, r.due_date, r.created_at, r.id LIMIT ")
+            .push_bind(q.limit)
+            .push(" OFFSET ")
+            .push_bind(q.offset);
+        let rows = page.build_query_as().fetch_all(&mut *conn).await?;
+        Ok((rows, total))
+    }
+
+    /// Open requests in `orgs` due before `before` (ISO date, exclusive).
+    pub async fn open_due_before(conn: &mut SqliteConnection, orgs: &[String], before: &str) -> Result<i64, sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM requests r WHERE r.due_date < ");
+        query.push_bind(before.to_owned());
+        push_in(&mut query, "r.org", orgs.iter().map(String::as_str));
+        push_in(&mut query, "r.status", OPEN_STATUSES);
+        query.build_query_scalar().fetch_one(conn).await
+    }
+
+    /// Other open requests of the same subject, kind and organisation.
+    pub async fn duplicates_of(
+        conn: &mut SqliteConnection,
+        org: &str,
+        email: &str,
+        kind: &str,
+        except: i64,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT reference FROM requests WHERE org = ? AND email = ? AND kind = ? AND id <> ?
+               AND status IN ('received', 'in_progress', 'awaiting_subject') ORDER BY created_at",
+        )
+        .bind(org)
+        .bind(email)
+        .bind(kind)
+        .bind(except)
+        .fetch_all(conn)
+        .await
+    }
+
+    /// Staff with a role in `org`, for the assignee choice.
+    pub async fn staff_of_org(conn: &mut SqliteConnection, org: &str) -> Result<Vec<ColleagueRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT s.id, s.email FROM staff s JOIN staff_roles r ON r.staff_id = s.id WHERE r.org = ? ORDER BY s.email",
+        )
+        .bind(org)
+        .fetch_all(conn)
+        .await
+    }
+
+    pub async fn insert_attachment(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        staff_id: i64,
+        new: &NewAttachment<'_>,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO request_attachments (request_id, file_name, content_type, size, sha256, data, staff_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(request_id)
+        .bind(new.file_name)
+        .bind(new.content_type)
+        .bind(new.data.len() as i64)
+        .bind(new.sha256)
+        .bind(new.data)
+        .bind(staff_id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn attachments_of(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<AttachmentRow>, sqlx::Error> {
+        if request_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::new(
+            "SELECT id, request_id, file_name, content_type, size, sha256, created_at FROM request_attachments \
+             WHERE request_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in request_ids {
+            ids.push_bind(*id);
+        }
+        query.push(") ORDER BY id");
+        query.build_query_as().fetch_all(conn).await
+    }
+
+    /// One attachment's metadata and bytes, if it belongs to `request_id`.
+    pub async fn attachment_data(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        id: i64,
+    ) -> Result<Option<(AttachmentRow, Vec<u8>)>, sqlx::Error> {
+        let meta: Option<AttachmentRow> = sqlx::query_as(
+            "SELECT id, request_id, file_name, content_type, size, sha256, created_at FROM request_attachments
+             WHERE request_id = ? AND id = ?",
+        )
+        .bind(request_id)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(meta) = meta else { return Ok(None) };
+        let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM request_attachments WHERE id = ?")
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
+        Ok(Some((meta, data)))
+    }
+
+    /// Records that a request was carried out: the subject can no longer cancel it.
+    pub async fn mark_executed(conn: &mut SqliteConnection, request_id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE requests SET executed = 1 WHERE id = ?").bind(request_id).execute(conn).await?;
+        Ok(())
+    }
+
+    pub async fn insert_opt_out(
+        conn: &mut SqliteConnection,
+        org: &str,
+        email: &str,
+        kind: &str,
+        purpose: Option<&str>,
+        request_id: i64,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO opt_outs (org, email, kind, purpose, request_id, at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(org)
+            .bind(email)
+            .bind(kind)
+            .bind(purpose)
+            .bind(request_id)
+            .bind(at)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn opt_outs_of(conn: &mut SqliteConnection, org: &str, email: &str) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT kind FROM opt_outs WHERE org = ? AND email = ? ORDER BY id")
+            .bind(org)
+            .bind(email)
+            .fetch_all(conn)
+            .await
+    }
+
+    /// The outcome JSON of a request, if it has one.
+    pub async fn outcome_of(conn: &mut SqliteConnection, request_id: i64) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT outcome FROM requests WHERE id = ?").bind(request_id).fetch_one(conn).await
+    }
+
+    /// One page of the audit log, newest first, and the number of matches.
+    pub async fn audit_page(conn: &mut SqliteConnection, q: &AuditQuery<'_>) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
+        fn filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &AuditQuery<'a>) {
+            push_in(query, "org", q.orgs.iter().map(String::as_str));
+            if let Some(action) = q.action {
+                // A prefix: "request." finds every request action.
+                query.push(" AND substr(action, 1, length(").push_bind(action).push(")) = ").push_bind(action);
+            }
+            if let Some(actor) = q.actor {
+                query.push(" AND actor = ").push_bind(actor);
+            }
+            if let Some(target) = q.target {
+                query.push(" AND target = ").push_bind(target);
+            }
+        }
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM audit_log WHERE 1 = 1");
+        filter(&mut count, q);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+        let mut page = QueryBuilder::new("SELECT id, at, actor_kind, actor, org, action, target, detail FROM audit_log WHERE 1 = 1");
+        filter(&mut page, q);
+        page.push(" ORDER BY id DESC LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
+        Ok((page.build_query_as().fetch_all(&mut *conn).await?, total))
+    }
+}

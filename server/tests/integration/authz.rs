@@ -1,0 +1,300 @@
+//! The authorisation matrix: every server function, API route, file route
+//! and console page, called by each of six actors, is either allowed or
+//! refused as designed. Refusals are 401/403/404 (pages send strangers to
+//! the login), and another organisation's or subject's data answers exactly
+//! like data that does not exist. After the matrix, what the allowed
+//! callers see is checked for leaks.
+
+use crate::harness::{spawn_app, TestApp};
+use app::domain::{Reference, Role};
+use server::service::{StaffAction, Upload};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    /// 2xx or a redirect to where the action leads.
+    Allow,
+    /// 401, 403 or 404.
+    Deny,
+    /// A page that sends the visitor to the console's login.
+    Login,
+    /// This exact status (a refusal by the rules, not by the door).
+    Status(u16),
+}
+use Expect::*;
+
+const ACTORS: [&str; 6] = ["anonymous", "subject X", "subject Y", "agent of A", "agent of B", "admin of A"];
+
+struct Actor {
+    cookie: Option<String>,
+    bearer: Option<String>,
+}
+
+enum Body {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(serde_json::Value),
+    Multipart(&'static str),
+}
+
+struct Route {
+    method: &'static str,
+    path: String,
+    body: Body,
+    /// One expectation per actor, in the order of `ACTORS`.
+    expect: [Expect; 6],
+}
+
+fn form(pairs: &[(&'static str, &str)]) -> Body {
+    Body::Form(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
+}
+
+async fn call(app: &TestApp, route: &Route, actor: &Actor) -> (u16, String) {
+    let url = app.url(&route.path);
+    let mut request = match route.method {
+        "GET" => app.client.get(url),
+        _ => app.client.post(url),
+    };
+    if let Some(cookie) = &actor.cookie {
+        request = request.header("cookie", cookie);
+    }
+    // Pages are asked for as browsers ask for them.
+    if route.method == "GET" && !route.path.starts_with("/api/") {
+        request = request.header("accept", "text/html");
+    }
+    // Bearer tokens only matter to the REST API; browsers never send them.
+    if let (Some(token), true) = (&actor.bearer, route.path.starts_with("/api/")) {
+        request = request.bearer_auth(token);
+    }
+    request = match &route.body {
+        Body::None => request,
+        Body::Form(pairs) => request.form(pairs),
+        Body::Json(value) => request.json(value),
+        Body::Multipart(text) => request.multipart(reqwest::multipart::Form::new().text("response", *text)),
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}
+
+fn satisfied(expect: Expect, status: u16) -> bool {
+    match expect {
+        Allow => (200..400).contains(&status),
+        Deny => [401, 403, 404].contains(&status),
+        Login => (300..400).contains(&status),
+        Status(wanted) => status == wanted,
+    }
+}
+
+async fn subject(app: &TestApp, email: &str) -> (Vec<String>, String) {
+    let mut references = Vec::new();
+    let mut token = String::new();
+    for _ in 0..4 {
+        let (reference, t) = app.verified_subject(email).await;
+        references.push(reference);
+        token = t;
+    }
+    (references, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_door_lets_in_exactly_who_it_should() {
+    let app = spawn_app().await;
+    // Subject X has four requests: x (open), x2 (answered with a file),
+    // z (to cancel) and w (to complete); subject Y has their own.
+    let (x_refs, x_token) = subject(&app, "kari@example.no").await;
+    let (y, y_token) = app.verified_subject("ola@example.no").await;
+    // Codes are limited per address and day: resends go to two more subjects.
+    let (p, _) = app.verified_subject("per@example.no").await;
+    let (q, _) = app.verified_subject("pia@example.no").await;
+    let (x, x2, z, w) = (x_refs[0].clone(), x_refs[1].clone(), x_refs[2].clone(), x_refs[3].clone());
+    let mut agent_a = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut agent_b = app.staff("agent@other.example", "other", Role::Agent, false).await;
+    let mut admin_a = app.staff("dpo@fjordlys.example", "demo", Role::Admin, true).await;
+    let (a_cookie, b_cookie, admin_cookie) =
+        (app.staff_cookie(&mut agent_a).await, app.staff_cookie(&mut agent_b).await, app.staff_cookie(&mut admin_a).await);
+
+    let token = a_cookie.trim_start_matches("portal_staff=");
+    let member = app.service.staff_member(token).await.unwrap();
+    let upload = Upload { file_name: "answer.txt".into(), content_type: "text/plain".into(), data: b"hello".to_vec() };
+    let complete = StaffAction::Complete { response: "Here.".into(), outcome: Default::default() };
+    app.service.staff_act_with_files(&member, "demo", &Reference::parse(&x2).unwrap(), complete, vec![upload]).await.unwrap();
+    let file_id: i64 = sqlx::query_scalar("SELECT id FROM request_attachments").fetch_one(&app.db).await.unwrap();
+
+    let actors = [
+        Actor { cookie: None, bearer: None },
+        Actor { cookie: Some(format!("portal_session={x_token}")), bearer: Some(x_token.clone()) },
+        Actor { cookie: Some(format!("portal_session={y_token}")), bearer: Some(y_token.clone()) },
+        Actor { cookie: Some(a_cookie.clone()), bearer: None },
+        Actor { cookie: Some(b_cookie.clone()), bearer: None },
+        Actor { cookie: Some(admin_cookie.clone()), bearer: None },
+    ];
+    let sfn = |name: &str| format!("/_sfn/{name}");
+    let everyone = [Allow; 6];
+    let staff_of_a = [Deny, Deny, Deny, Allow, Deny, Allow];
+    let any_staff = [Deny, Deny, Deny, Allow, Allow, Allow];
+    let routes = vec![
+        // Subject-side server functions.
+        Route { method: "POST", path: sfn("organisation"), body: form(&[("org", "demo")]), expect: everyone },
+        Route { method: "POST", path: sfn("notice"), body: form(&[("org", "demo")]), expect: everyone },
+        Route {
+            method: "POST",
+            path: sfn("submit_request"),
+            body: form(&[("org", "demo"), ("kind", "access"), ("email", "new@example.no")]),
+            expect: everyone,
+        },
+        // The code is the credential: a wrong one is refused for everyone alike.
+        Route {
+            method: "POST",
+            path: sfn("verify_code"),
+            body: form(&[("org", "demo"), ("reference", &x), ("code", "000000")]),
+            expect: [Status(422); 6],
+        },
+        Route { method: "POST", path: sfn("confirm_link"), body: form(&[("org", "demo"), ("token", "forged")]), expect: [Status(422); 6] },
+        Route { method: "POST", path: sfn("resend_code"), body: form(&[("org", "demo"), ("reference", &p)]), expect: everyone },
+        // Everyone may ask; only the owner's session gets the detail (checked below).
+        Route { method: "POST", path: sfn("track_request"), body: form(&[("org", "demo"), ("reference", &x)]), expect: everyone },
+        Route { method: "POST", path: sfn("my_requests"), body: form(&[("org", "demo")]), expect: [Deny, Allow, Allow, Deny, Deny, Deny] },
+        Route {
+            method: "POST",
+            path: sfn("reply"),
+            body: form(&[("org", "demo"), ("reference", &x), ("body", "Hello")]),
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "POST",
+            path: sfn("cancel_request"),
+            body: form(&[("org", "demo"), ("reference", &z)]),
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
+        // Console server functions.
+        Route { method: "POST", path: sfn("console/me"), body: form(&[]), expect: any_staff },
+        Route { method: "POST", path: sfn("console/queue"), body: form(&[]), expect: any_staff },
+        Route { method: "POST", path: sfn("console/case"), body: form(&[("org", "demo"), ("reference", &x)]), expect: staff_of_a },
+        // Naming one's own organisation does not reach another's request.
+        Route {
+            method: "POST",
+            path: sfn("console/case"),
+            body: form(&[("org", "other"), ("reference", &x)]),
+            expect: [Deny, Deny, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/act"),
+            body: form(&[("org", "demo"), ("reference", &x), ("action", "message"), ("text", "A note")]),
+            expect: staff_of_a,
+        },
+        Route { method: "POST", path: sfn("console/audit"), body: form(&[]), expect: [Deny, Deny, Deny, Status(403), Status(403), Allow] },
+        // Enrolment is for members without a second factor (agent B).
+        Route {
+            method: "POST",
+            path: sfn("console/enrolment"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Status(403), Allow, Status(403)],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/confirm_enrolment"),
+            body: form(&[("code", "000000")]),
+            expect: [Deny, Deny, Deny, Status(422), Status(422), Status(422)],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/recovery_codes"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Allow, Status(403), Allow],
+        },
+        // The second step needs the pending-login cookie, which nobody here has.
+        Route { method: "POST", path: sfn("console/second_factor"), body: form(&[("code", "123456")]), expect: [Status(401); 6] },
+        // REST API.
+        Route { method: "GET", path: "/api/v1/openapi.json".into(), body: Body::None, expect: everyone },
+        Route {
+            method: "POST",
+            path: "/api/v1/requests".into(),
+            body: Body::Json(serde_json::json!({"org": "demo", "kind": "access", "email": "api@example.no"})),
+            expect: everyone,
+        },
+        Route {
+            method: "POST",
+            path: format!("/api/v1/requests/{x}/verify"),
+            body: Body::Json(serde_json::json!({"code": "000000"})),
+            expect: [Status(422); 6],
+        },
+        Route { method: "POST", path: format!("/api/v1/requests/{q}/resend"), body: Body::None, expect: everyone },
+        Route { method: "GET", path: "/api/v1/requests".into(), body: Body::None, expect: [Deny, Allow, Allow, Deny, Deny, Deny] },
+        Route { method: "GET", path: format!("/api/v1/requests/{x}"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
+        Route {
+            method: "GET",
+            path: format!("/api/v1/requests/{x2}/attachments/{file_id}"),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
+        // Files.
+        Route {
+            method: "GET",
+            path: format!("/o/demo/requests/{x2}/attachments/{file_id}"),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "GET",
+            path: format!("/console/o/demo/requests/{x2}/attachments/{file_id}"),
+            body: Body::None,
+            expect: staff_of_a,
+        },
+        // Agent A completes w; the admin then finds it closed (allowed in,
+        // refused by the lifecycle).
+        Route {
+            method: "POST",
+            path: format!("/console/o/demo/requests/{w}/complete"),
+            body: Body::Multipart("Done."),
+            expect: [Deny, Deny, Deny, Allow, Deny, Status(409)],
+        },
+        // Pages.
+        Route { method: "GET", path: "/o/demo".into(), body: Body::None, expect: everyone },
+        Route { method: "GET", path: format!("/o/demo/requests/{x}"), body: Body::None, expect: everyone },
+        Route { method: "GET", path: "/o/demo/requests".into(), body: Body::None, expect: [Status(401), Allow, Allow, Status(401), Status(401), Status(401)] },
+        Route { method: "GET", path: "/console".into(), body: Body::None, expect: [Login, Login, Login, Allow, Allow, Allow] },
+        Route {
+            method: "GET",
+            path: format!("/console/o/demo/requests/{x}"),
+            body: Body::None,
+            expect: [Login, Login, Login, Allow, Status(404), Allow],
+        },
+        Route { method: "GET", path: "/console/audit".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
+        Route { method: "GET", path: "/console/recovery-codes".into(), body: Body::None, expect: [Login, Login, Login, Allow, Status(403), Allow] },
+    ];
+
+    let mut failures = Vec::new();
+    let mut bodies = std::collections::HashMap::new();
+    for route in &routes {
+        for (i, actor) in actors.iter().enumerate() {
+            let (status, body) = call(&app, route, actor).await;
+            if !satisfied(route.expect[i], status) {
+                failures.push(format!("{} {} as {}: got {status}, expected {:?}", route.method, route.path, ACTORS[i], route.expect[i]));
+            }
+            bodies.insert((route.path.clone(), i), body);
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} calls wrong:\n{}", failures.len(), routes.len() * 6, failures.join("\n"));
+    println!("authorisation matrix: {} routes x {} actors = {} calls", routes.len(), ACTORS.len(), routes.len() * ACTORS.len());
+
+    // What the allowed callers saw: nothing of anyone else.
+    let body = |path: &str, actor: usize| bodies[&(path.to_owned(), actor)].clone();
+    let track = sfn("track_request");
+    assert!(body(&track, 1).contains("Owner"), "the owner sees the request");
+    for actor in [0, 2, 3, 4, 5] {
+        assert!(!body(&track, actor).contains("Owner"), "{} sees no detail", ACTORS[actor]);
+    }
+    let mine = sfn("my_requests");
+    assert!(body(&mine, 1).contains(&x) && !body(&mine, 1).contains(&y));
+    assert!(body(&mine, 2).contains(&y) && !body(&mine, 2).contains(&x));
+    let queue = sfn("console/queue");
+    assert!(body(&queue, 3).contains(&x) && body(&queue, 5).contains(&x));
+    assert!(!body(&queue, 4).contains(&x) && !body(&queue, 4).contains(&y), "agent of B sees nothing of A");
+    let audit = serde_json::from_str::<serde_json::Value>(&body(&sfn("console/audit"), 5)).unwrap();
+    let orgs: std::collections::HashSet<&str> =
+        audit["entries"].as_array().unwrap().iter().map(|e| e["org"].as_str().unwrap()).collect();
+    assert_eq!(orgs, ["demo"].into_iter().collect(), "the admin of A reads only A's log");
+    let page = body(&format!("/o/demo/requests/{x}"), 2);
+    assert!(!page.contains("History") && !page.contains("kari@example.no"), "subject Y sees only the sign-in form");
+}
