@@ -62,6 +62,7 @@ pub fn field_label(field: &str) -> &'static str {
 pub fn field_error(code: FieldErrorCode) -> String {
     match code {
         FieldErrorCode::Required => "Please fill this in.".into(),
+        FieldErrorCode::TooShort => "This is too short.".into(),
         FieldErrorCode::TooLong => format!("Please keep this under {MAX_DETAIL_CHARS} characters."),
         FieldErrorCode::InvalidEmail => "This does not look like an e-mail address, for example name@example.com.".into(),
         FieldErrorCode::InvalidChoice => "Please choose one of the options.".into(),

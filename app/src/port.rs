@@ -3,9 +3,11 @@
 //! the store, the mailer or a row. Also the cookie plumbing that every server
 //! function shares, so session handling lives in one place.
 
-use crate::api::console::types::{AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView};
+use crate::api::console::types::{
+    AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
+};
 use crate::api::types::{NoticeView, OrgView, RequestView, TrackView};
-use crate::domain::{AppError, Reference, StaffAction, Submission};
+use crate::domain::{AppError, Reference, Role, StaffAction, Submission};
 use async_trait::async_trait;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
@@ -70,6 +72,9 @@ pub trait Console: Send + Sync + 'static {
     async fn case(&self, token: &str, org: &str, reference: &Reference) -> Result<CaseView, AppError>;
     async fn act(&self, token: &str, org: &str, reference: &Reference, action: StaffAction) -> Result<(), AppError>;
     async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError>;
+    async fn teams(&self, token: &str) -> Result<Vec<TeamView>, AppError>;
+    async fn add_member(&self, token: &str, org: &str, email: &str, role: Role, password: &str) -> Result<(), AppError>;
+    async fn remove_member(&self, token: &str, org: &str, staff_id: i64) -> Result<(), AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -75,7 +75,7 @@ test('an agent works a request from question to answer and the subject follows e
   // current one was spent on enrolment and codes never replay).
   await signIn(page, agent);
   await expect(page.getByRole('heading', { name: 'Authenticator code' })).toBeVisible();
-  await page.getByLabel('Code').fill(authenticatorCode(secret, 1));
+  await page.getByLabel('Code', { exact: true }).fill(authenticatorCode(secret, 1));
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
   await expectAccessible(page);
@@ -101,7 +101,7 @@ test('an agent works a request from question to answer and the subject follows e
   // The agent sees the answer, extends once, then completes with a file.
   await page.reload();
   await expect(page.getByText('Meter 7070-1')).toBeVisible();
-  await page.getByLabel('By').selectOption('2');
+  await page.getByLabel('By', { exact: true }).selectOption('2');
   await page.getByLabel('Reason (told to the subject)').first().fill('We must search three billing systems.');
   await page.getByRole('button', { name: 'Extend deadline' }).click();
   await expect(page.getByText('The deadline was extended')).toBeVisible();

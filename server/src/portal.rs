@@ -3,9 +3,11 @@
 //! signatures.
 
 use crate::service::{LoginStep, Service};
-use app::api::console::types::{AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView};
+use app::api::console::types::{
+    AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
+};
 use app::api::types::{NoticeView, OrgView, RequestView, TrackView};
-use app::domain::{AppError, Reference, StaffAction, Submission};
+use app::domain::{AppError, Reference, Role, StaffAction, Submission};
 use app::port::{Console, Portal, SessionGrant, StaffLogin};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -141,5 +143,20 @@ impl Console for ConsoleAdapter {
     async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError> {
         let member = self.0.staff_member(token).await?;
         self.0.audit_log(&member, &filter).await
+    }
+
+    async fn teams(&self, token: &str) -> Result<Vec<TeamView>, AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.teams(&member).await
+    }
+
+    async fn add_member(&self, token: &str, org: &str, email: &str, role: Role, password: &str) -> Result<(), AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.add_member(&member, org, email, role, password).await
+    }
+
+    async fn remove_member(&self, token: &str, org: &str, staff_id: i64) -> Result<(), AppError> {
+        let member = self.0.staff_member(token).await?;
+        self.0.remove_member(&member, org, staff_id).await
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     Required,
+    TooShort,
     TooLong,
     InvalidEmail,
     InvalidChoice,
@@ -18,6 +19,7 @@ impl FieldErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             FieldErrorCode::Required => "required",
+            FieldErrorCode::TooShort => "too_short",
             FieldErrorCode::TooLong => "too_long",
             FieldErrorCode::InvalidEmail => "invalid_email",
             FieldErrorCode::InvalidChoice => "invalid_choice",

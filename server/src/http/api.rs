@@ -52,6 +52,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .with_state(service)
 }
 
+/// The OpenAPI document. Anyone.
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
@@ -131,6 +132,7 @@ pub struct Submitted {
     status: String,
 }
 
+/// Takes a request. Anyone; the answer is the same whatever the address.
 #[utoipa::path(post, path = "/api/v1/requests", request_body = SubmitBody,
     responses(
         (status = 201, description = "Stored; a code was mailed", body = Submitted),
@@ -166,6 +168,7 @@ fn parse_reference(raw: &str) -> Result<Reference, ApiError> {
     Reference::parse(raw).map_err(|_| ApiError(AppError::NotFound))
 }
 
+/// Checks a mailed code. Anyone holding the code (the code is the credential).
 #[utoipa::path(post, path = "/api/v1/requests/{reference}/verify", request_body = VerifyBody,
     params(("reference" = String, Path, description = "e.g. PR-7K3M-Q9XD")),
     responses(
@@ -193,6 +196,7 @@ async fn verify(
     Ok(response)
 }
 
+/// Mails a new code to the request's own address. Anyone; unknown references look the same.
 #[utoipa::path(post, path = "/api/v1/requests/{reference}/resend",
     params(("reference" = String, Path)),
     responses(
@@ -296,6 +300,7 @@ impl From<RequestView> for RequestResource {
     }
 }
 
+/// One request. Its subject's bearer token or session only; others get 401 or 404.
 #[utoipa::path(get, path = "/api/v1/requests/{reference}", params(("reference" = String, Path)),
     security(("access_token" = [])),
     responses(
@@ -313,6 +318,7 @@ async fn get_request(
     Ok(Json(service.request_of(&subject, &reference).await?.into()))
 }
 
+/// A file of the subject's own request. Its subject only; others get 401 or 404.
 #[utoipa::path(get, path = "/api/v1/requests/{reference}/attachments/{id}",
     params(("reference" = String, Path), ("id" = i64, Path)),
     security(("access_token" = [])),
@@ -335,6 +341,7 @@ pub struct RequestList {
     requests: Vec<RequestResource>,
 }
 
+/// The subject's requests in the token's organisation. Bearer token or session only.
 #[utoipa::path(get, path = "/api/v1/requests", security(("access_token" = [])),
     responses(
         (status = 200, description = "The subject's requests in the token's organisation, newest first", body = RequestList),

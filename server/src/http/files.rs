@@ -121,7 +121,8 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
     Ok(form)
 }
 
-/// Completes a request with a response, the kind's outcome and files.
+/// Completes a request with a response, the kind's outcome and files. Staff
+/// of the request's organisation only (others: 401 or 404).
 /// Browsers are sent back to the request's page (with the error code when
 /// it failed); other clients get the API's JSON errors.
 #[tracing::instrument(name = "http.complete", skip_all)]
@@ -180,6 +181,8 @@ fn download_response(download: Download) -> Response {
     response
 }
 
+/// An attachment for staff of the request's organisation (others: 401 or
+/// 404). Audited.
 async fn staff_download(
     State(service): State<Arc<Service>>,
     Path((org, reference, id)): Path<(String, String, i64)>,
@@ -190,6 +193,8 @@ async fn staff_download(
     Ok(download_response(service.staff_attachment(&member, &org, &reference, id).await?))
 }
 
+/// An attachment of the signed-in subject's own request (others: 401 or
+/// 404). Audited.
 async fn subject_download(
     State(service): State<Arc<Service>>,
     Path((org, reference, id)): Path<(String, String, i64)>,

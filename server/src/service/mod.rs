@@ -8,6 +8,7 @@ mod lifecycle;
 mod requests;
 mod sessions;
 mod staff;
+mod team;
 mod verification;
 mod views;
 

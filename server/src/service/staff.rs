@@ -78,7 +78,7 @@ pub enum CreateStaffError {
     Store,
 }
 
-fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+pub(super) fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }

@@ -9,7 +9,7 @@ mod staff;
 
 pub use console::{AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow, OPEN_STATUSES};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
-pub use staff::{RoleRow, StaffRow};
+pub use staff::{MemberRow, RoleRow, StaffRow};
 
 use app::domain::{Language, RequestKind, Status};
 use sqlx::{

@@ -200,3 +200,34 @@ impl Store {
         Ok(())
     }
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub totp_confirmed: bool,
+}
+
+impl Store {
+    /// The staff of an organisation with their role and second factor.
+    pub async fn members_of(conn: &mut SqliteConnection, org: &str) -> Result<Vec<MemberRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT s.id, s.email, r.role, s.totp_confirmed FROM staff s JOIN staff_roles r ON r.staff_id = s.id
+             WHERE r.org = ? ORDER BY s.email",
+        )
+        .bind(org)
+        .fetch_all(conn)
+        .await
+    }
+
+    /// Takes a member's role in `org` away; false when they had none.
+    pub async fn revoke_role(conn: &mut SqliteConnection, staff_id: i64, org: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM staff_roles WHERE staff_id = ? AND org = ?")
+            .bind(staff_id)
+            .bind(org)
+            .execute(conn)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -110,6 +110,8 @@ async fn every_door_lets_in_exactly_who_it_should() {
     let mut agent_a = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
     let mut agent_b = app.staff("agent@other.example", "other", Role::Agent, false).await;
     let mut admin_a = app.staff("dpo@fjordlys.example", "demo", Role::Admin, true).await;
+    let temp = app.staff("temp@fjordlys.example", "demo", Role::Agent, false).await;
+    let temp_id = temp.id.to_string();
     let (a_cookie, b_cookie, admin_cookie) =
         (app.staff_cookie(&mut agent_a).await, app.staff_cookie(&mut agent_b).await, app.staff_cookie(&mut admin_a).await);
 
@@ -203,6 +205,19 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[]),
             expect: [Deny, Deny, Deny, Allow, Status(403), Allow],
         },
+        Route { method: "POST", path: sfn("console/team"), body: form(&[]), expect: [Deny, Deny, Deny, Status(403), Status(403), Allow] },
+        Route {
+            method: "POST",
+            path: sfn("console/add_member"),
+            body: form(&[("org", "demo"), ("email", "added@fjordlys.example"), ("role", "agent"), ("password", "a long initial password")]),
+            expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/remove_member"),
+            body: form(&[("org", "demo"), ("staff_id", &temp_id)]),
+            expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
+        },
         // The second step needs the pending-login cookie, which nobody here has.
         Route { method: "POST", path: sfn("console/second_factor"), body: form(&[("code", "123456")]), expect: [Status(401); 6] },
         // REST API.
@@ -261,6 +276,7 @@ async fn every_door_lets_in_exactly_who_it_should() {
             expect: [Login, Login, Login, Allow, Status(404), Allow],
         },
         Route { method: "GET", path: "/console/audit".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
+        Route { method: "GET", path: "/console/team".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
         Route { method: "GET", path: "/console/recovery-codes".into(), body: Body::None, expect: [Login, Login, Login, Allow, Status(403), Allow] },
     ];
 

@@ -341,3 +341,52 @@ async fn admins_read_and_filter_the_audit_log_of_their_organisation() {
     let (status, _) = app.page("/console/audit", Some(&agent_cookie)).await;
     assert_eq!(status, 403, "agents may not read the audit log");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_add_and_remove_members_of_their_team() {
+    let app = spawn_app().await;
+    let mut admin = app.staff("dpo@fjordlys.example", "demo", Role::Admin, true).await;
+    let existing = app.staff("helper@other.example", "other", Role::Agent, false).await;
+    let cookie = app.staff_cookie(&mut admin).await;
+    let add = |email: &'static str, password: &'static str| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            post_form(app, "/_sfn/console/add_member", &cookie, &[("org", "demo"), ("email", email), ("role", "agent"), ("password", password)]).await
+        }
+    };
+
+    let short = add("new@fjordlys.example", "short").await;
+    assert!(!location(&short).contains("done="), "refused: {}", location(&short));
+    assert_eq!(app.count("staff").await, 2, "nothing half-made");
+    let added = add("new@fjordlys.example", "a long initial password").await;
+    assert_eq!(location(&added), "/console/team?done=added");
+    let mut new = crate::harness::Staff {
+        id: 0,
+        email: "new@fjordlys.example".into(),
+        password: "a long initial password".into(),
+        secret: None,
+        recovery: vec![],
+    };
+    let new_cookie = app.staff_cookie(&mut new).await;
+    let (_, html) = app.page("/console", Some(&new_cookie)).await;
+    assert!(html.contains("requires two-factor sign-in"), "the new member must enrol first");
+
+    // An existing account gains the role and keeps its own password.
+    assert_eq!(location(&add("helper@other.example", "").await), "/console/team?done=added");
+    let token = app.service.staff_login("helper@other.example", crate::harness::STAFF_PASSWORD).await;
+    assert!(token.is_ok(), "the password did not change");
+
+    let (status, html) = app.page("/console/team", Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("new@fjordlys.example") && html.contains("helper@other.example"));
+    assert!(!html.contains("Remove dpo@fjordlys.example"), "admins cannot remove themselves");
+    let removed = post_form(&app, "/_sfn/console/remove_member", &cookie, &[("org", "demo"), ("staff_id", &existing.id.to_string())]).await;
+    assert_eq!(location(&removed), "/console/team?done=removed");
+    let roles: Vec<String> = sqlx::query_scalar("SELECT org FROM staff_roles WHERE staff_id = ?").bind(existing.id).fetch_all(&app.db).await.unwrap();
+    assert_eq!(roles, vec!["other".to_owned()], "only the role in demo was taken away");
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('staff.added', 'staff.removed') AND org = 'demo'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(entries, 3);
+}

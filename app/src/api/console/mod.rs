@@ -9,12 +9,16 @@
 
 pub mod types;
 
-use crate::domain::{AppError, Reference};
+use crate::domain::AppError;
 use leptos::prelude::*;
-use types::{AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView};
+use types::{AuditView, CaseView, EnrolmentView, QueueView, StaffView, TeamView};
 
 #[cfg(feature = "ssr")]
-use crate::port::{console, fail};
+use {
+    crate::domain::Reference,
+    crate::port::{console, fail},
+    types::{AuditFilter, QueueFilter},
+};
 
 /// Staff sessions last at most 10 hours; the server ends them sooner when idle.
 #[cfg(feature = "ssr")]
@@ -170,4 +174,36 @@ pub async fn audit_log(
 ) -> Result<AuditView, AppError> {
     let filter = AuditFilter { action, actor, target, page };
     console()?.audit(&staff_token()?, filter).await.map_err(fail)
+}
+
+/// The staff of the organisations the member administers. Admins only.
+#[server(prefix = "/_sfn", endpoint = "console/team")]
+pub async fn team() -> Result<Vec<TeamView>, AppError> {
+    console()?.teams(&staff_token()?).await.map_err(fail)
+}
+
+/// Adds a member to an organisation. Admins of that organisation only.
+#[server(prefix = "/_sfn", endpoint = "console/add_member")]
+pub async fn add_member(
+    org: String,
+    email: String,
+    role: String,
+    #[server(default)] password: String,
+) -> Result<(), AppError> {
+    use crate::domain::{FieldErrorCode, Role};
+    let token = staff_token()?;
+    let role: Role = role.parse().map_err(|_| fail(AppError::validation("role", FieldErrorCode::InvalidChoice)))?;
+    console()?.add_member(&token, &org, &email, role, &password).await.map_err(fail)?;
+    crate::port::see_other("/console/team?done=added");
+    Ok(())
+}
+
+/// Takes a member's role in an organisation away. Admins of that
+/// organisation only, and not their own.
+#[server(prefix = "/_sfn", endpoint = "console/remove_member")]
+pub async fn remove_member(org: String, staff_id: i64) -> Result<(), AppError> {
+    let token = staff_token()?;
+    console()?.remove_member(&token, &org, staff_id).await.map_err(fail)?;
+    crate::port::see_other("/console/team?done=removed");
+    Ok(())
 }

@@ -139,3 +139,21 @@ pub struct EnrolmentView {
     /// An SVG document made by the server from the otpauth URL.
     pub qr_svg: String,
 }
+
+/// One organisation's staff, for its admins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub org: String,
+    pub name: String,
+    pub members: Vec<TeamMember>,
+    /// The caller's own id (they cannot remove themselves).
+    pub me: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub two_factor: bool,
+}

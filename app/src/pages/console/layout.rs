@@ -25,7 +25,10 @@ pub fn ConsoleLayout() -> impl IntoView {
                                     <nav aria-label="Console">
                                         <ul class="nav-list">
                                             <li><A href="/console" exact=true>"Queue"</A></li>
-                                            {admin.then(|| view! { <li><A href="/console/audit">"Audit log"</A></li> })}
+                                            {admin.then(|| view! {
+                                                <li><A href="/console/team">"Team"</A></li>
+                                                <li><A href="/console/audit">"Audit log"</A></li>
+                                            })}
                                             {(!me.two_factor).then(|| view! { <li><A href="/console/enrol">"Two-factor sign-in"</A></li> })}
                                         </ul>
                                     </nav>

@@ -6,12 +6,14 @@ mod case;
 mod layout;
 mod login;
 mod queue;
+mod team;
 
 pub use audit::AuditPage;
 pub use case::CasePage;
 pub use layout::ConsoleLayout;
 pub use login::{EnrolPage, LoginPage, RecoveryCodesPage, SecondFactorPage};
 pub use queue::QueuePage;
+pub use team::TeamPage;
 
 use crate::domain::AppError;
 use leptos::prelude::*;
