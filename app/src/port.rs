@@ -66,8 +66,11 @@ pub trait Console: Send + Sync + 'static {
     async fn me(&self, token: &str) -> Result<StaffView, AppError>;
     async fn begin_enrolment(&self, token: &str) -> Result<EnrolmentView, AppError>;
     async fn confirm_enrolment(&self, token: &str, code: &str) -> Result<(), AppError>;
-    /// New recovery codes (the old ones stop working), for a member with TOTP.
-    async fn recovery_codes(&self, token: &str) -> Result<Vec<String>, AppError>;
+    /// The newest recovery codes while they may still be shown (`None`
+    /// after that), for a member with TOTP.
+    async fn recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError>;
+    /// A new set of recovery codes; the earlier ones stop working.
+    async fn new_recovery_codes(&self, token: &str) -> Result<(), AppError>;
     async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError>;
     async fn case(&self, token: &str, org: &str, reference: &Reference) -> Result<CaseView, AppError>;
     async fn act(&self, token: &str, org: &str, reference: &Reference, action: StaffAction) -> Result<(), AppError>;

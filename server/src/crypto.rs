@@ -47,6 +47,31 @@ pub fn code_hash(secret: &[u8; 32], request_id: i64, code: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Recovery code `index` of an account's `generation`: HMAC-SHA256 under the
+/// server secret, 50 bits written as ten characters of an unambiguous
+/// alphabet (`abcde-fghjk`). The same generation always gives the same
+/// codes, so the page showing a fresh set can be rendered twice; only
+/// their hashes are stored.
+pub fn recovery_code(secret: &[u8; 32], staff_id: i64, generation: i64, index: u8) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"staff recovery code");
+    mac.update(&staff_id.to_be_bytes());
+    mac.update(&generation.to_be_bytes());
+    mac.update(&[index]);
+    let digest = mac.finalize().into_bytes();
+    let mut bits = u64::from_be_bytes(digest[..8].try_into().expect("a SHA-256 digest has 32 bytes"));
+    let mut code = String::with_capacity(11);
+    for i in 0..10 {
+        if i == 5 {
+            code.push('-');
+        }
+        code.push(char::from(ALPHABET[(bits & 31) as usize]));
+        bits >>= 5;
+    }
+    code
+}
+
 /// Compares a typed code with a stored hash in constant time.
 pub fn code_matches(secret: &[u8; 32], request_id: i64, code: &str, stored: &str) -> bool {
     use subtle::ConstantTimeEq;
@@ -77,6 +102,18 @@ mod tests {
             assert_eq!(expose(&code).len(), 6);
             assert!(expose(&code).bytes().all(|b| b.is_ascii_digit()));
         }
+    }
+
+    #[test]
+    fn recovery_codes_are_stable_per_generation_and_differ_between_them() {
+        let secret = [7u8; 32];
+        let code = recovery_code(&secret, 1, 1, 0);
+        assert_eq!(code.len(), 11);
+        assert_eq!(code.as_bytes()[5], b'-');
+        assert_eq!(code, recovery_code(&secret, 1, 1, 0));
+        assert_ne!(code, recovery_code(&secret, 1, 2, 0));
+        assert_ne!(code, recovery_code(&secret, 2, 1, 0));
+        assert_ne!(code, recovery_code(&secret, 1, 1, 1));
     }
 
     #[test]

@@ -117,12 +117,16 @@ impl Console for ConsoleAdapter {
     }
 
     async fn confirm_enrolment(&self, token: &str, code: &str) -> Result<(), AppError> {
-        // The codes made here are replaced on the next page, which shows them.
+        // The codes made here are shown by the next page (`recovery_codes`).
         self.0.confirm_totp(token, code).await.map(|_| ())
     }
 
-    async fn recovery_codes(&self, token: &str) -> Result<Vec<String>, AppError> {
-        self.0.regenerate_recovery_codes(token).await
+    async fn recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError> {
+        self.0.fresh_recovery_codes(token).await
+    }
+
+    async fn new_recovery_codes(&self, token: &str) -> Result<(), AppError> {
+        self.0.regenerate_recovery_codes(token).await.map(|_| ())
     }
 
     async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError> {

@@ -16,6 +16,9 @@ use time::{Date, Duration, OffsetDateTime};
 
 pub const QUEUE_PAGE_SIZE: i64 = 25;
 pub const AUDIT_PAGE_SIZE: i64 = 50;
+/// Repeated views of one request by one member within this many seconds
+/// are one view in the audit log.
+pub const VIEW_WINDOW_SECS: i64 = 60;
 /// "Due soon": within this many days.
 pub const DUE_SOON_DAYS: i64 = 7;
 
@@ -156,15 +159,24 @@ impl Service {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "request.viewed",
-            target: reference.as_str(),
-            detail: serde_json::json!({}),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let actor = format!("staff:{}", member.id);
+        // One entry per member, request and minute: a page view may render
+        // its data more than once (server-side rendering polls resources
+        // again), and an action's redirect shows the page anew.
+        let seen = Store::audited_since(&mut tx, org, &actor, "request.viewed", reference.as_str(), at - VIEW_WINDOW_SECS)
+            .await
+            .map_err(db)?;
+        if !seen {
+            let entry = Entry {
+                actor_kind: ActorKind::Staff,
+                actor: &actor,
+                org,
+                action: "request.viewed",
+                target: reference.as_str(),
+                detail: serde_json::json!({}),
+            };
+            audit::append(&mut tx, entry, at).await.map_err(db)?;
+        }
         tx.commit().await.map_err(db)?;
 
         let mut conn = self.store.conn().await.map_err(db)?;

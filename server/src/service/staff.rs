@@ -27,6 +27,8 @@ pub const STAFF_SESSION_ABSOLUTE_SECS: i64 = 10 * 60 * 60;
 
 /// Recovery codes handed out at TOTP enrolment.
 pub const RECOVERY_CODES: usize = 10;
+/// A new set of recovery codes can be shown for this long.
+pub const RECOVERY_SHOW_SECS: i64 = 10 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {
@@ -270,8 +272,9 @@ impl Service {
         Ok(crypto::expose(&token).to_owned())
     }
 
-    /// Starts TOTP enrolment for a signed-in member: a new secret, not yet in
-    /// force until `confirm_totp` sees a code made from it.
+    /// Starts TOTP enrolment for a signed-in member without it: a secret (the
+    /// pending one, or a new one the first time), not in force until
+    /// `confirm_totp` sees a code made from it.
     pub async fn begin_totp(&self, token: &str) -> Result<Enrolment, AppError> {
         let member = self.staff_member(token).await?;
         if member.two_factor {
@@ -279,9 +282,22 @@ impl Service {
             // stolen session cannot swap the second factor.
             return Err(AppError::Forbidden);
         }
-        let mut secret = [0u8; 20];
-        secret.copy_from_slice(&crypto::random_key()[..20]);
-        let secret_base32 = totp_rs::Secret::Raw(secret.to_vec()).to_encoded().to_string();
+        // An enrolment already begun keeps its secret until confirmed, so a
+        // page rendered twice shows the secret that will be checked. The
+        // write lock makes two renders at once agree too.
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let account = Store::staff_by_id(&mut tx, member.id).await.map_err(db)?.ok_or(AppError::Unauthenticated)?;
+        let secret_base32 = match account.totp_secret {
+            Some(pending) => pending,
+            None => {
+                let mut secret = [0u8; 20];
+                secret.copy_from_slice(&crypto::random_key()[..20]);
+                let fresh = totp_rs::Secret::Raw(secret.to_vec()).to_encoded().to_string();
+                Store::set_totp_secret(&mut tx, member.id, &fresh).await.map_err(db)?;
+                fresh
+            }
+        };
+        tx.commit().await.map_err(db)?;
         let totp = totp_for(&secret_base32, &member.email).ok_or(AppError::Internal)?;
         let otpauth_url = totp.get_url();
         let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
@@ -289,9 +305,6 @@ impl Service {
             .render::<qrcode::render::svg::Color>()
             .min_dimensions(200, 200)
             .build();
-        let mut conn = self.store.begin().await.map_err(db)?;
-        Store::set_totp_secret(&mut conn, member.id, &secret_base32).await.map_err(db)?;
-        conn.commit().await.map_err(db)?;
         Ok(Enrolment { secret_base32, otpauth_url, qr_svg })
     }
 
@@ -305,7 +318,7 @@ impl Service {
         if !self.accept_totp(&mut tx, &account, code.trim(), at).await? {
             return Err(AppError::validation("code", app::domain::FieldErrorCode::InvalidChoice));
         }
-        let codes = Self::store_recovery_codes(&mut tx, member.id).await?;
+        let codes = self.store_recovery_codes(&mut tx, member.id).await?;
         audit_member(&mut tx, &member, "staff.two_factor_enrolled", at).await?;
         tx.commit().await.map_err(db)?;
         Ok(codes)
@@ -319,23 +332,35 @@ impl Service {
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let codes = Self::store_recovery_codes(&mut tx, member.id).await?;
+        let codes = self.store_recovery_codes(&mut tx, member.id).await?;
         audit_member(&mut tx, &member, "staff.recovery_codes_issued", at).await?;
         tx.commit().await.map_err(db)?;
         Ok(codes)
     }
 
-    async fn store_recovery_codes(conn: &mut sqlx::SqliteConnection, staff_id: i64) -> Result<Vec<String>, AppError> {
-        let codes: Vec<String> = (0..RECOVERY_CODES)
-            .map(|_| {
-                let token = crypto::new_token();
-                let raw = crypto::expose(&token).to_ascii_lowercase().replace(['-', '_'], "");
-                format!("{}-{}", &raw[..5], &raw[5..10])
-            })
-            .collect();
+    async fn store_recovery_codes(&self, conn: &mut sqlx::SqliteConnection, staff_id: i64) -> Result<Vec<String>, AppError> {
+        let generation = Store::next_recovery_generation(&mut *conn, staff_id, now()).await.map_err(db)?;
+        let codes = self.recovery_codes_of(staff_id, generation);
         let hashes: Vec<String> = codes.iter().map(|c| crypto::token_hash(c)).collect();
         Store::replace_recovery_codes(conn, staff_id, &hashes).await.map_err(db)?;
         Ok(codes)
+    }
+
+    fn recovery_codes_of(&self, staff_id: i64, generation: i64) -> Vec<String> {
+        (0..RECOVERY_CODES as u8).map(|i| crypto::recovery_code(&self.secret, staff_id, generation, i)).collect()
+    }
+
+    /// The newest recovery codes, while they are fresh enough to show
+    /// (`None` afterwards: make new ones instead).
+    pub async fn fresh_recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError> {
+        let member = self.staff_member(token).await?;
+        if !member.two_factor {
+            return Err(AppError::Forbidden);
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let account = Store::staff_by_id(&mut conn, member.id).await.map_err(db)?.ok_or(AppError::Unauthenticated)?;
+        let fresh = account.recovery_issued_at.is_some_and(|at| at + RECOVERY_SHOW_SECS > now());
+        Ok(fresh.then(|| self.recovery_codes_of(account.id, account.recovery_generation)))
     }
 
     /// The staff member behind a session token, with the roles they may use

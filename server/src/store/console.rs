@@ -285,6 +285,27 @@ impl Store {
         sqlx::query_scalar("SELECT outcome FROM requests WHERE id = ?").bind(request_id).fetch_one(conn).await
     }
 
+    /// Whether `actor` did `action` on `target` in `org` since `since`.
+    pub async fn audited_since(
+        conn: &mut SqliteConnection,
+        org: &str,
+        actor: &str,
+        action: &str,
+        target: &str,
+        since: i64,
+    ) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE org = ? AND target = ? AND actor = ? AND action = ? AND at >= ?)",
+        )
+        .bind(org)
+        .bind(target)
+        .bind(actor)
+        .bind(action)
+        .bind(since)
+        .fetch_one(conn)
+        .await
+    }
+
     /// One page of the audit log, newest first, and the number of matches.
     pub async fn audit_page(conn: &mut SqliteConnection, q: &AuditQuery<'_>) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
         fn filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &AuditQuery<'a>) {

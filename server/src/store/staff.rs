@@ -11,9 +11,12 @@ pub struct StaffRow {
     pub totp_secret: Option<String>,
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
+    pub recovery_generation: i64,
+    pub recovery_issued_at: Option<i64>,
 }
 
-const STAFF_COLUMNS: &str = "id, email, password_hash, totp_secret, totp_confirmed, totp_last_step";
+const STAFF_COLUMNS: &str =
+    "id, email, password_hash, totp_secret, totp_confirmed, totp_last_step, recovery_generation, recovery_issued_at";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RoleRow {
@@ -52,6 +55,18 @@ impl Store {
             .execute(conn)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Starts a new generation of recovery codes; returns its number.
+    pub async fn next_recovery_generation(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "UPDATE staff SET recovery_generation = recovery_generation + 1, recovery_issued_at = ? WHERE id = ?
+             RETURNING recovery_generation",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_one(conn)
+        .await
     }
 
     pub async fn replace_recovery_codes(conn: &mut SqliteConnection, id: i64, hashes: &[String]) -> Result<(), sqlx::Error> {

@@ -218,6 +218,12 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[("org", "demo"), ("staff_id", &temp_id)]),
             expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
         },
+        Route {
+            method: "POST",
+            path: sfn("console/new_recovery_codes"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Allow, Status(403), Allow],
+        },
         // The second step needs the pending-login cookie, which nobody here has.
         Route { method: "POST", path: sfn("console/second_factor"), body: form(&[("code", "123456")]), expect: [Status(401); 6] },
         // REST API.

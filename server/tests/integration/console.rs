@@ -114,6 +114,13 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
     let (status, html) = app.page("/console/recovery-codes", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert_eq!(html.matches("<li><code>").count(), 10, "ten recovery codes");
+    let codes = |html: &str| html.split("class=\"recovery-codes\">").nth(1).unwrap().split("</ul>").next().unwrap().to_owned();
+    let (_, again) = app.page("/console/recovery-codes", Some(&cookie)).await;
+    assert_eq!(codes(&html), codes(&again), "shown again (a page may render twice), the same codes");
+    let renewed = post_form(&app, "/_sfn/console/new_recovery_codes", &cookie, &[]).await;
+    assert_eq!(location(&renewed), "/console/recovery-codes");
+    let (_, fresh) = app.page("/console/recovery-codes", Some(&cookie)).await;
+    assert_ne!(codes(&html), codes(&fresh), "a new set replaces the old one");
 
     let (_, html) = app.page("/console", Some(&cookie)).await;
     assert!(html.contains(&reference), "enrolled: the queue shows the organisation's requests");

@@ -115,10 +115,20 @@ pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Fresh recovery codes, shown once. Staff with a second factor only.
+/// The newest recovery codes while they may be shown (ten minutes), else
+/// `None`. Staff with a second factor only.
 #[server(prefix = "/_sfn", endpoint = "console/recovery_codes")]
-pub async fn recovery_codes() -> Result<Vec<String>, AppError> {
+pub async fn recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     console()?.recovery_codes(&staff_token()?).await.map_err(fail)
+}
+
+/// Makes a new set of recovery codes (the old ones stop working). Staff
+/// with a second factor only.
+#[server(prefix = "/_sfn", endpoint = "console/new_recovery_codes")]
+pub async fn new_recovery_codes() -> Result<(), AppError> {
+    console()?.new_recovery_codes(&staff_token()?).await.map_err(fail)?;
+    crate::port::see_other("/console/recovery-codes");
+    Ok(())
 }
 
 /// The member's queue. Staff only; only their organisations' requests.

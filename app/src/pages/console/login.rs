@@ -3,7 +3,7 @@
 //! function, which answers with a redirect (or the error, shown here).
 
 use super::ConsoleError;
-use crate::api::console::{enrolment, recovery_codes, ConfirmEnrolment, StaffLogin, StaffSecondFactor};
+use crate::api::console::{enrolment, recovery_codes, ConfirmEnrolment, NewRecoveryCodes, StaffLogin, StaffSecondFactor};
 use crate::i18n;
 use crate::pages::fields::FormError;
 use leptos::prelude::*;
@@ -111,24 +111,33 @@ pub fn EnrolPage() -> impl IntoView {
     }
 }
 
-/// Fresh recovery codes, shown once; making them voids the earlier ones.
+/// A fresh set of recovery codes, shown for ten minutes after it was made;
+/// after that, a button makes a new set (voiding the old one).
 #[component]
 pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| recovery_codes());
+    let renew = ServerAction::<NewRecoveryCodes>::new();
     view! {
         <Title text="Recovery codes – Privacy console"/>
         <h1>"Your recovery codes"</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match codes.await {
-                    Ok(codes) => view! {
+                    Ok(Some(codes)) => view! {
                         <div class="notice-box" role="status">
-                            <p>"Two-factor sign-in is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone. They are shown only now, and any earlier codes no longer work."</p>
+                            <p>"Two-factor sign-in is on. Keep these codes somewhere safe: each one signs you in once if you lose your phone. They are shown only for a few minutes, and any earlier codes no longer work."</p>
                         </div>
                         <ul class="recovery-codes">
                             {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                         </ul>
                         <p><a class="button" href="/console">"Go to the queue"</a></p>
+                    }
+                    .into_any(),
+                    Ok(None) => view! {
+                        <p>"Your codes were shown when they were made. If you have lost them, make a new set: the old codes stop working."</p>
+                        <ActionForm action=renew>
+                            <button type="submit" class="button secondary">"Make new recovery codes"</button>
+                        </ActionForm>
                     }
                     .into_any(),
                     Err(error) => view! { <ConsoleError error/> }.into_any(),
