@@ -90,6 +90,9 @@ pub fn error_message(error: &AppError) -> String {
         AppError::RequestExpired => {
             "This request expired because it was not confirmed within 7 days. Please make a new request.".into()
         }
+        AppError::ExportExpired => {
+            "This download has expired: packages can be downloaded for a limited time. Write to the privacy team on your request's page for a new one.".into()
+        }
         AppError::MalformedBody => "The form could not be read. Please try again.".into(),
         AppError::PayloadTooLarge => "That is too much text to send at once.".into(),
         AppError::RateLimited => "Too many attempts. Please wait a little and try again.".into(),

@@ -28,6 +28,12 @@ pub struct Settings {
     /// `PORTAL_SECRET`: 64 hex characters keying code hashes. Unset: a key is
     /// generated once into `<data_dir>/secret.key`.
     pub secret: Option<[u8; 32]>,
+    /// `PORTAL_EXPORT_KEY`: 64 hex characters, the AES-256 key that seals
+    /// export packages at rest. Unset: generated once into
+    /// `<data_dir>/export.key`.
+    pub export_key: Option<[u8; 32]>,
+    /// `PORTAL_EXPORT_DAYS`: how long a package can be downloaded, default 30.
+    pub export_days: i64,
 }
 
 impl Settings {
@@ -64,6 +70,19 @@ impl Settings {
             None => None,
             Some(hex_key) => Some(parse_secret(&hex_key)?),
         };
+        let export_key = match var("PORTAL_EXPORT_KEY") {
+            None => None,
+            Some(hex_key) => Some(parse_secret(&hex_key).context("PORTAL_EXPORT_KEY")?),
+        };
+        let export_days = match var("PORTAL_EXPORT_DAYS") {
+            None => 30,
+            Some(raw) => raw
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=365).contains(d))
+                .with_context(|| format!("PORTAL_EXPORT_DAYS must be a number of days from 1 to 365, got {raw:?}"))?,
+        };
         Ok(Settings {
             listen,
             base_url,
@@ -75,6 +94,8 @@ impl Settings {
             site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             default_org: var("PORTAL_DEFAULT_ORG").unwrap_or_else(|| "demo".into()),
             secret,
+            export_key,
+            export_days,
         })
     }
 }

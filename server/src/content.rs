@@ -19,6 +19,9 @@ pub struct OrgSettings {
     /// Staff of this organisation must use two-factor authentication.
     #[serde(default)]
     pub require_two_factor: bool,
+    /// The categories of data its notice describes (labels of exports).
+    #[serde(default)]
+    pub categories: Vec<crate::export::Category>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

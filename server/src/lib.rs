@@ -6,6 +6,7 @@ pub mod audit;
 pub mod config;
 pub mod content;
 pub mod crypto;
+pub mod export;
 pub mod http;
 pub mod mail;
 pub mod portal;

@@ -88,6 +88,12 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         Some(secret) => secret,
         None => load_or_create_secret(&settings.data_dir.join("secret.key"))?,
     };
+    let export_key = match settings.export_key {
+        Some(key) => key,
+        None => load_or_create_secret(&settings.data_dir.join("export.key"))?,
+    };
+    let exports = crate::export::LocalStore::new(settings.data_dir.join("exports"))
+        .with_context(|| format!("cannot create {}", settings.data_dir.join("exports").display()))?;
     let store = Store::connect(&settings.database_url).await.context("cannot open the database")?;
     let content = Arc::new(Content::load(&settings.content_dir)?);
     let mailer = Mailer::new(
@@ -96,7 +102,12 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         &settings.data_dir.join("outbox"),
         &settings.content_dir,
     )?;
-    Ok(Arc::new(Service::new(store, mailer, content, secret, base_url)))
+    let exports = crate::service::Exports {
+        store: Arc::new(exports),
+        key: crate::export::ExportKey::new(export_key),
+        days: settings.export_days,
+    };
+    Ok(Arc::new(Service::new(store, mailer, content, secret, base_url, exports)))
 }
 
 fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Router {

@@ -81,6 +81,20 @@ pub struct RequestView {
     pub messages: Vec<MessageView>,
     /// Files the privacy team attached to its answer.
     pub attachments: Vec<AttachmentView>,
+    /// The newest data package, once one was built.
+    pub export: Option<ExportView>,
+}
+
+/// A data package the subject can download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportView {
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: the download works until then.
+    pub expires_at: String,
+    pub expired: bool,
+    /// Bytes of the zip.
+    pub size: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

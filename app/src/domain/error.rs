@@ -80,6 +80,9 @@ pub enum AppError {
     TransitionRefused { reason: crate::domain::TransitionError },
     #[error("request expired before verification")]
     RequestExpired,
+    /// The export package's download period is over.
+    #[error("export expired")]
+    ExportExpired,
     #[error("malformed request body")]
     MalformedBody,
     #[error("request body too large")]
@@ -117,6 +120,7 @@ impl AppError {
             AppError::LinkInvalid => "link_invalid",
             AppError::TransitionRefused { .. } => "transition_refused",
             AppError::RequestExpired => "request_expired",
+            AppError::ExportExpired => "export_expired",
             AppError::MalformedBody => "malformed_body",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited => "rate_limited",
@@ -136,7 +140,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::LoginFailed => 401,
             AppError::Forbidden => 403,
             AppError::CodeLimit | AppError::RateLimited => 429,
-            AppError::RequestExpired => 410,
+            AppError::RequestExpired | AppError::ExportExpired => 410,
             AppError::MalformedBody => 400,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable | AppError::Network => 503,
@@ -193,6 +197,7 @@ mod tests {
             AppError::LinkInvalid,
             AppError::TransitionRefused { reason: crate::domain::TransitionError::AlreadyExtended },
             AppError::RequestExpired,
+            AppError::ExportExpired,
             AppError::MalformedBody,
             AppError::PayloadTooLarge,
             AppError::RateLimited,

@@ -140,6 +140,8 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let awaiting = request.status == crate::domain::Status::AwaitingSubject;
     let messages = request.messages.clone();
     let attachments = request.attachments.clone();
+    let export = request.export.clone();
+    let export_href = format!("/o/{}/requests/{}/export", org.get_untracked(), request.reference);
     let attachment_base = format!("/o/{}/requests/{}/attachments", org.get_untracked(), request.reference);
     view! {
         <Title text=heading.clone()/>
@@ -148,6 +150,24 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
             <div class="notice-box" role="status"><p>"We need information from you: see the message below and answer it here."</p></div>
         })}
         <RequestCard request=request.clone() link=false/>
+        {export.map(|e| view! {
+            <section aria-labelledby="package-heading" class="panel">
+                <h2 id="package-heading">"Your data package"</h2>
+                {if e.expired {
+                    view! {
+                        <p>{format!("The download period ended on {}. Write to the privacy team below if you need a new package.", i18n::long_date(&e.expires_at))}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p>"A zip file with your data: a readable summary (index.html), the data as JSON and as CSV files, and checksums."</p>
+                        <p>
+                            <a class="button" href=export_href.clone() download="">{format!("Download your data ({})", human_size(e.size))}</a>
+                        </p>
+                        <p class="hint">{format!("Available until {}.", i18n::long_date(&e.expires_at))}</p>
+                    }.into_any()
+                }}
+            </section>
+        })}
         <section aria-labelledby="messages-heading" class="panel">
             <h2 id="messages-heading">"Messages"</h2>
             {if messages.is_empty() {

@@ -21,7 +21,7 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests."),
-    paths(submit, verify, resend, get_request, list_requests, download_attachment),
+    paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema),
     components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody)),
     modifiers(&BearerAuth)
 )]
@@ -47,6 +47,8 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/requests/{reference}/verify", post(verify))
         .route("/requests/{reference}/resend", post(resend))
         .route("/requests/{reference}/attachments/{id}", get(download_attachment))
+        .route("/requests/{reference}/export", get(download_export))
+        .route("/schemas/export.json", get(export_schema))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(service)
@@ -295,7 +297,7 @@ impl From<RequestView> for RequestResource {
                     url: format!("/api/v1/requests/{}/attachments/{}", view.reference, a.id),
                 })
                 .collect(),
-            export_url: None,
+            export_url: view.export.as_ref().filter(|e| !e.expired).map(|_| format!("/api/v1/requests/{}/export", view.reference)),
         }
     }
 }
@@ -334,6 +336,32 @@ async fn download_attachment(
 ) -> Result<Response, ApiError> {
     let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     super::files::api_download(&service, &subject, &reference, id).await
+}
+
+/// The subject's newest data package, while it has not expired. Its subject
+/// only; others get 401 or 404; an expired package 410.
+#[utoipa::path(get, path = "/api/v1/requests/{reference}/export", params(("reference" = String, Path)),
+    security(("access_token" = [])),
+    responses(
+        (status = 200, description = "The package, a zip", content_type = "application/zip"),
+        (status = 401, description = "No or expired token", body = ErrorBody),
+        (status = 404, description = "No package for this subject's request", body = ErrorBody),
+        (status = 410, description = "The download period is over", body = ErrorBody),
+    ))]
+async fn download_export(
+    State(service): State<Arc<Service>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
+    super::files::api_export(&service, &subject, &reference).await
+}
+
+/// The JSON Schema of an export package's `data.json`. Anyone.
+#[utoipa::path(get, path = "/api/v1/schemas/export.json",
+    responses((status = 200, description = "JSON Schema (draft 2020-12)", content_type = "application/schema+json")))]
+async fn export_schema() -> Response {
+    ([(header::CONTENT_TYPE, "application/schema+json")], crate::export::SCHEMA).into_response()
 }
 
 #[derive(Serialize, ToSchema)]

@@ -40,8 +40,14 @@ pub fn router(service: Arc<Service>) -> Router {
             "/console/o/{org}/requests/{reference}/complete",
             post(complete).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
+        .route(
+            "/console/o/{org}/requests/{reference}/export-data",
+            post(add_export_data).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/console/o/{org}/requests/{reference}/export", post(build_export))
         .route("/console/o/{org}/requests/{reference}/attachments/{id}", get(staff_download))
         .route("/o/{org}/requests/{reference}/attachments/{id}", get(subject_download))
+        .route("/o/{org}/requests/{reference}/export", get(subject_export))
         .with_state(service)
 }
 
@@ -135,19 +141,23 @@ async fn complete(
     let html = wants_html(&headers);
     let result = async {
         let member = staff_member(&service, &headers).await?;
-        let reference = parse_reference(&reference)?;
+        let parsed = parse_reference(&reference)?;
         let form = read_form(multipart).await?;
         let action = StaffAction::Complete { response: form.response, outcome: form.outcome };
-        service.staff_act_with_files(&member, &org, &reference, action, form.uploads).await?;
-        Ok::<_, AppError>(reference)
+        service.staff_act_with_files(&member, &org, &parsed, action, form.uploads).await
     }
     .await;
+    after_console_post(html, &org, &reference, "completed", result.map(|_| ()))
+}
+
+/// Where a console form post leads: browsers back to the request's page
+/// (with `done=` or the error code), other clients a status and the API's
+/// JSON error. Strangers get the plain refusal either way.
+fn after_console_post(html: bool, org: &str, reference: &str, done: &str, result: Result<(), AppError>) -> Response {
     let page = format!("/console/o/{org}/requests/{reference}");
     match result {
-        Ok(_) if html => see_other(&format!("{page}?done=completed")),
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        // A stranger learns nothing from a redirect either way, but gets the
-        // plain refusal; only signed-in staff are sent back to the form.
+        Ok(()) if html => see_other(&format!("{page}?done={done}")),
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error @ (AppError::Unauthenticated | AppError::NotFound)) => ApiError(error).into_response(),
         Err(error) if html => {
             let field = error.field_errors().first().map(|f| format!("&field={}", f.field)).unwrap_or_default();
@@ -155,6 +165,82 @@ async fn complete(
         }
         Err(error) => ApiError(error).into_response(),
     }
+}
+
+/// Adds a CSV or JSON file of what one source holds in one category to an
+/// access or portability request. Staff of its organisation only.
+#[tracing::instrument(name = "http.add_export_data", skip_all)]
+async fn add_export_data(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let member = staff_member(&service, &headers).await?;
+        let parsed = parse_reference(&reference)?;
+        let (mut category, mut file) = (String::new(), None);
+        while let Some(field) = multipart.next_field().await.map_err(|_| AppError::MalformedBody)? {
+            match field.name().unwrap_or_default() {
+                "category" => category = field.text().await.map_err(|_| AppError::MalformedBody)?,
+                "file" => {
+                    let name = field.file_name().unwrap_or_default().to_owned();
+                    let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
+                    file = Some((name, bytes));
+                }
+                _ => {}
+            }
+        }
+        let (name, bytes) = file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| {
+            AppError::validation("file", app::domain::FieldErrorCode::Required)
+        })?;
+        service.add_export_data(&member, &org, &parsed, &category, &name, &bytes).await.map(|_| ())
+    }
+    .await;
+    after_console_post(html, &org, &reference, "data_added", result)
+}
+
+/// Builds the package and offers it to the subject. Staff of the request's
+/// organisation only.
+#[tracing::instrument(name = "http.build_export", skip_all)]
+async fn build_export(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let member = staff_member(&service, &headers).await?;
+        service.build_export(&member, &org, &parse_reference(&reference)?).await
+    }
+    .await;
+    after_console_post(html, &org, &reference, "export_built", result)
+}
+
+/// The signed-in subject's data package. Browsers that come too late are
+/// sent to the request's page, which explains; others get 410.
+async fn subject_export(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = session_from_headers(&headers, service.secure_cookies()).ok_or(AppError::Unauthenticated)?;
+    let subject = service.subject(&token).await?;
+    if subject.org != org {
+        return Err(ApiError(AppError::NotFound));
+    }
+    match service.subject_export(&subject, &parse_reference(&reference)?).await {
+        Ok(download) => Ok(download_response(download)),
+        Err(AppError::ExportExpired) if wants_html(&headers) => Ok(see_other(&format!("/o/{org}/requests/{reference}"))),
+        Err(error) => Err(ApiError(error)),
+    }
+}
+
+/// The same for API clients with a bearer token.
+pub async fn api_export(service: &Service, subject: &crate::service::Subject, reference: &str) -> Result<Response, ApiError> {
+    let reference = parse_reference(reference)?;
+    Ok(download_response(service.subject_export(subject, &reference).await?))
 }
 
 fn download_response(download: Download) -> Response {

@@ -9,7 +9,8 @@ use crate::{
     store::{AuditQuery, AuditRow, QueueQuery, Store},
 };
 use app::api::console::types::{
-    AuditEntryView, AuditFilter, AuditView, CaseView, Colleague, QueueFilter, QueueItem, QueueView, StaffOrg, StaffView,
+    AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExportDataSummary, QueueFilter, QueueItem,
+    QueueView, StaffOrg, StaffView,
 };
 use app::domain::{AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status};
 use time::{Date, Duration, OffsetDateTime};
@@ -197,6 +198,28 @@ impl Service {
         let query = AuditQuery { orgs: std::slice::from_ref(&row.org), target: Some(&row.reference), limit: 200, ..AuditQuery::default() };
         let (trail, _) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
         let (overdue, due_soon) = flags(request.status, row.due_date.as_deref(), today());
+        let (export_categories, export_data) = if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
+            let categories = self
+                .organisation(org)?
+                .settings
+                .categories
+                .iter()
+                .map(|c| CategoryOption { id: c.id.clone(), name: c.name.clone() })
+                .collect();
+            let data = Store::export_data_of(&mut conn, row.id)
+                .await
+                .map_err(db)?
+                .into_iter()
+                .map(|d| ExportDataSummary {
+                    records: serde_json::from_str::<Vec<serde_json::Value>>(&d.records).map(|r| r.len()).unwrap_or(0),
+                    category: d.category,
+                    source: d.source,
+                })
+                .collect();
+            (categories, data)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         Ok(CaseView {
             org: org.to_owned(),
             email: row.email.clone(),
@@ -210,6 +233,8 @@ impl Service {
             duplicates: if request.status.is_closed() { Vec::new() } else { duplicates },
             outcome,
             trail: trail.into_iter().rev().map(entry_view).collect(),
+            export_categories,
+            export_data,
             request,
         })
     }

@@ -4,6 +4,7 @@
 
 mod console;
 mod expiry;
+mod exports;
 mod lifecycle;
 mod requests;
 mod sessions;
@@ -42,11 +43,27 @@ pub struct Service {
     content: Arc<Content>,
     secret: [u8; 32],
     base_url: Url,
+    exports: Exports,
+}
+
+/// Where export packages go, sealed with which key, for how long.
+pub struct Exports {
+    pub store: Arc<dyn crate::export::ExportStore>,
+    pub key: crate::export::ExportKey,
+    /// Days a package can be downloaded.
+    pub days: i64,
 }
 
 impl Service {
-    pub fn new(store: Store, mailer: Mailer, content: Arc<Content>, secret: [u8; 32], base_url: Url) -> Service {
-        Service { store, mailer, content, secret, base_url }
+    pub fn new(
+        store: Store,
+        mailer: Mailer,
+        content: Arc<Content>,
+        secret: [u8; 32],
+        base_url: Url,
+        exports: Exports,
+    ) -> Service {
+        Service { store, mailer, content, secret, base_url, exports }
     }
 
     pub fn content(&self) -> &Content {

@@ -137,8 +137,8 @@ impl Service {
     }
 }
 
-/// Requests with their history, conversation and attachments: three
-/// queries whatever the number of requests.
+/// Requests with their history, conversation, attachments and package:
+/// four queries whatever the number of requests.
 pub(super) async fn views_of(
     conn: &mut sqlx::SqliteConnection,
     rows: &[crate::store::RequestRow],
@@ -147,6 +147,8 @@ pub(super) async fn views_of(
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
     let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
     let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
-    let related = views::Related { events: &events, messages: &messages, attachments: &attachments };
+    let exports = Store::latest_exports(conn, &ids).await.map_err(db)?;
+    let related =
+        views::Related { events: &events, messages: &messages, attachments: &attachments, exports: &exports, now: super::now() };
     rows.iter().map(|row| views::request_view(row, &related)).collect()
 }

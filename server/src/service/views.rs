@@ -3,8 +3,8 @@
 //! is reported as an internal error, not guessed at.
 
 use super::UNVERIFIED_TTL_SECS;
-use crate::store::{AttachmentRow, EventRow, MessageRow, RequestRow};
-use app::api::types::{AttachmentView, EventKind, EventView, MessageView, RequestView, Summary};
+use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
+use app::api::types::{AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary};
 use app::domain::{AppError, Reference, RequestKind, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
@@ -79,10 +79,12 @@ pub struct Related<'a> {
     pub events: &'a [EventRow],
     pub messages: &'a [MessageRow],
     pub attachments: &'a [AttachmentRow],
+    pub exports: &'a [ExportRow],
+    pub now: i64,
 }
 
 pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestView, AppError> {
-    let Related { events, messages, attachments } = related;
+    let Related { events, messages, attachments, exports, now } = related;
     let parsed = parse_row(row)?;
     let details: ValidDetails = serde_json::from_str(&row.details).map_err(|_| corrupt("details"))?;
     let history = events
@@ -116,5 +118,11 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             .filter(|a| a.request_id == row.id)
             .map(|a| AttachmentView { id: a.id, file_name: a.file_name.clone(), size: a.size, sha256: a.sha256.clone() })
             .collect(),
+        export: exports.iter().find(|e| e.request_id == row.id).map(|e| ExportView {
+            created_at: rfc3339(e.created_at),
+            expires_at: rfc3339(e.expires_at),
+            expired: e.expires_at <= *now,
+            size: e.size,
+        }),
     })
 }

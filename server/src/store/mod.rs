@@ -4,10 +4,12 @@
 //! acknowledged it survives a crash.
 
 mod console;
+mod exports;
 mod rows;
 mod staff;
 
 pub use console::{AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow, OPEN_STATUSES};
+pub use exports::{ExportDataRow, ExportRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use staff::{MemberRow, RoleRow, StaffRow};
 

@@ -34,6 +34,8 @@ enum Body {
     Form(Vec<(&'static str, String)>),
     Json(serde_json::Value),
     Multipart(&'static str),
+    /// A data file for a category of an export package.
+    Upload(&'static str),
 }
 
 struct Route {
@@ -70,6 +72,11 @@ async fn call(app: &TestApp, route: &Route, actor: &Actor) -> (u16, String) {
         Body::Form(pairs) => request.form(pairs),
         Body::Json(value) => request.json(value),
         Body::Multipart(text) => request.multipart(reqwest::multipart::Form::new().text("response", *text)),
+        Body::Upload(category) => request.multipart(
+            reqwest::multipart::Form::new()
+                .text("category", *category)
+                .part("file", reqwest::multipart::Part::bytes(br#"{"name": "Kari"}"#.to_vec()).file_name("crm.json")),
+        ),
     };
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
@@ -270,6 +277,17 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: Body::Multipart("Done."),
             expect: [Deny, Deny, Deny, Allow, Deny, Status(409)],
         },
+        // Export packages: staff of A collect and build; only X downloads.
+        Route {
+            method: "POST",
+            path: format!("/console/o/demo/requests/{x}/export-data"),
+            body: Body::Upload("identity"),
+            expect: staff_of_a,
+        },
+        Route { method: "POST", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
+        Route { method: "GET", path: format!("/o/demo/requests/{x}/export"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
+        Route { method: "GET", path: format!("/api/v1/requests/{x}/export"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
+        Route { method: "GET", path: "/api/v1/schemas/export.json".into(), body: Body::None, expect: everyone },
         // Pages.
         Route { method: "GET", path: "/o/demo".into(), body: Body::None, expect: everyone },
         Route { method: "GET", path: format!("/o/demo/requests/{x}"), body: Body::None, expect: everyone },
@@ -283,7 +301,20 @@ async fn every_door_lets_in_exactly_who_it_should() {
         },
         Route { method: "GET", path: "/console/audit".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
         Route { method: "GET", path: "/console/team".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
+        Route { method: "GET", path: "/console/login".into(), body: Body::None, expect: everyone },
+        Route { method: "GET", path: "/console/enrol".into(), body: Body::None, expect: [Login, Login, Login, Allow, Allow, Allow] },
+        // Anyone may try to log in; failures look alike and, counted per
+        // address, lock it after five.
+        Route {
+            method: "POST",
+            path: sfn("console/login"),
+            body: form(&[("email", "nobody@fjordlys.example"), ("password", "not a password at all")]),
+            expect: [Status(401), Status(401), Status(401), Status(401), Status(401), Status(429)],
+        },
         Route { method: "GET", path: "/console/recovery-codes".into(), body: Body::None, expect: [Login, Login, Login, Allow, Status(403), Allow] },
+        // Last, since they end the callers' own sessions: anyone may sign out.
+        Route { method: "POST", path: sfn("sign_out"), body: form(&[("org", "demo")]), expect: everyone },
+        Route { method: "POST", path: sfn("console/logout"), body: form(&[]), expect: everyone },
     ];
 
     let mut failures = Vec::new();

@@ -183,6 +183,8 @@ pub async fn spawn_app_with(base_url: Option<&str>) -> TestApp {
         site_root: dir.path().join("site"),
         default_org: "demo".into(),
         secret: None,
+        export_key: None,
+        export_days: 30,
     };
     let application = Application::build(settings).await.expect("the application builds");
     let address = format!("http://{}", application.address());

@@ -5,6 +5,7 @@ mod audit;
 mod authz;
 mod bad_input;
 mod console;
+mod exports;
 mod flow;
 mod forms;
 mod harness;

@@ -130,6 +130,23 @@ pub struct CaseView {
     pub outcome: Option<Outcome>,
     /// The request's audit trail: verification attempts, views, actions.
     pub trail: Vec<AuditEntryView>,
+    /// Access and portability: the organisation's data categories, and
+    /// what was collected for the package so far.
+    pub export_categories: Vec<CategoryOption>,
+    pub export_data: Vec<ExportDataSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryOption {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportDataSummary {
+    pub category: String,
+    pub source: String,
+    pub records: usize,
 }
 
 /// Authenticator enrolment: the secret as a QR code and as text.

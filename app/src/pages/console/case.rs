@@ -39,6 +39,8 @@ pub fn CasePage() -> impl IntoView {
 
 fn done_text(event: &str) -> &'static str {
     match event {
+        "data_added" => "The data was added to the package.",
+        "export_built" => "The package was built and offered to the subject, who was told by e-mail.",
         "assigned" => "Assigned.",
         "started" => "The request is in progress.",
         "asked_subject" => "Your question was sent; the subject was told by e-mail.",
@@ -58,6 +60,8 @@ fn upload_error(code: &str, field: Option<&str>) -> String {
         ("validation", Some("exceptions")) => "Choose the exception that applies to what was kept.".into(),
         ("validation", Some("decision")) => "Record the decision.".into(),
         ("validation", Some("attachments")) => "At most 5 files of 10 MB each, with a name.".into(),
+        ("validation", Some("file")) => "Choose a CSV file with a header row, or a JSON file with an object or a list of objects (at most 20 MB).".into(),
+        ("validation", Some("category")) => "Choose one of the organisation's data categories.".into(),
         ("transition_refused", _) => "This cannot be done while the request has its current status.".into(),
         ("payload_too_large", _) => "The files are too large: at most 5 files of 10 MB each.".into(),
         _ => "The request could not be completed. Please try again.".into(),
@@ -108,6 +112,8 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
         duplicates,
         outcome,
         trail,
+        export_categories,
+        export_data,
     } = view;
     let reference = request.reference.to_string();
     let heading = format!("Request {reference}");
@@ -121,28 +127,9 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
     let can = move |action: Action| state.apply(&action).is_ok();
     let verified = request.verified_at.clone();
     let base = format!("/console/o/{org}/requests/{reference}");
-    view! {
-        <Title text=format!("{heading} – Privacy console")/>
-        <p class="breadcrumb"><a href="/console">"Queue"</a></p>
-        <h1>{heading}</h1>
-        {done.map(|d| view! { <div class="notice-box success" role="status"><p>{done_text(&d)}</p></div> })}
-        {error.map(|code| view! {
-            <div class="notice-box warning" role="alert"><p>{upload_error(&code, field.as_deref())}</p></div>
-        })}
-        {overdue.then(|| view! { <p class="flag overdue big">"Overdue: the legal deadline has passed."</p> })}
-        {due_soon.then(|| view! { <p class="flag due-soon big">"Due within 7 days."</p> })}
-        {(!duplicates.is_empty()).then(|| view! {
-            <div class="notice-box warning" role="status">
-                <p>"Possible duplicate: the same person has other open requests of this kind here. They are not merged; answer them together or refuse the repeat (Art. 12(5))."</p>
-                <ul>
-                    {duplicates.into_iter().map(|d| view! {
-                        <li><a href=format!("/console/o/{org}/requests/{d}")>{d.clone()}</a></li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        })}
-        <div class="case-grid">
-            <div class="case-main">
+    // Built apart and erased to `AnyView`: one view of the whole page is a
+    // type too deep for the compiler.
+    let main = view! {
                 <section class="panel" aria-labelledby="facts-heading">
                     <h2 id="facts-heading">"Request"</h2>
                     <dl class="facts">
@@ -175,6 +162,15 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
                     <Submission kind=request.kind details=request.details.clone()/>
                     {outcome.map(|o| view! { <p class="outcome"><strong>"Outcome: "</strong>{outcome_text(&o)}</p> })}
                 </section>
+                {(!export_categories.is_empty()).then(|| view! {
+                    <DataPackage
+                        base=base.clone()
+                        categories=export_categories.clone()
+                        data=export_data.clone()
+                        export=request.export.clone()
+                        open=!request.status.is_closed() && request.verified_at.is_some()
+                    />
+                })}
                 <section class="panel" aria-labelledby="conversation-heading">
                     <h2 id="conversation-heading">"Conversation"</h2>
                     <Messages messages=request.messages.clone()/>
@@ -206,6 +202,31 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
                         <Trail entries=trail/>
                     </details>
                 </section>
+    }
+    .into_any();
+    view! {
+        <Title text=format!("{heading} – Privacy console")/>
+        <p class="breadcrumb"><a href="/console">"Queue"</a></p>
+        <h1>{heading}</h1>
+        {done.map(|d| view! { <div class="notice-box success" role="status"><p>{done_text(&d)}</p></div> })}
+        {error.map(|code| view! {
+            <div class="notice-box warning" role="alert"><p>{upload_error(&code, field.as_deref())}</p></div>
+        })}
+        {overdue.then(|| view! { <p class="flag overdue big">"Overdue: the legal deadline has passed."</p> })}
+        {due_soon.then(|| view! { <p class="flag due-soon big">"Due within 7 days."</p> })}
+        {(!duplicates.is_empty()).then(|| view! {
+            <div class="notice-box warning" role="status">
+                <p>"Possible duplicate: the same person has other open requests of this kind here. They are not merged; answer them together or refuse the repeat (Art. 12(5))."</p>
+                <ul>
+                    {duplicates.into_iter().map(|d| view! {
+                        <li><a href=format!("/console/o/{org}/requests/{d}")>{d.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+        <div class="case-grid">
+            <div class="case-main">
+                {main}
             </div>
             <aside class="case-actions" aria-label="Actions">
                 <Actions
@@ -222,6 +243,67 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
                 />
             </aside>
         </div>
+    }
+}
+
+/// Access and portability: what was collected per category, a form to add
+/// a source's data (CSV or JSON), and the button that builds the package.
+#[component]
+fn DataPackage(
+    base: String,
+    categories: Vec<crate::api::console::types::CategoryOption>,
+    data: Vec<crate::api::console::types::ExportDataSummary>,
+    export: Option<crate::api::types::ExportView>,
+    open: bool,
+) -> impl IntoView {
+    let name_of = {
+        let categories = categories.clone();
+        move |id: &str| categories.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_else(|| id.to_owned())
+    };
+    let missing: Vec<String> =
+        categories.iter().filter(|c| !data.iter().any(|d| d.category == c.id)).map(|c| c.name.clone()).collect();
+    view! {
+        <section class="panel" aria-labelledby="package-heading">
+            <h2 id="package-heading">"Data package"</h2>
+            {export.map(|e| view! {
+                <p>
+                    {format!("Built on {}; the subject can download it until {}", i18n::long_date(&e.created_at), i18n::long_date(&e.expires_at))}
+                    {e.expired.then_some(" (expired)")}"."
+                </p>
+            })}
+            {if data.is_empty() {
+                view! { <p>"Nothing collected yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {data.iter().map(|d| view! {
+                            <li>{format!("{}: {} — {} record(s)", name_of(&d.category), d.source, d.records)}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!missing.is_empty()).then(|| view! {
+                <p class="hint">{format!("Shown as \"no data found\" unless you add data: {}.", missing.join(", "))}</p>
+            })}
+            {open.then(|| view! {
+                <form method="post" action=format!("{base}/export-data") enctype="multipart/form-data" class="filters">
+                    <div class="field">
+                        <label for="package-category">"Category"</label>
+                        <select id="package-category" name="category">
+                            {categories.iter().map(|c| view! { <option value=c.id.clone()>{c.name.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="package-file">"Data file (CSV with a header row, or JSON)"</label>
+                        <input type="file" id="package-file" name="file" accept=".csv,.json,text/csv,application/json" required=true/>
+                    </div>
+                    <button type="submit" class="button secondary">"Add data"</button>
+                </form>
+                <form method="post" action=format!("{base}/export")>
+                    <button type="submit" class="button">"Build the package and offer it to the subject"</button>
+                </form>
+            })}
+        </section>
     }
 }
 

@@ -1,0 +1,250 @@
+//! Export packages for access and portability requests. Staff add what each
+//! source holds about the subject, per category (today: a CSV or JSON file
+//! they upload; connectors feed the same table later), then build the
+//! package: labelled, zipped, sealed with AES-256-GCM, stored, and offered
+//! to the subject until it expires. Every step and download is audited.
+
+use super::{db, now, views, Download, Service, StaffMember, Subject};
+use crate::{
+    audit::{self, ActorKind, Entry},
+    crypto,
+    export::{self, PackageInput, SourceRecords},
+    store::{RequestRow, Store},
+};
+use app::domain::{AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError};
+use serde_json::{Map, Value};
+
+/// The largest data file staff may upload for one category.
+pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// The source name under which a category nobody supplied data for appears
+/// (as "no data found").
+const TEAM_SOURCE: &str = "Privacy team";
+
+fn exportable(kind: RequestKind) -> bool {
+    matches!(kind, RequestKind::Access | RequestKind::Portability)
+}
+
+/// Records from an uploaded file: CSV with a header row (every value a
+/// string), or JSON (an array of objects, or one object).
+pub fn parse_records(file_name: &str, bytes: &[u8]) -> Result<Vec<Map<String, Value>>, AppError> {
+    let invalid = || AppError::validation("file", FieldErrorCode::InvalidChoice);
+    if file_name.to_ascii_lowercase().ends_with(".csv") {
+        let mut reader = csv::Reader::from_reader(bytes);
+        let headers = reader.headers().map_err(|_| invalid())?.clone();
+        let mut records = Vec::new();
+        for row in reader.records() {
+            let row = row.map_err(|_| invalid())?;
+            records.push(headers.iter().zip(row.iter()).map(|(k, v)| (k.to_owned(), Value::String(v.to_owned()))).collect());
+        }
+        return Ok(records);
+    }
+    match serde_json::from_slice::<Value>(bytes).map_err(|_| invalid())? {
+        Value::Object(one) => Ok(vec![one]),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(record) => Ok(record),
+                _ => Err(invalid()),
+            })
+            .collect(),
+        _ => Err(invalid()),
+    }
+}
+
+impl Service {
+    /// The request, for staff of its organisation, if it can take an export now.
+    async fn exportable_request(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<RequestRow, AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let row = Store::find_request(conn, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let parsed = views::parse_row(&row)?;
+        if !exportable(parsed.kind) {
+            return Err(AppError::validation("file", FieldErrorCode::NotApplicable));
+        }
+        if parsed.status.is_closed() || parsed.status == Status::PendingVerification {
+            return Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus });
+        }
+        Ok(row)
+    }
+
+    /// Adds what one source holds about the subject in one category.
+    #[tracing::instrument(name = "service.add_export_data", skip_all, fields(reference = %reference))]
+    pub async fn add_export_data(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+        category: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<usize, AppError> {
+        if bytes.len() > MAX_EXPORT_FILE_BYTES {
+            return Err(AppError::validation("file", FieldErrorCode::TooLong));
+        }
+        let organisation = self.organisation(org)?;
+        if !organisation.settings.categories.iter().any(|c| c.id == category) {
+            return Err(AppError::validation("category", FieldErrorCode::InvalidChoice));
+        }
+        let records = parse_records(file_name, bytes)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self.exportable_request(&mut tx, member, org, reference).await?;
+        let source = format!("Upload: {}", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name));
+        let json = Value::Array(records.iter().cloned().map(Value::Object).collect()).to_string();
+        Store::insert_export_data(&mut tx, row.id, category, &source, &json, member.id, at).await.map_err(db)?;
+        let entry = Entry {
+            actor_kind: ActorKind::Staff,
+            actor: &format!("staff:{}", member.id),
+            org,
+            action: "export.data_added",
+            target: reference.as_str(),
+            detail: serde_json::json!({ "category": category, "source": source, "records": records.len() }),
+        };
+        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(records.len())
+    }
+
+    /// Builds, seals and stores the package, and offers it to the subject.
+    #[tracing::instrument(name = "service.build_export", skip_all, fields(reference = %reference))]
+    pub async fn build_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<(), AppError> {
+        let organisation = self.organisation(org)?;
+        let categories = organisation.settings.categories.clone();
+        if categories.is_empty() {
+            return Err(AppError::validation("category", FieldErrorCode::Required));
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = self.exportable_request(&mut conn, member, org, reference).await?;
+        let kind = views::parse_row(&row)?.kind;
+        let mut results = Vec::new();
+        for data in Store::export_data_of(&mut conn, row.id).await.map_err(db)? {
+            let records = match serde_json::from_str::<Value>(&data.records) {
+                Ok(Value::Array(items)) => items.into_iter().filter_map(|v| v.as_object().cloned()).collect(),
+                _ => return Err(AppError::Internal),
+            };
+            results.push(SourceRecords { source: data.source, category: data.category, records });
+        }
+        drop(conn);
+        for category in &categories {
+            if !results.iter().any(|r| r.category == category.id) {
+                results.push(SourceRecords { source: TEAM_SOURCE.into(), category: category.id.clone(), records: vec![] });
+            }
+        }
+        let at = now();
+        let generated_at = views::rfc3339(at);
+        let (org_name, reference_text) = (organisation.settings.name.clone(), reference.to_string());
+        let kind_name = kind.as_str();
+        let (zip, data_sha256) = tokio::task::spawn_blocking(move || {
+            let input = PackageInput {
+                organisation: &org_name,
+                reference: &reference_text,
+                kind: kind_name,
+                generated_at: &generated_at,
+                categories: &categories,
+                results: &results,
+            };
+            let mut zip = std::io::Cursor::new(Vec::new());
+            let sha = export::build(&input, &mut zip)?;
+            Ok::<_, export::package::PackageError>((zip.into_inner(), sha))
+        })
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|error| {
+            tracing::error!(error = %error, "building the package failed");
+            AppError::Internal
+        })?;
+        let size = zip.len() as i64;
+        let sealed = export::seal(&self.exports.key, reference.as_str(), &zip).map_err(|_| AppError::Internal)?;
+        let name = hex::encode(&crypto::random_key()[..16]);
+        // The file is written first: a failure after it leaves an unused
+        // file, never a record pointing at nothing.
+        self.exports.store.put(&name, sealed).await.map_err(|error| {
+            tracing::error!(error = %error, "storing the package failed");
+            AppError::Unavailable
+        })?;
+        let expires_at = at + self.exports.days * 24 * 60 * 60;
+        let mut tx = self.store.begin().await.map_err(db)?;
+        Store::insert_export(&mut tx, row.id, &name, size, &data_sha256, at, expires_at, member.id).await.map_err(db)?;
+        Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
+        let message = format!(
+            "Your data package is ready. Download it from this page until {}.",
+            app::i18n::long_date(&views::rfc3339(expires_at))
+        );
+        Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &message).await.map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, "message", "staff", None).await.map_err(db)?;
+        let entry = Entry {
+            actor_kind: ActorKind::Staff,
+            actor: &format!("staff:{}", member.id),
+            org,
+            action: "export.built",
+            target: reference.as_str(),
+            detail: serde_json::json!({ "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at) }),
+        };
+        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        self.mail_update(&row).await;
+        Ok(())
+    }
+
+    /// The subject's newest package of their own request, while it has not
+    /// expired. Audited.
+    #[tracing::instrument(name = "service.subject_export", skip_all, fields(reference = %reference))]
+    pub async fn subject_export(&self, subject: &Subject, reference: &Reference) -> Result<Download, AppError> {
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request(&mut tx, &subject.org, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| row.email == subject.email)
+            .ok_or(AppError::NotFound)?;
+        let package = Store::latest_exports(&mut tx, &[row.id]).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
+        if package.expires_at <= at {
+            return Err(AppError::ExportExpired);
+        }
+        let entry = Entry {
+            actor_kind: ActorKind::Subject,
+            actor: "subject",
+            org: &subject.org,
+            action: "export.downloaded",
+            target: reference.as_str(),
+            detail: serde_json::json!({ "package": package.name }),
+        };
+        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let sealed = self.exports.store.get(&package.name).await.map_err(|error| {
+            tracing::error!(error = %error, "reading the package failed");
+            AppError::Unavailable
+        })?;
+        let data = export::open(&self.exports.key, reference.as_str(), &sealed).map_err(|_| {
+            tracing::error!("a stored package does not open: wrong key or damaged file");
+            AppError::Internal
+        })?;
+        tx.commit().await.map_err(db)?;
+        Ok(Download { file_name: format!("{reference}-data.zip"), content_type: "application/zip".into(), data })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_json_files_become_records_and_anything_else_is_refused() {
+        let csv = parse_records("meters.CSV", b"meter,kwh\n7070,12.5\n7071,3\n").unwrap();
+        assert_eq!(csv.len(), 2);
+        assert_eq!(csv[1]["kwh"], "3");
+        let json = parse_records("crm.json", br#"[{"name":"Kari","tags":["a"]}]"#).unwrap();
+        assert_eq!(json[0]["tags"][0], "a");
+        assert_eq!(parse_records("one.json", br#"{"name":"Kari"}"#).unwrap().len(), 1);
+        for (name, bytes) in [("x.json", &b"[1, 2]"[..]), ("x.json", b"not json"), ("x.csv", b"a,b\n1,2,3\n")] {
+            assert!(parse_records(name, bytes).is_err(), "{name}: {:?}", String::from_utf8_lossy(bytes));
+        }
+    }
+}

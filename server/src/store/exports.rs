@@ -1,0 +1,96 @@
+//! Collected export data and the packages built from it.
+
+use super::Store;
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ExportDataRow {
+    pub category: String,
+    pub source: String,
+    pub records: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ExportRow {
+    pub request_id: i64,
+    pub name: String,
+    pub size: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl Store {
+    pub async fn insert_export_data(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        category: &str,
+        source: &str,
+        records_json: &str,
+        staff_id: i64,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO export_data (request_id, category, source, records, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(request_id)
+        .bind(category)
+        .bind(source)
+        .bind(records_json)
+        .bind(staff_id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn export_data_of(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<ExportDataRow>, sqlx::Error> {
+        sqlx::query_as("SELECT category, source, records FROM export_data WHERE request_id = ? ORDER BY id")
+            .bind(request_id)
+            .fetch_all(conn)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_export(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        name: &str,
+        size: i64,
+        data_sha256: &str,
+        at: i64,
+        expires_at: i64,
+        staff_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, staff_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(request_id)
+        .bind(name)
+        .bind(size)
+        .bind(data_sha256)
+        .bind(at)
+        .bind(expires_at)
+        .bind(staff_id)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The newest package of each request in `request_ids`.
+    pub async fn latest_exports(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<ExportRow>, sqlx::Error> {
+        if request_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT request_id, name, size, created_at, expires_at FROM exports e WHERE id = \
+             (SELECT MAX(id) FROM exports x WHERE x.request_id = e.request_id) AND request_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in request_ids {
+            ids.push_bind(*id);
+        }
+        query.push(")");
+        query.build_query_as().fetch_all(conn).await
+    }
+}
