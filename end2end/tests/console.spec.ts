@@ -2,7 +2,8 @@
 // for their data and confirms; an agent signs in with password and an
 // authenticator code, asks a question; the subject answers; the agent
 // extends the deadline and completes with a file; the subject sees every
-// step and downloads the answer. Staff work at a desk, so this runs in the
+// step and downloads the answer and a data package, whose summary opens
+// offline. Staff work at a desk, so this runs in the
 // desktop project only; the subject's side is covered on a phone elsewhere.
 import { expect, test, Browser, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -98,9 +99,22 @@ test('an agent works a request from question to answer and the subject follows e
   await subject.getByRole('button', { name: 'Send message' }).click();
   await expect(subject.locator('.status')).toHaveText('In progress');
 
-  // The agent sees the answer, extends once, then completes with a file.
+  // The agent sees the answer and puts the subject's data package together.
   await page.reload();
   await expect(page.getByText('Meter 7070-1')).toBeVisible();
+  await page.getByLabel('Category').selectOption({ label: 'Consumption data' });
+  await page.getByLabel(/Data file/).setInputFiles({
+    name: 'meters.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('meter,hour,kwh\n7070-1,2026-11-01T00:00,1.25\n7070-1,2026-11-01T01:00,0.75\n'),
+  });
+  await page.getByRole('button', { name: 'Add data' }).click();
+  await expect(page.getByText('The data was added to the package.')).toBeVisible();
+  await expect(page.getByText('Upload: meters.csv — 2 record(s)')).toBeVisible();
+  await page.getByRole('button', { name: 'Build the package and offer it to the subject' }).click();
+  await expect(page.getByText('The package was built')).toBeVisible();
+
+  // Then extends once, and completes with a file.
   await page.getByLabel('By', { exact: true }).selectOption('2');
   await page.getByLabel('Reason (told to the subject)').first().fill('We must search three billing systems.');
   await page.getByRole('button', { name: 'Extend deadline' }).click();
@@ -127,6 +141,20 @@ test('an agent works a request from question to answer and the subject follows e
   await subject.getByRole('link', { name: 'your-data.json' }).click();
   expect((await download).suggestedFilename()).toBe('your-data.json');
   await expectAccessible(subject);
+
+  // The data package: downloaded, unpacked, and its summary read offline.
+  const packageDownload = subject.waitForEvent('download');
+  await subject.getByRole('link', { name: /Download your data/ }).click();
+  const zip = test.info().outputPath('package.zip');
+  await (await packageDownload).saveAs(zip);
+  const unpacked = test.info().outputPath('package');
+  execFileSync('python3', ['-m', 'zipfile', '-e', zip, unpacked]);
+  const summary = await (await browser.newContext({ offline: true })).newPage();
+  await summary.goto(`file://${unpacked}/index.html`);
+  await expect(summary.getByRole('heading', { level: 1, name: 'Your data held by Fjordlys Energi AS' })).toBeVisible();
+  await expect(summary.getByRole('heading', { level: 2, name: 'Consumption data' })).toBeVisible();
+  await expect(summary.getByText('Upload: meters.csv: 2 record(s).')).toBeVisible();
+  await expect(summary.getByText(/no data found about you/).first()).toBeVisible();
 
   // The queue at desk and tablet width, for the record.
   await page.goto('/console?status=all');

@@ -22,6 +22,9 @@ pub struct OrgSettings {
     /// The categories of data its notice describes (labels of exports).
     #[serde(default)]
     pub categories: Vec<crate::export::Category>,
+    /// Where its data about a subject lives (`[[sources]]`).
+    #[serde(default)]
+    pub sources: Vec<crate::sources::SourceConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +78,9 @@ impl Content {
 fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     let settings: OrgSettings = toml::from_str(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)
         .context("org.toml is not valid")?;
+    for source in &settings.sources {
+        source.validate(&settings.categories).context("org.toml")?;
+    }
     let notice_path = dir.join("notice").join("en.md");
     let source = std::fs::read_to_string(&notice_path).with_context(|| format!("{}", notice_path.display()))?;
     let (front, body) = split_front_matter(&source).context("notice/en.md needs front matter between +++ lines")?;

@@ -11,6 +11,7 @@ pub mod http;
 pub mod mail;
 pub mod portal;
 pub mod service;
+pub mod sources;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

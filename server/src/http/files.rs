@@ -45,6 +45,7 @@ pub fn router(service: Arc<Service>) -> Router {
             post(add_export_data).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/console/o/{org}/requests/{reference}/export", post(build_export))
+        .route("/console/o/{org}/requests/{reference}/collect", post(collect_sources))
         .route("/console/o/{org}/requests/{reference}/attachments/{id}", get(staff_download))
         .route("/o/{org}/requests/{reference}/attachments/{id}", get(subject_download))
         .route("/o/{org}/requests/{reference}/export", get(subject_export))
@@ -216,6 +217,27 @@ async fn build_export(
     }
     .await;
     after_console_post(html, &org, &reference, "export_built", result)
+}
+
+/// Asks every data source about the subject. Staff of the request's
+/// organisation only. Failed sources are shown on the request's page.
+#[tracing::instrument(name = "http.collect_sources", skip_all)]
+async fn collect_sources(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let member = staff_member(&service, &headers).await?;
+        service.collect_sources(&member, &org, &parse_reference(&reference)?).await
+    }
+    .await;
+    let done = match &result {
+        Ok(0) => "collected",
+        _ => "collected_with_failures",
+    };
+    after_console_post(html, &org, &reference, done, result.map(|_| ()))
 }
 
 /// The signed-in subject's data package. Browsers that come too late are

@@ -10,7 +10,7 @@ use crate::{
 };
 use app::api::console::types::{
     AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExportDataSummary, QueueFilter, QueueItem,
-    QueueView, StaffOrg, StaffView,
+    QueueView, SourceRunView, StaffOrg, StaffView,
 };
 use app::domain::{AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status};
 use time::{Date, Duration, OffsetDateTime};
@@ -198,7 +198,24 @@ impl Service {
         let query = AuditQuery { orgs: std::slice::from_ref(&row.org), target: Some(&row.reference), limit: 200, ..AuditQuery::default() };
         let (trail, _) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
         let (overdue, due_soon) = flags(request.status, row.due_date.as_deref(), today());
-        let (export_categories, export_data) = if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
+        let (export_categories, export_data, sources) = if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
+            let runs = Store::latest_source_runs(&mut conn, row.id).await.map_err(db)?;
+            let sources = self
+                .organisation(org)?
+                .settings
+                .sources
+                .iter()
+                .map(|s| match runs.iter().find(|r| r.source == s.name) {
+                    Some(run) => SourceRunView {
+                        source: s.name.clone(),
+                        at: Some(views::rfc3339(run.at)),
+                        ok: run.ok,
+                        records: run.records,
+                        detail: run.detail.clone(),
+                    },
+                    None => SourceRunView { source: s.name.clone(), at: None, ok: false, records: 0, detail: None },
+                })
+                .collect();
             let categories = self
                 .organisation(org)?
                 .settings
@@ -216,9 +233,9 @@ impl Service {
                     source: d.source,
                 })
                 .collect();
-            (categories, data)
+            (categories, data, sources)
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         };
         Ok(CaseView {
             org: org.to_owned(),
@@ -235,6 +252,7 @@ impl Service {
             trail: trail.into_iter().rev().map(entry_view).collect(),
             export_categories,
             export_data,
+            sources,
             request,
         })
     }

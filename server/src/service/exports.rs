@@ -113,6 +113,55 @@ impl Service {
         Ok(records.len())
     }
 
+    /// Asks every data source of the organisation about the subject, and
+    /// keeps what each returns (replacing its earlier answer) or why it
+    /// failed. Returns how many sources failed.
+    #[tracing::instrument(name = "service.collect_sources", skip_all, fields(reference = %reference))]
+    pub async fn collect_sources(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<usize, AppError> {
+        let organisation = self.organisation(org)?;
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = self.exportable_request(&mut conn, member, org, reference).await?;
+        drop(conn);
+        let who = crate::sources::Identifiers { email: &row.email, reference: &row.reference };
+        let mut failed = 0;
+        for source in &organisation.settings.sources {
+            let outcome = crate::sources::sql::collect(source, &who).await;
+            let at = now();
+            let mut tx = self.store.begin().await.map_err(db)?;
+            let run = match &outcome {
+                Ok(results) => {
+                    Store::delete_export_data_of_source(&mut tx, row.id, &source.name).await.map_err(db)?;
+                    for result in results {
+                        let json = Value::Array(result.records.iter().cloned().map(Value::Object).collect()).to_string();
+                        Store::insert_export_data(&mut tx, row.id, &result.category, &source.name, &json, member.id, at)
+                            .await
+                            .map_err(db)?;
+                    }
+                    let records = results.iter().map(|r| r.records.len() as i64).sum();
+                    crate::store::SourceRunRow { source: source.name.clone(), ok: true, records, detail: None, at }
+                }
+                Err(error) => {
+                    failed += 1;
+                    tracing::warn!(source = %source.name, error = %error, "a data source failed");
+                    let detail = Some(error.to_string());
+                    crate::store::SourceRunRow { source: source.name.clone(), ok: false, records: 0, detail, at }
+                }
+            };
+            Store::insert_source_run(&mut tx, row.id, &run).await.map_err(db)?;
+            let entry = Entry {
+                actor_kind: ActorKind::Staff,
+                actor: &format!("staff:{}", member.id),
+                org,
+                action: if run.ok { "export.source_collected" } else { "export.source_failed" },
+                target: reference.as_str(),
+                detail: serde_json::json!({ "source": run.source, "records": run.records, "error": run.detail }),
+            };
+            audit::append(&mut tx, entry, at).await.map_err(db)?;
+            tx.commit().await.map_err(db)?;
+        }
+        Ok(failed)
+    }
+
     /// Builds, seals and stores the package, and offers it to the subject.
     #[tracing::instrument(name = "service.build_export", skip_all, fields(reference = %reference))]
     pub async fn build_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<(), AppError> {

@@ -102,6 +102,11 @@ fn db(error: sqlx::Error) -> AppError {
             tracing::error!(error = %error, "database unavailable");
             AppError::Unavailable
         }
+        // SQLITE_BUSY after the busy timeout: overloaded, not broken.
+        sqlx::Error::Database(ref e) if e.code().as_deref() == Some("5") => {
+            tracing::error!(error = %error, "database busy");
+            AppError::Unavailable
+        }
         other => {
             tracing::error!(error = %other, "database error");
             AppError::Internal

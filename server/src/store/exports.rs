@@ -94,3 +94,53 @@ impl Store {
         query.build_query_as().fetch_all(conn).await
     }
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SourceRunRow {
+    pub source: String,
+    pub ok: bool,
+    pub records: i64,
+    pub detail: Option<String>,
+    pub at: i64,
+}
+
+impl Store {
+    /// Forgets what `source` returned before, so a new run replaces it.
+    pub async fn delete_export_data_of_source(conn: &mut SqliteConnection, request_id: i64, source: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM export_data WHERE request_id = ? AND source = ?")
+            .bind(request_id)
+            .bind(source)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_source_run(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        run: &SourceRunRow,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO source_runs (request_id, source, ok, records, detail, at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(request_id)
+            .bind(&run.source)
+            .bind(run.ok)
+            .bind(run.records)
+            .bind(&run.detail)
+            .bind(run.at)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// The newest run of each source for a request.
+    pub async fn latest_source_runs(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<SourceRunRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT source, ok, records, detail, at FROM source_runs r WHERE request_id = ?
+               AND id = (SELECT MAX(id) FROM source_runs x WHERE x.request_id = r.request_id AND x.source = r.source)
+             ORDER BY source",
+        )
+        .bind(request_id)
+        .fetch_all(conn)
+        .await
+    }
+}

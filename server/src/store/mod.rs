@@ -9,7 +9,7 @@ mod rows;
 mod staff;
 
 pub use console::{AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow, OPEN_STATUSES};
-pub use exports::{ExportDataRow, ExportRow};
+pub use exports::{ExportDataRow, ExportRow, SourceRunRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use staff::{MemberRow, RoleRow, StaffRow};
 
@@ -74,7 +74,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            // Writers queue for the lock rather than fail: a commit waits
+            // for fsync, which a busy disk can stretch to seconds.
+            .busy_timeout(Duration::from_secs(20));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Store { pool })

@@ -169,7 +169,23 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(base_url: Option<&str>) -> TestApp {
+    spawn(base_url, None).await
+}
+
+/// An app with one more organisation, `slug`, whose `org.toml` is given.
+pub async fn spawn_app_with_org(slug: &str, org_toml: &str) -> TestApp {
+    spawn(None, Some((slug, org_toml))).await
+}
+
+async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
+    let content = test_content(dir.path());
+    if let Some((slug, toml)) = extra_org {
+        let org = content.join("orgs").join(slug);
+        std::fs::create_dir_all(org.join("notice")).unwrap();
+        std::fs::write(org.join("org.toml"), toml).unwrap();
+        std::fs::copy(content.join("orgs/other/notice/en.md"), org.join("notice/en.md")).unwrap();
+    }
     let (mail, smtp_port) = SmtpSink::start().await;
     let database_url = format!("sqlite://{}/portal.db", dir.path().display());
     let settings = Settings {
@@ -179,7 +195,7 @@ pub async fn spawn_app_with(base_url: Option<&str>) -> TestApp {
         smtp_url: Some(format!("smtp://127.0.0.1:{smtp_port}")),
         mail_from: "Privacy portal <privacy@portal.test>".into(),
         data_dir: dir.path().to_path_buf(),
-        content_dir: test_content(dir.path()),
+        content_dir: content,
         site_root: dir.path().join("site"),
         default_org: "demo".into(),
         secret: None,

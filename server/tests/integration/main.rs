@@ -10,5 +10,6 @@ mod flow;
 mod forms;
 mod harness;
 mod lifecycle;
+mod sources;
 mod staff;
 mod verification;

@@ -134,6 +134,19 @@ pub struct CaseView {
     /// what was collected for the package so far.
     pub export_categories: Vec<CategoryOption>,
     pub export_data: Vec<ExportDataSummary>,
+    /// The organisation's data sources and their newest run on this request.
+    pub sources: Vec<SourceRunView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceRunView {
+    pub source: String,
+    /// RFC 3339 of the newest run; `None` if never asked.
+    pub at: Option<String>,
+    pub ok: bool,
+    pub records: i64,
+    /// Why it failed.
+    pub detail: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -40,6 +40,8 @@ pub fn CasePage() -> impl IntoView {
 fn done_text(event: &str) -> &'static str {
     match event {
         "data_added" => "The data was added to the package.",
+        "collected" => "Every source answered; their data is ready for the package.",
+        "collected_with_failures" => "Some sources failed (see below). Ask again, or build the package without them.",
         "export_built" => "The package was built and offered to the subject, who was told by e-mail.",
         "assigned" => "Assigned.",
         "started" => "The request is in progress.",
@@ -114,6 +116,7 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
         trail,
         export_categories,
         export_data,
+        sources,
     } = view;
     let reference = request.reference.to_string();
     let heading = format!("Request {reference}");
@@ -167,6 +170,7 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
                         base=base.clone()
                         categories=export_categories.clone()
                         data=export_data.clone()
+                        sources=sources.clone()
                         export=request.export.clone()
                         open=!request.status.is_closed() && request.verified_at.is_some()
                     />
@@ -253,9 +257,11 @@ fn DataPackage(
     base: String,
     categories: Vec<crate::api::console::types::CategoryOption>,
     data: Vec<crate::api::console::types::ExportDataSummary>,
+    sources: Vec<crate::api::console::types::SourceRunView>,
     export: Option<crate::api::types::ExportView>,
     open: bool,
 ) -> impl IntoView {
+    let has_sources = !sources.is_empty();
     let name_of = {
         let categories = categories.clone();
         move |id: &str| categories.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_else(|| id.to_owned())
@@ -282,6 +288,20 @@ fn DataPackage(
                     </ul>
                 }.into_any()
             }}
+            {has_sources.then(|| view! {
+                <h3>"Sources"</h3>
+                <ul class="sources">
+                    {sources.into_iter().map(|s| {
+                        let state = match (&s.at, s.ok) {
+                            (None, _) => "not asked yet".to_owned(),
+                            (Some(at), true) => format!("{} record(s), {}", s.records, i18n::long_date(at)),
+                            (Some(at), false) => format!("failed on {}: {}", i18n::long_date(at), s.detail.clone().unwrap_or_default()),
+                        };
+                        let class = if s.at.is_some() && !s.ok { "source-failed" } else { "" };
+                        view! { <li class=class>{format!("{}: {state}", s.source)}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
             {(!missing.is_empty()).then(|| view! {
                 <p class="hint">{format!("Shown as \"no data found\" unless you add data: {}.", missing.join(", "))}</p>
             })}
@@ -299,6 +319,11 @@ fn DataPackage(
                     </div>
                     <button type="submit" class="button secondary">"Add data"</button>
                 </form>
+                {has_sources.then(|| view! {
+                    <form method="post" action=format!("{base}/collect")>
+                        <button type="submit" class="button secondary">"Ask every source again"</button>
+                    </form>
+                })}
                 <form method="post" action=format!("{base}/export")>
                     <button type="submit" class="button">"Build the package and offer it to the subject"</button>
                 </form>

@@ -1,0 +1,78 @@
+//! Data sources: where an organisation's data about a subject lives. Each
+//! source is declared in the organisation's `org.toml` with the categories
+//! it returns; the service asks every source for an access or portability
+//! request and stores what it returns for the export package.
+
+pub mod sql;
+
+use serde::Deserialize;
+
+/// What identifies the subject to a source: only verified facts.
+pub struct Identifiers<'a> {
+    /// The verified e-mail address.
+    pub email: &'a str,
+    /// The request's reference, for sources that log who asked.
+    pub reference: &'a str,
+}
+
+/// A source as `org.toml` declares it (`[[sources]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub name: String,
+    /// `sql` (HTTP sources come next).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The connection URL (`sqlite://…`, `postgres://…`, `mysql://…`), or
+    /// the name of the environment variable that holds it, so credentials
+    /// stay out of content files.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub url_env: Option<String>,
+    #[serde(default)]
+    pub queries: Vec<sql::SqlQuery>,
+}
+
+impl SourceConfig {
+    /// Checks what can be checked without connecting: the type, exactly one
+    /// of `url`/`url_env`, parameters the portal knows, known categories.
+    pub fn validate(&self, categories: &[crate::export::Category]) -> anyhow::Result<()> {
+        if self.kind != "sql" {
+            anyhow::bail!("source {:?}: type must be \"sql\"", self.name);
+        }
+        if self.url.is_some() == self.url_env.is_some() {
+            anyhow::bail!("source {:?}: give exactly one of url and url_env", self.name);
+        }
+        if self.queries.is_empty() {
+            anyhow::bail!("source {:?}: no queries", self.name);
+        }
+        for query in &self.queries {
+            if !categories.iter().any(|c| c.id == query.category) {
+                anyhow::bail!("source {:?}: unknown category {:?}", self.name, query.category);
+            }
+            sql::positional(&query.sql, sql::Placeholder::Question)
+                .map_err(|e| anyhow::anyhow!("source {:?}, category {:?}: {e}", self.name, query.category))?;
+        }
+        Ok(())
+    }
+
+    /// The connection URL, read from the environment when so configured.
+    pub fn connection_url(&self) -> Result<String, SourceError> {
+        match (&self.url, &self.url_env) {
+            (Some(url), _) => Ok(url.clone()),
+            (None, Some(var)) => std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set"))),
+            (None, None) => Err(SourceError::Config("no url".into())),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("the source did not answer in time")]
+    Timeout,
+    #[error("the source failed: {0}")]
+    Failed(String),
+}

@@ -1,0 +1,188 @@
+//! SQL data sources: the organisation's own SQLite and PostgreSQL databases
+//! (PostgreSQL as on CI, at 127.0.0.1:5432, user postgres), asked with
+//! named, parameterised queries. Every row about the subject ends up in the
+//! package, nobody else's; a failing source is shown to staff, who can
+//! build without it.
+
+use crate::harness::{spawn_app_with_org, TestApp};
+use app::domain::Role;
+use sqlx::{Connection, Executor};
+use std::io::Read;
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A fresh PostgreSQL database for this test, with the CRM's tables.
+async fn postgres_source() -> (String, String) {
+    let name = format!("portal_source_{}", std::process::id() as u64 * 1000 + rand_suffix());
+    let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.expect("PostgreSQL at 127.0.0.1:5432 (as on CI)");
+    admin.execute(format!("DROP DATABASE IF EXISTS {name}").as_str()).await.unwrap();
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let mut db = sqlx::PgConnection::connect(&url).await.unwrap();
+    db.execute(
+        "CREATE TABLE customers (id SERIAL PRIMARY KEY, email TEXT NOT NULL, full_name TEXT NOT NULL, phone TEXT,
+                                 vip BOOLEAN NOT NULL DEFAULT false, since DATE NOT NULL);
+         INSERT INTO customers (email, full_name, phone, vip, since) VALUES
+           ('kari@example.no', 'Kari Nordmann', '+47 912 34 567', true, '2019-03-01'),
+           ('ola@example.no', 'Ola Nordmann', NULL, false, '2020-01-01');",
+    )
+    .await
+    .unwrap();
+    (url, name)
+}
+
+async fn drop_postgres_source(name: &str) {
+    let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.unwrap();
+    admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    (SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() % 1000) as u64
+}
+
+/// A second SQLite database: the meter readings.
+async fn sqlite_source(dir: &std::path::Path) -> String {
+    let url = format!("sqlite://{}/meters.db?mode=rwc", dir.display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    db.execute(
+        "CREATE TABLE readings (email TEXT, meter TEXT, hour TEXT, kwh REAL);
+         INSERT INTO readings VALUES
+           ('kari@example.no', '7070-1', '2026-11-01T00:00', 1.25),
+           ('kari@example.no', '7070-1', '2026-11-01T01:00', 0.75),
+           ('kari@example.no', '7070-1', '2026-11-01T02:00', NULL),
+           ('ola@example.no', '8080-1', '2026-11-01T00:00', 9.5);",
+    )
+    .await
+    .unwrap();
+    url
+}
+
+fn org_toml(sqlite_url: &str, pg_url: &str) -> String {
+    format!(
+        r#"name = "Sourced AS"
+contact_email = "privacy@sourced.example"
+
+[[categories]]
+id = "identity"
+name = "Identity"
+purpose = "Contract"
+legal_basis = "Art. 6(1)(b)"
+retention = "3 years"
+source = "You"
+provided_by_subject = true
+
+[[categories]]
+id = "consumption"
+name = "Consumption"
+purpose = "Invoicing"
+legal_basis = "Art. 6(1)(b)"
+retention = "3 years"
+source = "Meters"
+
+[[sources]]
+name = "CRM"
+type = "sql"
+url = "{pg_url}"
+[[sources.queries]]
+category = "identity"
+sql = "SELECT full_name, phone, vip, since::text AS since, ':email' AS literal FROM customers WHERE email = :email"
+
+[[sources]]
+name = "Meters"
+type = "sql"
+url = "{sqlite_url}"
+[[sources.queries]]
+category = "consumption"
+sql = "SELECT meter, hour, kwh FROM readings WHERE email = :email ORDER BY hour"
+
+[[sources]]
+name = "Old billing"
+type = "sql"
+url = "postgres://postgres@127.0.0.1:5432/no_such_database_here"
+[[sources.queries]]
+category = "identity"
+sql = "SELECT * FROM invoices WHERE email = :email"
+"#
+    )
+}
+
+async fn post(app: &TestApp, cookie: &str, path: &str) -> String {
+    let response = app.client.post(app.url(path)).header("cookie", cookie).header("accept", "text/html").send().await.unwrap();
+    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothing_else() {
+    let sources_dir = tempfile::tempdir().unwrap();
+    let sqlite_url = sqlite_source(sources_dir.path()).await;
+    let (pg_url, pg_name) = postgres_source().await;
+    let app = spawn_app_with_org("sourced", &org_toml(&sqlite_url, &pg_url)).await;
+    let mut agent = app.staff("agent@sourced.example", "sourced", Role::Agent, false).await;
+    let cookie = app.staff_cookie(&mut agent).await;
+
+    let response = app.submit(serde_json::json!({"org": "sourced", "kind": "access", "email": "kari@example.no"})).await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+    let verified: serde_json::Value = app.verify(&reference, &app.mail.wait_for(1).await.code()).await.json().await.unwrap();
+    let token = verified["access_token"].as_str().unwrap().to_owned();
+
+    let base = format!("/console/o/sourced/requests/{reference}");
+    assert!(post(&app, &cookie, &format!("{base}/collect")).await.ends_with("done=collected_with_failures"));
+    let (_, html) = app.page(&base, Some(&cookie)).await;
+    let listed = html.split("class=\"sources\">").nth(1).and_then(|s| s.split("</ul>").next()).unwrap_or_default().to_owned();
+    assert!(listed.contains("CRM: 1 record(s)") && listed.contains("Meters: 3 record(s)"), "per-source results: {listed}");
+    assert!(html.contains("Old billing: failed on") && html.contains("cannot connect"), "the failure is shown");
+    assert!(!html.contains("no_such_database_here"), "connection details are not shown");
+
+    // Asking again replaces, never duplicates.
+    post(&app, &cookie, &format!("{base}/collect")).await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM export_data").fetch_one(&app.db).await.unwrap();
+    assert_eq!(rows, 2, "one row per source and category");
+
+    // Built without the failed source.
+    assert!(post(&app, &cookie, &format!("{base}/export")).await.ends_with("done=export_built"));
+    let zip = app.client.get(app.url(&format!("/api/v1/requests/{reference}/export"))).bearer_auth(&token).send().await.unwrap();
+    let bytes = zip.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_ref())).unwrap();
+    let mut data = String::new();
+    archive.by_name("data.json").unwrap().read_to_string(&mut data).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let records = data["records"].as_array().unwrap();
+    let identity: Vec<_> = records.iter().filter(|r| r["category"] == "identity").collect();
+    assert_eq!(identity.len(), 1);
+    assert_eq!(identity[0]["source"], "CRM");
+    assert_eq!(identity[0]["data"]["full_name"], "Kari Nordmann");
+    assert_eq!(identity[0]["data"]["vip"], true);
+    assert_eq!(identity[0]["data"]["since"], "2019-03-01");
+    assert_eq!(identity[0]["data"]["literal"], ":email", "a quoted :email is text, not a parameter");
+    let consumption: Vec<_> = records.iter().filter(|r| r["category"] == "consumption").collect();
+    assert_eq!(consumption.len(), 3, "every reading of the subject");
+    assert_eq!(consumption[0]["data"]["kwh"], 1.25);
+    assert!(consumption[2]["data"]["kwh"].is_null());
+    assert!(!data.to_string().contains("Ola") && !data.to_string().contains("8080-1"), "nobody else's data");
+    drop_postgres_source(&pg_name).await;
+}
+
+#[test]
+fn a_source_with_an_unknown_parameter_or_category_stops_the_start() {
+    let org = |category: &str, sql: &str| {
+        format!(
+            "name = \"Bad\"\ncontact_email = \"a@b.example\"\n[[categories]]\nid = \"x\"\nname = \"X\"\npurpose = \"p\"\n\
+             legal_basis = \"b\"\nretention = \"r\"\nsource = \"s\"\n[[sources]]\nname = \"S\"\ntype = \"sql\"\n\
+             url = \"sqlite::memory:\"\n[[sources.queries]]\ncategory = \"{category}\"\nsql = \"{sql}\"\n"
+        )
+    };
+    let load = |toml: String| {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("orgs/bad");
+        std::fs::create_dir_all(folder.join("notice")).unwrap();
+        std::fs::write(folder.join("org.toml"), toml).unwrap();
+        std::fs::write(folder.join("notice/en.md"), "+++\ntitle = \"N\"\nlast_updated = \"2026-01-01\"\n+++\n").unwrap();
+        server::content::Content::load(dir.path()).map(|_| ()).map_err(|e| format!("{e:#}"))
+    };
+    assert!(load(org("x", "SELECT * FROM t WHERE e = :email")).is_ok());
+    let error = load(org("x", "SELECT * FROM t WHERE id = :customer_id")).unwrap_err();
+    assert!(error.contains("unknown parameter :customer_id"), "{error}");
+    let error = load(org("secrets", "SELECT 1")).unwrap_err();
+    assert!(error.contains("unknown category"), "{error}");
+}
