@@ -125,7 +125,7 @@ impl Service {
         let who = crate::sources::Identifiers { email: &row.email, reference: &row.reference };
         let mut failed = 0;
         for source in &organisation.settings.sources {
-            let outcome = crate::sources::sql::collect(source, &who).await;
+            let outcome = source.collect(&who).await;
             let at = now();
             let mut tx = self.store.begin().await.map_err(db)?;
             let run = match &outcome {

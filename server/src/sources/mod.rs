@@ -3,6 +3,7 @@
 //! it returns; the service asks every source for an access or portability
 //! request and stores what it returns for the export package.
 
+pub mod http;
 pub mod sql;
 
 use serde::Deserialize;
@@ -20,7 +21,7 @@ pub struct Identifiers<'a> {
 #[serde(deny_unknown_fields)]
 pub struct SourceConfig {
     pub name: String,
-    /// `sql` (HTTP sources come next).
+    /// `sql` or `http`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The connection URL (`sqlite://…`, `postgres://…`, `mysql://…`), or
@@ -30,22 +31,43 @@ pub struct SourceConfig {
     pub url: Option<String>,
     #[serde(default)]
     pub url_env: Option<String>,
+    /// SQL: one query per category.
     #[serde(default)]
     pub queries: Vec<sql::SqlQuery>,
+    /// HTTP: the categories the endpoint answers for, and the shared secret
+    /// that signs each call (or the environment variable holding it).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub secret_env: Option<String>,
 }
 
 impl SourceConfig {
     /// Checks what can be checked without connecting: the type, exactly one
     /// of `url`/`url_env`, parameters the portal knows, known categories.
     pub fn validate(&self, categories: &[crate::export::Category]) -> anyhow::Result<()> {
-        if self.kind != "sql" {
-            anyhow::bail!("source {:?}: type must be \"sql\"", self.name);
-        }
         if self.url.is_some() == self.url_env.is_some() {
             anyhow::bail!("source {:?}: give exactly one of url and url_env", self.name);
         }
-        if self.queries.is_empty() {
-            anyhow::bail!("source {:?}: no queries", self.name);
+        let known = |category: &str| categories.iter().any(|c| c.id == category);
+        match self.kind.as_str() {
+            "sql" if self.queries.is_empty() => anyhow::bail!("source {:?}: no queries", self.name),
+            "sql" => {}
+            "http" => {
+                if self.categories.is_empty() {
+                    anyhow::bail!("source {:?}: no categories", self.name);
+                }
+                if let Some(unknown) = self.categories.iter().find(|c| !known(c)) {
+                    anyhow::bail!("source {:?}: unknown category {unknown:?}", self.name);
+                }
+                if self.secret.is_some() == self.secret_env.is_some() {
+                    anyhow::bail!("source {:?}: give exactly one of secret and secret_env", self.name);
+                }
+                return Ok(());
+            }
+            _ => anyhow::bail!("source {:?}: type must be \"sql\" or \"http\"", self.name),
         }
         for query in &self.queries {
             if !categories.iter().any(|c| c.id == query.category) {
@@ -55,6 +77,24 @@ impl SourceConfig {
                 .map_err(|e| anyhow::anyhow!("source {:?}, category {:?}: {e}", self.name, query.category))?;
         }
         Ok(())
+    }
+
+    /// The HTTP source's shared secret, read from the environment when so
+    /// configured.
+    pub fn shared_secret(&self) -> Result<String, SourceError> {
+        match (&self.secret, &self.secret_env) {
+            (Some(secret), _) => Ok(secret.clone()),
+            (None, Some(var)) => std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set"))),
+            (None, None) => Err(SourceError::Config("no secret".into())),
+        }
+    }
+
+    /// Asks this source about the subject.
+    pub async fn collect(&self, who: &Identifiers<'_>) -> Result<Vec<crate::export::SourceRecords>, SourceError> {
+        match self.kind.as_str() {
+            "http" => http::collect(self, who).await,
+            _ => sql::collect(self, who).await,
+        }
     }
 
     /// The connection URL, read from the environment when so configured.

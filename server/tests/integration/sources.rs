@@ -1,8 +1,9 @@
-//! SQL data sources: the organisation's own SQLite and PostgreSQL databases
+//! Data sources: the organisation's own SQLite and PostgreSQL databases
 //! (PostgreSQL as on CI, at 127.0.0.1:5432, user postgres), asked with
-//! named, parameterised queries. Every row about the subject ends up in the
-//! package, nobody else's; a failing source is shown to staff, who can
-//! build without it.
+//! named, parameterised queries, and an HTTP endpoint (a server in the test)
+//! that checks the portal's signature. Every row about the subject ends up
+//! in the package, nobody else's; a failing source is shown to staff, who
+//! can build without it.
 
 use crate::harness::{spawn_app_with_org, TestApp};
 use app::domain::Role;
@@ -58,7 +59,38 @@ async fn sqlite_source(dir: &std::path::Path) -> String {
     url
 }
 
-fn org_toml(sqlite_url: &str, pg_url: &str) -> String {
+/// The organisation's billing endpoint: checks the signature and its age,
+/// fails its first call (the portal retries), answers for Kari only.
+async fn http_source(secret: &'static str) -> String {
+    use axum::{body::Bytes, extract::State, http::HeaderMap, response::IntoResponse, routing::post, Router};
+    use std::sync::{atomic::{AtomicUsize, Ordering}, Arc};
+    async fn lookup(State((secret, calls)): State<(&'static str, Arc<AtomicUsize>)>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+        if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "warming up").into_response();
+        }
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let timestamp: i64 = header("x-portal-timestamp").parse().unwrap_or(0);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let expected = server::sources::http::signature(secret.as_bytes(), timestamp, &body);
+        if (now - timestamp).abs() > 300 || header("x-portal-signature") != expected {
+            return (axum::http::StatusCode::UNAUTHORIZED, "bad signature").into_response();
+        }
+        let asked: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let invoices = if asked["email"] == "kari@example.no" {
+            serde_json::json!([{"invoice": "2026-10", "amount": 412.5}, {"invoice": "2026-11", "amount": 388.0}])
+        } else {
+            serde_json::json!([{"invoice": "someone else's"}])
+        };
+        axum::Json(serde_json::json!({"categories": {"payments": invoices}})).into_response()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = Router::new().route("/lookup", post(lookup)).with_state((secret, Arc::new(AtomicUsize::new(0))));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}/lookup")
+}
+
+fn org_toml(sqlite_url: &str, pg_url: &str, http_url: &str) -> String {
     format!(
         r#"name = "Sourced AS"
 contact_email = "privacy@sourced.example"
@@ -79,6 +111,28 @@ purpose = "Invoicing"
 legal_basis = "Art. 6(1)(b)"
 retention = "3 years"
 source = "Meters"
+
+[[categories]]
+id = "payments"
+name = "Payments"
+purpose = "Invoicing"
+legal_basis = "Art. 6(1)(c)"
+retention = "5 years"
+source = "Billing"
+
+[[sources]]
+name = "Billing API"
+type = "http"
+url = "{http_url}"
+secret = "shared secret of the test"
+categories = ["payments"]
+
+[[sources]]
+name = "Forged billing"
+type = "http"
+url = "{http_url}"
+secret = "not the shared secret"
+categories = ["payments"]
 
 [[sources]]
 name = "CRM"
@@ -117,7 +171,8 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
     let sources_dir = tempfile::tempdir().unwrap();
     let sqlite_url = sqlite_source(sources_dir.path()).await;
     let (pg_url, pg_name) = postgres_source().await;
-    let app = spawn_app_with_org("sourced", &org_toml(&sqlite_url, &pg_url)).await;
+    let http_url = http_source("shared secret of the test").await;
+    let app = spawn_app_with_org("sourced", &org_toml(&sqlite_url, &pg_url, &http_url)).await;
     let mut agent = app.staff("agent@sourced.example", "sourced", Role::Agent, false).await;
     let cookie = app.staff_cookie(&mut agent).await;
 
@@ -131,13 +186,15 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
     let (_, html) = app.page(&base, Some(&cookie)).await;
     let listed = html.split("class=\"sources\">").nth(1).and_then(|s| s.split("</ul>").next()).unwrap_or_default().to_owned();
     assert!(listed.contains("CRM: 1 record(s)") && listed.contains("Meters: 3 record(s)"), "per-source results: {listed}");
+    assert!(listed.contains("Billing API: 2 record(s)"), "retried after a 503 and signed: {listed}");
+    assert!(listed.contains("Forged billing: failed") && listed.contains("refused with 401"), "{listed}");
     assert!(html.contains("Old billing: failed on") && html.contains("cannot connect"), "the failure is shown");
     assert!(!html.contains("no_such_database_here"), "connection details are not shown");
 
     // Asking again replaces, never duplicates.
     post(&app, &cookie, &format!("{base}/collect")).await;
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM export_data").fetch_one(&app.db).await.unwrap();
-    assert_eq!(rows, 2, "one row per source and category");
+    assert_eq!(rows, 3, "one row per source and category");
 
     // Built without the failed source.
     assert!(post(&app, &cookie, &format!("{base}/export")).await.ends_with("done=export_built"));
@@ -159,7 +216,12 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
     assert_eq!(consumption.len(), 3, "every reading of the subject");
     assert_eq!(consumption[0]["data"]["kwh"], 1.25);
     assert!(consumption[2]["data"]["kwh"].is_null());
-    assert!(!data.to_string().contains("Ola") && !data.to_string().contains("8080-1"), "nobody else's data");
+    let payments: Vec<_> = records.iter().filter(|r| r["category"] == "payments").collect();
+    assert_eq!(payments.len(), 2);
+    assert_eq!(payments[0]["source"], "Billing API");
+    assert_eq!(payments[1]["data"]["amount"], 388.0);
+    let text = data.to_string();
+    assert!(!text.contains("Ola") && !text.contains("8080-1") && !text.contains("someone else"), "nobody else's data");
     drop_postgres_source(&pg_name).await;
 }
 
