@@ -22,6 +22,9 @@ pub struct OrgSettings {
     /// The categories of data its notice describes (labels of exports).
     #[serde(default)]
     pub categories: Vec<crate::export::Category>,
+    /// Staff review each package before the subject can download it.
+    #[serde(default)]
+    pub review_exports: bool,
     /// Where its data about a subject lives (`[[sources]]`).
     #[serde(default)]
     pub sources: Vec<crate::sources::SourceConfig>,

@@ -93,6 +93,8 @@ pub struct ExportView {
     /// RFC 3339: the download works until then.
     pub expires_at: String,
     pub expired: bool,
+    /// Whether the subject may download it (staff may review it first).
+    pub released: bool,
     /// Bytes of the zip.
     pub size: i64,
 }

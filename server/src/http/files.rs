@@ -44,8 +44,9 @@ pub fn router(service: Arc<Service>) -> Router {
             "/console/o/{org}/requests/{reference}/export-data",
             post(add_export_data).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
-        .route("/console/o/{org}/requests/{reference}/export", post(build_export))
         .route("/console/o/{org}/requests/{reference}/collect", post(collect_sources))
+        .route("/console/o/{org}/requests/{reference}/export/release", post(release_export))
+        .route("/console/o/{org}/requests/{reference}/export", get(staff_export).post(build_export))
         .route("/console/o/{org}/requests/{reference}/attachments/{id}", get(staff_download))
         .route("/o/{org}/requests/{reference}/attachments/{id}", get(subject_download))
         .route("/o/{org}/requests/{reference}/export", get(subject_export))
@@ -238,6 +239,34 @@ async fn collect_sources(
         _ => "collected_with_failures",
     };
     after_console_post(html, &org, &reference, done, result.map(|_| ()))
+}
+
+/// Releases a reviewed package to the subject. Staff of the request's
+/// organisation only.
+#[tracing::instrument(name = "http.release_export", skip_all)]
+async fn release_export(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let member = staff_member(&service, &headers).await?;
+        service.release_export(&member, &org, &parse_reference(&reference)?).await
+    }
+    .await;
+    after_console_post(html, &org, &reference, "export_released", result)
+}
+
+/// The newest package, for staff of the request's organisation to review
+/// (others: 401 or 404). Audited.
+async fn staff_export(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let member = staff_member(&service, &headers).await?;
+    Ok(download_response(service.staff_export(&member, &org, &parse_reference(&reference)?).await?))
 }
 
 /// The signed-in subject's data package. Browsers that come too late are

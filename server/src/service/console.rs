@@ -3,7 +3,7 @@
 //! request's detail, an attachment) is written to the audit log first; the
 //! queue shows no personal data (references, kinds, dates only) and is not.
 
-use super::{db, now, requests::views_of, views, Service, StaffMember, Subject};
+use super::{db, now, requests::views_for, views, Service, StaffMember, Subject};
 use crate::{
     audit::{self, ActorKind, Entry},
     store::{AuditQuery, AuditRow, QueueQuery, Store},
@@ -181,7 +181,7 @@ impl Service {
         tx.commit().await.map_err(db)?;
 
         let mut conn = self.store.conn().await.map_err(db)?;
-        let request = views_of(&mut conn, std::slice::from_ref(&row)).await?.remove(0);
+        let request = views_for(&mut conn, std::slice::from_ref(&row), false).await?.remove(0);
         let colleagues: Vec<Colleague> = Store::staff_of_org(&mut conn, org)
             .await
             .map_err(db)?

@@ -220,27 +220,111 @@ impl Service {
             AppError::Unavailable
         })?;
         let expires_at = at + self.exports.days * 24 * 60 * 60;
+        let review = organisation.settings.review_exports;
         let mut tx = self.store.begin().await.map_err(db)?;
-        Store::insert_export(&mut tx, row.id, &name, size, &data_sha256, at, expires_at, member.id).await.map_err(db)?;
-        Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
-        let message = format!(
-            "Your data package is ready. Download it from this page until {}.",
-            app::i18n::long_date(&views::rfc3339(expires_at))
-        );
-        Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &message).await.map_err(db)?;
-        Store::insert_event_with_note(&mut tx, row.id, at, "message", "staff", None).await.map_err(db)?;
+        let released_at = (!review).then_some(at);
+        Store::insert_export(&mut tx, row.id, &name, size, &data_sha256, at, expires_at, member.id, released_at)
+            .await
+            .map_err(db)?;
+        if !review {
+            Self::offer(&mut tx, &row, member, at, expires_at).await?;
+        }
         let entry = Entry {
             actor_kind: ActorKind::Staff,
             actor: &format!("staff:{}", member.id),
             org,
             action: "export.built",
             target: reference.as_str(),
-            detail: serde_json::json!({ "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at) }),
+            detail: serde_json::json!({
+                "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
+            }),
+        };
+        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        if !review {
+            self.mail_update(&row).await;
+        }
+        Ok(())
+    }
+
+    /// Tells the subject a package is theirs to download: carried out (no
+    /// more cancelling), a message, and (after commit) a mail.
+    async fn offer(
+        conn: &mut sqlx::SqliteConnection,
+        row: &RequestRow,
+        member: &StaffMember,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<(), AppError> {
+        Store::mark_executed(&mut *conn, row.id).await.map_err(db)?;
+        let message = format!(
+            "Your data package is ready. Download it from this page until {}.",
+            app::i18n::long_date(&views::rfc3339(expires_at))
+        );
+        Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message).await.map_err(db)?;
+        Store::insert_event_with_note(conn, row.id, at, "message", "staff", None).await.map_err(db)?;
+        Ok(())
+    }
+
+    /// Releases a reviewed package to the subject; the download period
+    /// starts now.
+    #[tracing::instrument(name = "service.release_export", skip_all, fields(reference = %reference))]
+    pub async fn release_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<(), AppError> {
+        let at = now();
+        let expires_at = at + self.exports.days * 24 * 60 * 60;
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self.exportable_request(&mut tx, member, org, reference).await?;
+        let package = Store::latest_exports(&mut tx, &[row.id], false).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
+        if !Store::release_export(&mut tx, package.id, at, expires_at).await.map_err(db)? {
+            return Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus });
+        }
+        Self::offer(&mut tx, &row, member, at, expires_at).await?;
+        let entry = Entry {
+            actor_kind: ActorKind::Staff,
+            actor: &format!("staff:{}", member.id),
+            org,
+            action: "export.released",
+            target: reference.as_str(),
+            detail: serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) }),
         };
         audit::append(&mut tx, entry, at).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         self.mail_update(&row).await;
         Ok(())
+    }
+
+    /// The newest package, released or not, for staff to review. Audited.
+    pub async fn staff_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<Download, AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let package = Store::latest_exports(&mut tx, &[row.id], false).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
+        let entry = Entry {
+            actor_kind: ActorKind::Staff,
+            actor: &format!("staff:{}", member.id),
+            org,
+            action: "export.reviewed",
+            target: reference.as_str(),
+            detail: serde_json::json!({ "package": package.name }),
+        };
+        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let data = self.open_package(&package.name, reference).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(Download { file_name: format!("{reference}-data.zip"), content_type: "application/zip".into(), data })
+    }
+
+    async fn open_package(&self, name: &str, reference: &Reference) -> Result<Vec<u8>, AppError> {
+        let sealed = self.exports.store.get(name).await.map_err(|error| {
+            tracing::error!(error = %error, "reading the package failed");
+            AppError::Unavailable
+        })?;
+        export::open(&self.exports.key, reference.as_str(), &sealed).map_err(|_| {
+            tracing::error!("a stored package does not open: wrong key or damaged file");
+            AppError::Internal
+        })
     }
 
     /// The subject's newest package of their own request, while it has not
@@ -254,7 +338,7 @@ impl Service {
             .map_err(db)?
             .filter(|row| row.email == subject.email)
             .ok_or(AppError::NotFound)?;
-        let package = Store::latest_exports(&mut tx, &[row.id]).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
+        let package = Store::latest_exports(&mut tx, &[row.id], true).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
         if package.expires_at <= at {
             return Err(AppError::ExportExpired);
         }
@@ -267,14 +351,7 @@ impl Service {
             detail: serde_json::json!({ "package": package.name }),
         };
         audit::append(&mut tx, entry, at).await.map_err(db)?;
-        let sealed = self.exports.store.get(&package.name).await.map_err(|error| {
-            tracing::error!(error = %error, "reading the package failed");
-            AppError::Unavailable
-        })?;
-        let data = export::open(&self.exports.key, reference.as_str(), &sealed).map_err(|_| {
-            tracing::error!("a stored package does not open: wrong key or damaged file");
-            AppError::Internal
-        })?;
+        let data = self.open_package(&package.name, reference).await?;
         tx.commit().await.map_err(db)?;
         Ok(Download { file_name: format!("{reference}-data.zip"), content_type: "application/zip".into(), data })
     }

@@ -143,11 +143,21 @@ pub(super) async fn views_of(
     conn: &mut sqlx::SqliteConnection,
     rows: &[crate::store::RequestRow],
 ) -> Result<Vec<RequestView>, AppError> {
+    views_for(conn, rows, true).await
+}
+
+/// As `views_of`; staff (`released_only == false`) also see a package that
+/// awaits their review.
+pub(super) async fn views_for(
+    conn: &mut sqlx::SqliteConnection,
+    rows: &[crate::store::RequestRow],
+    released_only: bool,
+) -> Result<Vec<RequestView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
     let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
     let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
-    let exports = Store::latest_exports(conn, &ids).await.map_err(db)?;
+    let exports = Store::latest_exports(conn, &ids, released_only).await.map_err(db)?;
     let related =
         views::Related { events: &events, messages: &messages, attachments: &attachments, exports: &exports, now: super::now() };
     rows.iter().map(|row| views::request_view(row, &related)).collect()

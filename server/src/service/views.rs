@@ -122,6 +122,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             created_at: rfc3339(e.created_at),
             expires_at: rfc3339(e.expires_at),
             expired: e.expires_at <= *now,
+            released: e.released_at.is_some(),
             size: e.size,
         }),
     })

@@ -12,11 +12,13 @@ pub struct ExportDataRow {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ExportRow {
+    pub id: i64,
     pub request_id: i64,
     pub name: String,
     pub size: i64,
     pub created_at: i64,
     pub expires_at: i64,
+    pub released_at: Option<i64>,
 }
 
 impl Store {
@@ -60,10 +62,11 @@ impl Store {
         at: i64,
         expires_at: i64,
         staff_id: i64,
+        released_at: Option<i64>,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, staff_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, staff_id, released_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(request_id)
         .bind(name)
@@ -72,20 +75,38 @@ impl Store {
         .bind(at)
         .bind(expires_at)
         .bind(staff_id)
+        .bind(released_at)
         .execute(conn)
         .await?;
         Ok(())
     }
 
-    /// The newest package of each request in `request_ids`.
-    pub async fn latest_exports(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<ExportRow>, sqlx::Error> {
+    /// Lets the subject download a package (and its expiry counts from now).
+    pub async fn release_export(conn: &mut SqliteConnection, id: i64, at: i64, expires_at: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE exports SET released_at = ?, expires_at = ? WHERE id = ? AND released_at IS NULL")
+            .bind(at)
+            .bind(expires_at)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The newest package of each request in `request_ids`; with
+    /// `released_only`, the newest the subject may see.
+    pub async fn latest_exports(
+        conn: &mut SqliteConnection,
+        request_ids: &[i64],
+        released_only: bool,
+    ) -> Result<Vec<ExportRow>, sqlx::Error> {
         if request_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = sqlx::QueryBuilder::new(
-            "SELECT request_id, name, size, created_at, expires_at FROM exports e WHERE id = \
-             (SELECT MAX(id) FROM exports x WHERE x.request_id = e.request_id) AND request_id IN (",
-        );
+        let released = if released_only { "AND x.released_at IS NOT NULL" } else { "" };
+        let mut query = sqlx::QueryBuilder::new(format!(
+            "SELECT id, request_id, name, size, created_at, expires_at, released_at FROM exports e WHERE id = \
+             (SELECT MAX(id) FROM exports x WHERE x.request_id = e.request_id {released}) AND request_id IN ("
+        ));
         let mut ids = query.separated(", ");
         for id in request_ids {
             ids.push_bind(*id);

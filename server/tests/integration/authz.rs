@@ -284,7 +284,17 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: Body::Upload("identity"),
             expect: staff_of_a,
         },
+        Route { method: "POST", path: format!("/console/o/demo/requests/{x}/collect"), body: Body::None, expect: staff_of_a },
         Route { method: "POST", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
+        Route { method: "GET", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
+        // The demo organisation releases packages at once: staff of A get
+        // in, and the lifecycle refuses a second release.
+        Route {
+            method: "POST",
+            path: format!("/console/o/demo/requests/{x}/export/release"),
+            body: Body::None,
+            expect: [Deny, Deny, Deny, Status(409), Deny, Status(409)],
+        },
         Route { method: "GET", path: format!("/o/demo/requests/{x}/export"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
         Route { method: "GET", path: format!("/api/v1/requests/{x}/export"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
         Route { method: "GET", path: "/api/v1/schemas/export.json".into(), body: Body::None, expect: everyone },

@@ -173,3 +173,48 @@ async fn a_portability_package_holds_only_what_the_subject_provided() {
     let (opt_out, _) = submit(&app, "marketing_opt_out", "ola@example.no").await;
     assert!(upload(&app, &cookie, &opt_out, "identity", "crm.json", b"{}").await.contains("error="));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_that_reviews_packages_releases_them_by_hand() {
+    let toml = "name = \"Careful AS\"\ncontact_email = \"privacy@careful.example\"\nreview_exports = true\n\
+                [[categories]]\nid = \"identity\"\nname = \"Identity\"\npurpose = \"Contract\"\nlegal_basis = \"Art. 6(1)(b)\"\n\
+                retention = \"3 years\"\nsource = \"You\"\nprovided_by_subject = true\n";
+    let app = crate::harness::spawn_app_with_org("careful", toml).await;
+    let mut agent = app.staff("agent@careful.example", "careful", Role::Agent, false).await;
+    let cookie = app.staff_cookie(&mut agent).await;
+    let response = app.submit(serde_json::json!({"org": "careful", "kind": "access", "email": "kari@example.no"})).await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+    let verified: serde_json::Value = app.verify(&reference, &app.mail.wait_for(1).await.code()).await.json().await.unwrap();
+    let token = verified["access_token"].as_str().unwrap().to_owned();
+    let base = format!("/console/o/careful/requests/{reference}");
+    let post = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let response = app.client.post(app.url(&path)).header("cookie", cookie).header("accept", "text/html").send().await.unwrap();
+            response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+        }
+    };
+
+    assert!(post(format!("{base}/export")).await.ends_with("done=export_built"));
+    let subject_url = format!("/api/v1/requests/{reference}/export");
+    assert_eq!(app.get_json(&subject_url, Some(&token)).await.0, 404, "not the subject's until released");
+    let (_, html) = app.page(&format!("/o/careful/requests/{reference}"), Some(&format!("portal_session={token}"))).await;
+    assert!(!html.contains("Your data package"));
+    let (_, html) = app.page(&base, Some(&cookie)).await;
+    assert!(html.contains("Release the package to the subject"));
+
+    let review = app.client.get(app.url(&format!("{base}/export"))).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(review.status(), 200);
+    assert!(zip::ZipArchive::new(std::io::Cursor::new(review.bytes().await.unwrap().to_vec())).is_ok());
+    let mails = app.mail.count();
+    assert!(post(format!("{base}/export/release")).await.ends_with("done=export_released"));
+    assert_eq!(app.mail.wait_for(mails + 1).await.to, "kari@example.no", "the subject is told");
+    let download = app.client.get(app.url(&subject_url)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert!(post(format!("{base}/export/release")).await.contains("error=transition_refused"), "released once");
+    let audited: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'export.%' ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, ["export.built", "export.reviewed", "export.released", "export.downloaded"]);
+}

@@ -42,7 +42,8 @@ fn done_text(event: &str) -> &'static str {
         "data_added" => "The data was added to the package.",
         "collected" => "Every source answered; their data is ready for the package.",
         "collected_with_failures" => "Some sources failed (see below). Ask again, or build the package without them.",
-        "export_built" => "The package was built and offered to the subject, who was told by e-mail.",
+        "export_built" => "The package was built.",
+        "export_released" => "The package was released; the subject was told by e-mail.",
         "assigned" => "Assigned.",
         "started" => "The request is in progress.",
         "asked_subject" => "Your question was sent; the subject was told by e-mail.",
@@ -271,11 +272,26 @@ fn DataPackage(
     view! {
         <section class="panel" aria-labelledby="package-heading">
             <h2 id="package-heading">"Data package"</h2>
-            {export.map(|e| view! {
-                <p>
-                    {format!("Built on {}; the subject can download it until {}", i18n::long_date(&e.created_at), i18n::long_date(&e.expires_at))}
-                    {e.expired.then_some(" (expired)")}"."
-                </p>
+            {export.map(|e| if e.released {
+                view! {
+                    <p>
+                        {format!("Built on {}; the subject can download it until {}", i18n::long_date(&e.created_at), i18n::long_date(&e.expires_at))}
+                        {e.expired.then_some(" (expired)")}". "
+                        <a href=format!("{base}/export") download="">"Download it"</a>
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="notice-box warning" role="status">
+                        <p>
+                            {format!("Built on {}. Your organisation reviews packages before the subject gets them: ", i18n::long_date(&e.created_at))}
+                            <a href=format!("{base}/export") download="">"download it to review"</a>"."
+                        </p>
+                        <form method="post" action=format!("{base}/export/release")>
+                            <button type="submit" class="button">"Release the package to the subject"</button>
+                        </form>
+                    </div>
+                }.into_any()
             })}
             {if data.is_empty() {
                 view! { <p>"Nothing collected yet."</p> }.into_any()
