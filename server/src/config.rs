@@ -34,6 +34,9 @@ pub struct Settings {
     pub export_key: Option<[u8; 32]>,
     /// `PORTAL_EXPORT_DAYS`: how long a package can be downloaded, default 30.
     pub export_days: i64,
+    /// How long a background job is its worker's before another worker may
+    /// take it over (a crashed worker's job is picked up after this), 300 s.
+    pub job_lease_secs: i64,
 }
 
 impl Settings {
@@ -96,6 +99,7 @@ impl Settings {
             secret,
             export_key,
             export_days,
+            job_lease_secs: 300,
         })
     }
 }

@@ -71,10 +71,16 @@ impl Application {
         self.service.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
+    /// Serves until Ctrl-C or SIGTERM, finishing requests in flight. The
+    /// sweeper and the job worker run inside this future, so dropping it
+    /// (as a crash would) stops them too.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        spawn_sweeper(self.service.clone());
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
+        tokio::select! {
+            served = serve => served?,
+            _ = sweep(self.service.clone()) => {}
+            _ = work(self.service.clone()) => {}
+        }
         Ok(())
     }
 }
@@ -107,7 +113,8 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         key: crate::export::ExportKey::new(export_key),
         days: settings.export_days,
     };
-    Ok(Arc::new(Service::new(store, mailer, content, secret, base_url, exports)))
+    let jobs = crate::service::JobSettings { lease_secs: settings.job_lease_secs };
+    Ok(Arc::new(Service::new(store, mailer, content, secret, base_url, exports, jobs)))
 }
 
 fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Router {
@@ -154,16 +161,27 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
 }
 
 /// Every ten minutes: expire unverified requests, forget dead sessions.
-fn spawn_sweeper(service: Arc<Service>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            if let Err(error) = service.expire_unverified().await {
-                tracing::warn!(error = %error, "expiry sweep failed");
-            }
+async fn sweep(service: Arc<Service>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = service.expire_unverified().await {
+            tracing::warn!(error = %error, "expiry sweep failed");
         }
-    });
+    }
+}
+
+/// The job worker: runs due jobs one after another, and looks again every
+/// second when there are none.
+async fn work(service: Arc<Service>) {
+    loop {
+        match service.run_next_job().await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(error = %error, "a job failed to run"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 fn load_or_create_secret(path: &Path) -> anyhow::Result<[u8; 32]> {

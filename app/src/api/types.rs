@@ -83,6 +83,23 @@ pub struct RequestView {
     pub attachments: Vec<AttachmentView>,
     /// The newest data package, once one was built.
     pub export: Option<ExportView>,
+    /// While the data sources are being asked: how far each has got.
+    pub collection: Option<Vec<SourceProgress>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceProgress {
+    pub source: String,
+    pub state: SourceState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceState {
+    Waiting,
+    Answered,
+    /// It failed this time; it is asked again.
+    Retrying,
 }
 
 /// A data package the subject can download.

@@ -141,6 +141,7 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let messages = request.messages.clone();
     let attachments = request.attachments.clone();
     let export = request.export.clone();
+    let collection = request.collection.clone();
     let export_href = format!("/o/{}/requests/{}/export", org.get_untracked(), request.reference);
     let attachment_base = format!("/o/{}/requests/{}/attachments", org.get_untracked(), request.reference);
     view! {
@@ -150,6 +151,22 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
             <div class="notice-box" role="status"><p>"We need information from you: see the message below and answer it here."</p></div>
         })}
         <RequestCard request=request.clone() link=false/>
+        {collection.map(|sources| view! {
+            <section aria-labelledby="progress-heading" class="panel">
+                <h2 id="progress-heading">"Collecting your data"</h2>
+                <p>"We are asking each of our systems for what it holds about you. Reload this page to follow it."</p>
+                <ul class="progress">
+                    {sources.into_iter().map(|s| {
+                        let state = match s.state {
+                            crate::api::types::SourceState::Waiting => "waiting",
+                            crate::api::types::SourceState::Answered => "answered",
+                            crate::api::types::SourceState::Retrying => "no answer yet, we will ask again",
+                        };
+                        view! { <li>{format!("{}: {state}", s.source)}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {export.map(|e| view! {
             <section aria-labelledby="package-heading" class="panel">
                 <h2 id="package-heading">"Your data package"</h2>

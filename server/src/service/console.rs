@@ -181,7 +181,7 @@ impl Service {
         tx.commit().await.map_err(db)?;
 
         let mut conn = self.store.conn().await.map_err(db)?;
-        let request = views_for(&mut conn, std::slice::from_ref(&row), false).await?.remove(0);
+        let request = views_for(&mut conn, std::slice::from_ref(&row), false, &self.content).await?.remove(0);
         let colleagues: Vec<Colleague> = Store::staff_of_org(&mut conn, org)
             .await
             .map_err(db)?

@@ -21,7 +21,7 @@ pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// (as "no data found").
 const TEAM_SOURCE: &str = "Privacy team";
 
-fn exportable(kind: RequestKind) -> bool {
+pub(super) fn exportable(kind: RequestKind) -> bool {
     matches!(kind, RequestKind::Access | RequestKind::Portability)
 }
 
@@ -99,7 +99,7 @@ impl Service {
         let row = self.exportable_request(&mut tx, member, org, reference).await?;
         let source = format!("Upload: {}", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name));
         let json = Value::Array(records.iter().cloned().map(Value::Object).collect()).to_string();
-        Store::insert_export_data(&mut tx, row.id, category, &source, &json, member.id, at).await.map_err(db)?;
+        Store::insert_export_data(&mut tx, row.id, category, &source, &json, Some(member.id), at).await.map_err(db)?;
         let entry = Entry {
             actor_kind: ActorKind::Staff,
             actor: &format!("staff:{}", member.id),
@@ -118,10 +118,23 @@ impl Service {
     /// failed. Returns how many sources failed.
     #[tracing::instrument(name = "service.collect_sources", skip_all, fields(reference = %reference))]
     pub async fn collect_sources(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<usize, AppError> {
-        let organisation = self.organisation(org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
         let row = self.exportable_request(&mut conn, member, org, reference).await?;
         drop(conn);
+        self.collect_for(&row, Some(member.id)).await
+    }
+
+    /// Asks every source about the request's subject, for a staff member
+    /// or (`None`) the job worker. Each source's answer is written in its
+    /// own transaction, so progress shows source by source.
+    pub(super) async fn collect_for(&self, row: &RequestRow, staff: Option<i64>) -> Result<usize, AppError> {
+        let org = row.org.as_str();
+        let organisation = self.organisation(org)?;
+        let (actor_kind, actor) = match staff {
+            Some(id) => (ActorKind::Staff, format!("staff:{id}")),
+            None => (ActorKind::System, "jobs".to_owned()),
+        };
+        let reference = views::parse_row(row)?.reference;
         let who = crate::sources::Identifiers { email: &row.email, reference: &row.reference };
         let mut failed = 0;
         for source in &organisation.settings.sources {
@@ -133,7 +146,7 @@ impl Service {
                     Store::delete_export_data_of_source(&mut tx, row.id, &source.name).await.map_err(db)?;
                     for result in results {
                         let json = Value::Array(result.records.iter().cloned().map(Value::Object).collect()).to_string();
-                        Store::insert_export_data(&mut tx, row.id, &result.category, &source.name, &json, member.id, at)
+                        Store::insert_export_data(&mut tx, row.id, &result.category, &source.name, &json, staff, at)
                             .await
                             .map_err(db)?;
                     }
@@ -149,8 +162,8 @@ impl Service {
             };
             Store::insert_source_run(&mut tx, row.id, &run).await.map_err(db)?;
             let entry = Entry {
-                actor_kind: ActorKind::Staff,
-                actor: &format!("staff:{}", member.id),
+                actor_kind,
+                actor: &actor,
                 org,
                 action: if run.ok { "export.source_collected" } else { "export.source_failed" },
                 target: reference.as_str(),

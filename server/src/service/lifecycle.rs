@@ -172,6 +172,12 @@ impl Service {
             .await
             .map_err(db)?;
         Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref()).await.map_err(db)?;
+        // Starting an access or portability request sets its data sources
+        // to work in the background.
+        let has_sources = self.organisation(org).is_ok_and(|o| !o.settings.sources.is_empty());
+        if matches!(action, StaffAction::Start) && super::exports::exportable(kind) && has_sources {
+            Store::enqueue_collect(&mut tx, row.id, at).await.map_err(db)?;
+        }
         if let Some(body) = &message {
             Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), body).await.map_err(db)?;
         }

@@ -5,6 +5,7 @@
 mod console;
 mod expiry;
 mod exports;
+mod jobs;
 mod lifecycle;
 mod requests;
 mod sessions;
@@ -44,6 +45,14 @@ pub struct Service {
     secret: [u8; 32],
     base_url: Url,
     exports: Exports,
+    jobs: JobSettings,
+}
+
+/// How the job worker runs.
+#[derive(Clone, Copy, Debug)]
+pub struct JobSettings {
+    /// How long a claimed job is its worker's before another may take it.
+    pub lease_secs: i64,
 }
 
 /// Where export packages go, sealed with which key, for how long.
@@ -62,8 +71,9 @@ impl Service {
         secret: [u8; 32],
         base_url: Url,
         exports: Exports,
+        jobs: JobSettings,
     ) -> Service {
-        Service { store, mailer, content, secret, base_url, exports }
+        Service { store, mailer, content, secret, base_url, exports, jobs }
     }
 
     pub fn content(&self) -> &Content {

@@ -2,7 +2,7 @@
 
 use super::{db, now, views, Service};
 use crate::{crypto, store::{NewRequest, Store}};
-use app::api::types::{RequestView, TrackView};
+use app::api::types::{RequestView, SourceProgress, SourceState, TrackView};
 use app::domain::{AppError, Reference, Submission};
 
 impl Service {
@@ -95,7 +95,7 @@ impl Service {
         let sign_in = TrackView::SignIn { reference: reference.clone(), summary: None };
         let Some(row) = row else { return Ok(sign_in) };
         if subject.is_some_and(|s| s.org == row.org && s.email == row.email) {
-            let view = views_of(&mut conn, std::slice::from_ref(&row)).await?.remove(0);
+            let view = views_of(&mut conn, std::slice::from_ref(&row), &self.content).await?.remove(0);
             return Ok(TrackView::Owner(Box::new(view)));
         }
         let key_matches = key.is_some_and(|k| {
@@ -121,7 +121,7 @@ impl Service {
     pub async fn requests_of(&self, subject: &super::Subject) -> Result<Vec<RequestView>, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
         let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email).await.map_err(db)?;
-        views_of(&mut conn, &rows).await
+        views_of(&mut conn, &rows, &self.content).await
     }
 
     /// One request of the subject; another subject's request is `NotFound`,
@@ -133,7 +133,7 @@ impl Service {
             .map_err(db)?
             .filter(|row| row.email == subject.email)
             .ok_or(AppError::NotFound)?;
-        Ok(views_of(&mut conn, std::slice::from_ref(&row)).await?.remove(0))
+        Ok(views_of(&mut conn, std::slice::from_ref(&row), &self.content).await?.remove(0))
     }
 }
 
@@ -142,8 +142,9 @@ impl Service {
 pub(super) async fn views_of(
     conn: &mut sqlx::SqliteConnection,
     rows: &[crate::store::RequestRow],
+    content: &crate::content::Content,
 ) -> Result<Vec<RequestView>, AppError> {
-    views_for(conn, rows, true).await
+    views_for(conn, rows, true, content).await
 }
 
 /// As `views_of`; staff (`released_only == false`) also see a package that
@@ -152,6 +153,7 @@ pub(super) async fn views_for(
     conn: &mut sqlx::SqliteConnection,
     rows: &[crate::store::RequestRow],
     released_only: bool,
+    content: &crate::content::Content,
 ) -> Result<Vec<RequestView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
@@ -160,5 +162,30 @@ pub(super) async fn views_for(
     let exports = Store::latest_exports(conn, &ids, released_only).await.map_err(db)?;
     let related =
         views::Related { events: &events, messages: &messages, attachments: &attachments, exports: &exports, now: super::now() };
-    rows.iter().map(|row| views::request_view(row, &related)).collect()
+    let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut view = views::request_view(row, &related)?;
+        // Progress while a collection job is queued or running.
+        if let Some(job) = jobs.iter().find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running")) {
+            let runs = Store::latest_source_runs(conn, row.id).await.map_err(db)?;
+            let sources = content.org(&row.org).map(|o| o.settings.sources.as_slice()).unwrap_or_default();
+            view.collection = Some(
+                sources
+                    .iter()
+                    .map(|source| {
+                        let run = runs.iter().find(|r| r.source == source.name && r.at >= job.created_at);
+                        let state = match run {
+                            None => SourceState::Waiting,
+                            Some(run) if run.ok => SourceState::Answered,
+                            Some(_) => SourceState::Retrying,
+                        };
+                        SourceProgress { source: source.name.clone(), state }
+                    })
+                    .collect(),
+            );
+        }
+        views.push(view);
+    }
+    Ok(views)
 }

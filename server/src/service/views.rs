@@ -125,5 +125,6 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             released: e.released_at.is_some(),
             size: e.size,
         }),
+        collection: None,
     })
 }

@@ -28,7 +28,7 @@ impl Store {
         category: &str,
         source: &str,
         records_json: &str,
-        staff_id: i64,
+        staff_id: Option<i64>,
         at: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(

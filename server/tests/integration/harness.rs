@@ -127,6 +127,8 @@ pub struct TestApp {
     pub db: SqlitePool,
     pub database_url: String,
     pub service: Arc<server::service::Service>,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    settings: Settings,
     _dir: tempfile::TempDir,
 }
 
@@ -201,17 +203,32 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         secret: None,
         export_key: None,
         export_days: 30,
+        job_lease_secs: 2,
     };
-    let application = Application::build(settings).await.expect("the application builds");
-    let address = format!("http://{}", application.address());
-    let service = application.service();
-    tokio::spawn(application.run_until_stopped());
+    let (address, service, server) = start(&settings).await;
     let db = SqlitePool::connect(&database_url).await.unwrap();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, mail, db, database_url, service, _dir: dir }
+    TestApp { address, client, mail, db, database_url, service, server, settings, _dir: dir }
+}
+
+async fn start(settings: &Settings) -> (String, Arc<server::service::Service>, tokio::task::JoinHandle<anyhow::Result<()>>) {
+    let application = Application::build(settings.clone()).await.expect("the application builds");
+    let address = format!("http://{}", application.address());
+    let service = application.service();
+    (address, service, tokio::spawn(application.run_until_stopped()))
 }
 
 impl TestApp {
+    /// Kills the server mid-flight, as a crash would (no graceful
+    /// shutdown: its worker stops wherever it was), and starts a new one on
+    /// the same database and data folder.
+    pub async fn crash_and_restart(mut self) -> TestApp {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        let (address, service, server) = start(&self.settings).await;
+        TestApp { address, service, server, ..self }
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
     }

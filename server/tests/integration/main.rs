@@ -9,6 +9,7 @@ mod exports;
 mod flow;
 mod forms;
 mod harness;
+mod jobs;
 mod lifecycle;
 mod sources;
 mod staff;
