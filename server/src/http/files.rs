@@ -45,6 +45,7 @@ pub fn router(service: Arc<Service>) -> Router {
             post(add_export_data).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/console/o/{org}/requests/{reference}/collect", post(collect_sources))
+        .route("/console/o/{org}/requests/{reference}/execute", post(execute_on_sources))
         .route("/console/o/{org}/requests/{reference}/export/release", post(release_export))
         .route("/console/o/{org}/requests/{reference}/export", get(staff_export).post(build_export))
         .route("/console/o/{org}/requests/{reference}/attachments/{id}", get(staff_download))
@@ -237,6 +238,27 @@ async fn collect_sources(
     let done = match &result {
         Ok(0) => "collected",
         _ => "collected_with_failures",
+    };
+    after_console_post(html, &org, &reference, done, result.map(|_| ()))
+}
+
+/// Carries out an erasure or restriction on every source that supports it.
+/// Staff of the request's organisation only.
+#[tracing::instrument(name = "http.execute_on_sources", skip_all)]
+async fn execute_on_sources(
+    State(service): State<Arc<Service>>,
+    Path((org, reference)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let html = wants_html(&headers);
+    let result = async {
+        let member = staff_member(&service, &headers).await?;
+        service.execute_on_sources(&member, &org, &parse_reference(&reference)?).await
+    }
+    .await;
+    let done = match &result {
+        Ok(0) => "executed",
+        _ => "executed_with_failures",
     };
     after_console_post(html, &org, &reference, done, result.map(|_| ()))
 }

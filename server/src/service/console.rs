@@ -10,7 +10,7 @@ use crate::{
 };
 use app::api::console::types::{
     AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExportDataSummary, QueueFilter, QueueItem,
-    QueueView, SourceRunView, StaffOrg, StaffView,
+    ExecutionView, QueueView, SourceRunView, StaffOrg, StaffView,
 };
 use app::domain::{AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status};
 use time::{Date, Duration, OffsetDateTime};
@@ -237,6 +237,24 @@ impl Service {
         } else {
             (Vec::new(), Vec::new(), Vec::new())
         };
+        let (executable_sources, executions) = match super::execution::operation_for(request.kind) {
+            Some(operation) => (
+                self.organisation(org)?.settings.sources.iter().filter(|s| s.supports(operation)).map(|s| s.name.clone()).collect(),
+                Store::executions_of(&mut conn, row.id)
+                    .await
+                    .map_err(db)?
+                    .into_iter()
+                    .map(|e| ExecutionView {
+                        source: e.source,
+                        operation: e.operation,
+                        outcome: e.outcome,
+                        detail: e.detail,
+                        at: views::rfc3339(e.at),
+                    })
+                    .collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
         Ok(CaseView {
             org: org.to_owned(),
             email: row.email.clone(),
@@ -253,6 +271,8 @@ impl Service {
             export_categories,
             export_data,
             sources,
+            executable_sources,
+            executions,
             request,
         })
     }

@@ -3,6 +3,7 @@
 //! neither talks SQL nor sends mail itself.
 
 mod console;
+mod execution;
 mod expiry;
 mod exports;
 mod jobs;

@@ -5,7 +5,8 @@
 //! endpoint can refuse forged or replayed calls. It answers
 //! `{"categories": {"<id>": [ {…}, … ]}}`; a category it leaves out holds
 //! nothing about the subject. Network failures and 5xx answers are retried
-//! with backoff; 4xx answers are not.
+//! with backoff; 4xx answers are not. An endpoint that declares
+//! `operations` also carries out erasure and restriction (see `execute`).
 
 use super::{Identifiers, SourceConfig, SourceError};
 use crate::export::SourceRecords;
@@ -32,14 +33,21 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
 
 #[tracing::instrument(name = "source.http", skip_all, fields(source = %config.name))]
 pub async fn collect(config: &SourceConfig, who: &Identifiers<'_>) -> Result<Vec<SourceRecords>, SourceError> {
-    let url = config.connection_url()?;
-    let secret = config.shared_secret()?;
     let body = serde_json::to_vec(&serde_json::json!({
         "email": who.email,
         "reference": who.reference,
         "categories": config.categories,
     }))
     .map_err(|e| SourceError::Failed(e.to_string()))?;
+    let bytes = signed_post(config, &body).await?;
+    parse_answer(config, &bytes)
+}
+
+/// POSTs `body` signed, retrying network errors and 5xx answers with
+/// backoff; returns the successful answer's body.
+async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<Vec<u8>, SourceError> {
+    let url = config.connection_url()?;
+    let secret = config.shared_secret()?;
     let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| SourceError::Failed(e.to_string()))?;
     let mut last = SourceError::Failed("not asked".into());
     for attempt in 0..ATTEMPTS {
@@ -51,8 +59,8 @@ pub async fn collect(config: &SourceConfig, who: &Identifiers<'_>) -> Result<Vec
             .post(&url)
             .header("content-type", "application/json")
             .header("x-portal-timestamp", timestamp.to_string())
-            .header("x-portal-signature", signature(secret.as_bytes(), timestamp, &body))
-            .body(body.clone())
+            .header("x-portal-signature", signature(secret.as_bytes(), timestamp, body))
+            .body(body.to_vec())
             .send()
             .await;
         let response = match sent {
@@ -78,9 +86,38 @@ pub async fn collect(config: &SourceConfig, who: &Identifiers<'_>) -> Result<Vec
         if bytes.len() > MAX_ANSWER_BYTES {
             return Err(SourceError::Failed("the answer is too large".into()));
         }
-        return parse_answer(config, &bytes);
+        return Ok(bytes.to_vec());
     }
     Err(last)
+}
+
+/// Asks the endpoint to erase or restrict; it answers
+/// `{"done": true, "detail": "…"}` or, keeping the data under an exception,
+/// `{"done": false, "exception": "<ground>", "detail": "…"}`.
+#[tracing::instrument(name = "source.http.execute", skip_all, fields(source = %config.name, operation = operation.as_str()))]
+pub async fn execute(
+    config: &SourceConfig,
+    operation: super::Operation,
+    who: &Identifiers<'_>,
+) -> Result<super::Execution, SourceError> {
+    let body = serde_json::to_vec(&serde_json::json!({
+        "operation": operation.as_str(),
+        "email": who.email,
+        "reference": who.reference,
+    }))
+    .map_err(|e| SourceError::Failed(e.to_string()))?;
+    let bytes = signed_post(config, &body).await?;
+    let bad = || SourceError::Failed("the answer is not as agreed".into());
+    let answer: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    let detail = answer.get("detail").and_then(Value::as_str).unwrap_or_default().to_owned();
+    match answer.get("done").and_then(Value::as_bool) {
+        Some(true) => Ok(super::Execution::Done { detail }),
+        Some(false) => {
+            let ground = answer.get("exception").and_then(Value::as_str).ok_or_else(bad)?.to_owned();
+            Ok(super::Execution::Exception { ground, detail })
+        }
+        None => Err(bad()),
+    }
 }
 
 fn parse_answer(config: &SourceConfig, bytes: &[u8]) -> Result<Vec<SourceRecords>, SourceError> {

@@ -42,6 +42,40 @@ pub struct SourceConfig {
     pub secret: Option<String>,
     #[serde(default)]
     pub secret_env: Option<String>,
+    /// SQL: statements that erase or restrict the subject's data, run in
+    /// one transaction. HTTP: `operations = ["erase", "restrict"]` says the
+    /// endpoint carries them out.
+    #[serde(default)]
+    pub erase: Vec<String>,
+    #[serde(default)]
+    pub restrict: Vec<String>,
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+}
+
+/// What an approved erasure or restriction asks a source to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    Erase,
+    Restrict,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Erase => "erase",
+            Operation::Restrict => "restrict",
+        }
+    }
+}
+
+/// What a source did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Execution {
+    Done { detail: String },
+    /// The source kept the data under an exception (e.g. a legal obligation).
+    Exception { ground: String, detail: String },
 }
 
 impl SourceConfig {
@@ -54,7 +88,12 @@ impl SourceConfig {
         let known = |category: &str| categories.iter().any(|c| c.id == category);
         match self.kind.as_str() {
             "sql" if self.queries.is_empty() => anyhow::bail!("source {:?}: no queries", self.name),
-            "sql" => {}
+            "sql" => {
+                for statement in self.erase.iter().chain(&self.restrict) {
+                    sql::positional(statement, sql::Placeholder::Question)
+                        .map_err(|e| anyhow::anyhow!("source {:?}, erase/restrict statement: {e}", self.name))?;
+                }
+            }
             "http" => {
                 if self.categories.is_empty() {
                     anyhow::bail!("source {:?}: no categories", self.name);
@@ -94,6 +133,23 @@ impl SourceConfig {
         match self.kind.as_str() {
             "http" => http::collect(self, who).await,
             _ => sql::collect(self, who).await,
+        }
+    }
+
+    /// Whether this source can carry out `operation`.
+    pub fn supports(&self, operation: Operation) -> bool {
+        match (self.kind.as_str(), operation) {
+            ("sql", Operation::Erase) => !self.erase.is_empty(),
+            ("sql", Operation::Restrict) => !self.restrict.is_empty(),
+            _ => self.operations.contains(&operation),
+        }
+    }
+
+    /// Carries out an approved erasure or restriction for the subject.
+    pub async fn execute(&self, operation: Operation, who: &Identifiers<'_>) -> Result<Execution, SourceError> {
+        match self.kind.as_str() {
+            "http" => http::execute(self, operation, who).await,
+            _ => sql::execute(self, operation, who).await,
         }
     }
 

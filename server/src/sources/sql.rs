@@ -141,6 +141,47 @@ pub async fn collect(config: &SourceConfig, who: &Identifiers<'_>) -> Result<Vec
     Ok(results)
 }
 
+/// Runs the source's erase or restrict statements in one transaction.
+#[tracing::instrument(name = "source.sql.execute", skip_all, fields(source = %config.name, operation = operation.as_str()))]
+pub async fn execute(
+    config: &SourceConfig,
+    operation: super::Operation,
+    who: &Identifiers<'_>,
+) -> Result<super::Execution, SourceError> {
+    sqlx::any::install_default_drivers();
+    let url = config.connection_url()?;
+    let style = if url.starts_with("postgres") { Placeholder::Dollar } else { Placeholder::Question };
+    let statements = match operation {
+        super::Operation::Erase => &config.erase,
+        super::Operation::Restrict => &config.restrict,
+    };
+    let pool = tokio::time::timeout(
+        SOURCE_TIMEOUT,
+        sqlx::any::AnyPoolOptions::new().max_connections(1).acquire_timeout(SOURCE_TIMEOUT).connect(&url),
+    )
+    .await
+    .map_err(|_| SourceError::Timeout)?
+    .map_err(|e| SourceError::Failed(format!("cannot connect ({})", error_kind(&e))))?;
+    let mut tx = pool.begin().await.map_err(|e| SourceError::Failed(format!("cannot begin ({})", error_kind(&e))))?;
+    let mut rows = 0;
+    for statement in statements {
+        let (sql, names) = positional(statement, style).map_err(SourceError::Config)?;
+        let mut query = sqlx::query(&sql);
+        for name in names {
+            query = query.bind(if name == "email" { who.email.to_owned() } else { who.reference.to_owned() });
+        }
+        let done = tokio::time::timeout(SOURCE_TIMEOUT, query.execute(&mut *tx))
+            .await
+            .map_err(|_| SourceError::Timeout)?
+            .map_err(|e| SourceError::Failed(format!("a statement failed: {e}")))?;
+        rows += done.rows_affected();
+    }
+    tx.commit().await.map_err(|e| SourceError::Failed(format!("cannot commit ({})", error_kind(&e))))?;
+    pool.close().await;
+    let verb = if operation == super::Operation::Erase { "erased" } else { "restricted" };
+    Ok(super::Execution::Done { detail: format!("{rows} row(s) {verb}") })
+}
+
 fn error_kind(error: &sqlx::Error) -> &'static str {
     match error {
         sqlx::Error::Configuration(_) => "bad URL",

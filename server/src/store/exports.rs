@@ -165,3 +165,37 @@ impl Store {
         .await
     }
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ExecutionRow {
+    pub source: String,
+    pub operation: String,
+    pub outcome: String,
+    pub detail: String,
+    pub at: i64,
+}
+
+impl Store {
+    pub async fn insert_execution(conn: &mut SqliteConnection, request_id: i64, row: &ExecutionRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO source_executions (request_id, source, operation, outcome, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(request_id)
+        .bind(&row.source)
+        .bind(&row.operation)
+        .bind(&row.outcome)
+        .bind(&row.detail)
+        .bind(row.at)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Every execution on a request, oldest first.
+    pub async fn executions_of(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<ExecutionRow>, sqlx::Error> {
+        sqlx::query_as("SELECT source, operation, outcome, detail, at FROM source_executions WHERE request_id = ? ORDER BY id")
+            .bind(request_id)
+            .fetch_all(conn)
+            .await
+    }
+}

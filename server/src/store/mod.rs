@@ -10,7 +10,7 @@ mod rows;
 mod staff;
 
 pub use console::{AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow, OPEN_STATUSES};
-pub use exports::{ExportDataRow, ExportRow, SourceRunRow};
+pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
 pub use jobs::{JobEnd, JobRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use staff::{MemberRow, RoleRow, StaffRow};

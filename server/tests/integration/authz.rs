@@ -285,6 +285,13 @@ async fn every_door_lets_in_exactly_who_it_should() {
             expect: staff_of_a,
         },
         Route { method: "POST", path: format!("/console/o/demo/requests/{x}/collect"), body: Body::None, expect: staff_of_a },
+        // An access request has nothing to erase: staff of A get in and are refused by the rules.
+        Route {
+            method: "POST",
+            path: format!("/console/o/demo/requests/{x}/execute"),
+            body: Body::None,
+            expect: [Deny, Deny, Deny, Status(422), Deny, Status(422)],
+        },
         Route { method: "POST", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
         Route { method: "GET", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
         // The demo organisation releases packages at once: staff of A get

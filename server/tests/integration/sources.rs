@@ -76,6 +76,10 @@ async fn http_source(secret: &'static str) -> String {
             return (axum::http::StatusCode::UNAUTHORIZED, "bad signature").into_response();
         }
         let asked: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        if asked["operation"] == "erase" {
+            let kept = "invoices are kept 5 years (Bookkeeping Act)";
+            return axum::Json(serde_json::json!({"done": false, "exception": "legal_obligation", "detail": kept})).into_response();
+        }
         let invoices = if asked["email"] == "kari@example.no" {
             serde_json::json!([{"invoice": "2026-10", "amount": 412.5}, {"invoice": "2026-11", "amount": 388.0}])
         } else {
@@ -247,4 +251,81 @@ fn a_source_with_an_unknown_parameter_or_category_stops_the_start() {
     assert!(error.contains("unknown parameter :customer_id"), "{error}");
     let error = load(org("secrets", "SELECT 1")).unwrap_err();
     assert!(error.contains("unknown category"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_is_carried_out_on_each_source_and_exceptions_are_recorded() {
+    let sources_dir = tempfile::tempdir().unwrap();
+    let sqlite_url = sqlite_source(sources_dir.path()).await;
+    let http_url = http_source("shared secret of the test").await;
+    let toml = format!(
+        r#"name = "Erasing AS"
+contact_email = "privacy@erasing.example"
+
+[[categories]]
+id = "consumption"
+name = "Consumption"
+purpose = "Invoicing"
+legal_basis = "Art. 6(1)(b)"
+retention = "3 years"
+source = "Meters"
+
+[[categories]]
+id = "payments"
+name = "Payments"
+purpose = "Invoicing"
+legal_basis = "Art. 6(1)(c)"
+retention = "5 years"
+source = "Billing"
+
+[[sources]]
+name = "Meters"
+type = "sql"
+url = "{sqlite_url}"
+erase = ["DELETE FROM readings WHERE email = :email"]
+[[sources.queries]]
+category = "consumption"
+sql = "SELECT meter, hour, kwh FROM readings WHERE email = :email"
+
+[[sources]]
+name = "Billing API"
+type = "http"
+url = "{http_url}"
+secret = "shared secret of the test"
+categories = ["payments"]
+operations = ["erase"]
+"#
+    );
+    let app = spawn_app_with_org("erasing", &toml).await;
+    let mut agent = app.staff("agent@erasing.example", "erasing", Role::Agent, false).await;
+    let cookie = app.staff_cookie(&mut agent).await;
+    let body = serde_json::json!({"org": "erasing", "kind": "erasure", "email": "kari@example.no", "details": {"erasure_scope": "all"}});
+    let reference = app.submit(body).await.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+    assert_eq!(app.verify(&reference, &app.mail.wait_for(1).await.code()).await.status(), 200);
+
+    let base = format!("/console/o/erasing/requests/{reference}");
+    let (_, html) = app.page(&base, Some(&cookie)).await;
+    assert!(html.contains("Sources that carry this out: Meters, Billing API."));
+    assert!(post(&app, &cookie, &format!("{base}/execute")).await.ends_with("done=executed"));
+
+    let mut meters = sqlx::SqliteConnection::connect(&sqlite_url).await.unwrap();
+    let left: Vec<String> = sqlx::query_scalar("SELECT DISTINCT email FROM readings").fetch_all(&mut meters).await.unwrap();
+    assert_eq!(left, vec!["ola@example.no".to_owned()], "only the subject's rows were erased");
+    let (_, html) = app.page(&base, Some(&cookie)).await;
+    assert!(html.contains("done — 3 row(s) erased"), "what the SQL source did");
+    assert!(html.contains("kept under an exception — legal_obligation: invoices are kept 5 years"), "the HTTP source's exception");
+    let executed: bool = sqlx::query_scalar("SELECT executed FROM requests WHERE reference = ?").bind(&reference).fetch_one(&app.db).await.unwrap();
+    assert!(executed, "carried out: the subject can no longer cancel");
+    let audited: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'erase.%' ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, ["erase.done", "erase.exception"]);
+
+    // Access requests have nothing to carry out.
+    let access = serde_json::json!({"org": "erasing", "kind": "access", "email": "ola@example.no"});
+    let other = app.submit(access).await.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+    assert_eq!(app.verify(&other, &app.mail.wait_for(2).await.code()).await.status(), 200);
+    let refused = post(&app, &cookie, &format!("/console/o/erasing/requests/{other}/execute")).await;
+    assert!(refused.contains("error=validation&field=operation"), "{refused}");
 }

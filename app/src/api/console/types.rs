@@ -136,6 +136,22 @@ pub struct CaseView {
     pub export_data: Vec<ExportDataSummary>,
     /// The organisation's data sources and their newest run on this request.
     pub sources: Vec<SourceRunView>,
+    /// Erasure and restriction: the sources that can carry it out, and
+    /// what each did so far.
+    pub executable_sources: Vec<String>,
+    pub executions: Vec<ExecutionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionView {
+    pub source: String,
+    /// `erase` or `restrict`.
+    pub operation: String,
+    /// `done`, `exception` or `failed`.
+    pub outcome: String,
+    pub detail: String,
+    /// RFC 3339.
+    pub at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,8 @@ fn done_text(event: &str) -> &'static str {
     match event {
         "data_added" => "The data was added to the package.",
         "collected" => "Every source answered; their data is ready for the package.",
+        "executed" => "Carried out on every source; see each one's result below.",
+        "executed_with_failures" => "Some sources failed (see below); you may try again.",
         "collected_with_failures" => "Some sources failed (see below). Ask again, or build the package without them.",
         "export_built" => "The package was built.",
         "export_released" => "The package was released; the subject was told by e-mail.",
@@ -118,6 +120,8 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
         export_categories,
         export_data,
         sources,
+        executable_sources,
+        executions,
     } = view;
     let reference = request.reference.to_string();
     let heading = format!("Request {reference}");
@@ -173,6 +177,14 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
                         data=export_data.clone()
                         sources=sources.clone()
                         export=request.export.clone()
+                        open=!request.status.is_closed() && request.verified_at.is_some()
+                    />
+                })}
+                {(!executable_sources.is_empty()).then(|| view! {
+                    <Execution
+                        base=base.clone()
+                        sources=executable_sources.clone()
+                        executions=executions.clone()
                         open=!request.status.is_closed() && request.verified_at.is_some()
                     />
                 })}
@@ -248,6 +260,41 @@ fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Opti
                 />
             </aside>
         </div>
+    }
+}
+
+/// Erasure and restriction: carry it out on the sources that can, and what
+/// each did (done, kept under an exception, or failed).
+#[component]
+fn Execution(
+    base: String,
+    sources: Vec<String>,
+    executions: Vec<crate::api::console::types::ExecutionView>,
+    open: bool,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="execution-heading">
+            <h2 id="execution-heading">"On the data sources"</h2>
+            <p>{format!("Sources that carry this out: {}.", sources.join(", "))}</p>
+            {(!executions.is_empty()).then(|| view! {
+                <ul class="sources">
+                    {executions.into_iter().map(|e| {
+                        let class = if e.outcome == "failed" { "source-failed" } else { "" };
+                        let what = match e.outcome.as_str() {
+                            "done" => "done",
+                            "exception" => "kept under an exception",
+                            _ => "failed",
+                        };
+                        view! { <li class=class>{format!("{} ({}, {}): {what} — {}", e.source, e.operation, i18n::long_date(&e.at), e.detail)}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            {open.then(|| view! {
+                <form method="post" action=format!("{base}/execute")>
+                    <button type="submit" class="button">"Carry it out on every source"</button>
+                </form>
+            })}
+        </section>
     }
 }
 
