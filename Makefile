@@ -65,8 +65,12 @@ lint:
 unit:
 	cargo test -p app --features ssr
 
+# One test at a time: each test starts its own server, and servers in one
+# process share Leptos's process-global rendering state, which has made
+# rare pages fail under parallel tests (see leptos-rs/leptos#4773; a
+# deployment runs one server per process). The suite takes about 30 s.
 integration:
-	cargo test -p server
+	cargo test -p server -- --test-threads=1
 
 budget: build
 	./scripts/wasm-size.sh $(WASM_BUDGET_BROTLI)

@@ -117,6 +117,16 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
     Ok(Arc::new(Service::new(store, mailer, content, secret, base_url, exports, jobs)))
 }
 
+/// The app's routes, listed once per process. Listing them runs the app
+/// with resource loading switched off process-wide (leptos_axum's
+/// `SuppressResourceLoad`): a page rendering at that moment in another
+/// application of the same process (as in the tests, which run many) would
+/// wait forever (leptos-rs/leptos#4773).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("portal")
@@ -124,7 +134,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .site_pkg_dir("pkg")
         .site_addr(address)
         .build();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let portal: SharedPortal = Arc::new(PortalAdapter(service.clone()));
     let console: SharedConsole = Arc::new(ConsoleAdapter(service.clone()));
     let state = AppState { leptos_options: leptos_options.clone(), default_org: settings.default_org.clone() };

@@ -200,8 +200,9 @@ async fn an_organisation_that_reviews_packages_releases_them_by_hand() {
     assert_eq!(app.get_json(&subject_url, Some(&token)).await.0, 404, "not the subject's until released");
     let (_, html) = app.page(&format!("/o/careful/requests/{reference}"), Some(&format!("portal_session={token}"))).await;
     assert!(!html.contains("Your data package"));
-    let (_, html) = app.page(&base, Some(&cookie)).await;
-    assert!(html.contains("Release the package to the subject"));
+    let (status, html) = app.page(&base, Some(&cookie)).await;
+    let main = html.split("<main").nth(1).unwrap_or_default().chars().take(600).collect::<String>();
+    assert!(html.contains("Release the package to the subject"), "{status}: {main}");
 
     let review = app.client.get(app.url(&format!("{base}/export"))).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(review.status(), 200);

@@ -207,7 +207,12 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
     };
     let (address, service, server) = start(&settings).await;
     let db = SqlitePool::connect(&database_url).await.unwrap();
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // A hung response fails its test instead of holding up the suite.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
     TestApp { address, client, mail, db, database_url, service, server, settings, _dir: dir }
 }
 
