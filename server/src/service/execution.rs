@@ -6,7 +6,6 @@
 
 use super::{db, now, views, Service, StaffMember};
 use crate::{
-    audit::{self, ActorKind, Entry},
     sources::{Execution, Identifiers, Operation},
     store::{ExecutionRow, Store},
 };
@@ -62,15 +61,8 @@ impl Service {
             if outcome == "done" {
                 Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
             }
-            let entry = Entry {
-                actor_kind: ActorKind::Staff,
-                actor: &format!("staff:{}", member.id),
-                org,
-                action: &format!("{}.{outcome}", operation.as_str()),
-                target: reference.as_str(),
-                detail: serde_json::json!({ "source": execution.source, "detail": execution.detail }),
-            };
-            audit::append(&mut tx, entry, at).await.map_err(db)?;
+            let detail = serde_json::json!({ "source": execution.source, "detail": execution.detail });
+            super::record_staff(&mut tx, member.id, org, &format!("{}.{outcome}", operation.as_str()), reference.as_str(), detail, at).await?;
             tx.commit().await.map_err(db)?;
         }
         Ok(failed)

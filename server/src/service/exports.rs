@@ -100,15 +100,8 @@ impl Service {
         let source = format!("Upload: {}", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name));
         let json = Value::Array(records.iter().cloned().map(Value::Object).collect()).to_string();
         Store::insert_export_data(&mut tx, row.id, category, &source, &json, Some(member.id), at).await.map_err(db)?;
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "export.data_added",
-            target: reference.as_str(),
-            detail: serde_json::json!({ "category": category, "source": source, "records": records.len() }),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let detail = serde_json::json!({ "category": category, "source": source, "records": records.len() });
+        super::record_staff(&mut tx, member.id, org, "export.data_added", reference.as_str(), detail, at).await?;
         tx.commit().await.map_err(db)?;
         Ok(records.len())
     }
@@ -242,17 +235,10 @@ impl Service {
         if !review {
             Self::offer(&mut tx, &row, member, at, expires_at).await?;
         }
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "export.built",
-            target: reference.as_str(),
-            detail: serde_json::json!({
+        let detail = serde_json::json!({
                 "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
-            }),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+            });
+        super::record_staff(&mut tx, member.id, org, "export.built", reference.as_str(), detail, at).await?;
         tx.commit().await.map_err(db)?;
         if !review {
             self.mail_update(&row).await;
@@ -292,15 +278,8 @@ impl Service {
             return Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus });
         }
         Self::offer(&mut tx, &row, member, at, expires_at).await?;
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "export.released",
-            target: reference.as_str(),
-            detail: serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) }),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let detail = serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) });
+        super::record_staff(&mut tx, member.id, org, "export.released", reference.as_str(), detail, at).await?;
         tx.commit().await.map_err(db)?;
         self.mail_update(&row).await;
         Ok(())
@@ -315,15 +294,8 @@ impl Service {
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
         let package = Store::latest_exports(&mut tx, &[row.id], false).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "export.reviewed",
-            target: reference.as_str(),
-            detail: serde_json::json!({ "package": package.name }),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let detail = serde_json::json!({ "package": package.name });
+        super::record_staff(&mut tx, member.id, org, "export.reviewed", reference.as_str(), detail, at).await?;
         let data = self.open_package(&package.name, reference).await?;
         tx.commit().await.map_err(db)?;
         Ok(Download { file_name: format!("{reference}-data.zip"), content_type: "application/zip".into(), data })

@@ -200,15 +200,7 @@ impl Service {
         let detail = serde_json::json!({
             "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
         });
-        let entry = crate::audit::Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: &format!("request.{event}"),
-            target: reference.as_str(),
-            detail,
-        };
-        crate::audit::append(&mut tx, entry, at).await.map_err(db)?;
+        super::record_staff(&mut tx, member.id, org, &format!("request.{event}"), reference.as_str(), detail, at).await?;
         tx.commit().await.map_err(db)?;
         if !matches!(action, StaffAction::Assign { .. }) {
             self.mail_update(&row).await;

@@ -124,3 +124,19 @@ fn db(error: sqlx::Error) -> AppError {
         }
     }
 }
+
+/// Appends an audit entry for something staff member `staff_id` did, in the
+/// transaction of the action itself.
+async fn record_staff(
+    conn: &mut sqlx::SqliteConnection,
+    staff_id: i64,
+    org: &str,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+    at: i64,
+) -> Result<(), AppError> {
+    let actor = format!("staff:{staff_id}");
+    let entry = crate::audit::Entry { actor_kind: crate::audit::ActorKind::Staff, actor: &actor, org, action, target, detail };
+    crate::audit::append(conn, entry, at).await.map_err(db)
+}

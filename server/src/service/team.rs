@@ -6,10 +6,7 @@
 //! by accident.
 
 use super::{db, now, staff::hash_password, Service, StaffMember, MIN_PASSWORD_CHARS};
-use crate::{
-    audit::{self, ActorKind, Entry},
-    store::Store,
-};
+use crate::store::Store;
 use app::api::console::types::{TeamMember, TeamView};
 use app::domain::{AppError, Email, FieldErrorCode, Role};
 
@@ -84,15 +81,8 @@ impl Service {
             }
         };
         Store::grant_role(&mut tx, id, org, role.as_str()).await.map_err(db)?;
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "staff.added",
-            target: &format!("staff:{id}"),
-            detail: serde_json::json!({ "role": role.as_str(), "new_account": created }),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let detail = serde_json::json!({ "role": role.as_str(), "new_account": created });
+        super::record_staff(&mut tx, member.id, org, "staff.added", &format!("staff:{id}"), detail, at).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -108,15 +98,8 @@ impl Service {
         if !Store::revoke_role(&mut tx, staff_id, org).await.map_err(db)? {
             return Err(AppError::NotFound);
         }
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{}", member.id),
-            org,
-            action: "staff.removed",
-            target: &format!("staff:{staff_id}"),
-            detail: serde_json::json!({}),
-        };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        let detail = serde_json::json!({});
+        super::record_staff(&mut tx, member.id, org, "staff.removed", &format!("staff:{staff_id}"), detail, at).await?;
         tx.commit().await.map_err(db)
     }
 }

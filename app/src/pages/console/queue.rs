@@ -11,15 +11,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const STATUSES: [Status; 7] = [
-    Status::PendingVerification,
-    Status::Received,
-    Status::InProgress,
-    Status::AwaitingSubject,
-    Status::Completed,
-    Status::Rejected,
-    Status::Cancelled,
-];
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -80,7 +71,7 @@ fn Queue(view: QueueView, status: Option<String>, kind: Option<String>, assignee
                 <select id="f-status" name="status">
                     <option value="open" selected=status.is_none() || selected(&status, "open")>"Open (to do)"</option>
                     <option value="all" selected=selected(&status, "all")>"All"</option>
-                    {STATUSES.into_iter().map(|s| view! {
+                    {Status::ALL.into_iter().map(|s| view! {
                         <option value=s.as_str() selected=selected(&status, s.as_str())>{i18n::status_label(s)}</option>
                     }).collect_view()}
                 </select>
