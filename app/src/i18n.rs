@@ -20,13 +20,19 @@ pub fn kind_label(kind: RequestKind) -> &'static str {
 
 pub fn kind_summary(kind: RequestKind) -> &'static str {
     match kind {
-        RequestKind::Access => "See what we hold about you, why, where it came from and who we share it with.",
+        RequestKind::Access => {
+            "See what we hold about you, why, where it came from and who we share it with."
+        }
         RequestKind::Rectification => "Tell us what is wrong or incomplete, and what is right.",
         RequestKind::Erasure => "Ask us to delete your data, all of it or some of it.",
-        RequestKind::Restriction => "Ask us to keep your data but stop using it while something is settled.",
+        RequestKind::Restriction => {
+            "Ask us to keep your data but stop using it while something is settled."
+        }
         RequestKind::Portability => "Receive the data you gave us in a machine-readable file.",
         RequestKind::Objection => "Object to processing based on our legitimate interests.",
-        RequestKind::AutomatedDecision => "Contest a decision made about you without human involvement.",
+        RequestKind::AutomatedDecision => {
+            "Contest a decision made about you without human involvement."
+        }
         RequestKind::MarketingOptOut => "No more newsletters, offers or marketing profiling.",
         RequestKind::WithdrawConsent => "Take back a consent you gave us, for one purpose.",
     }
@@ -64,7 +70,9 @@ pub fn field_error(code: FieldErrorCode) -> String {
         FieldErrorCode::Required => "Please fill this in.".into(),
         FieldErrorCode::TooShort => "This is too short.".into(),
         FieldErrorCode::TooLong => format!("Please keep this under {MAX_DETAIL_CHARS} characters."),
-        FieldErrorCode::InvalidEmail => "This does not look like an e-mail address, for example name@example.com.".into(),
+        FieldErrorCode::InvalidEmail => {
+            "This does not look like an e-mail address, for example name@example.com.".into()
+        }
         FieldErrorCode::InvalidChoice => "Please choose one of the options.".into(),
         FieldErrorCode::NotApplicable => "This request does not ask for this.".into(),
     }
@@ -106,11 +114,15 @@ fn transition_refused(reason: &crate::domain::TransitionError) -> String {
     match reason {
         T::NotInThisStatus => "This cannot be done while the request has its current status.",
         T::NotVerified => "The request is not confirmed yet.",
-        T::AlreadyExtended => "The deadline was already extended once; it cannot be extended again.",
+        T::AlreadyExtended => {
+            "The deadline was already extended once; it cannot be extended again."
+        }
         T::ExtensionTooLong => "The deadline can be extended by one or two months.",
         T::ReasonRequired => "Please give the reason; the subject is told.",
         T::LegalGroundRequired => "Please give the legal ground for the refusal.",
-        T::AlreadyExecuted => "Something was already carried out on this request, so it can no longer be cancelled.",
+        T::AlreadyExecuted => {
+            "Something was already carried out on this request, so it can no longer be cancelled."
+        }
     }
     .into()
 }
@@ -119,13 +131,32 @@ fn transition_refused(reason: &crate::domain::TransitionError) -> String {
 /// are worded here, in the reader's language.
 pub fn long_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let mut parts = iso.get(..10).unwrap_or(iso).split('-');
-    match (parts.next(), parts.next().and_then(|m| m.parse::<usize>().ok()), parts.next()) {
+    match (
+        parts.next(),
+        parts.next().and_then(|m| m.parse::<usize>().ok()),
+        parts.next(),
+    ) {
         (Some(year), Some(month @ 1..=12), Some(day)) => {
-            format!("{} {} {}", day.trim_start_matches('0'), MONTHS[month - 1], year)
+            format!(
+                "{} {} {}",
+                day.trim_start_matches('0'),
+                MONTHS[month - 1],
+                year
+            )
         }
         _ => iso.to_owned(),
     }

@@ -26,8 +26,17 @@ pub trait Portal: Send + Sync + 'static {
     async fn organisation(&self, org: &str) -> Result<OrgView, AppError>;
     async fn notice(&self, org: &str) -> Result<NoticeView, AppError>;
     async fn submit(&self, submission: Submission) -> Result<Reference, AppError>;
-    async fn verify_code(&self, org: &str, reference: &Reference, code: &str) -> Result<SessionGrant, AppError>;
-    async fn confirm_link(&self, org: &str, token: &str) -> Result<(Reference, SessionGrant), AppError>;
+    async fn verify_code(
+        &self,
+        org: &str,
+        reference: &Reference,
+        code: &str,
+    ) -> Result<SessionGrant, AppError>;
+    async fn confirm_link(
+        &self,
+        org: &str,
+        token: &str,
+    ) -> Result<(Reference, SessionGrant), AppError>;
     async fn resend_code(&self, org: &str, reference: &Reference) -> Result<(), AppError>;
     async fn track(
         &self,
@@ -37,8 +46,15 @@ pub trait Portal: Send + Sync + 'static {
         key: Option<&str>,
     ) -> Result<TrackView, AppError>;
     async fn my_requests(&self, org: &str, session: &str) -> Result<Vec<RequestView>, AppError>;
-    async fn reply(&self, org: &str, session: &str, reference: &Reference, body: &str) -> Result<(), AppError>;
-    async fn cancel(&self, org: &str, session: &str, reference: &Reference) -> Result<(), AppError>;
+    async fn reply(
+        &self,
+        org: &str,
+        session: &str,
+        reference: &Reference,
+        body: &str,
+    ) -> Result<(), AppError>;
+    async fn cancel(&self, org: &str, session: &str, reference: &Reference)
+        -> Result<(), AppError>;
     async fn sign_out(&self, session: &str);
     /// Whether the portal is served over https: the cookie is then `__Host-` and `Secure`.
     fn secure_cookies(&self) -> bool;
@@ -72,11 +88,29 @@ pub trait Console: Send + Sync + 'static {
     /// A new set of recovery codes; the earlier ones stop working.
     async fn new_recovery_codes(&self, token: &str) -> Result<(), AppError>;
     async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError>;
-    async fn case(&self, token: &str, org: &str, reference: &Reference) -> Result<CaseView, AppError>;
-    async fn act(&self, token: &str, org: &str, reference: &Reference, action: StaffAction) -> Result<(), AppError>;
+    async fn case(
+        &self,
+        token: &str,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<CaseView, AppError>;
+    async fn act(
+        &self,
+        token: &str,
+        org: &str,
+        reference: &Reference,
+        action: StaffAction,
+    ) -> Result<(), AppError>;
     async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError>;
     async fn teams(&self, token: &str) -> Result<Vec<TeamView>, AppError>;
-    async fn add_member(&self, token: &str, org: &str, email: &str, role: Role, password: &str) -> Result<(), AppError>;
+    async fn add_member(
+        &self,
+        token: &str,
+        org: &str,
+        email: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<(), AppError>;
     async fn remove_member(&self, token: &str, org: &str, staff_id: i64) -> Result<(), AppError>;
 }
 
@@ -140,7 +174,13 @@ fn request_parts() -> Option<Parts> {
 /// A plain form post from a browser without JavaScript (it accepts HTML).
 fn is_plain_form_post() -> bool {
     request_parts()
-        .and_then(|parts| parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false)
 }
 
@@ -178,16 +218,21 @@ pub fn session_cookie(secure: bool, value: String, max_age_secs: i64) -> cookie:
 }
 
 fn append_set_cookie(cookie: cookie::Cookie<'static>) {
-    if let (Some(response), Ok(value)) =
-        (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie.to_string()))
-    {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie.to_string()),
+    ) {
         response.append_header(header::SET_COOKIE, value);
     }
 }
 
 pub fn set_session_cookie(portal: &SharedPortal, grant: &SessionGrant) {
     let max_age = i64::try_from(grant.max_age_secs).unwrap_or(i64::MAX);
-    append_set_cookie(session_cookie(portal.secure_cookies(), grant.token.clone(), max_age));
+    append_set_cookie(session_cookie(
+        portal.secure_cookies(),
+        grant.token.clone(),
+        max_age,
+    ));
 }
 
 pub fn clear_session_cookie(portal: &SharedPortal) {
@@ -209,9 +254,10 @@ pub fn see_other(path: &str) {
 /// redirect that carries the error back to the form instead.
 pub fn fail(error: AppError) -> AppError {
     if !is_plain_form_post() {
-        if let (Some(response), Ok(status)) =
-            (use_context::<ResponseOptions>(), StatusCode::from_u16(error.http_status()))
-        {
+        if let (Some(response), Ok(status)) = (
+            use_context::<ResponseOptions>(),
+            StatusCode::from_u16(error.http_status()),
+        ) {
             response.set_status(status);
         }
     }

@@ -62,10 +62,15 @@ fn chain_hash(fields: &Hashed<'_>) -> String {
 /// Appends an entry. Call inside the transaction of the action it records;
 /// write transactions begin IMMEDIATE, so reading the last hash and
 /// appending cannot interleave with another writer.
-pub async fn append(conn: &mut SqliteConnection, entry: Entry<'_>, at: i64) -> Result<(), sqlx::Error> {
-    let last: Option<(i64, String)> = sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn append(
+    conn: &mut SqliteConnection,
+    entry: Entry<'_>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
     let (id, prev_hash) = match last {
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_owned()),
@@ -136,10 +141,16 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verdict, sqlx::Error> {
     let mut entries = 0;
     while let Some(row) = rows.try_next().await? {
         if row.id != expected_id {
-            return Ok(Verdict::Broken { id: row.id, reason: "an earlier entry is missing" });
+            return Ok(Verdict::Broken {
+                id: row.id,
+                reason: "an earlier entry is missing",
+            });
         }
         if row.prev_hash != expected_prev {
-            return Ok(Verdict::Broken { id: row.id, reason: "does not link to the entry before it" });
+            return Ok(Verdict::Broken {
+                id: row.id,
+                reason: "does not link to the entry before it",
+            });
         }
         let hash = chain_hash(&Hashed {
             prev_hash: &row.prev_hash,
@@ -153,7 +164,10 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verdict, sqlx::Error> {
             detail: &row.detail,
         });
         if hash != row.hash {
-            return Ok(Verdict::Broken { id: row.id, reason: "its content was changed" });
+            return Ok(Verdict::Broken {
+                id: row.id,
+                reason: "its content was changed",
+            });
         }
         expected_prev = row.hash;
         expected_id += 1;

@@ -49,8 +49,9 @@ impl Settings {
         let base_url = match var("PORTAL_BASE_URL") {
             None => None,
             Some(raw) => {
-                let url = Url::parse(&raw)
-                    .with_context(|| format!("PORTAL_BASE_URL must be an absolute URL, got {raw:?}"))?;
+                let url = Url::parse(&raw).with_context(|| {
+                    format!("PORTAL_BASE_URL must be an absolute URL, got {raw:?}")
+                })?;
                 if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
                     bail!("PORTAL_BASE_URL must be an http(s) URL with a host, got {raw:?}");
                 }
@@ -84,17 +85,26 @@ impl Settings {
                 .parse::<i64>()
                 .ok()
                 .filter(|d| (1..=365).contains(d))
-                .with_context(|| format!("PORTAL_EXPORT_DAYS must be a number of days from 1 to 365, got {raw:?}"))?,
+                .with_context(|| {
+                    format!(
+                        "PORTAL_EXPORT_DAYS must be a number of days from 1 to 365, got {raw:?}"
+                    )
+                })?,
         };
         Ok(Settings {
             listen,
             base_url,
             database_url,
             smtp_url,
-            mail_from: var("PORTAL_MAIL_FROM").unwrap_or_else(|| "Privacy portal <privacy@localhost>".into()),
+            mail_from: var("PORTAL_MAIL_FROM")
+                .unwrap_or_else(|| "Privacy portal <privacy@localhost>".into()),
             data_dir,
-            content_dir: PathBuf::from(var("PORTAL_CONTENT_DIR").unwrap_or_else(|| "content".into())),
-            site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            content_dir: PathBuf::from(
+                var("PORTAL_CONTENT_DIR").unwrap_or_else(|| "content".into()),
+            ),
+            site_root: PathBuf::from(
+                var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            ),
             default_org: var("PORTAL_DEFAULT_ORG").unwrap_or_else(|| "demo".into()),
             secret,
             export_key,

@@ -53,16 +53,31 @@ impl Content {
     pub fn load(dir: &Path) -> anyhow::Result<Content> {
         let orgs_dir = dir.join("orgs");
         let mut orgs = HashMap::new();
-        let entries = std::fs::read_dir(&orgs_dir)
-            .with_context(|| format!("cannot read the organisations folder {}", orgs_dir.display()))?;
+        let entries = std::fs::read_dir(&orgs_dir).with_context(|| {
+            format!(
+                "cannot read the organisations folder {}",
+                orgs_dir.display()
+            )
+        })?;
         for entry in entries {
             let path = entry?.path();
             if !path.is_dir() {
                 continue;
             }
-            let slug = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-            if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-                bail!("organisation folder {:?} must be named with a-z, 0-9 and '-'", path.display());
+            let slug = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            if slug.is_empty()
+                || !slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                bail!(
+                    "organisation folder {:?} must be named with a-z, 0-9 and '-'",
+                    path.display()
+                );
             }
             let org = load_org(&slug, &path).with_context(|| format!("in organisation {slug}"))?;
             orgs.insert(slug, org);
@@ -79,23 +94,38 @@ impl Content {
 }
 
 fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
-    let settings: OrgSettings = toml::from_str(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)
-        .context("org.toml is not valid")?;
+    let settings: OrgSettings =
+        toml::from_str(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)
+            .context("org.toml is not valid")?;
     for source in &settings.sources {
         source.validate(&settings.categories).context("org.toml")?;
     }
     let notice_path = dir.join("notice").join("en.md");
-    let source = std::fs::read_to_string(&notice_path).with_context(|| format!("{}", notice_path.display()))?;
-    let (front, body) = split_front_matter(&source).context("notice/en.md needs front matter between +++ lines")?;
+    let source = std::fs::read_to_string(&notice_path)
+        .with_context(|| format!("{}", notice_path.display()))?;
+    let (front, body) =
+        split_front_matter(&source).context("notice/en.md needs front matter between +++ lines")?;
     let front: FrontMatter = toml::from_str(front).context("notice front matter is not valid")?;
-    time::Date::parse(&front.last_updated, &time::format_description::well_known::Iso8601::DATE)
-        .context("last_updated must be a date such as 2026-10-01")?;
+    time::Date::parse(
+        &front.last_updated,
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .context("last_updated must be a date such as 2026-10-01")?;
     let (html, toc) = render_markdown(body);
-    let org_view = OrgView { slug: slug.to_owned(), name: settings.name.clone() };
+    let org_view = OrgView {
+        slug: slug.to_owned(),
+        name: settings.name.clone(),
+    };
     Ok(Organisation {
         slug: slug.to_owned(),
         settings,
-        notice: NoticeView { org: org_view, title: front.title, last_updated: front.last_updated, toc, html },
+        notice: NoticeView {
+            org: org_view,
+            title: front.title,
+            last_updated: front.last_updated,
+            toc,
+            html,
+        },
     })
 }
 
@@ -132,9 +162,17 @@ pub fn render_markdown(source: &str) -> (String, Vec<TocEntry>) {
                 id = format!("{id}-{seen}");
             }
             if level == HeadingLevel::H2 {
-                toc.push(TocEntry { id: id.clone(), title: text });
+                toc.push(TocEntry {
+                    id: id.clone(),
+                    title: text,
+                });
             }
-            events[i] = Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes: vec![], attrs: vec![] });
+            events[i] = Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(id)),
+                classes: vec![],
+                attrs: vec![],
+            });
         }
         i += 1;
     }
@@ -170,15 +208,23 @@ mod tests {
 
     #[test]
     fn second_level_headings_make_the_table_of_contents() {
-        let (html, toc) = render_markdown("## Who we are\n\ntext\n\n### Detail\n\n## Your rights\n");
-        assert_eq!(toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["who-we-are", "your-rights"]);
-        assert!(html.contains(r#"<h2 id="who-we-are">Who we are</h2>"#), "{html}");
+        let (html, toc) =
+            render_markdown("## Who we are\n\ntext\n\n### Detail\n\n## Your rights\n");
+        assert_eq!(
+            toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["who-we-are", "your-rights"]
+        );
+        assert!(
+            html.contains(r#"<h2 id="who-we-are">Who we are</h2>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<h3 id="detail">"#), "{html}");
     }
 
     #[test]
     fn raw_html_is_escaped_not_rendered() {
-        let (html, _) = render_markdown("Hello <script>alert(1)</script>\n\n<iframe src=x></iframe>\n");
+        let (html, _) =
+            render_markdown("Hello <script>alert(1)</script>\n\n<iframe src=x></iframe>\n");
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<iframe"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -186,7 +232,8 @@ mod tests {
 
     #[test]
     fn headings_with_nordic_letters_get_readable_unique_ids() {
-        let (_, toc) = render_markdown("## Hvem får opplysningene?\n\n## Hvem får opplysningene?\n");
+        let (_, toc) =
+            render_markdown("## Hvem får opplysningene?\n\n## Hvem får opplysningene?\n");
         assert_eq!(toc[0].id, "hvem-får-opplysningene");
         assert_eq!(toc[1].id, "hvem-får-opplysningene-2");
     }
@@ -200,11 +247,20 @@ mod tests {
 
     #[test]
     fn the_shipped_demo_organisation_loads() {
-        let content = Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")).unwrap();
+        let content =
+            Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")).unwrap();
         let demo = content.org("demo").expect("demo organisation");
         let ids: Vec<_> = demo.notice.toc.iter().map(|t| t.id.as_str()).collect();
-        for section in ["controller", "data-protection-officer", "your-rights", "complaints"] {
-            assert!(ids.iter().any(|id| id.contains(section)), "missing {section} in {ids:?}");
+        for section in [
+            "controller",
+            "data-protection-officer",
+            "your-rights",
+            "complaints",
+        ] {
+            assert!(
+                ids.iter().any(|id| id.contains(section)),
+                "missing {section} in {ids:?}"
+            );
         }
     }
 }

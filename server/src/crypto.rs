@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 /// A fresh 256-bit token, URL-safe.
 pub fn new_token() -> SecretString {
     let mut bytes = [0u8; 32];
-    OsRng.try_fill_bytes(&mut bytes).expect("the OS random source is available");
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the OS random source is available");
     SecretString::from(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -30,7 +32,9 @@ pub fn reference_bits() -> u64 {
 
 pub fn random_key() -> [u8; 32] {
     let mut key = [0u8; 32];
-    OsRng.try_fill_bytes(&mut key).expect("the OS random source is available");
+    OsRng
+        .try_fill_bytes(&mut key)
+        .expect("the OS random source is available");
     key
 }
 
@@ -60,7 +64,11 @@ pub fn recovery_code(secret: &[u8; 32], staff_id: i64, generation: i64, index: u
     mac.update(&generation.to_be_bytes());
     mac.update(&[index]);
     let digest = mac.finalize().into_bytes();
-    let mut bits = u64::from_be_bytes(digest[..8].try_into().expect("a SHA-256 digest has 32 bytes"));
+    let mut bits = u64::from_be_bytes(
+        digest[..8]
+            .try_into()
+            .expect("a SHA-256 digest has 32 bytes"),
+    );
     let mut code = String::with_capacity(11);
     for i in 0..10 {
         if i == 5 {

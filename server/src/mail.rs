@@ -40,7 +40,12 @@ pub enum MailError {
 }
 
 impl Mailer {
-    pub fn new(smtp_url: Option<&str>, from: &str, outbox: &Path, content_dir: &Path) -> anyhow::Result<Mailer> {
+    pub fn new(
+        smtp_url: Option<&str>,
+        from: &str,
+        outbox: &Path,
+        content_dir: &Path,
+    ) -> anyhow::Result<Mailer> {
         let transport = match smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -49,8 +54,9 @@ impl Mailer {
                     .build(),
             ),
             None => {
-                std::fs::create_dir_all(outbox)
-                    .with_context(|| format!("cannot create the mail outbox {}", outbox.display()))?;
+                std::fs::create_dir_all(outbox).with_context(|| {
+                    format!("cannot create the mail outbox {}", outbox.display())
+                })?;
                 Transport::Outbox(AsyncFileTransport::<Tokio1Executor>::new(outbox))
             }
         };
@@ -58,7 +64,13 @@ impl Mailer {
         templates.set_loader(path_loader(content_dir.join("mail")));
         // Mail is plain text: nothing may be HTML-escaped.
         templates.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-        Ok(Mailer { transport, from: from.parse().context("PORTAL_MAIL_FROM is not a valid mailbox")?, templates })
+        Ok(Mailer {
+            transport,
+            from: from
+                .parse()
+                .context("PORTAL_MAIL_FROM is not a valid mailbox")?,
+            templates,
+        })
     }
 
     pub fn writes_to_outbox(&self) -> bool {
@@ -81,8 +93,14 @@ impl Mailer {
             .get_template(&name)
             .and_then(|t| t.render(context))
             .map_err(|e| MailError::Template(name.clone(), e))?;
-        let (first, body) = rendered.trim_start().split_once('\n').unwrap_or((&rendered, ""));
-        let subject = first.strip_prefix("Subject:").ok_or_else(|| MailError::NoSubject(name.clone()))?.trim();
+        let (first, body) = rendered
+            .trim_start()
+            .split_once('\n')
+            .unwrap_or((&rendered, ""));
+        let subject = first
+            .strip_prefix("Subject:")
+            .ok_or_else(|| MailError::NoSubject(name.clone()))?
+            .trim();
         let message = Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, to.as_str().parse()?))

@@ -1,8 +1,8 @@
 //! `server`: serves the portal, and runs the operator's commands.
 //! See the README for configuration.
 
-use clap::{Parser, Subcommand};
 use app::domain::Role;
+use clap::{Parser, Subcommand};
 use server::{audit, config::Settings, crypto, startup::Application, store::Store, telemetry};
 
 #[derive(Parser)]
@@ -60,16 +60,26 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(address = %application.address(), base_url = %application.base_url(), "portal listening");
             application.run_until_stopped().await
         }
-        Command::Admin { command: AdminCommand::Create { org, email, role } } => {
-            let given = std::env::var("PORTAL_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
-            let password = given.clone().unwrap_or_else(|| crypto::expose(&crypto::new_token()).to_owned());
+        Command::Admin {
+            command: AdminCommand::Create { org, email, role },
+        } => {
+            let given = std::env::var("PORTAL_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty());
+            let password = given
+                .clone()
+                .unwrap_or_else(|| crypto::expose(&crypto::new_token()).to_owned());
             let base_url = settings.base_url.clone().unwrap_or_else(|| {
-                url::Url::parse(&format!("http://{}", settings.listen)).expect("an address makes a URL")
+                url::Url::parse(&format!("http://{}", settings.listen))
+                    .expect("an address makes a URL")
             });
             let service = server::startup::build_service(&settings, base_url.clone()).await?;
             match service.create_staff(&email, &password, &org, role).await {
                 Ok(_) => {
-                    let login = base_url.join("/console/login").map(|u| u.to_string()).unwrap_or_default();
+                    let login = base_url
+                        .join("/console/login")
+                        .map(|u| u.to_string())
+                        .unwrap_or_default();
                     println!("{role} {email} can now sign in to {org} at {login}");
                     if given.is_none() {
                         println!("Password (shown once, store it safely): {password}");
@@ -82,7 +92,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let store = Store::connect(&settings.database_url).await?;
             match audit::verify(store.pool()).await? {
                 audit::Verdict::Intact { entries } => {

@@ -16,7 +16,11 @@ pub struct PortalAdapter(pub Arc<Service>);
 
 impl PortalAdapter {
     /// The session's subject, who must belong to `org`.
-    async fn subject_in(&self, org: &str, session: &str) -> Result<crate::service::Subject, AppError> {
+    async fn subject_in(
+        &self,
+        org: &str,
+        session: &str,
+    ) -> Result<crate::service::Subject, AppError> {
         let subject = self.0.subject(session).await?;
         if subject.org != org {
             return Err(AppError::Unauthenticated);
@@ -39,12 +43,21 @@ impl Portal for PortalAdapter {
         self.0.submit(submission).await
     }
 
-    async fn verify_code(&self, org: &str, reference: &Reference, code: &str) -> Result<SessionGrant, AppError> {
+    async fn verify_code(
+        &self,
+        org: &str,
+        reference: &Reference,
+        code: &str,
+    ) -> Result<SessionGrant, AppError> {
         self.0.organisation(org)?;
         Ok(self.0.verify_code(Some(org), reference, code).await?.1)
     }
 
-    async fn confirm_link(&self, org: &str, token: &str) -> Result<(Reference, SessionGrant), AppError> {
+    async fn confirm_link(
+        &self,
+        org: &str,
+        token: &str,
+    ) -> Result<(Reference, SessionGrant), AppError> {
         self.0.organisation(org)?;
         self.0.confirm_link(org, token).await
     }
@@ -67,12 +80,26 @@ impl Portal for PortalAdapter {
         self.0.my_requests(org, session).await
     }
 
-    async fn reply(&self, org: &str, session: &str, reference: &Reference, body: &str) -> Result<(), AppError> {
+    async fn reply(
+        &self,
+        org: &str,
+        session: &str,
+        reference: &Reference,
+        body: &str,
+    ) -> Result<(), AppError> {
         let subject = self.subject_in(org, session).await?;
-        self.0.subject_reply(&subject, reference, body).await.map(|_| ())
+        self.0
+            .subject_reply(&subject, reference, body)
+            .await
+            .map(|_| ())
     }
 
-    async fn cancel(&self, org: &str, session: &str, reference: &Reference) -> Result<(), AppError> {
+    async fn cancel(
+        &self,
+        org: &str,
+        session: &str,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
         let subject = self.subject_in(org, session).await?;
         self.0.subject_cancel(&subject, reference).await
     }
@@ -113,7 +140,10 @@ impl Console for ConsoleAdapter {
 
     async fn begin_enrolment(&self, token: &str) -> Result<EnrolmentView, AppError> {
         let enrolment = self.0.begin_totp(token).await?;
-        Ok(EnrolmentView { secret: enrolment.secret_base32, qr_svg: enrolment.qr_svg })
+        Ok(EnrolmentView {
+            secret: enrolment.secret_base32,
+            qr_svg: enrolment.qr_svg,
+        })
     }
 
     async fn confirm_enrolment(&self, token: &str, code: &str) -> Result<(), AppError> {
@@ -134,14 +164,28 @@ impl Console for ConsoleAdapter {
         self.0.queue(&member, &filter).await
     }
 
-    async fn case(&self, token: &str, org: &str, reference: &Reference) -> Result<CaseView, AppError> {
+    async fn case(
+        &self,
+        token: &str,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<CaseView, AppError> {
         let member = self.0.staff_member(token).await?;
         self.0.case(&member, org, reference).await
     }
 
-    async fn act(&self, token: &str, org: &str, reference: &Reference, action: StaffAction) -> Result<(), AppError> {
+    async fn act(
+        &self,
+        token: &str,
+        org: &str,
+        reference: &Reference,
+        action: StaffAction,
+    ) -> Result<(), AppError> {
         let member = self.0.staff_member(token).await?;
-        self.0.staff_act(&member, org, reference, action).await.map(|_| ())
+        self.0
+            .staff_act(&member, org, reference, action)
+            .await
+            .map(|_| ())
     }
 
     async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError> {
@@ -154,7 +198,14 @@ impl Console for ConsoleAdapter {
         self.0.teams(&member).await
     }
 
-    async fn add_member(&self, token: &str, org: &str, email: &str, role: Role, password: &str) -> Result<(), AppError> {
+    async fn add_member(
+        &self,
+        token: &str,
+        org: &str,
+        email: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<(), AppError> {
         let member = self.0.staff_member(token).await?;
         self.0.add_member(&member, org, email, role, password).await
     }

@@ -13,7 +13,9 @@ use crate::{
     store::Store,
 };
 use anyhow::Context;
-use app::port::{pending_cookie_name, session_cookie_name, staff_cookie_name, SharedConsole, SharedPortal};
+use app::port::{
+    pending_cookie_name, session_cookie_name, staff_cookie_name, SharedConsole, SharedPortal,
+};
 use axum::{extract::FromRef, middleware, routing::get, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -44,8 +46,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data folder {}",
+                settings.data_dir.display()
+            )
+        })?;
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -56,7 +62,13 @@ impl Application {
         };
         let service = build_service(&settings, base_url.clone()).await?;
         let router = router(&settings, service.clone(), address);
-        Ok(Application { listener, router, address, base_url, service })
+        Ok(Application {
+            listener,
+            router,
+            address,
+            base_url,
+            service,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -75,7 +87,8 @@ impl Application {
     /// sweeper and the job worker run inside this future, so dropping it
     /// (as a crash would) stops them too.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
+        let serve =
+            axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
         tokio::select! {
             served = serve => served?,
             _ = sweep(self.service.clone()) => {}
@@ -88,8 +101,12 @@ impl Application {
 /// The service layer with its store, mailer and content: what the server and
 /// the operator's commands share.
 pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result<Arc<Service>> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            settings.data_dir.display()
+        )
+    })?;
     let secret = match settings.secret {
         Some(secret) => secret,
         None => load_or_create_secret(&settings.data_dir.join("secret.key"))?,
@@ -98,9 +115,16 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         Some(key) => key,
         None => load_or_create_secret(&settings.data_dir.join("export.key"))?,
     };
-    let exports = crate::export::LocalStore::new(settings.data_dir.join("exports"))
-        .with_context(|| format!("cannot create {}", settings.data_dir.join("exports").display()))?;
-    let store = Store::connect(&settings.database_url).await.context("cannot open the database")?;
+    let exports =
+        crate::export::LocalStore::new(settings.data_dir.join("exports")).with_context(|| {
+            format!(
+                "cannot create {}",
+                settings.data_dir.join("exports").display()
+            )
+        })?;
+    let store = Store::connect(&settings.database_url)
+        .await
+        .context("cannot open the database")?;
     let content = Arc::new(Content::load(&settings.content_dir)?);
     let mailer = Mailer::new(
         settings.smtp_url.as_deref(),
@@ -113,8 +137,12 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         key: crate::export::ExportKey::new(export_key),
         days: settings.export_days,
     };
-    let jobs = crate::service::JobSettings { lease_secs: settings.job_lease_secs };
-    Ok(Arc::new(Service::new(store, mailer, content, secret, base_url, exports, jobs)))
+    let jobs = crate::service::JobSettings {
+        lease_secs: settings.job_lease_secs,
+    };
+    Ok(Arc::new(Service::new(
+        store, mailer, content, secret, base_url, exports, jobs,
+    )))
 }
 
 /// The app's routes, listed once per process. Listing them runs the app
@@ -123,7 +151,8 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
 /// application of the same process (as in the tests, which run many) would
 /// wait forever (leptos-rs/leptos#4773).
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
@@ -137,11 +166,18 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
     let routes = route_list();
     let portal: SharedPortal = Arc::new(PortalAdapter(service.clone()));
     let console: SharedConsole = Arc::new(ConsoleAdapter(service.clone()));
-    let state = AppState { leptos_options: leptos_options.clone(), default_org: settings.default_org.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        default_org: settings.default_org.clone(),
+    };
     let secure = service.secure_cookies();
     let guard_config = guard::GuardConfig::new(
         service.base_url(),
-        vec![session_cookie_name(secure), staff_cookie_name(secure), pending_cookie_name(secure)],
+        vec![
+            session_cookie_name(secure),
+            staff_cookie_name(secure),
+            pending_cookie_name(secure),
+        ],
     );
     let context = move || {
         provide_context(portal.clone());
@@ -155,7 +191,9 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
         .with_state(state)
         .nest("/api/v1", api::router(service.clone()))
         .layer(RequestBodyLimitLayer::new(guard::MAX_BODY_BYTES))
@@ -165,8 +203,14 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .merge(uploads)
         .merge(pages_and_api)
         .layer(middleware::from_fn(guard::server_fn_status))
-        .layer(middleware::from_fn_with_state(guard_config.clone(), guard::forgery_guard))
-        .layer(middleware::from_fn_with_state(guard_config, guard::security_headers))
+        .layer(middleware::from_fn_with_state(
+            guard_config.clone(),
+            guard::forgery_guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            guard_config,
+            guard::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -196,10 +240,12 @@ async fn work(service: Arc<Service>) {
 
 fn load_or_create_secret(path: &Path) -> anyhow::Result<[u8; 32]> {
     if let Ok(existing) = std::fs::read_to_string(path) {
-        return crate::config::parse_secret(&existing).with_context(|| format!("{} is damaged", path.display()));
+        return crate::config::parse_secret(&existing)
+            .with_context(|| format!("{} is damaged", path.display()));
     }
     let key = crypto::random_key();
-    write_private(path, &hex::encode(key)).with_context(|| format!("cannot write {}", path.display()))?;
+    write_private(path, &hex::encode(key))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a new server secret");
     Ok(key)
 }
@@ -222,7 +268,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -50,8 +50,17 @@ pub async fn submit_request(
 ) -> Result<Reference, AppError> {
     use crate::domain::{Details, Submission};
     let portal = portal()?;
-    let details = Details { description, inaccurate, correction, erasure_scope, grounds, decision, purpose };
-    let submission = Submission::parse(&org, &kind, &email, language.as_deref(), &details).map_err(fail)?;
+    let details = Details {
+        description,
+        inaccurate,
+        correction,
+        erasure_scope,
+        grounds,
+        decision,
+        purpose,
+    };
+    let submission =
+        Submission::parse(&org, &kind, &email, language.as_deref(), &details).map_err(fail)?;
     let reference = portal.submit(submission).await.map_err(fail)?;
     crate::port::see_other(&format!("/o/{org}/requests/{reference}?sent=1"));
     Ok(reference)
@@ -63,7 +72,10 @@ pub async fn submit_request(
 pub async fn verify_code(org: String, reference: String, code: String) -> Result<(), AppError> {
     let portal = portal()?;
     let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    let grant = portal.verify_code(&org, &reference, &code).await.map_err(fail)?;
+    let grant = portal
+        .verify_code(&org, &reference, &code)
+        .await
+        .map_err(fail)?;
     crate::port::set_session_cookie(&portal, &grant);
     crate::port::see_other(&format!("/o/{org}/requests/{reference}"));
     Ok(())
@@ -95,18 +107,26 @@ pub async fn resend_code(org: String, reference: String) -> Result<(), AppError>
 /// a summary for holders of the personal tracking link, otherwise only a
 /// sign-in form (which says nothing about whether the request exists).
 #[server(prefix = "/_sfn", endpoint = "track_request")]
-pub async fn track_request(org: String, reference: String, key: Option<String>) -> Result<TrackView, AppError> {
+pub async fn track_request(
+    org: String,
+    reference: String,
+    key: Option<String>,
+) -> Result<TrackView, AppError> {
     let portal = portal()?;
     let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
     let session = crate::port::session_token(&portal);
-    portal.track(&org, &reference, session.as_deref(), key.as_deref()).await.map_err(fail)
+    portal
+        .track(&org, &reference, session.as_deref(), key.as_deref())
+        .await
+        .map_err(fail)
 }
 
 /// All requests of the signed-in subject in this organisation.
 #[server(prefix = "/_sfn", endpoint = "my_requests")]
 pub async fn my_requests(org: String) -> Result<Vec<RequestView>, AppError> {
     let portal = portal()?;
-    let session = crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
+    let session =
+        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
     portal.my_requests(&org, &session).await.map_err(fail)
 }
 
@@ -115,9 +135,13 @@ pub async fn my_requests(org: String) -> Result<Vec<RequestView>, AppError> {
 #[server(prefix = "/_sfn", endpoint = "reply")]
 pub async fn reply(org: String, reference: String, body: String) -> Result<(), AppError> {
     let portal = portal()?;
-    let session = crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
+    let session =
+        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
     let parsed = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    portal.reply(&org, &session, &parsed, &body).await.map_err(fail)?;
+    portal
+        .reply(&org, &session, &parsed, &body)
+        .await
+        .map_err(fail)?;
     crate::port::see_other(&format!("/o/{org}/requests/{parsed}"));
     Ok(())
 }
@@ -126,7 +150,8 @@ pub async fn reply(org: String, reference: String, body: String) -> Result<(), A
 #[server(prefix = "/_sfn", endpoint = "cancel_request")]
 pub async fn cancel_request(org: String, reference: String) -> Result<(), AppError> {
     let portal = portal()?;
-    let session = crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
+    let session =
+        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
     let parsed = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
     portal.cancel(&org, &session, &parsed).await.map_err(fail)?;
     crate::port::see_other(&format!("/o/{org}/requests/{parsed}"));

@@ -132,7 +132,10 @@ pub enum TrackView {
     Owner(Box<RequestView>),
     /// The visitor must prove control of the e-mail first. `summary` is shown
     /// only to holders of the personal tracking link.
-    SignIn { reference: Reference, summary: Option<Summary> },
+    SignIn {
+        reference: Reference,
+        summary: Option<Summary>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

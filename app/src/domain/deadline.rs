@@ -28,28 +28,58 @@ mod tests {
 
     #[test]
     fn a_mid_month_request_is_due_the_same_day_next_month() {
-        assert_eq!(one_month_after(date!(2026 - 03 - 15)), date!(2026 - 04 - 15));
+        assert_eq!(
+            one_month_after(date!(2026 - 03 - 15)),
+            date!(2026 - 04 - 15)
+        );
     }
 
     #[test]
     fn the_31st_of_january_is_due_on_the_last_day_of_february() {
-        assert_eq!(one_month_after(date!(2026 - 01 - 31)), date!(2026 - 02 - 28));
-        assert_eq!(one_month_after(date!(2028 - 01 - 31)), date!(2028 - 02 - 29));
+        assert_eq!(
+            one_month_after(date!(2026 - 01 - 31)),
+            date!(2026 - 02 - 28)
+        );
+        assert_eq!(
+            one_month_after(date!(2028 - 01 - 31)),
+            date!(2028 - 02 - 29)
+        );
     }
 
     #[test]
     fn month_ends_clamp_but_do_not_spill_into_the_next_month() {
-        assert_eq!(one_month_after(date!(2026 - 03 - 31)), date!(2026 - 04 - 30));
-        assert_eq!(one_month_after(date!(2026 - 05 - 31)), date!(2026 - 06 - 30));
-        assert_eq!(one_month_after(date!(2026 - 08 - 31)), date!(2026 - 09 - 30));
-        assert_eq!(one_month_after(date!(2026 - 02 - 28)), date!(2026 - 03 - 28));
-        assert_eq!(one_month_after(date!(2028 - 02 - 29)), date!(2028 - 03 - 29));
+        assert_eq!(
+            one_month_after(date!(2026 - 03 - 31)),
+            date!(2026 - 04 - 30)
+        );
+        assert_eq!(
+            one_month_after(date!(2026 - 05 - 31)),
+            date!(2026 - 06 - 30)
+        );
+        assert_eq!(
+            one_month_after(date!(2026 - 08 - 31)),
+            date!(2026 - 09 - 30)
+        );
+        assert_eq!(
+            one_month_after(date!(2026 - 02 - 28)),
+            date!(2026 - 03 - 28)
+        );
+        assert_eq!(
+            one_month_after(date!(2028 - 02 - 29)),
+            date!(2028 - 03 - 29)
+        );
     }
 
     #[test]
     fn december_rolls_over_into_the_next_year() {
-        assert_eq!(one_month_after(date!(2026 - 12 - 22)), date!(2027 - 01 - 22));
-        assert_eq!(one_month_after(date!(2026 - 12 - 31)), date!(2027 - 01 - 31));
+        assert_eq!(
+            one_month_after(date!(2026 - 12 - 22)),
+            date!(2027 - 01 - 22)
+        );
+        assert_eq!(
+            one_month_after(date!(2026 - 12 - 31)),
+            date!(2027 - 01 - 31)
+        );
     }
 
     #[test]

@@ -160,13 +160,18 @@ impl Details {
                 Field::Purpose => valid.purpose = Some(text),
                 Field::ErasureScope => match ErasureScope::parse(&text) {
                     Some(scope) => valid.erasure_scope = Some(scope),
-                    None => errors.push(FieldError::new(field.name(), FieldErrorCode::InvalidChoice)),
+                    None => {
+                        errors.push(FieldError::new(field.name(), FieldErrorCode::InvalidChoice))
+                    }
                 },
             }
         }
         // Erasing "only some data" means nothing until the subject says which.
         if valid.erasure_scope == Some(ErasureScope::Specific) && valid.description.is_none() {
-            errors.push(FieldError::new(Field::Description.name(), FieldErrorCode::Required));
+            errors.push(FieldError::new(
+                Field::Description.name(),
+                FieldErrorCode::Required,
+            ));
         }
         if errors.is_empty() {
             Ok(valid)
@@ -181,17 +186,27 @@ mod tests {
     use super::*;
 
     fn codes(result: Result<ValidDetails, Vec<FieldError>>) -> Vec<(String, FieldErrorCode)> {
-        result.unwrap_err().into_iter().map(|e| (e.field, e.code)).collect()
+        result
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
     }
 
     #[test]
     fn an_access_request_needs_nothing_more() {
-        assert_eq!(Details::default().validate(RequestKind::Access), Ok(ValidDetails::default()));
+        assert_eq!(
+            Details::default().validate(RequestKind::Access),
+            Ok(ValidDetails::default())
+        );
     }
 
     #[test]
     fn rectification_requires_both_what_is_wrong_and_what_is_right() {
-        let details = Details { inaccurate: Some("Address: Storgata 1".into()), ..Default::default() };
+        let details = Details {
+            inaccurate: Some("Address: Storgata 1".into()),
+            ..Default::default()
+        };
         assert_eq!(
             codes(details.validate(RequestKind::Rectification)),
             vec![("correction".into(), FieldErrorCode::Required)]
@@ -200,13 +215,22 @@ mod tests {
 
     #[test]
     fn blank_answers_count_as_missing() {
-        let details = Details { grounds: Some("   \n".into()), ..Default::default() };
-        assert_eq!(codes(details.validate(RequestKind::Objection)), vec![("grounds".into(), FieldErrorCode::Required)]);
+        let details = Details {
+            grounds: Some("   \n".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(details.validate(RequestKind::Objection)),
+            vec![("grounds".into(), FieldErrorCode::Required)]
+        );
     }
 
     #[test]
     fn answers_to_questions_the_kind_does_not_ask_are_refused() {
-        let details = Details { grounds: Some("because".into()), ..Default::default() };
+        let details = Details {
+            grounds: Some("because".into()),
+            ..Default::default()
+        };
         assert_eq!(
             codes(details.validate(RequestKind::Access)),
             vec![("grounds".into(), FieldErrorCode::NotApplicable)]
@@ -215,25 +239,62 @@ mod tests {
 
     #[test]
     fn answers_over_ten_thousand_characters_are_too_long() {
-        let exactly = Details { description: Some("é".repeat(MAX_DETAIL_CHARS)), ..Default::default() };
+        let exactly = Details {
+            description: Some("é".repeat(MAX_DETAIL_CHARS)),
+            ..Default::default()
+        };
         assert!(exactly.validate(RequestKind::Access).is_ok());
-        let over = Details { description: Some("é".repeat(MAX_DETAIL_CHARS + 1)), ..Default::default() };
-        assert_eq!(codes(over.validate(RequestKind::Access)), vec![("description".into(), FieldErrorCode::TooLong)]);
+        let over = Details {
+            description: Some("é".repeat(MAX_DETAIL_CHARS + 1)),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(over.validate(RequestKind::Access)),
+            vec![("description".into(), FieldErrorCode::TooLong)]
+        );
     }
 
     #[test]
     fn erasure_of_specific_data_must_say_which() {
-        let vague = Details { erasure_scope: Some("specific".into()), ..Default::default() };
-        assert_eq!(codes(vague.validate(RequestKind::Erasure)), vec![("description".into(), FieldErrorCode::Required)]);
-        let all = Details { erasure_scope: Some("all".into()), ..Default::default() };
-        assert_eq!(all.validate(RequestKind::Erasure).unwrap().erasure_scope, Some(ErasureScope::All));
-        let odd = Details { erasure_scope: Some("some".into()), ..Default::default() };
-        assert_eq!(codes(odd.validate(RequestKind::Erasure)), vec![("erasure_scope".into(), FieldErrorCode::InvalidChoice)]);
+        let vague = Details {
+            erasure_scope: Some("specific".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(vague.validate(RequestKind::Erasure)),
+            vec![("description".into(), FieldErrorCode::Required)]
+        );
+        let all = Details {
+            erasure_scope: Some("all".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            all.validate(RequestKind::Erasure).unwrap().erasure_scope,
+            Some(ErasureScope::All)
+        );
+        let odd = Details {
+            erasure_scope: Some("some".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(odd.validate(RequestKind::Erasure)),
+            vec![("erasure_scope".into(), FieldErrorCode::InvalidChoice)]
+        );
     }
 
     #[test]
     fn answers_are_trimmed() {
-        let details = Details { purpose: Some("  newsletter \n".into()), ..Default::default() };
-        assert_eq!(details.validate(RequestKind::WithdrawConsent).unwrap().purpose.as_deref(), Some("newsletter"));
+        let details = Details {
+            purpose: Some("  newsletter \n".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            details
+                .validate(RequestKind::WithdrawConsent)
+                .unwrap()
+                .purpose
+                .as_deref(),
+            Some("newsletter")
+        );
     }
 }

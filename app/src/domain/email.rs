@@ -25,7 +25,9 @@ impl Email {
         if candidate.chars().count() > 254 {
             return Err(FieldErrorCode::TooLong);
         }
-        let (local, domain) = candidate.rsplit_once('@').ok_or(FieldErrorCode::InvalidEmail)?;
+        let (local, domain) = candidate
+            .rsplit_once('@')
+            .ok_or(FieldErrorCode::InvalidEmail)?;
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.starts_with('.')
@@ -86,7 +88,12 @@ mod tests {
 
     #[test]
     fn ordinary_addresses_are_accepted_and_normalised() {
-        assert_eq!(Email::parse("  Kari.Nordmann@Example.NO ").unwrap().as_str(), "kari.nordmann@example.no");
+        assert_eq!(
+            Email::parse("  Kari.Nordmann@Example.NO ")
+                .unwrap()
+                .as_str(),
+            "kari.nordmann@example.no"
+        );
         assert!(Email::parse("a+tag@sub.example.com").is_ok());
         assert!(Email::parse("ærlig@bedrift.no").is_ok());
     }
@@ -114,7 +121,11 @@ mod tests {
             "user\u{a0}name@example.com",
             "user@exa\u{2028}mple.com",
         ] {
-            assert_eq!(Email::parse(bad), Err(FieldErrorCode::InvalidEmail), "{bad}");
+            assert_eq!(
+                Email::parse(bad),
+                Err(FieldErrorCode::InvalidEmail),
+                "{bad}"
+            );
         }
     }
 

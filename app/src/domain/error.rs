@@ -42,7 +42,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, code: FieldErrorCode) -> FieldError {
-        FieldError { field: field.to_owned(), code }
+        FieldError {
+            field: field.to_owned(),
+            code,
+        }
     }
 }
 
@@ -77,7 +80,9 @@ pub enum AppError {
     LinkInvalid,
     /// The request's lifecycle does not allow this action now.
     #[error("action refused: {reason}")]
-    TransitionRefused { reason: crate::domain::TransitionError },
+    TransitionRefused {
+        reason: crate::domain::TransitionError,
+    },
     #[error("request expired before verification")]
     RequestExpired,
     /// The export package's download period is over.
@@ -100,7 +105,9 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: &str, code: FieldErrorCode) -> AppError {
-        AppError::Validation { fields: vec![FieldError::new(field, code)] }
+        AppError::Validation {
+            fields: vec![FieldError::new(field, code)],
+        }
     }
 
     /// The stable machine-readable code.
@@ -157,7 +164,10 @@ impl AppError {
     }
 
     pub fn field_error(&self, field: &str) -> Option<FieldErrorCode> {
-        self.field_errors().iter().find(|e| e.field == field).map(|e| e.code)
+        self.field_errors()
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.code)
     }
 }
 
@@ -195,7 +205,9 @@ mod tests {
             AppError::CodeBurned,
             AppError::CodeLimit,
             AppError::LinkInvalid,
-            AppError::TransitionRefused { reason: crate::domain::TransitionError::AlreadyExtended },
+            AppError::TransitionRefused {
+                reason: crate::domain::TransitionError::AlreadyExtended,
+            },
             AppError::RequestExpired,
             AppError::ExportExpired,
             AppError::MalformedBody,
@@ -203,7 +215,11 @@ mod tests {
             AppError::RateLimited,
         ];
         for error in all {
-            assert!((400..500).contains(&error.http_status()), "{}", error.code());
+            assert!(
+                (400..500).contains(&error.http_status()),
+                "{}",
+                error.code()
+            );
         }
         assert_eq!(AppError::Internal.http_status(), 500);
     }

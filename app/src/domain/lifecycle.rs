@@ -43,7 +43,10 @@ pub enum Action {
     /// Staff answer the request.
     Complete,
     /// Staff refuse the request, citing the legal ground (Art. 12(4)).
-    Reject { reason: String, legal_ground: String },
+    Reject {
+        reason: String,
+        legal_ground: String,
+    },
     /// The subject withdraws the request.
     CancelBySubject,
 }
@@ -89,7 +92,9 @@ impl RequestState {
             Action::Start if self.status == Received => move_to(&mut next, InProgress)?,
             Action::Start => return Err(TransitionError::NotInThisStatus),
             Action::AskSubject => move_to(&mut next, AwaitingSubject)?,
-            Action::SubjectAnswered if self.status == AwaitingSubject => move_to(&mut next, InProgress)?,
+            Action::SubjectAnswered if self.status == AwaitingSubject => {
+                move_to(&mut next, InProgress)?
+            }
             Action::SubjectAnswered => return Err(TransitionError::NotInThisStatus),
             Action::Extend { months, reason } => {
                 if self.extended {
@@ -106,7 +111,10 @@ impl RequestState {
                 next.extended = true;
             }
             Action::Complete => move_to(&mut next, Completed)?,
-            Action::Reject { reason, legal_ground } => {
+            Action::Reject {
+                reason,
+                legal_ground,
+            } => {
                 if reason.trim().is_empty() {
                     return Err(TransitionError::ReasonRequired);
                 }
@@ -133,7 +141,9 @@ impl RequestState {
     /// Due within the next `days` days (and not yet overdue).
     pub fn is_due_within(&self, today: Date, days: i64) -> bool {
         !self.status.is_closed()
-            && self.due.is_some_and(|due| due >= today && (due - today).whole_days() <= days)
+            && self
+                .due
+                .is_some_and(|due| due >= today && (due - today).whole_days() <= days)
     }
 }
 
@@ -143,76 +153,174 @@ mod tests {
     use time::macros::date;
 
     fn state(status: Status) -> RequestState {
-        RequestState { status, due: Some(date!(2027 - 01 - 31)), extended: false, executed: false }
+        RequestState {
+            status,
+            due: Some(date!(2027 - 01 - 31)),
+            extended: false,
+            executed: false,
+        }
     }
 
     fn extend(months: u8, reason: &str) -> Action {
-        Action::Extend { months, reason: reason.into() }
+        Action::Extend {
+            months,
+            reason: reason.into(),
+        }
     }
 
     #[test]
     fn starting_moves_a_received_request_in_progress_once() {
-        assert_eq!(state(Status::Received).apply(&Action::Start).unwrap().status, Status::InProgress);
-        assert_eq!(state(Status::InProgress).apply(&Action::Start), Err(TransitionError::NotInThisStatus));
+        assert_eq!(
+            state(Status::Received)
+                .apply(&Action::Start)
+                .unwrap()
+                .status,
+            Status::InProgress
+        );
+        assert_eq!(
+            state(Status::InProgress).apply(&Action::Start),
+            Err(TransitionError::NotInThisStatus)
+        );
     }
 
     #[test]
     fn nothing_happens_to_an_unverified_request() {
-        let pending = RequestState { status: Status::PendingVerification, due: None, extended: false, executed: false };
-        for action in [Action::Start, Action::AskSubject, Action::Complete, extend(1, "x"), Action::CancelBySubject] {
-            assert_eq!(pending.apply(&action), Err(TransitionError::NotVerified), "{action:?}");
+        let pending = RequestState {
+            status: Status::PendingVerification,
+            due: None,
+            extended: false,
+            executed: false,
+        };
+        for action in [
+            Action::Start,
+            Action::AskSubject,
+            Action::Complete,
+            extend(1, "x"),
+            Action::CancelBySubject,
+        ] {
+            assert_eq!(
+                pending.apply(&action),
+                Err(TransitionError::NotVerified),
+                "{action:?}"
+            );
         }
     }
 
     #[test]
     fn asking_the_subject_waits_for_their_answer_and_keeps_the_clock_running() {
-        let asked = state(Status::InProgress).apply(&Action::AskSubject).unwrap();
+        let asked = state(Status::InProgress)
+            .apply(&Action::AskSubject)
+            .unwrap();
         assert_eq!(asked.status, Status::AwaitingSubject);
-        assert_eq!(asked.due, Some(date!(2027 - 01 - 31)), "the deadline does not move");
+        assert_eq!(
+            asked.due,
+            Some(date!(2027 - 01 - 31)),
+            "the deadline does not move"
+        );
         let answered = asked.apply(&Action::SubjectAnswered).unwrap();
         assert_eq!(answered.status, Status::InProgress);
-        assert_eq!(state(Status::Received).apply(&Action::AskSubject), Err(TransitionError::NotInThisStatus));
-        assert_eq!(state(Status::InProgress).apply(&Action::SubjectAnswered), Err(TransitionError::NotInThisStatus));
+        assert_eq!(
+            state(Status::Received).apply(&Action::AskSubject),
+            Err(TransitionError::NotInThisStatus)
+        );
+        assert_eq!(
+            state(Status::InProgress).apply(&Action::SubjectAnswered),
+            Err(TransitionError::NotInThisStatus)
+        );
     }
 
     #[test]
     fn the_deadline_extends_once_by_at_most_two_months_with_a_reason() {
-        let extended = state(Status::InProgress).apply(&extend(2, "Many systems to search")).unwrap();
+        let extended = state(Status::InProgress)
+            .apply(&extend(2, "Many systems to search"))
+            .unwrap();
         assert_eq!(extended.due, Some(date!(2027 - 03 - 31)));
         assert!(extended.extended);
-        assert_eq!(extended.apply(&extend(1, "More")), Err(TransitionError::AlreadyExtended));
-        let one = state(Status::Received).apply(&extend(1, "Complex")).unwrap();
+        assert_eq!(
+            extended.apply(&extend(1, "More")),
+            Err(TransitionError::AlreadyExtended)
+        );
+        let one = state(Status::Received)
+            .apply(&extend(1, "Complex"))
+            .unwrap();
         assert_eq!(one.due, Some(date!(2027 - 02 - 28)), "month ends clamp");
-        assert_eq!(state(Status::InProgress).apply(&extend(3, "Long")), Err(TransitionError::ExtensionTooLong));
-        assert_eq!(state(Status::InProgress).apply(&extend(0, "None")), Err(TransitionError::ExtensionTooLong));
-        assert_eq!(state(Status::InProgress).apply(&extend(1, "  ")), Err(TransitionError::ReasonRequired));
+        assert_eq!(
+            state(Status::InProgress).apply(&extend(3, "Long")),
+            Err(TransitionError::ExtensionTooLong)
+        );
+        assert_eq!(
+            state(Status::InProgress).apply(&extend(0, "None")),
+            Err(TransitionError::ExtensionTooLong)
+        );
+        assert_eq!(
+            state(Status::InProgress).apply(&extend(1, "  ")),
+            Err(TransitionError::ReasonRequired)
+        );
     }
 
     #[test]
     fn a_rejection_needs_a_reason_and_a_legal_ground() {
-        let reject = |reason: &str, ground: &str| Action::Reject { reason: reason.into(), legal_ground: ground.into() };
+        let reject = |reason: &str, ground: &str| Action::Reject {
+            reason: reason.into(),
+            legal_ground: ground.into(),
+        };
         assert_eq!(
-            state(Status::InProgress).apply(&reject("Manifestly unfounded", "GDPR Art. 12(5)(b)")).unwrap().status,
+            state(Status::InProgress)
+                .apply(&reject("Manifestly unfounded", "GDPR Art. 12(5)(b)"))
+                .unwrap()
+                .status,
             Status::Rejected
         );
-        assert_eq!(state(Status::InProgress).apply(&reject("", "Art. 12(5)")), Err(TransitionError::ReasonRequired));
-        assert_eq!(state(Status::InProgress).apply(&reject("Unfounded", " ")), Err(TransitionError::LegalGroundRequired));
+        assert_eq!(
+            state(Status::InProgress).apply(&reject("", "Art. 12(5)")),
+            Err(TransitionError::ReasonRequired)
+        );
+        assert_eq!(
+            state(Status::InProgress).apply(&reject("Unfounded", " ")),
+            Err(TransitionError::LegalGroundRequired)
+        );
     }
 
     #[test]
     fn the_subject_may_cancel_until_something_was_carried_out() {
-        for status in [Status::Received, Status::InProgress, Status::AwaitingSubject] {
-            assert_eq!(state(status).apply(&Action::CancelBySubject).unwrap().status, Status::Cancelled);
+        for status in [
+            Status::Received,
+            Status::InProgress,
+            Status::AwaitingSubject,
+        ] {
+            assert_eq!(
+                state(status)
+                    .apply(&Action::CancelBySubject)
+                    .unwrap()
+                    .status,
+                Status::Cancelled
+            );
         }
-        let executed = RequestState { executed: true, ..state(Status::InProgress) };
-        assert_eq!(executed.apply(&Action::CancelBySubject), Err(TransitionError::AlreadyExecuted));
+        let executed = RequestState {
+            executed: true,
+            ..state(Status::InProgress)
+        };
+        assert_eq!(
+            executed.apply(&Action::CancelBySubject),
+            Err(TransitionError::AlreadyExecuted)
+        );
     }
 
     #[test]
     fn closed_requests_refuse_every_action() {
         for status in [Status::Completed, Status::Rejected, Status::Cancelled] {
-            for action in [Action::Start, Action::AskSubject, Action::Complete, extend(1, "x"), Action::CancelBySubject] {
-                assert_eq!(state(status).apply(&action), Err(TransitionError::NotInThisStatus), "{status} {action:?}");
+            for action in [
+                Action::Start,
+                Action::AskSubject,
+                Action::Complete,
+                extend(1, "x"),
+                Action::CancelBySubject,
+            ] {
+                assert_eq!(
+                    state(status).apply(&action),
+                    Err(TransitionError::NotInThisStatus),
+                    "{status} {action:?}"
+                );
             }
         }
     }
@@ -220,7 +328,10 @@ mod tests {
     #[test]
     fn overdue_and_due_soon_flags_follow_the_calendar() {
         let open = state(Status::InProgress);
-        assert!(!open.is_overdue(date!(2027 - 01 - 31)), "due today is not overdue");
+        assert!(
+            !open.is_overdue(date!(2027 - 01 - 31)),
+            "due today is not overdue"
+        );
         assert!(open.is_overdue(date!(2027 - 02 - 01)));
         assert!(open.is_due_within(date!(2027 - 01 - 24), 7));
         assert!(!open.is_due_within(date!(2027 - 01 - 23), 7));

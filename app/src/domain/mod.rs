@@ -17,7 +17,7 @@ pub mod staff_action;
 pub mod status;
 pub mod submission;
 
-pub use deadline::{one_month_after, add_months};
+pub use deadline::{add_months, one_month_after};
 pub use details::{Details, ErasureScope, Field, ValidDetails, MAX_DETAIL_CHARS};
 pub use email::Email;
 pub use error::{AppError, FieldError, FieldErrorCode};

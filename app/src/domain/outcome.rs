@@ -42,7 +42,9 @@ impl ErasureException {
     }
 
     pub fn parse(raw: &str) -> Option<ErasureException> {
-        ErasureException::ALL.into_iter().find(|e| e.as_str() == raw)
+        ErasureException::ALL
+            .into_iter()
+            .find(|e| e.as_str() == raw)
     }
 }
 
@@ -56,7 +58,10 @@ pub enum Outcome {
     /// Rectification: the data was corrected as asked.
     Rectified,
     /// Erasure: what was erased, and what was kept under which exception.
-    Erased { exceptions: Vec<ErasureException>, retained: Option<String> },
+    Erased {
+        exceptions: Vec<ErasureException>,
+        retained: Option<String>,
+    },
     /// Restriction: whether processing is now restricted.
     Restriction { applied: bool },
     /// Objection: upheld (processing stopped) or overridden by compelling
@@ -84,7 +89,9 @@ pub struct OutcomeForm {
 impl Outcome {
     /// Parses the completion form for a request of `kind`.
     pub fn parse(kind: RequestKind, form: &OutcomeForm) -> Result<Outcome, AppError> {
-        let invalid = |field: &str, code| AppError::Validation { fields: vec![FieldError::new(field, code)] };
+        let invalid = |field: &str, code| AppError::Validation {
+            fields: vec![FieldError::new(field, code)],
+        };
         let yes_no = |field: &str| match form.decision.as_deref().map(str::trim) {
             Some("yes") => Ok(true),
             Some("no") => Ok(false),
@@ -92,18 +99,25 @@ impl Outcome {
             Some(_) => Err(invalid(field, FieldErrorCode::InvalidChoice)),
         };
         match kind {
-            RequestKind::Access | RequestKind::Portability | RequestKind::AutomatedDecision => Ok(Outcome::Answered),
+            RequestKind::Access | RequestKind::Portability | RequestKind::AutomatedDecision => {
+                Ok(Outcome::Answered)
+            }
             RequestKind::Rectification => Ok(Outcome::Rectified),
             RequestKind::Erasure => {
                 let mut exceptions = Vec::new();
                 for raw in &form.exceptions {
-                    let exception =
-                        ErasureException::parse(raw).ok_or_else(|| invalid("exceptions", FieldErrorCode::InvalidChoice))?;
+                    let exception = ErasureException::parse(raw)
+                        .ok_or_else(|| invalid("exceptions", FieldErrorCode::InvalidChoice))?;
                     if !exceptions.contains(&exception) {
                         exceptions.push(exception);
                     }
                 }
-                let retained = form.retained.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+                let retained = form
+                    .retained
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
                 if !exceptions.is_empty() && retained.is_none() {
                     // An exception must say what it was applied to.
                     return Err(invalid("retained", FieldErrorCode::Required));
@@ -111,10 +125,17 @@ impl Outcome {
                 if exceptions.is_empty() && retained.is_some() {
                     return Err(invalid("exceptions", FieldErrorCode::Required));
                 }
-                Ok(Outcome::Erased { exceptions, retained })
+                Ok(Outcome::Erased {
+                    exceptions,
+                    retained,
+                })
             }
-            RequestKind::Restriction => Ok(Outcome::Restriction { applied: yes_no("decision")? }),
-            RequestKind::Objection => Ok(Outcome::Objection { upheld: yes_no("decision")? }),
+            RequestKind::Restriction => Ok(Outcome::Restriction {
+                applied: yes_no("decision")?,
+            }),
+            RequestKind::Objection => Ok(Outcome::Objection {
+                upheld: yes_no("decision")?,
+            }),
             RequestKind::MarketingOptOut | RequestKind::WithdrawConsent => Ok(Outcome::TookEffect),
         }
     }
@@ -124,7 +145,10 @@ impl RequestKind {
     /// Kinds carried out at once on verification, with no staff work: the
     /// subject only says "stop", and stopping needs no judgement.
     pub fn takes_effect_at_once(self) -> bool {
-        matches!(self, RequestKind::MarketingOptOut | RequestKind::WithdrawConsent)
+        matches!(
+            self,
+            RequestKind::MarketingOptOut | RequestKind::WithdrawConsent
+        )
     }
 }
 
@@ -150,29 +174,87 @@ mod tests {
     #[test]
     fn an_erasure_exception_must_say_what_it_was_applied_to() {
         let full = Outcome::parse(RequestKind::Erasure, &form(&[], None, None)).unwrap();
-        assert_eq!(full, Outcome::Erased { exceptions: vec![], retained: None });
-        let kept = Outcome::parse(RequestKind::Erasure, &form(&["legal_obligation"], Some("Invoices, 5 years"), None)).unwrap();
+        assert_eq!(
+            full,
+            Outcome::Erased {
+                exceptions: vec![],
+                retained: None
+            }
+        );
+        let kept = Outcome::parse(
+            RequestKind::Erasure,
+            &form(&["legal_obligation"], Some("Invoices, 5 years"), None),
+        )
+        .unwrap();
         assert_eq!(
             kept,
-            Outcome::Erased { exceptions: vec![ErasureException::LegalObligation], retained: Some("Invoices, 5 years".into()) }
+            Outcome::Erased {
+                exceptions: vec![ErasureException::LegalObligation],
+                retained: Some("Invoices, 5 years".into())
+            }
         );
-        assert_eq!(field_of(Outcome::parse(RequestKind::Erasure, &form(&["legal_claims"], Some("  "), None)).unwrap_err()), "retained");
-        assert_eq!(field_of(Outcome::parse(RequestKind::Erasure, &form(&[], Some("Invoices"), None)).unwrap_err()), "exceptions");
-        assert_eq!(field_of(Outcome::parse(RequestKind::Erasure, &form(&["because"], Some("x"), None)).unwrap_err()), "exceptions");
+        assert_eq!(
+            field_of(
+                Outcome::parse(
+                    RequestKind::Erasure,
+                    &form(&["legal_claims"], Some("  "), None)
+                )
+                .unwrap_err()
+            ),
+            "retained"
+        );
+        assert_eq!(
+            field_of(
+                Outcome::parse(RequestKind::Erasure, &form(&[], Some("Invoices"), None))
+                    .unwrap_err()
+            ),
+            "exceptions"
+        );
+        assert_eq!(
+            field_of(
+                Outcome::parse(RequestKind::Erasure, &form(&["because"], Some("x"), None))
+                    .unwrap_err()
+            ),
+            "exceptions"
+        );
     }
 
     #[test]
     fn restriction_and_objection_record_their_decision() {
-        assert_eq!(Outcome::parse(RequestKind::Restriction, &form(&[], None, Some("yes"))).unwrap(), Outcome::Restriction { applied: true });
-        assert_eq!(Outcome::parse(RequestKind::Objection, &form(&[], None, Some("no"))).unwrap(), Outcome::Objection { upheld: false });
-        assert_eq!(field_of(Outcome::parse(RequestKind::Objection, &form(&[], None, None)).unwrap_err()), "decision");
-        assert_eq!(field_of(Outcome::parse(RequestKind::Restriction, &form(&[], None, Some("maybe"))).unwrap_err()), "decision");
+        assert_eq!(
+            Outcome::parse(RequestKind::Restriction, &form(&[], None, Some("yes"))).unwrap(),
+            Outcome::Restriction { applied: true }
+        );
+        assert_eq!(
+            Outcome::parse(RequestKind::Objection, &form(&[], None, Some("no"))).unwrap(),
+            Outcome::Objection { upheld: false }
+        );
+        assert_eq!(
+            field_of(Outcome::parse(RequestKind::Objection, &form(&[], None, None)).unwrap_err()),
+            "decision"
+        );
+        assert_eq!(
+            field_of(
+                Outcome::parse(RequestKind::Restriction, &form(&[], None, Some("maybe")))
+                    .unwrap_err()
+            ),
+            "decision"
+        );
     }
 
     #[test]
     fn only_opt_outs_and_withdrawals_take_effect_without_staff() {
-        let automatic: Vec<_> = RequestKind::ALL.into_iter().filter(|k| k.takes_effect_at_once()).collect();
-        assert_eq!(automatic, vec![RequestKind::MarketingOptOut, RequestKind::WithdrawConsent]);
-        assert_eq!(Outcome::parse(RequestKind::Access, &OutcomeForm::default()).unwrap(), Outcome::Answered);
+        let automatic: Vec<_> = RequestKind::ALL
+            .into_iter()
+            .filter(|k| k.takes_effect_at_once())
+            .collect();
+        assert_eq!(
+            automatic,
+            vec![RequestKind::MarketingOptOut, RequestKind::WithdrawConsent]
+        );
+        assert_eq!(
+            Outcome::parse(RequestKind::Access, &OutcomeForm::default()).unwrap(),
+            Outcome::Answered
+        );
     }
 }

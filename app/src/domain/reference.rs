@@ -84,13 +84,26 @@ mod tests {
 
     #[test]
     fn typed_references_are_normalised() {
-        assert_eq!(Reference::parse(" pr-abcd-ef12 ").unwrap().as_str(), "PR-ABCD-EF12");
-        assert_eq!(Reference::parse("PRABCDEF12").unwrap().as_str(), "PR-ABCD-EF12");
+        assert_eq!(
+            Reference::parse(" pr-abcd-ef12 ").unwrap().as_str(),
+            "PR-ABCD-EF12"
+        );
+        assert_eq!(
+            Reference::parse("PRABCDEF12").unwrap().as_str(),
+            "PR-ABCD-EF12"
+        );
     }
 
     #[test]
     fn ambiguous_or_malformed_references_are_refused() {
-        for bad in ["", "PR-ABCD", "PR-ABCD-EFGI", "XX-ABCD-EF12", "PR-ABCD-EF12-3", "PR-ÆØÅ0-0000"] {
+        for bad in [
+            "",
+            "PR-ABCD",
+            "PR-ABCD-EFGI",
+            "XX-ABCD-EF12",
+            "PR-ABCD-EF12-3",
+            "PR-ÆØÅ0-0000",
+        ] {
             assert_eq!(Reference::parse(bad), Err(InvalidReference), "{bad}");
         }
     }

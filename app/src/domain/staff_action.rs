@@ -9,19 +9,34 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StaffAction {
     /// Take the request, or hand it to a colleague of the same organisation.
-    Assign { to: i64 },
+    Assign {
+        to: i64,
+    },
     Start,
     /// Ask the subject something; the question is sent as a message.
-    AskSubject { question: String },
-    Extend { months: u8, reason: String },
+    AskSubject {
+        question: String,
+    },
+    Extend {
+        months: u8,
+        reason: String,
+    },
     /// Answer the request; the response is sent as a message, the outcome
     /// fields are parsed for the request's kind.
-    Complete { response: String, outcome: OutcomeForm },
+    Complete {
+        response: String,
+        outcome: OutcomeForm,
+    },
     /// Refuse it (Art. 12(4)): the subject is told why, on which legal
     /// ground, and of their right to complain to the supervisory authority.
-    Reject { reason: String, legal_ground: String },
+    Reject {
+        reason: String,
+        legal_ground: String,
+    },
     /// Write to the subject without changing anything else.
-    Message { body: String },
+    Message {
+        body: String,
+    },
 }
 
 /// The fields of the console's action forms, as they arrive.
@@ -42,20 +57,33 @@ impl StaffAction {
         Ok(match form.action.as_str() {
             "assign" => {
                 let to = form.to.as_deref().and_then(|v| v.trim().parse().ok());
-                StaffAction::Assign { to: to.ok_or_else(|| AppError::validation("to", FieldErrorCode::InvalidChoice))? }
+                StaffAction::Assign {
+                    to: to
+                        .ok_or_else(|| AppError::validation("to", FieldErrorCode::InvalidChoice))?,
+                }
             }
             "start" => StaffAction::Start,
             "ask" => StaffAction::AskSubject { question: text() },
             "extend" => {
                 let months = form.months.as_deref().and_then(|v| v.trim().parse().ok());
                 StaffAction::Extend {
-                    months: months.ok_or_else(|| AppError::validation("months", FieldErrorCode::InvalidChoice))?,
+                    months: months.ok_or_else(|| {
+                        AppError::validation("months", FieldErrorCode::InvalidChoice)
+                    })?,
                     reason: text(),
                 }
             }
-            "reject" => StaffAction::Reject { reason: text(), legal_ground: form.legal_ground.clone().unwrap_or_default() },
+            "reject" => StaffAction::Reject {
+                reason: text(),
+                legal_ground: form.legal_ground.clone().unwrap_or_default(),
+            },
             "message" => StaffAction::Message { body: text() },
-            _ => return Err(AppError::validation("action", FieldErrorCode::InvalidChoice)),
+            _ => {
+                return Err(AppError::validation(
+                    "action",
+                    FieldErrorCode::InvalidChoice,
+                ))
+            }
         })
     }
 
@@ -78,18 +106,55 @@ mod tests {
     use super::*;
 
     fn form(action: &str) -> ActionForm {
-        ActionForm { action: action.into(), ..ActionForm::default() }
+        ActionForm {
+            action: action.into(),
+            ..ActionForm::default()
+        }
     }
 
     #[test]
     fn console_forms_become_actions_and_bad_numbers_are_refused() {
-        assert_eq!(StaffAction::from_form(&form("start")).unwrap(), StaffAction::Start);
-        let extend = ActionForm { months: Some("2".into()), text: Some("Many systems".into()), ..form("extend") };
-        assert_eq!(StaffAction::from_form(&extend).unwrap(), StaffAction::Extend { months: 2, reason: "Many systems".into() });
-        let bad = ActionForm { months: Some("two".into()), ..form("extend") };
-        assert_eq!(StaffAction::from_form(&bad), Err(AppError::validation("months", FieldErrorCode::InvalidChoice)));
-        let assign = ActionForm { to: Some("x".into()), ..form("assign") };
-        assert_eq!(StaffAction::from_form(&assign), Err(AppError::validation("to", FieldErrorCode::InvalidChoice)));
-        assert_eq!(StaffAction::from_form(&form("delete")), Err(AppError::validation("action", FieldErrorCode::InvalidChoice)));
+        assert_eq!(
+            StaffAction::from_form(&form("start")).unwrap(),
+            StaffAction::Start
+        );
+        let extend = ActionForm {
+            months: Some("2".into()),
+            text: Some("Many systems".into()),
+            ..form("extend")
+        };
+        assert_eq!(
+            StaffAction::from_form(&extend).unwrap(),
+            StaffAction::Extend {
+                months: 2,
+                reason: "Many systems".into()
+            }
+        );
+        let bad = ActionForm {
+            months: Some("two".into()),
+            ..form("extend")
+        };
+        assert_eq!(
+            StaffAction::from_form(&bad),
+            Err(AppError::validation(
+                "months",
+                FieldErrorCode::InvalidChoice
+            ))
+        );
+        let assign = ActionForm {
+            to: Some("x".into()),
+            ..form("assign")
+        };
+        assert_eq!(
+            StaffAction::from_form(&assign),
+            Err(AppError::validation("to", FieldErrorCode::InvalidChoice))
+        );
+        assert_eq!(
+            StaffAction::from_form(&form("delete")),
+            Err(AppError::validation(
+                "action",
+                FieldErrorCode::InvalidChoice
+            ))
+        );
     }
 }

@@ -41,7 +41,10 @@ impl Status {
 
     /// Completed, rejected and cancelled requests are closed for good.
     pub fn is_closed(self) -> bool {
-        matches!(self, Status::Completed | Status::Rejected | Status::Cancelled)
+        matches!(
+            self,
+            Status::Completed | Status::Rejected | Status::Cancelled
+        )
     }
 
     /// Whether the lifecycle allows moving from `self` to `next`.

@@ -25,18 +25,27 @@ impl Submission {
         let kind: RequestKind = kind.parse().map_err(|_| AppError::UnknownKind)?;
         let mut fields: Vec<FieldError> = Vec::new();
         let email = Email::parse(email).map_err(|code| fields.push(FieldError::new("email", code)));
-        let details = details.validate(kind).map_err(|errors| fields.extend(errors));
+        let details = details
+            .validate(kind)
+            .map_err(|errors| fields.extend(errors));
         let language = match language.map(str::trim).filter(|l| !l.is_empty()) {
             None => Language::default(),
             Some(tag) => Language::parse(tag).unwrap_or_else(|| {
-                fields.push(FieldError::new("language", super::FieldErrorCode::InvalidChoice));
+                fields.push(FieldError::new(
+                    "language",
+                    super::FieldErrorCode::InvalidChoice,
+                ));
                 Language::default()
             }),
         };
         match (email, details) {
-            (Ok(email), Ok(details)) if fields.is_empty() => {
-                Ok(Submission { org: org.to_owned(), kind, email, language, details })
-            }
+            (Ok(email), Ok(details)) if fields.is_empty() => Ok(Submission {
+                org: org.to_owned(),
+                kind,
+                email,
+                language,
+                details,
+            }),
             _ => Err(AppError::Validation { fields }),
         }
     }
@@ -49,7 +58,14 @@ mod tests {
 
     #[test]
     fn a_complete_submission_parses() {
-        let s = Submission::parse("demo", "access", "Ola@Example.no", Some("nb-NO"), &Details::default()).unwrap();
+        let s = Submission::parse(
+            "demo",
+            "access",
+            "Ola@Example.no",
+            Some("nb-NO"),
+            &Details::default(),
+        )
+        .unwrap();
         assert_eq!(s.kind, RequestKind::Access);
         assert_eq!(s.email.as_str(), "ola@example.no");
         assert_eq!(s.language, Language::Nb);
@@ -57,16 +73,27 @@ mod tests {
 
     #[test]
     fn every_field_problem_is_reported_at_once() {
-        let details = Details { inaccurate: Some("x".into()), ..Default::default() };
-        let err = Submission::parse("demo", "rectification", "nope", Some("xx"), &details).unwrap_err();
+        let details = Details {
+            inaccurate: Some("x".into()),
+            ..Default::default()
+        };
+        let err =
+            Submission::parse("demo", "rectification", "nope", Some("xx"), &details).unwrap_err();
         assert_eq!(err.field_error("email"), Some(FieldErrorCode::InvalidEmail));
-        assert_eq!(err.field_error("correction"), Some(FieldErrorCode::Required));
-        assert_eq!(err.field_error("language"), Some(FieldErrorCode::InvalidChoice));
+        assert_eq!(
+            err.field_error("correction"),
+            Some(FieldErrorCode::Required)
+        );
+        assert_eq!(
+            err.field_error("language"),
+            Some(FieldErrorCode::InvalidChoice)
+        );
     }
 
     #[test]
     fn an_unknown_kind_is_its_own_error() {
-        let err = Submission::parse("demo", "everything", "a@b.no", None, &Details::default()).unwrap_err();
+        let err = Submission::parse("demo", "everything", "a@b.no", None, &Details::default())
+            .unwrap_err();
         assert_eq!(err, AppError::UnknownKind);
     }
 }

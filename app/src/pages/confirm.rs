@@ -15,7 +15,13 @@ pub fn ConfirmLinkPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let confirm = ServerAction::<ConfirmLink>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let error = Signal::derive(move || {
+        confirm
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
     view! {
         <Title text="Confirm your e-mail address"/>
         // The token is in this page's address: never send it onwards.

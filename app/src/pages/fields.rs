@@ -17,7 +17,12 @@ where
 
 /// The message for one field, from the last submission's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.field_error(field)).map(i18n::field_error))
+    Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.field_error(field))
+            .map(i18n::field_error)
+    })
 }
 
 /// The form-level message, announced politely when it changes.
@@ -42,7 +47,12 @@ pub fn ErrorText(id: String, error: Signal<Option<String>>) -> impl IntoView {
 /// A free-text answer with a live character count. The count only moves once
 /// the page is hydrated; the end-to-end test uses it to prove hydration.
 #[component]
-pub fn TextArea(name: &'static str, label: &'static str, required: bool, error: Signal<Option<String>>) -> impl IntoView {
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     let (count, set_count) = signal(0usize);
     let error_id = format!("{name}-error");
     let count_id = format!("{name}-count");

@@ -10,7 +10,10 @@ mod request_form;
 mod track;
 
 pub use confirm::ConfirmLinkPage;
-pub use console::{AuditPage, CasePage, ConsoleLayout, EnrolPage, LoginPage, QueuePage, RecoveryCodesPage, SecondFactorPage, TeamPage};
+pub use console::{
+    AuditPage, CasePage, ConsoleLayout, EnrolPage, LoginPage, QueuePage, RecoveryCodesPage,
+    SecondFactorPage, TeamPage,
+};
 pub use layout::{NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;
 pub use notice::NoticePage;

@@ -42,7 +42,12 @@ pub fn KindChooser() -> impl IntoView {
 pub fn RequestFormPage() -> impl IntoView {
     let org = use_org();
     let params = use_params_map();
-    let kind = move || params.read().get("kind").and_then(|k| k.parse::<RequestKind>().ok());
+    let kind = move || {
+        params
+            .read()
+            .get("kind")
+            .and_then(|k| k.parse::<RequestKind>().ok())
+    };
     move || match kind() {
         Some(kind) => view! {
             <Title text=i18n::kind_label(kind)/>

@@ -46,8 +46,20 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
     // server then renders for the signed-in owner.
     let verify = ServerAction::<VerifyCode>::new();
     let resend = ServerAction::<ResendCode>::new();
-    let code_error = Signal::derive(move || verify.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
-    let resend_error = Signal::derive(move || resend.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let code_error = Signal::derive(move || {
+        verify
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
+    let resend_error = Signal::derive(move || {
+        resend
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
     let expired = summary.as_ref().is_some_and(|s| s.expired);
     let heading = format!("Request {reference}");
     let reference = reference.to_string();
@@ -132,8 +144,20 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let reply = ServerAction::<Reply>::new();
     let cancel = ServerAction::<CancelRequest>::new();
-    let reply_error = Signal::derive(move || reply.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
-    let cancel_error = Signal::derive(move || cancel.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let reply_error = Signal::derive(move || {
+        reply
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
+    let cancel_error = Signal::derive(move || {
+        cancel
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
     let heading = format!("Request {}", request.reference);
     let reference = request.reference.to_string();
     let open = !request.status.is_closed();
@@ -142,8 +166,16 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let attachments = request.attachments.clone();
     let export = request.export.clone();
     let collection = request.collection.clone();
-    let export_href = format!("/o/{}/requests/{}/export", org.get_untracked(), request.reference);
-    let attachment_base = format!("/o/{}/requests/{}/attachments", org.get_untracked(), request.reference);
+    let export_href = format!(
+        "/o/{}/requests/{}/export",
+        org.get_untracked(),
+        request.reference
+    );
+    let attachment_base = format!(
+        "/o/{}/requests/{}/attachments",
+        org.get_untracked(),
+        request.reference
+    );
     view! {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>

@@ -1,14 +1,17 @@
 //! Export packages: the answer to an access (Art. 15) or portability
-//! (Art. 20) request, as a zip the subject downloads. `package` builds it
-//! from labelled records, `seal` encrypts it at rest, `store` keeps it.
+//! (Art. 20) request, as a zip the subject downloads. `records` keeps what
+//! sources return as chunks, `package` builds the zip from them as a
+//! stream, `seal` encrypts it at rest, `store` keeps it.
 
 pub mod package;
+pub mod records;
 pub mod seal;
 pub mod store;
 
-pub use package::{build, Category, PackageInput, SourceRecords};
-pub use seal::{open, seal, ExportKey};
-pub use store::{ExportStore, LocalStore};
+pub use package::{build, Category, Chunks, PackageError, PackageInput, Staged};
+pub use records::{LineBuffer, Record, Summary};
+pub use seal::{open, seal, ExportKey, Opener, SealWriter};
+pub use store::{ExportStore, LocalStore, PackageReader};
 
 /// The JSON Schema of `data.json`, served at `/api/v1/schemas/export.json`
 /// and shipped inside every package.

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::io::{Seek, Write};
+use std::io::Write;
 
 /// A category of data as the organisation's notice describes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,13 +28,42 @@ pub struct Category {
     pub provided_by_subject: bool,
 }
 
-/// What one source returned for one category. No records means the source
-/// holds nothing about the subject: reported as "no data found".
+/// What one source returned for one category, kept in chunks (see
+/// `records`). No records means the source holds nothing about the
+/// subject: reported as "no data found".
 #[derive(Debug, Clone)]
-pub struct SourceRecords {
+pub struct Staged {
+    /// Which chunks to read.
+    pub id: i64,
     pub source: String,
     pub category: String,
-    pub records: Vec<Map<String, Value>>,
+    pub records: i64,
+    /// The bytes of its JSON lines.
+    pub bytes: i64,
+    pub fields: Vec<String>,
+}
+
+/// Reads the chunks of staged data, in order.
+pub trait Chunks {
+    fn each(
+        &mut self,
+        id: i64,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), PackageError>,
+    ) -> Result<(), PackageError>;
+}
+
+/// Chunks held in memory (tests, small packages).
+impl Chunks for std::collections::HashMap<i64, Vec<Vec<u8>>> {
+    fn each(
+        &mut self,
+        id: i64,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), PackageError>,
+    ) -> Result<(), PackageError> {
+        self.get(&id)
+            .into_iter()
+            .flatten()
+            .try_for_each(|chunk| each(chunk))
+    }
 }
 
 pub struct PackageInput<'a> {
@@ -44,7 +73,15 @@ pub struct PackageInput<'a> {
     pub kind: &'a str,
     pub generated_at: &'a str,
     pub categories: &'a [Category],
-    pub results: &'a [SourceRecords],
+    pub staged: &'a [Staged],
+}
+
+/// What was written.
+#[derive(Debug)]
+pub struct Built {
+    /// Bytes of the zip.
+    pub size: u64,
+    pub data_sha256: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,46 +92,112 @@ pub enum PackageError {
     Io(#[from] std::io::Error),
     #[error("rendering failed: {0}")]
     Render(String),
+    #[error("reading the collected data failed: {0}")]
+    Read(String),
 }
 
 #[derive(Serialize)]
 struct ManifestEntry {
     file: String,
-    size: usize,
+    size: u64,
     sha256: String,
+}
+
+/// How many records per category `index.html` shows; all of them are in
+/// `data.json` and the CSV files. A page with a million rows helps nobody.
+pub const INDEX_RECORDS: usize = 100;
+/// Fast deflate: the data is JSON and CSV, which compress well even so, and
+/// the level decides most of a large package's build time.
+const DEFLATE_LEVEL: i64 = 1;
+
+/// Hashes and counts what passes through to the zip entry.
+struct Measured<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Measured<W> {
+    fn new(inner: W) -> Self {
+        Measured {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<W: Write> Write for Measured<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Counts the zip's bytes.
+struct Counted<W: Write> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The categories a package of `kind` contains.
 fn included<'a>(input: &'a PackageInput<'a>) -> Vec<&'a Category> {
-    input.categories.iter().filter(|c| input.kind != "portability" || c.provided_by_subject).collect()
+    input
+        .categories
+        .iter()
+        .filter(|c| input.kind != "portability" || c.provided_by_subject)
+        .collect()
 }
 
-/// `data.json`: see `export.schema.json`.
-pub fn data_json(input: &PackageInput<'_>) -> Value {
+/// The staged data of `category`.
+fn staged_of<'a>(
+    input: &'a PackageInput<'a>,
+    category: &'a Category,
+) -> impl Iterator<Item = &'a Staged> + 'a {
+    input
+        .staged
+        .iter()
+        .filter(move |s| s.category == category.id)
+}
+
+fn render(e: impl std::fmt::Display) -> PackageError {
+    PackageError::Render(e.to_string())
+}
+
+/// Everything in `data.json` but the records: small, and what
+/// `index.html` shows.
+fn data_header(input: &PackageInput<'_>) -> Value {
     let categories = included(input);
-    let mut records = Vec::new();
-    let mut sources = Vec::new();
-    for category in &categories {
-        for result in input.results.iter().filter(|r| r.category == category.id) {
-            sources.push(serde_json::json!({
-                "source": result.source,
-                "category": category.id,
-                "status": if result.records.is_empty() { "no_data_found" } else { "found" },
-                "records": result.records.len(),
-            }));
-            for data in &result.records {
-                records.push(serde_json::json!({
-                    "category": category.id,
-                    "purpose": category.purpose,
-                    "legal_basis": category.legal_basis,
-                    "source": result.source,
-                    "recipients": category.recipients,
-                    "retention": category.retention,
-                    "data": data,
-                }));
-            }
-        }
-    }
+    let sources: Vec<Value> = categories
+        .iter()
+        .flat_map(|c| staged_of(input, c))
+        .map(|s| {
+            serde_json::json!({
+                "source": s.source,
+                "category": s.category,
+                "status": if s.records == 0 { "no_data_found" } else { "found" },
+                "records": s.records,
+            })
+        })
+        .collect();
     serde_json::json!({
         "schema": "/api/v1/schemas/export.json",
         "version": 1,
@@ -104,95 +207,212 @@ pub fn data_json(input: &PackageInput<'_>) -> Value {
         "generated_at": input.generated_at,
         "categories": categories,
         "sources": sources,
-        "records": records,
     })
 }
 
-/// One CSV per category: the labels, then the union of the data's fields
-/// in order of first appearance. Nested values are written as JSON.
-fn category_csv(category: &Category, results: &[SourceRecords]) -> Result<Vec<u8>, PackageError> {
-    let rows: Vec<(&str, &Map<String, Value>)> = results
-        .iter()
-        .filter(|r| r.category == category.id)
-        .flat_map(|r| r.records.iter().map(move |rec| (r.source.as_str(), rec)))
-        .collect();
+/// Writes `data.json` (see `export.schema.json`), one record per line, and
+/// keeps the first `INDEX_RECORDS` records of each category for `index.html`.
+fn write_data_json(
+    input: &PackageInput<'_>,
+    header: &Value,
+    chunks: &mut dyn Chunks,
+    out: &mut dyn Write,
+) -> Result<Vec<Vec<Value>>, PackageError> {
+    let head = serde_json::to_vec(header).map_err(render)?;
+    // The header object without its closing brace, then the records.
+    out.write_all(&head[..head.len() - 1])?;
+    out.write_all(b",\"records\":[")?;
+    let mut first = true;
+    let mut samples = Vec::new();
+    for category in included(input) {
+        let mut sample = Vec::new();
+        for staged in staged_of(input, category).filter(|s| s.records > 0) {
+            let labels = serde_json::to_vec(&serde_json::json!({
+                "category": category.id,
+                "purpose": category.purpose,
+                "legal_basis": category.legal_basis,
+                "source": staged.source,
+                "recipients": category.recipients,
+                "retention": category.retention,
+            }))
+            .map_err(render)?;
+            let prefix = [&labels[..labels.len() - 1], b",\"data\":"].concat();
+            chunks.each(staged.id, &mut |chunk| {
+                for line in super::records::lines(chunk) {
+                    out.write_all(if first { b"\n" } else { b",\n" })?;
+                    first = false;
+                    out.write_all(&prefix)?;
+                    out.write_all(line)?;
+                    out.write_all(b"}")?;
+                    if sample.len() < INDEX_RECORDS {
+                        let data: Value = serde_json::from_slice(line)
+                            .map_err(|e| PackageError::Read(e.to_string()))?;
+                        sample.push(serde_json::json!({ "source": staged.source, "data": data }));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        samples.push(sample);
+    }
+    out.write_all(b"\n]}\n")?;
+    Ok(samples)
+}
+
+/// One CSV per category: the labels, then every field seen, in order of
+/// first appearance. Nested values are written as JSON.
+fn write_category_csv(
+    input: &PackageInput<'_>,
+    category: &Category,
+    chunks: &mut dyn Chunks,
+    out: &mut dyn Write,
+) -> Result<(), PackageError> {
     let mut fields: Vec<&str> = Vec::new();
-    for (_, record) in &rows {
-        for key in record.keys() {
-            if !fields.contains(&key.as_str()) {
-                fields.push(key);
+    for staged in staged_of(input, category) {
+        for field in &staged.fields {
+            if !fields.contains(&field.as_str()) {
+                fields.push(field);
             }
         }
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["source", "purpose", "legal_basis", "retention"];
     header.extend(fields.iter().copied());
-    writer.write_record(&header).map_err(|e| PackageError::Render(e.to_string()))?;
-    for (source, record) in rows {
-        let mut line = vec![source.to_owned(), category.purpose.clone(), category.legal_basis.clone(), category.retention.clone()];
-        for field in &fields {
-            line.push(match record.get(*field) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-            });
-        }
-        writer.write_record(&line).map_err(|e| PackageError::Render(e.to_string()))?;
+    writer.write_record(&header).map_err(render)?;
+    let labels = [
+        category.purpose.as_str(),
+        category.legal_basis.as_str(),
+        category.retention.as_str(),
+    ];
+    for staged in staged_of(input, category).filter(|s| s.records > 0) {
+        chunks.each(staged.id, &mut |chunk| {
+            for line in super::records::lines(chunk) {
+                let record: Map<String, Value> =
+                    serde_json::from_slice(line).map_err(|e| PackageError::Read(e.to_string()))?;
+                writer.write_field(&staged.source).map_err(render)?;
+                for label in labels {
+                    writer.write_field(label).map_err(render)?;
+                }
+                for field in &fields {
+                    match record.get(*field) {
+                        None | Some(Value::Null) => writer.write_field("").map_err(render)?,
+                        Some(Value::String(s)) => writer.write_field(s).map_err(render)?,
+                        Some(other) => writer.write_field(other.to_string()).map_err(render)?,
+                    }
+                }
+                writer.write_record(None::<&[u8]>).map_err(render)?;
+            }
+            Ok(())
+        })?;
     }
-    writer.into_inner().map_err(|e| PackageError::Render(e.to_string()))
+    writer.flush()?;
+    Ok(())
 }
 
 const INDEX_TEMPLATE: &str = include_str!("index.html.j2");
 
-fn index_html(input: &PackageInput<'_>, data: &Value) -> Result<String, PackageError> {
+fn index_html(
+    input: &PackageInput<'_>,
+    header: &Value,
+    samples: Vec<Vec<Value>>,
+) -> Result<String, PackageError> {
     let mut env = minijinja::Environment::new();
-    env.add_template("index", INDEX_TEMPLATE).map_err(|e| PackageError::Render(e.to_string()))?;
-    let template = env.get_template("index").map_err(|e| PackageError::Render(e.to_string()))?;
+    env.add_template("index", INDEX_TEMPLATE).map_err(render)?;
+    let template = env.get_template("index").map_err(render)?;
     let per_category: Vec<Value> = included(input)
-        .iter()
-        .map(|c| {
-            let records: Vec<&Value> =
-                data["records"].as_array().into_iter().flatten().filter(|r| r["category"] == c.id.as_str()).collect();
+        .into_iter()
+        .zip(samples)
+        .map(|(c, records)| {
             let sources: Vec<&Value> =
-                data["sources"].as_array().into_iter().flatten().filter(|s| s["category"] == c.id.as_str()).collect();
-            serde_json::json!({ "category": c, "records": records, "sources": sources })
+                header["sources"].as_array().into_iter().flatten().filter(|s| s["category"] == c.id.as_str()).collect();
+            let total: i64 = staged_of(input, c).map(|s| s.records).sum();
+            serde_json::json!({ "category": c, "records": records, "sources": sources, "total": total })
         })
         .collect();
     template
-        .render(minijinja::context! { data => data, categories => per_category })
-        .map_err(|e| PackageError::Render(e.to_string()))
+        .render(minijinja::context! { data => header, categories => per_category })
+        .map_err(render)
 }
 
-/// Writes the package to `out` and returns the SHA-256 of `data.json`.
-pub fn build<W: Write + Seek>(input: &PackageInput<'_>, out: W) -> Result<String, PackageError> {
-    let data = data_json(input);
-    let data_bytes = serde_json::to_vec_pretty(&data).map_err(|e| PackageError::Render(e.to_string()))?;
-    let mut files: Vec<(String, Vec<u8>)> = vec![("data.json".into(), data_bytes)];
-    for category in included(input) {
-        files.push((format!("csv/{}.csv", category.id), category_csv(category, input.results)?));
-    }
-    files.push(("index.html".into(), index_html(input, &data)?.into_bytes()));
-    files.push(("export.schema.json".into(), super::SCHEMA.as_bytes().to_vec()));
-
-    let mut zip = zip::ZipWriter::new(out);
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+/// Writes the package to `out` as a stream (data descriptors, no seeking)
+/// and returns `out` with what was written.
+pub fn build<W: Write>(
+    input: &PackageInput<'_>,
+    chunks: &mut dyn Chunks,
+    out: W,
+) -> Result<(W, Built), PackageError> {
+    let header = data_header(input);
+    // Zip64 fields only when an entry may pass 4 GiB: every reader handles
+    // them, but smaller packages need not carry them.
+    let estimate: i64 = input
+        .staged
+        .iter()
+        .map(|s| s.bytes + s.records * 1024)
+        .sum();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(DEFLATE_LEVEL))
+        .large_file(estimate > 2 * 1024 * 1024 * 1024);
+    let mut zip = zip::ZipWriter::new_stream(Counted {
+        inner: out,
+        bytes: 0,
+    });
     let mut manifest = Vec::new();
-    for (name, bytes) in &files {
+    let mut entry = |zip: &mut zip::ZipWriter<_>,
+                     name: String,
+                     write: &mut dyn FnMut(&mut dyn Write) -> Result<(), PackageError>|
+     -> Result<(), PackageError> {
         zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
-        manifest.push(ManifestEntry { file: name.clone(), size: bytes.len(), sha256: hex::encode(Sha256::digest(bytes)) });
+        let mut measured = Measured::new(std::io::BufWriter::with_capacity(64 * 1024, &mut *zip));
+        write(&mut measured)?;
+        measured.flush()?;
+        manifest.push(ManifestEntry {
+            file: name,
+            size: measured.bytes,
+            sha256: hex::encode(measured.hasher.finalize()),
+        });
+        Ok(())
+    };
+    let mut samples = Vec::new();
+    entry(&mut zip, "data.json".into(), &mut |out| {
+        samples = write_data_json(input, &header, chunks, out)?;
+        Ok(())
+    })?;
+    for category in included(input) {
+        entry(&mut zip, format!("csv/{}.csv", category.id), &mut |out| {
+            write_category_csv(input, category, chunks, out)
+        })?;
     }
-    let manifest_json = serde_json::to_vec_pretty(&serde_json::json!({ "reference": input.reference, "files": manifest }))
-        .map_err(|e| PackageError::Render(e.to_string()))?;
+    let index = index_html(input, &header, samples)?;
+    entry(&mut zip, "index.html".into(), &mut |out| {
+        Ok(out.write_all(index.as_bytes())?)
+    })?;
+    entry(&mut zip, "export.schema.json".into(), &mut |out| {
+        Ok(out.write_all(super::SCHEMA.as_bytes())?)
+    })?;
+    let data_sha256 = manifest[0].sha256.clone();
+    let manifest_json = serde_json::to_vec_pretty(
+        &serde_json::json!({ "reference": input.reference, "files": manifest }),
+    )
+    .map_err(render)?;
     zip.start_file("manifest.json", options)?;
     zip.write_all(&manifest_json)?;
-    zip.finish()?;
-    Ok(manifest[0].sha256.clone())
+    let counted = zip.finish()?.into_inner();
+    Ok((
+        counted.inner,
+        Built {
+            size: counted.bytes,
+            data_sha256,
+        },
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::records::{LineBuffer, Record};
+    use std::collections::HashMap;
+    use std::io::Read;
 
     fn category(id: &str, provided: bool) -> Category {
         Category {
@@ -207,44 +427,182 @@ mod tests {
         }
     }
 
-    fn record(pairs: &[(&str, Value)]) -> Map<String, Value> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    /// Stages `records` as the service does, under `id`.
+    fn stage(
+        chunks: &mut HashMap<i64, Vec<Vec<u8>>>,
+        id: i64,
+        source: &str,
+        category: &str,
+        records: &[Value],
+    ) -> Staged {
+        let mut buffer = LineBuffer::default();
+        let mut bytes = 0;
+        for record in records {
+            let record = Record::from(record.as_object().unwrap().clone());
+            if let Some(chunk) = buffer.push(&record) {
+                bytes += chunk.len() as i64;
+                chunks.entry(id).or_default().push(chunk);
+            }
+        }
+        let (rest, summary) = buffer.finish();
+        if let Some(chunk) = rest {
+            bytes += chunk.len() as i64;
+            chunks.entry(id).or_default().push(chunk);
+        }
+        Staged {
+            id,
+            source: source.into(),
+            category: category.into(),
+            records: summary.records,
+            bytes,
+            fields: summary.fields,
+        }
     }
 
-    fn input<'a>(kind: &'a str, categories: &'a [Category], results: &'a [SourceRecords]) -> PackageInput<'a> {
-        PackageInput { organisation: "Fjordlys", reference: "PR-AAAA-BBBB", kind, generated_at: "2026-11-22T10:00:00Z", categories, results }
+    fn unzip(zip: Vec<u8>) -> HashMap<String, Vec<u8>> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut files = HashMap::new();
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            files.insert(file.name().unwrap().into_owned(), bytes);
+        }
+        files
+    }
+
+    fn package(
+        kind: &str,
+        categories: &[Category],
+        staged: &[Staged],
+        chunks: &mut HashMap<i64, Vec<Vec<u8>>>,
+    ) -> HashMap<String, Vec<u8>> {
+        let input = PackageInput {
+            organisation: "Fjordlys",
+            reference: "PR-AAAA-BBBB",
+            kind,
+            generated_at: "2026-11-22T10:00:00Z",
+            categories,
+            staged,
+        };
+        let (zip, built) = build(&input, chunks, Vec::new()).unwrap();
+        assert_eq!(built.size, zip.len() as u64);
+        let files = unzip(zip);
+        assert_eq!(
+            built.data_sha256,
+            hex::encode(Sha256::digest(&files["data.json"]))
+        );
+        files
     }
 
     #[test]
     fn every_record_carries_its_labels_and_empty_sources_say_no_data_found() {
         let categories = [category("contact", true), category("metering", false)];
-        let results = [
-            SourceRecords { source: "crm".into(), category: "contact".into(), records: vec![record(&[("name", "Kari".into())])] },
-            SourceRecords { source: "meters".into(), category: "metering".into(), records: vec![] },
+        let mut chunks = HashMap::new();
+        let staged = [
+            stage(
+                &mut chunks,
+                1,
+                "crm",
+                "contact",
+                &[serde_json::json!({"name": "Kari"})],
+            ),
+            stage(&mut chunks, 2, "meters", "metering", &[]),
         ];
-        let data = data_json(&input("access", &categories, &results));
+        let files = package("access", &categories, &staged, &mut chunks);
+        let data: Value = serde_json::from_slice(&files["data.json"]).unwrap();
         let record = &data["records"][0];
-        for label in ["category", "purpose", "legal_basis", "source", "recipients", "retention"] {
+        for label in [
+            "category",
+            "purpose",
+            "legal_basis",
+            "source",
+            "recipients",
+            "retention",
+        ] {
             assert!(!record[label].is_null(), "{label}");
         }
         assert_eq!(record["data"]["name"], "Kari");
         assert_eq!(data["sources"][1]["status"], "no_data_found");
-        let portability = data_json(&input("portability", &categories, &results));
-        assert_eq!(portability["categories"].as_array().unwrap().len(), 1, "only what the subject provided");
+        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+        for entry in manifest["files"].as_array().unwrap() {
+            let bytes = &files[entry["file"].as_str().unwrap()];
+            assert_eq!(
+                entry["sha256"],
+                hex::encode(Sha256::digest(bytes)),
+                "{}",
+                entry["file"]
+            );
+            assert_eq!(entry["size"], bytes.len());
+        }
+        let portability = package("portability", &categories, &staged, &mut chunks);
+        let data: Value = serde_json::from_slice(&portability["data.json"]).unwrap();
+        assert_eq!(
+            data["categories"].as_array().unwrap().len(),
+            1,
+            "only what the subject provided"
+        );
+        assert!(!portability.contains_key("csv/metering.csv"));
     }
 
     #[test]
     fn csv_columns_are_the_labels_then_every_field_seen() {
-        let c = category("contact", true);
-        let results = [SourceRecords {
-            source: "crm".into(),
-            category: "contact".into(),
-            records: vec![record(&[("name", "Kari".into())]), record(&[("phone", "+47 1".into()), ("tags", serde_json::json!(["a"]))])],
-        }];
-        let csv = String::from_utf8(category_csv(&c, &results).unwrap()).unwrap();
+        let categories = [category("contact", true)];
+        let mut chunks = HashMap::new();
+        let staged = [stage(
+            &mut chunks,
+            1,
+            "crm",
+            "contact",
+            &[
+                serde_json::json!({"name": "Kari"}),
+                serde_json::json!({"phone": "+47 1", "tags": ["a"]}),
+            ],
+        )];
+        let files = package("access", &categories, &staged, &mut chunks);
+        let csv = String::from_utf8(files["csv/contact.csv"].clone()).unwrap();
         let mut lines = csv.lines();
-        assert_eq!(lines.next().unwrap(), "source,purpose,legal_basis,retention,name,phone,tags");
-        assert_eq!(lines.next().unwrap(), "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,Kari,,");
-        assert_eq!(lines.next().unwrap(), "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,,+47 1,\"[\"\"a\"\"]\"");
+        assert_eq!(
+            lines.next().unwrap(),
+            "source,purpose,legal_basis,retention,name,phone,tags"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,Kari,,"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,,+47 1,\"[\"\"a\"\"]\""
+        );
+    }
+
+    #[test]
+    fn a_large_source_is_complete_in_every_file_and_the_page_shows_a_sample() {
+        let categories = [category("usage", true)];
+        let mut chunks = HashMap::new();
+        let records: Vec<Value> = (0..20_000).map(|i| serde_json::json!({"n": i, "note": format!("reading {i}"), "pad": "x".repeat(64)})).collect();
+        let staged = [stage(&mut chunks, 7, "meters", "usage", &records)];
+        assert!(chunks[&7].len() > 1, "spans several chunks");
+        let files = package("access", &categories, &staged, &mut chunks);
+        let data: Value = serde_json::from_slice(&files["data.json"]).unwrap();
+        let numbers: Vec<i64> = data["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["data"]["n"].as_i64().unwrap())
+            .collect();
+        assert_eq!(numbers, (0..20_000).collect::<Vec<_>>());
+        assert_eq!(
+            String::from_utf8_lossy(&files["csv/usage.csv"])
+                .lines()
+                .count(),
+            20_001
+        );
+        let index = String::from_utf8(files["index.html"].clone()).unwrap();
+        assert!(
+            index.contains("reading 99<") && !index.contains("reading 100<"),
+            "a sample of {INDEX_RECORDS}"
+        );
+        assert!(index.contains("20000"), "says how many there are");
     }
 }

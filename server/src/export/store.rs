@@ -1,31 +1,50 @@
 //! Where sealed packages live. A trait, so an object store can replace the
 //! local folder; the folder is the default and needs nothing else.
+//! Packages are written to a scratch file first and handed over whole, and
+//! read back as a stream: neither side holds a package in memory.
 
 use async_trait::async_trait;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncRead;
+
+pub type PackageReader = Box<dyn AsyncRead + Send + Unpin>;
 
 #[async_trait]
 pub trait ExportStore: Send + Sync {
-    async fn put(&self, name: &str, bytes: Vec<u8>) -> std::io::Result<()>;
-    async fn get(&self, name: &str) -> std::io::Result<Vec<u8>>;
+    /// A folder for the scratch file a package is sealed into before
+    /// `put`; on the same file system as the store when it is local, so
+    /// handing it over is a rename.
+    fn scratch(&self) -> &Path;
+    /// Takes the sealed package from its scratch file, whole or nothing.
+    async fn put(&self, name: &str, sealed: tempfile::TempPath) -> std::io::Result<()>;
+    async fn get(&self, name: &str) -> std::io::Result<PackageReader>;
 }
 
 /// Sealed packages as files in one folder (`<data>/exports`).
 pub struct LocalStore {
     dir: PathBuf,
+    scratch: PathBuf,
 }
 
 impl LocalStore {
     pub fn new(dir: PathBuf) -> std::io::Result<LocalStore> {
-        std::fs::create_dir_all(&dir)?;
-        Ok(LocalStore { dir })
+        let scratch = dir.join("partial");
+        std::fs::create_dir_all(&scratch)?;
+        // Scratch files of a build that crashed are of no use to anyone.
+        for entry in std::fs::read_dir(&scratch)?.flatten() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+        Ok(LocalStore { dir, scratch })
     }
 
     /// Names are made by the service (a random token in hex); anything else
     /// is refused rather than joined onto the path.
     fn path(&self, name: &str) -> std::io::Result<PathBuf> {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "bad package name"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "bad package name",
+            ));
         }
         Ok(self.dir.join(format!("{name}.zip.sealed")))
     }
@@ -33,15 +52,19 @@ impl LocalStore {
 
 #[async_trait]
 impl ExportStore for LocalStore {
-    async fn put(&self, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-        let path = self.path(name)?;
-        let temp = path.with_extension("partial");
-        tokio::fs::write(&temp, bytes).await?;
-        // Whole or nothing: a crash never leaves half a package under its name.
-        tokio::fs::rename(&temp, &path).await
+    fn scratch(&self) -> &Path {
+        &self.scratch
     }
 
-    async fn get(&self, name: &str) -> std::io::Result<Vec<u8>> {
-        tokio::fs::read(self.path(name)?).await
+    async fn put(&self, name: &str, sealed: tempfile::TempPath) -> std::io::Result<()> {
+        let path = self.path(name)?;
+        // A rename: a crash never leaves half a package under its name.
+        tokio::task::spawn_blocking(move || sealed.persist(path).map_err(|e| e.error))
+            .await
+            .map_err(std::io::Error::other)?
+    }
+
+    async fn get(&self, name: &str) -> std::io::Result<PackageReader> {
+        Ok(Box::new(tokio::fs::File::open(self.path(name)?).await?))
     }
 }

@@ -46,7 +46,10 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/requests/{reference}", get(get_request))
         .route("/requests/{reference}/verify", post(verify))
         .route("/requests/{reference}/resend", post(resend))
-        .route("/requests/{reference}/attachments/{id}", get(download_attachment))
+        .route(
+            "/requests/{reference}/attachments/{id}",
+            get(download_attachment),
+        )
         .route("/requests/{reference}/export", get(download_export))
         .route("/schemas/export.json", get(export_schema))
         .route("/openapi.json", get(openapi))
@@ -79,7 +82,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 struct Authenticated(Subject);
 
 impl Authenticated {
-    async fn from_headers(service: &Service, headers: &HeaderMap) -> Result<Authenticated, ApiError> {
+    async fn from_headers(
+        service: &Service,
+        headers: &HeaderMap,
+    ) -> Result<Authenticated, ApiError> {
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -143,11 +149,23 @@ pub struct Submitted {
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 422, description = "Invalid fields or unknown kind", body = ErrorBody),
     ))]
-async fn submit(State(service): State<Arc<Service>>, JsonBody(body): JsonBody<SubmitBody>) -> Result<Response, ApiError> {
+async fn submit(
+    State(service): State<Arc<Service>>,
+    JsonBody(body): JsonBody<SubmitBody>,
+) -> Result<Response, ApiError> {
     let details = body.details.unwrap_or_default();
-    let submission = Submission::parse(&body.org, &body.kind, &body.email, body.language.as_deref(), &details)?;
+    let submission = Submission::parse(
+        &body.org,
+        &body.kind,
+        &body.email,
+        body.language.as_deref(),
+        &details,
+    )?;
     let reference = service.submit(submission).await?;
-    let created = Submitted { reference: reference.to_string(), status: "pending_verification".into() };
+    let created = Submitted {
+        reference: reference.to_string(),
+        status: "pending_verification".into(),
+    };
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -188,10 +206,17 @@ async fn verify(
     let (_, grant) = service.verify_code(None, &reference, &body.code).await?;
     let subject = service.subject(&grant.token).await?;
     let status = service.request_of(&subject, &reference).await?.status;
-    let cookie = session_cookie(service.secure_cookies(), grant.token.clone(), grant.max_age_secs as i64);
-    let mut response =
-        Json(Verified { status: status.as_str().into(), access_token: grant.token, expires_in: grant.max_age_secs })
-            .into_response();
+    let cookie = session_cookie(
+        service.secure_cookies(),
+        grant.token.clone(),
+        grant.max_age_secs as i64,
+    );
+    let mut response = Json(Verified {
+        status: status.as_str().into(),
+        access_token: grant.token,
+        expires_in: grant.max_age_secs,
+    })
+    .into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -206,8 +231,13 @@ async fn verify(
         (status = 410, description = "Expired", body = ErrorBody),
         (status = 429, description = "10 codes a day reached", body = ErrorBody),
     ))]
-async fn resend(State(service): State<Arc<Service>>, Path(reference): Path<String>) -> Result<StatusCode, ApiError> {
-    let Ok(reference) = Reference::parse(&reference) else { return Ok(StatusCode::ACCEPTED) };
+async fn resend(
+    State(service): State<Arc<Service>>,
+    Path(reference): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let Ok(reference) = Reference::parse(&reference) else {
+        return Ok(StatusCode::ACCEPTED);
+    };
     service.resend_code(None, &reference).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -263,7 +293,10 @@ pub struct AttachmentResource {
 impl From<RequestView> for RequestResource {
     fn from(view: RequestView) -> Self {
         let event_name = |e: &EventView| {
-            serde_json::to_value(e.event).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            serde_json::to_value(e.event)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
         };
         RequestResource {
             reference: view.reference.to_string(),
@@ -276,7 +309,11 @@ impl From<RequestView> for RequestResource {
             history: view
                 .history
                 .iter()
-                .map(|e| EventResource { at: e.at.clone(), event: event_name(e), note: e.note.clone() })
+                .map(|e| EventResource {
+                    at: e.at.clone(),
+                    event: event_name(e),
+                    note: e.note.clone(),
+                })
                 .collect(),
             messages: view
                 .messages
@@ -297,7 +334,11 @@ impl From<RequestView> for RequestResource {
                     url: format!("/api/v1/requests/{}/attachments/{}", view.reference, a.id),
                 })
                 .collect(),
-            export_url: view.export.as_ref().filter(|e| !e.expired).map(|_| format!("/api/v1/requests/{}/export", view.reference)),
+            export_url: view
+                .export
+                .as_ref()
+                .filter(|e| !e.expired)
+                .map(|_| format!("/api/v1/requests/{}/export", view.reference)),
         }
     }
 }
@@ -361,7 +402,11 @@ async fn download_export(
 #[utoipa::path(get, path = "/api/v1/schemas/export.json",
     responses((status = 200, description = "JSON Schema (draft 2020-12)", content_type = "application/schema+json")))]
 async fn export_schema() -> Response {
-    ([(header::CONTENT_TYPE, "application/schema+json")], crate::export::SCHEMA).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/schema+json")],
+        crate::export::SCHEMA,
+    )
+        .into_response()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -375,8 +420,13 @@ pub struct RequestList {
         (status = 200, description = "The subject's requests in the token's organisation, newest first", body = RequestList),
         (status = 401, body = ErrorBody),
     ))]
-async fn list_requests(State(service): State<Arc<Service>>, headers: HeaderMap) -> Result<Json<RequestList>, ApiError> {
+async fn list_requests(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<RequestList>, ApiError> {
     let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     let requests = service.requests_of(&subject).await?;
-    Ok(Json(RequestList { requests: requests.into_iter().map(Into::into).collect() }))
+    Ok(Json(RequestList {
+        requests: requests.into_iter().map(Into::into).collect(),
+    }))
 }

@@ -4,7 +4,10 @@
 //! the service and maps the result, like every other door.
 
 use super::error::ApiError;
-use crate::service::{Download, Service, StaffAction, StaffMember, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use crate::service::{
+    Download, DownloadBody, Service, StaffAction, StaffMember, Upload, MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES,
+};
 use app::domain::{AppError, OutcomeForm, Reference};
 use app::port::{cookie_from_headers, session_from_headers, staff_cookie_name};
 use axum::{
@@ -44,18 +47,37 @@ pub fn router(service: Arc<Service>) -> Router {
             "/console/o/{org}/requests/{reference}/export-data",
             post(add_export_data).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
-        .route("/console/o/{org}/requests/{reference}/collect", post(collect_sources))
-        .route("/console/o/{org}/requests/{reference}/execute", post(execute_on_sources))
-        .route("/console/o/{org}/requests/{reference}/export/release", post(release_export))
-        .route("/console/o/{org}/requests/{reference}/export", get(staff_export).post(build_export))
-        .route("/console/o/{org}/requests/{reference}/attachments/{id}", get(staff_download))
-        .route("/o/{org}/requests/{reference}/attachments/{id}", get(subject_download))
+        .route(
+            "/console/o/{org}/requests/{reference}/collect",
+            post(collect_sources),
+        )
+        .route(
+            "/console/o/{org}/requests/{reference}/execute",
+            post(execute_on_sources),
+        )
+        .route(
+            "/console/o/{org}/requests/{reference}/export/release",
+            post(release_export),
+        )
+        .route(
+            "/console/o/{org}/requests/{reference}/export",
+            get(staff_export).post(build_export),
+        )
+        .route(
+            "/console/o/{org}/requests/{reference}/attachments/{id}",
+            get(staff_download),
+        )
+        .route(
+            "/o/{org}/requests/{reference}/attachments/{id}",
+            get(subject_download),
+        )
         .route("/o/{org}/requests/{reference}/export", get(subject_export))
         .with_state(service)
 }
 
 async fn staff_member(service: &Service, headers: &HeaderMap) -> Result<StaffMember, AppError> {
-    let token = cookie_from_headers(headers, staff_cookie_name(service.secure_cookies())).ok_or(AppError::Unauthenticated)?;
+    let token = cookie_from_headers(headers, staff_cookie_name(service.secure_cookies()))
+        .ok_or(AppError::Unauthenticated)?;
     service.staff_member(&token).await
 }
 
@@ -64,7 +86,10 @@ fn parse_reference(raw: &str) -> Result<Reference, AppError> {
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 fn see_other(location: &str) -> Response {
@@ -77,12 +102,26 @@ fn see_other(location: &str) -> Response {
 
 /// A content type as the browser sent it, if it is a plain `type/subtype`.
 fn clean_content_type(raw: Option<&str>) -> String {
-    let raw = raw.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let raw = raw
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     let plain = raw.split_once('/').is_some_and(|(a, b)| {
-        let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+        let ok = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        };
         ok(a) && ok(b)
     });
-    if plain { raw } else { "application/octet-stream".into() }
+    if plain {
+        raw
+    } else {
+        "application/octet-stream".into()
+    }
 }
 
 /// The completion form: the response, the kind's outcome fields and files.
@@ -94,7 +133,11 @@ struct CompletionForm {
 
 async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError> {
     let malformed = |_| AppError::MalformedBody;
-    let mut form = CompletionForm { response: String::new(), outcome: OutcomeForm::default(), uploads: Vec::new() };
+    let mut form = CompletionForm {
+        response: String::new(),
+        outcome: OutcomeForm::default(),
+        uploads: Vec::new(),
+    };
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "attachments" {
@@ -103,7 +146,10 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
             let mut data = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(malformed)? {
                 if data.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
-                    return Err(AppError::validation("attachments", app::domain::FieldErrorCode::TooLong));
+                    return Err(AppError::validation(
+                        "attachments",
+                        app::domain::FieldErrorCode::TooLong,
+                    ));
                 }
                 data.extend_from_slice(&chunk);
             }
@@ -112,9 +158,16 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
                 continue;
             }
             if form.uploads.len() == MAX_ATTACHMENTS {
-                return Err(AppError::validation("attachments", app::domain::FieldErrorCode::TooLong));
+                return Err(AppError::validation(
+                    "attachments",
+                    app::domain::FieldErrorCode::TooLong,
+                ));
             }
-            form.uploads.push(Upload { file_name, content_type, data });
+            form.uploads.push(Upload {
+                file_name,
+                content_type,
+                data,
+            });
             continue;
         }
         let value = field.text().await.map_err(malformed)?;
@@ -146,8 +199,13 @@ async fn complete(
         let member = staff_member(&service, &headers).await?;
         let parsed = parse_reference(&reference)?;
         let form = read_form(multipart).await?;
-        let action = StaffAction::Complete { response: form.response, outcome: form.outcome };
-        service.staff_act_with_files(&member, &org, &parsed, action, form.uploads).await
+        let action = StaffAction::Complete {
+            response: form.response,
+            outcome: form.outcome,
+        };
+        service
+            .staff_act_with_files(&member, &org, &parsed, action, form.uploads)
+            .await
     }
     .await;
     after_console_post(html, &org, &reference, "completed", result.map(|_| ()))
@@ -156,14 +214,26 @@ async fn complete(
 /// Where a console form post leads: browsers back to the request's page
 /// (with `done=` or the error code), other clients a status and the API's
 /// JSON error. Strangers get the plain refusal either way.
-fn after_console_post(html: bool, org: &str, reference: &str, done: &str, result: Result<(), AppError>) -> Response {
+fn after_console_post(
+    html: bool,
+    org: &str,
+    reference: &str,
+    done: &str,
+    result: Result<(), AppError>,
+) -> Response {
     let page = format!("/console/o/{org}/requests/{reference}");
     match result {
         Ok(()) if html => see_other(&format!("{page}?done={done}")),
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error @ (AppError::Unauthenticated | AppError::NotFound)) => ApiError(error).into_response(),
+        Err(error @ (AppError::Unauthenticated | AppError::NotFound)) => {
+            ApiError(error).into_response()
+        }
         Err(error) if html => {
-            let field = error.field_errors().first().map(|f| format!("&field={}", f.field)).unwrap_or_default();
+            let field = error
+                .field_errors()
+                .first()
+                .map(|f| format!("&field={}", f.field))
+                .unwrap_or_default();
             see_other(&format!("{page}?error={}{field}", error.code()))
         }
         Err(error) => ApiError(error).into_response(),
@@ -184,7 +254,11 @@ async fn add_export_data(
         let member = staff_member(&service, &headers).await?;
         let parsed = parse_reference(&reference)?;
         let (mut category, mut file) = (String::new(), None);
-        while let Some(field) = multipart.next_field().await.map_err(|_| AppError::MalformedBody)? {
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|_| AppError::MalformedBody)?
+        {
             match field.name().unwrap_or_default() {
                 "category" => category = field.text().await.map_err(|_| AppError::MalformedBody)?,
                 "file" => {
@@ -195,10 +269,13 @@ async fn add_export_data(
                 _ => {}
             }
         }
-        let (name, bytes) = file.filter(|(name, _)| !name.is_empty()).ok_or_else(|| {
-            AppError::validation("file", app::domain::FieldErrorCode::Required)
-        })?;
-        service.add_export_data(&member, &org, &parsed, &category, &name, &bytes).await.map(|_| ())
+        let (name, bytes) = file
+            .filter(|(name, _)| !name.is_empty())
+            .ok_or_else(|| AppError::validation("file", app::domain::FieldErrorCode::Required))?;
+        service
+            .add_export_data(&member, &org, &parsed, &category, &name, &bytes)
+            .await
+            .map(|_| ())
     }
     .await;
     after_console_post(html, &org, &reference, "data_added", result)
@@ -215,7 +292,9 @@ async fn build_export(
     let html = wants_html(&headers);
     let result = async {
         let member = staff_member(&service, &headers).await?;
-        service.build_export(&member, &org, &parse_reference(&reference)?).await
+        service
+            .build_export(&member, &org, &parse_reference(&reference)?)
+            .await
     }
     .await;
     after_console_post(html, &org, &reference, "export_built", result)
@@ -232,7 +311,9 @@ async fn collect_sources(
     let html = wants_html(&headers);
     let result = async {
         let member = staff_member(&service, &headers).await?;
-        service.collect_sources(&member, &org, &parse_reference(&reference)?).await
+        service
+            .collect_sources(&member, &org, &parse_reference(&reference)?)
+            .await
     }
     .await;
     let done = match &result {
@@ -253,7 +334,9 @@ async fn execute_on_sources(
     let html = wants_html(&headers);
     let result = async {
         let member = staff_member(&service, &headers).await?;
-        service.execute_on_sources(&member, &org, &parse_reference(&reference)?).await
+        service
+            .execute_on_sources(&member, &org, &parse_reference(&reference)?)
+            .await
     }
     .await;
     let done = match &result {
@@ -274,7 +357,9 @@ async fn release_export(
     let html = wants_html(&headers);
     let result = async {
         let member = staff_member(&service, &headers).await?;
-        service.release_export(&member, &org, &parse_reference(&reference)?).await
+        service
+            .release_export(&member, &org, &parse_reference(&reference)?)
+            .await
     }
     .await;
     after_console_post(html, &org, &reference, "export_released", result)
@@ -288,7 +373,11 @@ async fn staff_export(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let member = staff_member(&service, &headers).await?;
-    Ok(download_response(service.staff_export(&member, &org, &parse_reference(&reference)?).await?))
+    Ok(download_response(
+        service
+            .staff_export(&member, &org, &parse_reference(&reference)?)
+            .await?,
+    ))
 }
 
 /// The signed-in subject's data package. Browsers that come too late are
@@ -298,22 +387,34 @@ async fn subject_export(
     Path((org, reference)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = session_from_headers(&headers, service.secure_cookies()).ok_or(AppError::Unauthenticated)?;
+    let token = session_from_headers(&headers, service.secure_cookies())
+        .ok_or(AppError::Unauthenticated)?;
     let subject = service.subject(&token).await?;
     if subject.org != org {
         return Err(ApiError(AppError::NotFound));
     }
-    match service.subject_export(&subject, &parse_reference(&reference)?).await {
+    match service
+        .subject_export(&subject, &parse_reference(&reference)?)
+        .await
+    {
         Ok(download) => Ok(download_response(download)),
-        Err(AppError::ExportExpired) if wants_html(&headers) => Ok(see_other(&format!("/o/{org}/requests/{reference}"))),
+        Err(AppError::ExportExpired) if wants_html(&headers) => {
+            Ok(see_other(&format!("/o/{org}/requests/{reference}")))
+        }
         Err(error) => Err(ApiError(error)),
     }
 }
 
 /// The same for API clients with a bearer token.
-pub async fn api_export(service: &Service, subject: &crate::service::Subject, reference: &str) -> Result<Response, ApiError> {
+pub async fn api_export(
+    service: &Service,
+    subject: &crate::service::Subject,
+    reference: &str,
+) -> Result<Response, ApiError> {
     let reference = parse_reference(reference)?;
-    Ok(download_response(service.subject_export(subject, &reference).await?))
+    Ok(download_response(
+        service.subject_export(subject, &reference).await?,
+    ))
 }
 
 fn download_response(download: Download) -> Response {
@@ -322,11 +423,32 @@ fn download_response(download: Download) -> Response {
     } else {
         "application/octet-stream".into()
     };
-    let encoded = percent_encoding::utf8_percent_encode(&download.file_name, percent_encoding::NON_ALPHANUMERIC);
-    let ascii: String =
-        download.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded = percent_encoding::utf8_percent_encode(
+        &download.file_name,
+        percent_encoding::NON_ALPHANUMERIC,
+    );
+    let ascii: String = download
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut response = download.data.into_response();
+    let mut response = match download.data {
+        DownloadBody::Bytes(bytes) => bytes.into_response(),
+        DownloadBody::Stream { length, chunks } => {
+            let mut response = axum::body::Body::from_stream(chunks).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            response
+        }
+    };
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
@@ -336,7 +458,10 @@ fn download_response(download: Download) -> Response {
     set(header::CONTENT_TYPE, &content_type);
     set(header::CONTENT_DISPOSITION, &disposition);
     set(header::CACHE_CONTROL, "no-store");
-    set(header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'");
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "sandbox; default-src 'none'",
+    );
     response
 }
 
@@ -349,7 +474,11 @@ async fn staff_download(
 ) -> Result<Response, ApiError> {
     let member = staff_member(&service, &headers).await?;
     let reference = parse_reference(&reference)?;
-    Ok(download_response(service.staff_attachment(&member, &org, &reference, id).await?))
+    Ok(download_response(
+        service
+            .staff_attachment(&member, &org, &reference, id)
+            .await?,
+    ))
 }
 
 /// An attachment of the signed-in subject's own request (others: 401 or
@@ -359,17 +488,27 @@ async fn subject_download(
     Path((org, reference, id)): Path<(String, String, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = session_from_headers(&headers, service.secure_cookies()).ok_or(AppError::Unauthenticated)?;
+    let token = session_from_headers(&headers, service.secure_cookies())
+        .ok_or(AppError::Unauthenticated)?;
     let subject = service.subject(&token).await?;
     if subject.org != org {
         return Err(ApiError(AppError::NotFound));
     }
     let reference = parse_reference(&reference)?;
-    Ok(download_response(service.subject_attachment(&subject, &reference, id).await?))
+    Ok(download_response(
+        service.subject_attachment(&subject, &reference, id).await?,
+    ))
 }
 
 /// The same for API clients with a bearer token.
-pub async fn api_download(service: &Service, subject: &crate::service::Subject, reference: &str, id: i64) -> Result<Response, ApiError> {
+pub async fn api_download(
+    service: &Service,
+    subject: &crate::service::Subject,
+    reference: &str,
+    id: i64,
+) -> Result<Response, ApiError> {
     let reference = parse_reference(reference)?;
-    Ok(download_response(service.subject_attachment(subject, &reference, id).await?))
+    Ok(download_response(
+        service.subject_attachment(subject, &reference, id).await?,
+    ))
 }

@@ -60,8 +60,13 @@ fn origin_is_ours(origin: &str, request: &Request, config: &GuardConfig) -> bool
     if origin == config.public_origin {
         return true;
     }
-    let Ok(origin) = Url::parse(origin) else { return false };
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let Ok(origin) = Url::parse(origin) else {
+        return false;
+    };
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     let origin_host = match (origin.host_str(), origin.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
@@ -70,8 +75,15 @@ fn origin_is_ours(origin: &str, request: &Request, config: &GuardConfig) -> bool
     host.is_some_and(|host| host.eq_ignore_ascii_case(&origin_host))
 }
 
-pub async fn forgery_guard(State(config): State<GuardConfig>, request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+pub async fn forgery_guard(
+    State(config): State<GuardConfig>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && carries_session_cookie(&request, &config.cookie_names) {
         let cross_site = request
             .headers()
@@ -129,7 +141,11 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
 
 /// Headers on every response. (A full nonce-based CSP comes with the
 /// hardening work; this set is safe for the pages as they are.)
-pub async fn security_headers(State(config): State<GuardConfig>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(config): State<GuardConfig>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: &'static str, value: &'static str| {
@@ -140,11 +156,20 @@ pub async fn security_headers(State(config): State<GuardConfig>, request: Reques
     // server-function handler redirects back to the Referer) while tokens in
     // URLs never leave the portal.
     set("referrer-policy", "same-origin");
-    set("content-security-policy", "frame-ancestors 'self'; object-src 'none'; base-uri 'none'");
-    set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    set(
+        "content-security-policy",
+        "frame-ancestors 'self'; object-src 'none'; base-uri 'none'",
+    );
+    set(
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
     set("cross-origin-opener-policy", "same-origin");
     if config.https {
-        set("strict-transport-security", "max-age=63072000; includeSubDomains");
+        set(
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        );
     }
     response
 }

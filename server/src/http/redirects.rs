@@ -22,7 +22,11 @@ pub struct Find {
 /// JavaScript: it GETs here and is sent on to the request's page.
 pub async fn find(Path(org): Path<String>, Query(find): Query<Find>) -> Redirect {
     // Only slugs go back into a Location header.
-    if org.is_empty() || !org.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if org.is_empty()
+        || !org
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Redirect::to("/");
     }
     match find.reference.as_deref().map(Reference::parse) {

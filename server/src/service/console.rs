@@ -9,10 +9,12 @@ use crate::{
     store::{AuditQuery, AuditRow, QueueQuery, Store},
 };
 use app::api::console::types::{
-    AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExportDataSummary, QueueFilter, QueueItem,
-    ExecutionView, QueueView, SourceRunView, StaffOrg, StaffView,
+    AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExecutionView,
+    ExportDataSummary, QueueFilter, QueueItem, QueueView, SourceRunView, StaffOrg, StaffView,
 };
-use app::domain::{AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status};
+use app::domain::{
+    AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status,
+};
 use time::{Date, Duration, OffsetDateTime};
 
 pub const QUEUE_PAGE_SIZE: i64 = 25;
@@ -23,11 +25,21 @@ pub const VIEW_WINDOW_SECS: i64 = 60;
 /// "Due soon": within this many days.
 pub const DUE_SOON_DAYS: i64 = 7;
 
-/// A file to send: its name, type and bytes.
+/// A file to send: its name, type and content.
 pub struct Download {
     pub file_name: String,
     pub content_type: String,
-    pub data: Vec<u8>,
+    pub data: DownloadBody,
+}
+
+pub enum DownloadBody {
+    /// A small file, whole.
+    Bytes(Vec<u8>),
+    /// A package, opened as it is sent: `length` bytes in all.
+    Stream {
+        length: u64,
+        chunks: futures_util::stream::BoxStream<'static, std::io::Result<Vec<u8>>>,
+    },
 }
 
 fn today() -> Date {
@@ -47,8 +59,16 @@ fn parse_date(raw: Option<&str>) -> Option<Date> {
 }
 
 fn flags(status: Status, due: Option<&str>, today: Date) -> (bool, bool) {
-    let state = RequestState { status, due: parse_date(due), extended: false, executed: false };
-    (state.is_overdue(today), state.is_due_within(today, DUE_SOON_DAYS))
+    let state = RequestState {
+        status,
+        due: parse_date(due),
+        extended: false,
+        executed: false,
+    };
+    (
+        state.is_overdue(today),
+        state.is_due_within(today, DUE_SOON_DAYS),
+    )
 }
 
 fn entry_view(row: AuditRow) -> AuditEntryView {
@@ -74,7 +94,11 @@ impl Service {
                 .iter()
                 .map(|(slug, role)| StaffOrg {
                     slug: slug.clone(),
-                    name: self.content.org(slug).map(|o| o.settings.name.clone()).unwrap_or_else(|| slug.clone()),
+                    name: self
+                        .content
+                        .org(slug)
+                        .map(|o| o.settings.name.clone())
+                        .unwrap_or_else(|| slug.clone()),
                     role: *role,
                 })
                 .collect(),
@@ -86,12 +110,18 @@ impl Service {
     /// One page of the member's queue: their organisations' requests,
     /// soonest deadline first.
     #[tracing::instrument(name = "service.queue", skip_all)]
-    pub async fn queue(&self, member: &StaffMember, filter: &QueueFilter) -> Result<QueueView, AppError> {
+    pub async fn queue(
+        &self,
+        member: &StaffMember,
+        filter: &QueueFilter,
+    ) -> Result<QueueView, AppError> {
         let orgs: Vec<String> = member.roles.iter().map(|(org, _)| org.clone()).collect();
         let status = match filter.status.as_deref().unwrap_or("open") {
             "open" | "" => None,
             "all" => Some(None),
-            other => Some(Some(other.parse::<Status>().map_err(|_| invalid("status"))?)),
+            other => Some(Some(
+                other.parse::<Status>().map_err(|_| invalid("status"))?,
+            )),
         };
         let kind = match filter.kind.as_deref() {
             None | Some("") => None,
@@ -117,14 +147,22 @@ impl Service {
         let today = today();
         let mut conn = self.store.conn().await.map_err(db)?;
         let (rows, total) = Store::queue(&mut conn, &query).await.map_err(db)?;
-        let overdue = Store::open_due_before(&mut conn, &orgs, &today.to_string()).await.map_err(db)?;
+        let overdue = Store::open_due_before(&mut conn, &orgs, &today.to_string())
+            .await
+            .map_err(db)?;
         let soon_end = (today + Duration::days(DUE_SOON_DAYS + 1)).to_string();
-        let due_soon = Store::open_due_before(&mut conn, &orgs, &soon_end).await.map_err(db)? - overdue;
+        let due_soon = Store::open_due_before(&mut conn, &orgs, &soon_end)
+            .await
+            .map_err(db)?
+            - overdue;
         let mut colleagues: Vec<Colleague> = Vec::new();
         for org in &orgs {
             for c in Store::staff_of_org(&mut conn, org).await.map_err(db)? {
                 if !colleagues.iter().any(|known| known.id == c.id) {
-                    colleagues.push(Colleague { id: c.id, email: c.email });
+                    colleagues.push(Colleague {
+                        id: c.id,
+                        email: c.email,
+                    });
                 }
             }
         }
@@ -147,26 +185,50 @@ impl Service {
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(QueueView { items, total, page, pages: pages(total, QUEUE_PAGE_SIZE), overdue, due_soon, colleagues, me: member.id })
+        Ok(QueueView {
+            items,
+            total,
+            page,
+            pages: pages(total, QUEUE_PAGE_SIZE),
+            overdue,
+            due_soon,
+            colleagues,
+            me: member.id,
+        })
     }
 
     /// One request in full, for a member of its organisation. The view is
     /// audited (`request.viewed`) before anything is returned.
     #[tracing::instrument(name = "service.case", skip_all, fields(reference = %reference))]
-    pub async fn case(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<CaseView, AppError> {
+    pub async fn case(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<CaseView, AppError> {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
         let actor = format!("staff:{}", member.id);
         // One entry per member, request and minute: a page view may render
         // its data more than once (server-side rendering polls resources
         // again), and an action's redirect shows the page anew.
-        let seen = Store::audited_since(&mut tx, org, &actor, "request.viewed", reference.as_str(), at - VIEW_WINDOW_SECS)
-            .await
-            .map_err(db)?;
+        let seen = Store::audited_since(
+            &mut tx,
+            org,
+            &actor,
+            "request.viewed",
+            reference.as_str(),
+            at - VIEW_WINDOW_SECS,
+        )
+        .await
+        .map_err(db)?;
         if !seen {
             let entry = Entry {
                 actor_kind: ActorKind::Staff,
@@ -181,65 +243,99 @@ impl Service {
         tx.commit().await.map_err(db)?;
 
         let mut conn = self.store.conn().await.map_err(db)?;
-        let request = views_for(&mut conn, std::slice::from_ref(&row), false, &self.content).await?.remove(0);
+        let request = views_for(&mut conn, std::slice::from_ref(&row), false, &self.content)
+            .await?
+            .remove(0);
         let colleagues: Vec<Colleague> = Store::staff_of_org(&mut conn, org)
             .await
             .map_err(db)?
             .into_iter()
-            .map(|c| Colleague { id: c.id, email: c.email })
+            .map(|c| Colleague {
+                id: c.id,
+                email: c.email,
+            })
             .collect();
-        let assignee = row.assignee_id.and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
-        let duplicates = Store::duplicates_of(&mut conn, org, &row.email, &row.kind, row.id).await.map_err(db)?;
+        let assignee = row
+            .assignee_id
+            .and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
+        let duplicates = Store::duplicates_of(&mut conn, org, &row.email, &row.kind, row.id)
+            .await
+            .map_err(db)?;
         let outcome = Store::outcome_of(&mut conn, row.id)
             .await
             .map_err(db)?
             .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
-            .and_then(|value| serde_json::from_value::<Outcome>(value.get("outcome")?.clone()).ok());
-        let query = AuditQuery { orgs: std::slice::from_ref(&row.org), target: Some(&row.reference), limit: 200, ..AuditQuery::default() };
+            .and_then(|value| {
+                serde_json::from_value::<Outcome>(value.get("outcome")?.clone()).ok()
+            });
+        let query = AuditQuery {
+            orgs: std::slice::from_ref(&row.org),
+            target: Some(&row.reference),
+            limit: 200,
+            ..AuditQuery::default()
+        };
         let (trail, _) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
         let (overdue, due_soon) = flags(request.status, row.due_date.as_deref(), today());
-        let (export_categories, export_data, sources) = if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
-            let runs = Store::latest_source_runs(&mut conn, row.id).await.map_err(db)?;
-            let sources = self
-                .organisation(org)?
-                .settings
-                .sources
-                .iter()
-                .map(|s| match runs.iter().find(|r| r.source == s.name) {
-                    Some(run) => SourceRunView {
-                        source: s.name.clone(),
-                        at: Some(views::rfc3339(run.at)),
-                        ok: run.ok,
-                        records: run.records,
-                        detail: run.detail.clone(),
-                    },
-                    None => SourceRunView { source: s.name.clone(), at: None, ok: false, records: 0, detail: None },
-                })
-                .collect();
-            let categories = self
-                .organisation(org)?
-                .settings
-                .categories
-                .iter()
-                .map(|c| CategoryOption { id: c.id.clone(), name: c.name.clone() })
-                .collect();
-            let data = Store::export_data_of(&mut conn, row.id)
-                .await
-                .map_err(db)?
-                .into_iter()
-                .map(|d| ExportDataSummary {
-                    records: serde_json::from_str::<Vec<serde_json::Value>>(&d.records).map(|r| r.len()).unwrap_or(0),
-                    category: d.category,
-                    source: d.source,
-                })
-                .collect();
-            (categories, data, sources)
-        } else {
-            (Vec::new(), Vec::new(), Vec::new())
-        };
+        let (export_categories, export_data, sources) =
+            if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
+                let runs = Store::latest_source_runs(&mut conn, row.id)
+                    .await
+                    .map_err(db)?;
+                let sources = self
+                    .organisation(org)?
+                    .settings
+                    .sources
+                    .iter()
+                    .map(|s| match runs.iter().find(|r| r.source == s.name) {
+                        Some(run) => SourceRunView {
+                            source: s.name.clone(),
+                            at: Some(views::rfc3339(run.at)),
+                            ok: run.ok,
+                            records: run.records,
+                            detail: run.detail.clone(),
+                        },
+                        None => SourceRunView {
+                            source: s.name.clone(),
+                            at: None,
+                            ok: false,
+                            records: 0,
+                            detail: None,
+                        },
+                    })
+                    .collect();
+                let categories = self
+                    .organisation(org)?
+                    .settings
+                    .categories
+                    .iter()
+                    .map(|c| CategoryOption {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                    })
+                    .collect();
+                let data = Store::export_data_of(&mut conn, row.id)
+                    .await
+                    .map_err(db)?
+                    .into_iter()
+                    .map(|d| ExportDataSummary {
+                        records: usize::try_from(d.record_count).unwrap_or(0),
+                        category: d.category,
+                        source: d.source,
+                    })
+                    .collect();
+                (categories, data, sources)
+            } else {
+                (Vec::new(), Vec::new(), Vec::new())
+            };
         let (executable_sources, executions) = match super::execution::operation_for(request.kind) {
             Some(operation) => (
-                self.organisation(org)?.settings.sources.iter().filter(|s| s.supports(operation)).map(|s| s.name.clone()).collect(),
+                self.organisation(org)?
+                    .settings
+                    .sources
+                    .iter()
+                    .filter(|s| s.supports(operation))
+                    .map(|s| s.name.clone())
+                    .collect(),
                 Store::executions_of(&mut conn, row.id)
                     .await
                     .map_err(db)?
@@ -265,7 +361,11 @@ impl Service {
             executed: row.executed,
             overdue,
             due_soon,
-            duplicates: if request.status.is_closed() { Vec::new() } else { duplicates },
+            duplicates: if request.status.is_closed() {
+                Vec::new()
+            } else {
+                duplicates
+            },
             outcome,
             trail: trail.into_iter().rev().map(entry_view).collect(),
             export_categories,
@@ -279,14 +379,31 @@ impl Service {
 
     /// The audit log of the organisations the member administers.
     #[tracing::instrument(name = "service.audit_log", skip_all)]
-    pub async fn audit_log(&self, member: &StaffMember, filter: &AuditFilter) -> Result<AuditView, AppError> {
-        let orgs: Vec<String> =
-            member.roles.iter().filter(|(_, role)| *role == Role::Admin).map(|(org, _)| org.clone()).collect();
+    pub async fn audit_log(
+        &self,
+        member: &StaffMember,
+        filter: &AuditFilter,
+    ) -> Result<AuditView, AppError> {
+        let orgs: Vec<String> = member
+            .roles
+            .iter()
+            .filter(|(_, role)| *role == Role::Admin)
+            .map(|(org, _)| org.clone())
+            .collect();
         if orgs.is_empty() {
             return Err(AppError::Forbidden);
         }
-        let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        let (action, actor, target) = (clean(&filter.action), clean(&filter.actor), clean(&filter.target));
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let (action, actor, target) = (
+            clean(&filter.action),
+            clean(&filter.actor),
+            clean(&filter.target),
+        );
         let page = filter.page.unwrap_or(1).max(1);
         let query = AuditQuery {
             orgs: &orgs,
@@ -298,7 +415,12 @@ impl Service {
         };
         let mut conn = self.store.conn().await.map_err(db)?;
         let (rows, total) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
-        Ok(AuditView { entries: rows.into_iter().map(entry_view).collect(), total, page, pages: pages(total, AUDIT_PAGE_SIZE) })
+        Ok(AuditView {
+            entries: rows.into_iter().map(entry_view).collect(),
+            total,
+            page,
+            pages: pages(total, AUDIT_PAGE_SIZE),
+        })
     }
 
     /// An attachment for a member of the request's organisation (audited).
@@ -312,12 +434,33 @@ impl Service {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
-        self.attachment(org, reference, None, id, ActorKind::Staff, &format!("staff:{}", member.id)).await
+        self.attachment(
+            org,
+            reference,
+            None,
+            id,
+            ActorKind::Staff,
+            &format!("staff:{}", member.id),
+        )
+        .await
     }
 
     /// An attachment of the subject's own request (audited).
-    pub async fn subject_attachment(&self, subject: &Subject, reference: &Reference, id: i64) -> Result<Download, AppError> {
-        self.attachment(&subject.org, reference, Some(&subject.email), id, ActorKind::Subject, "subject").await
+    pub async fn subject_attachment(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+        id: i64,
+    ) -> Result<Download, AppError> {
+        self.attachment(
+            &subject.org,
+            reference,
+            Some(&subject.email),
+            id,
+            ActorKind::Subject,
+            "subject",
+        )
+        .await
     }
 
     async fn attachment(
@@ -336,7 +479,10 @@ impl Service {
             .map_err(db)?
             .filter(|row| owner.is_none_or(|email| email == row.email))
             .ok_or(AppError::NotFound)?;
-        let (meta, data) = Store::attachment_data(&mut tx, row.id, id).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let (meta, data) = Store::attachment_data(&mut tx, row.id, id)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
         let entry = Entry {
             actor_kind,
             actor,
@@ -347,7 +493,11 @@ impl Service {
         };
         audit::append(&mut tx, entry, at).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
-        Ok(Download { file_name: meta.file_name, content_type: meta.content_type, data })
+        Ok(Download {
+            file_name: meta.file_name,
+            content_type: meta.content_type,
+            data: DownloadBody::Bytes(data),
+        })
     }
 }
 
@@ -366,10 +516,25 @@ mod tests {
     #[test]
     fn flags_come_from_the_due_date_of_open_requests() {
         let today = date!(2026 - 11 - 22);
-        assert_eq!(flags(Status::InProgress, Some("2026-11-21"), today), (true, false));
-        assert_eq!(flags(Status::Received, Some("2026-11-29"), today), (false, true));
-        assert_eq!(flags(Status::Received, Some("2026-11-30"), today), (false, false));
-        assert_eq!(flags(Status::Completed, Some("2026-11-01"), today), (false, false));
-        assert_eq!(flags(Status::PendingVerification, None, today), (false, false));
+        assert_eq!(
+            flags(Status::InProgress, Some("2026-11-21"), today),
+            (true, false)
+        );
+        assert_eq!(
+            flags(Status::Received, Some("2026-11-29"), today),
+            (false, true)
+        );
+        assert_eq!(
+            flags(Status::Received, Some("2026-11-30"), today),
+            (false, false)
+        );
+        assert_eq!(
+            flags(Status::Completed, Some("2026-11-01"), today),
+            (false, false)
+        );
+        assert_eq!(
+            flags(Status::PendingVerification, None, today),
+            (false, false)
+        );
     }
 }

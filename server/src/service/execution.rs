@@ -9,7 +9,9 @@ use crate::{
     sources::{Execution, Identifiers, Operation},
     store::{ExecutionRow, Store},
 };
-use app::domain::{AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError};
+use app::domain::{
+    AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError,
+};
 
 /// The operation a request of `kind` asks of the sources, if any.
 pub(super) fn operation_for(kind: RequestKind) -> Option<Operation> {
@@ -24,25 +26,48 @@ impl Service {
     /// Runs the request's operation on every source that supports it;
     /// returns how many failed.
     #[tracing::instrument(name = "service.execute_on_sources", skip_all, fields(reference = %reference))]
-    pub async fn execute_on_sources(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<usize, AppError> {
+    pub async fn execute_on_sources(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<usize, AppError> {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
         let organisation = self.organisation(org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
-        let row = Store::find_request(&mut conn, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let row = Store::find_request(&mut conn, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
         drop(conn);
         let parsed = views::parse_row(&row)?;
-        let operation = operation_for(parsed.kind).ok_or(AppError::validation("operation", FieldErrorCode::NotApplicable))?;
+        let operation = operation_for(parsed.kind).ok_or(AppError::validation(
+            "operation",
+            FieldErrorCode::NotApplicable,
+        ))?;
         if parsed.status.is_closed() || parsed.status == Status::PendingVerification {
-            return Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus });
+            return Err(AppError::TransitionRefused {
+                reason: TransitionError::NotInThisStatus,
+            });
         }
-        let who = Identifiers { email: &row.email, reference: &row.reference };
+        let who = Identifiers {
+            email: &row.email,
+            reference: &row.reference,
+        };
         let mut failed = 0;
-        for source in organisation.settings.sources.iter().filter(|s| s.supports(operation)) {
+        for source in organisation
+            .settings
+            .sources
+            .iter()
+            .filter(|s| s.supports(operation))
+        {
             let (outcome, detail) = match source.execute(operation, &who).await {
                 Ok(Execution::Done { detail }) => ("done", detail),
-                Ok(Execution::Exception { ground, detail }) => ("exception", format!("{ground}: {detail}")),
+                Ok(Execution::Exception { ground, detail }) => {
+                    ("exception", format!("{ground}: {detail}"))
+                }
                 Err(error) => {
                     failed += 1;
                     ("failed", error.to_string())
@@ -57,12 +82,24 @@ impl Service {
                 at,
             };
             let mut tx = self.store.begin().await.map_err(db)?;
-            Store::insert_execution(&mut tx, row.id, &execution).await.map_err(db)?;
+            Store::insert_execution(&mut tx, row.id, &execution)
+                .await
+                .map_err(db)?;
             if outcome == "done" {
                 Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
             }
-            let detail = serde_json::json!({ "source": execution.source, "detail": execution.detail });
-            super::record_staff(&mut tx, member.id, org, &format!("{}.{outcome}", operation.as_str()), reference.as_str(), detail, at).await?;
+            let detail =
+                serde_json::json!({ "source": execution.source, "detail": execution.detail });
+            super::record_staff(
+                &mut tx,
+                member.id,
+                org,
+                &format!("{}.{outcome}", operation.as_str()),
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
             tx.commit().await.map_err(db)?;
         }
         Ok(failed)

@@ -18,7 +18,9 @@ impl Service {
     pub async fn expire_unverified(&self) -> Result<usize, AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let expired = crate::store::Store::expire_unverified(&mut tx, at - UNVERIFIED_TTL_SECS, at).await.map_err(db)?;
+        let expired = crate::store::Store::expire_unverified(&mut tx, at - UNVERIFIED_TTL_SECS, at)
+            .await
+            .map_err(db)?;
         for row in &expired {
             super::verification::record(
                 &mut tx,
@@ -33,10 +35,16 @@ impl Service {
         }
         tx.commit().await.map_err(db)?;
         for row in &expired {
-            let org_name = self.content.org(&row.org).map(|o| o.settings.name.clone()).unwrap_or_default();
-            let (Ok(parsed), Ok(email), Some(language)) =
-                (views::parse_row(row), Email::parse(&row.email), Language::parse(&row.language))
-            else {
+            let org_name = self
+                .content
+                .org(&row.org)
+                .map(|o| o.settings.name.clone())
+                .unwrap_or_default();
+            let (Ok(parsed), Ok(email), Some(language)) = (
+                views::parse_row(row),
+                Email::parse(&row.email),
+                Language::parse(&row.language),
+            ) else {
                 continue;
             };
             let mail = ExpiredMail {

@@ -4,15 +4,24 @@
 //! package: labelled, zipped, sealed with AES-256-GCM, stored, and offered
 //! to the subject until it expires. Every step and download is audited.
 
-use super::{db, now, views, Download, Service, StaffMember, Subject};
+use super::{
+    db, now,
+    staging::{DatabaseChunks, Staging},
+    views, Download, DownloadBody, Service, StaffMember, Subject,
+};
 use crate::{
     audit::{self, ActorKind, Entry},
     crypto,
-    export::{self, PackageInput, SourceRecords},
+    export::{self, seal, PackageInput, Record, Staged},
+    sources::RecordSink,
     store::{RequestRow, Store},
 };
-use app::domain::{AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError};
+use app::domain::{
+    AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError,
+};
+use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
+use tokio::io::AsyncReadExt;
 
 /// The largest data file staff may upload for one category.
 pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
@@ -35,7 +44,13 @@ pub fn parse_records(file_name: &str, bytes: &[u8]) -> Result<Vec<Map<String, Va
         let mut records = Vec::new();
         for row in reader.records() {
             let row = row.map_err(|_| invalid())?;
-            records.push(headers.iter().zip(row.iter()).map(|(k, v)| (k.to_owned(), Value::String(v.to_owned()))).collect());
+            records.push(
+                headers
+                    .iter()
+                    .zip(row.iter())
+                    .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+                    .collect(),
+            );
         }
         return Ok(records);
     }
@@ -64,13 +79,18 @@ impl Service {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
-        let row = Store::find_request(conn, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let row = Store::find_request(conn, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
         let parsed = views::parse_row(&row)?;
         if !exportable(parsed.kind) {
             return Err(AppError::validation("file", FieldErrorCode::NotApplicable));
         }
         if parsed.status.is_closed() || parsed.status == Status::PendingVerification {
-            return Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus });
+            return Err(AppError::TransitionRefused {
+                reason: TransitionError::NotInThisStatus,
+            });
         }
         Ok(row)
     }
@@ -90,29 +110,80 @@ impl Service {
             return Err(AppError::validation("file", FieldErrorCode::TooLong));
         }
         let organisation = self.organisation(org)?;
-        if !organisation.settings.categories.iter().any(|c| c.id == category) {
-            return Err(AppError::validation("category", FieldErrorCode::InvalidChoice));
+        if !organisation
+            .settings
+            .categories
+            .iter()
+            .any(|c| c.id == category)
+        {
+            return Err(AppError::validation(
+                "category",
+                FieldErrorCode::InvalidChoice,
+            ));
         }
         let records = parse_records(file_name, bytes)?;
+        let count = records.len();
         let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let row = self.exportable_request(&mut tx, member, org, reference).await?;
-        let source = format!("Upload: {}", file_name.rsplit(['/', '\\']).next().unwrap_or(file_name));
-        let json = Value::Array(records.iter().cloned().map(Value::Object).collect()).to_string();
-        Store::insert_export_data(&mut tx, row.id, category, &source, &json, Some(member.id), at).await.map_err(db)?;
-        let detail = serde_json::json!({ "category": category, "source": source, "records": records.len() });
-        super::record_staff(&mut tx, member.id, org, "export.data_added", reference.as_str(), detail, at).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(records.len())
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = self
+            .exportable_request(&mut conn, member, org, reference)
+            .await?;
+        drop(conn);
+        let source = format!(
+            "Upload: {}",
+            file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
+        );
+        let pool = self.store.pool();
+        let mut staging = Staging::begin(pool, row.id, &source, &[category], Some(member.id), at)
+            .await
+            .map_err(db)?;
+        let ids = staging.ids();
+        let written = async {
+            for record in records {
+                staging
+                    .record(category, Record::from(record))
+                    .await
+                    .map_err(|_| AppError::Unavailable)?;
+            }
+            let staged = staging.finish().await.map_err(db)?;
+            let mut tx = self.store.begin().await.map_err(db)?;
+            Staging::complete(&mut tx, &staged).await.map_err(db)?;
+            let detail =
+                serde_json::json!({ "category": category, "source": source, "records": count });
+            super::record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "export.data_added",
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
+            tx.commit().await.map_err(db)
+        }
+        .await;
+        if written.is_err() {
+            // Nothing half-written stays behind.
+            let _ = Staging::discard(pool, &ids).await;
+        }
+        written.map(|()| count)
     }
 
     /// Asks every data source of the organisation about the subject, and
     /// keeps what each returns (replacing its earlier answer) or why it
     /// failed. Returns how many sources failed.
     #[tracing::instrument(name = "service.collect_sources", skip_all, fields(reference = %reference))]
-    pub async fn collect_sources(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<usize, AppError> {
+    pub async fn collect_sources(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<usize, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
-        let row = self.exportable_request(&mut conn, member, org, reference).await?;
+        let row = self
+            .exportable_request(&mut conn, member, org, reference)
+            .await?;
         drop(conn);
         self.collect_for(&row, Some(member.id)).await
     }
@@ -120,7 +191,11 @@ impl Service {
     /// Asks every source about the request's subject, for a staff member
     /// or (`None`) the job worker. Each source's answer is written in its
     /// own transaction, so progress shows source by source.
-    pub(super) async fn collect_for(&self, row: &RequestRow, staff: Option<i64>) -> Result<usize, AppError> {
+    pub(super) async fn collect_for(
+        &self,
+        row: &RequestRow,
+        staff: Option<i64>,
+    ) -> Result<usize, AppError> {
         let org = row.org.as_str();
         let organisation = self.organisation(org)?;
         let (actor_kind, actor) = match staff {
@@ -128,87 +203,166 @@ impl Service {
             None => (ActorKind::System, "jobs".to_owned()),
         };
         let reference = views::parse_row(row)?.reference;
-        let who = crate::sources::Identifiers { email: &row.email, reference: &row.reference };
+        let who = crate::sources::Identifiers {
+            email: &row.email,
+            reference: &row.reference,
+        };
         let mut failed = 0;
+        let pool = self.store.pool();
         for source in &organisation.settings.sources {
-            let outcome = source.collect(&who).await;
+            let started = now();
+            let mut staging = Staging::begin(
+                pool,
+                row.id,
+                &source.name,
+                &source.categories(),
+                staff,
+                started,
+            )
+            .await
+            .map_err(db)?;
+            let ids = staging.ids();
+            let outcome = match source.collect(&who, &mut staging).await {
+                Ok(()) => staging.finish().await.map_err(|error| {
+                    tracing::error!(error = %error, "storing collected data failed");
+                    crate::sources::SourceError::Failed(
+                        "the portal could not store the data".into(),
+                    )
+                }),
+                Err(error) => Err(error),
+            };
             let at = now();
             let mut tx = self.store.begin().await.map_err(db)?;
             let run = match &outcome {
-                Ok(results) => {
-                    Store::delete_export_data_of_source(&mut tx, row.id, &source.name).await.map_err(db)?;
-                    for result in results {
-                        let json = Value::Array(result.records.iter().cloned().map(Value::Object).collect()).to_string();
-                        Store::insert_export_data(&mut tx, row.id, &result.category, &source.name, &json, staff, at)
-                            .await
-                            .map_err(db)?;
+                Ok(staged) => {
+                    // This run replaces earlier ones, and what a run that died left.
+                    Store::delete_export_data_of_source(&mut tx, row.id, &source.name, &ids)
+                        .await
+                        .map_err(db)?;
+                    Staging::complete(&mut tx, staged).await.map_err(db)?;
+                    let records = staged.iter().map(|s| s.records).sum();
+                    crate::store::SourceRunRow {
+                        source: source.name.clone(),
+                        ok: true,
+                        records,
+                        detail: None,
+                        at,
                     }
-                    let records = results.iter().map(|r| r.records.len() as i64).sum();
-                    crate::store::SourceRunRow { source: source.name.clone(), ok: true, records, detail: None, at }
                 }
                 Err(error) => {
                     failed += 1;
                     tracing::warn!(source = %source.name, error = %error, "a data source failed");
                     let detail = Some(error.to_string());
-                    crate::store::SourceRunRow { source: source.name.clone(), ok: false, records: 0, detail, at }
+                    crate::store::SourceRunRow {
+                        source: source.name.clone(),
+                        ok: false,
+                        records: 0,
+                        detail,
+                        at,
+                    }
                 }
             };
-            Store::insert_source_run(&mut tx, row.id, &run).await.map_err(db)?;
+            Store::insert_source_run(&mut tx, row.id, &run)
+                .await
+                .map_err(db)?;
             let entry = Entry {
                 actor_kind,
                 actor: &actor,
                 org,
-                action: if run.ok { "export.source_collected" } else { "export.source_failed" },
+                action: if run.ok {
+                    "export.source_collected"
+                } else {
+                    "export.source_failed"
+                },
                 target: reference.as_str(),
                 detail: serde_json::json!({ "source": run.source, "records": run.records, "error": run.detail }),
             };
             audit::append(&mut tx, entry, at).await.map_err(db)?;
             tx.commit().await.map_err(db)?;
+            if outcome.is_err() {
+                // Earlier results stay; this run's partial rows go.
+                Staging::discard(pool, &ids).await.map_err(db)?;
+            }
         }
         Ok(failed)
     }
 
     /// Builds, seals and stores the package, and offers it to the subject.
     #[tracing::instrument(name = "service.build_export", skip_all, fields(reference = %reference))]
-    pub async fn build_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<(), AppError> {
+    pub async fn build_export(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
         let organisation = self.organisation(org)?;
         let categories = organisation.settings.categories.clone();
         if categories.is_empty() {
             return Err(AppError::validation("category", FieldErrorCode::Required));
         }
         let mut conn = self.store.conn().await.map_err(db)?;
-        let row = self.exportable_request(&mut conn, member, org, reference).await?;
+        let row = self
+            .exportable_request(&mut conn, member, org, reference)
+            .await?;
         let kind = views::parse_row(&row)?.kind;
-        let mut results = Vec::new();
-        for data in Store::export_data_of(&mut conn, row.id).await.map_err(db)? {
-            let records = match serde_json::from_str::<Value>(&data.records) {
-                Ok(Value::Array(items)) => items.into_iter().filter_map(|v| v.as_object().cloned()).collect(),
-                _ => return Err(AppError::Internal),
-            };
-            results.push(SourceRecords { source: data.source, category: data.category, records });
-        }
+        let mut staged: Vec<Staged> = Store::export_data_of(&mut conn, row.id)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|d| Staged {
+                id: d.id,
+                source: d.source,
+                category: d.category,
+                records: d.record_count,
+                bytes: d.bytes,
+                fields: serde_json::from_str(&d.fields).unwrap_or_default(),
+            })
+            .collect();
         drop(conn);
         for category in &categories {
-            if !results.iter().any(|r| r.category == category.id) {
-                results.push(SourceRecords { source: TEAM_SOURCE.into(), category: category.id.clone(), records: vec![] });
+            if !staged.iter().any(|s| s.category == category.id) {
+                let team = Staged {
+                    id: 0,
+                    source: TEAM_SOURCE.into(),
+                    category: category.id.clone(),
+                    records: 0,
+                    bytes: 0,
+                    fields: vec![],
+                };
+                staged.push(team);
             }
         }
         let at = now();
         let generated_at = views::rfc3339(at);
-        let (org_name, reference_text) = (organisation.settings.name.clone(), reference.to_string());
+        let (org_name, reference_text) =
+            (organisation.settings.name.clone(), reference.to_string());
         let kind_name = kind.as_str();
-        let (zip, data_sha256) = tokio::task::spawn_blocking(move || {
+        let (store, key) = (self.exports.store.clone(), self.exports.key.clone());
+        let mut chunks = DatabaseChunks {
+            pool: self.store.pool().clone(),
+            runtime: tokio::runtime::Handle::current(),
+        };
+        // Built on a blocking thread, straight into a sealed scratch file:
+        // the records pass through in chunks and nothing is held whole.
+        let (sealed, built) = tokio::task::spawn_blocking(move || {
             let input = PackageInput {
                 organisation: &org_name,
                 reference: &reference_text,
                 kind: kind_name,
                 generated_at: &generated_at,
                 categories: &categories,
-                results: &results,
+                staged: &staged,
             };
-            let mut zip = std::io::Cursor::new(Vec::new());
-            let sha = export::build(&input, &mut zip)?;
-            Ok::<_, export::package::PackageError>((zip.into_inner(), sha))
+            let (file, path) = tempfile::NamedTempFile::new_in(store.scratch())?.into_parts();
+            let out = export::SealWriter::new(
+                &key,
+                &reference_text,
+                std::io::BufWriter::with_capacity(256 * 1024, file),
+            )?;
+            let (out, built) = export::build(&input, &mut chunks, out)?;
+            let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            Ok::<_, export::PackageError>((path, built))
         })
         .await
         .map_err(|_| AppError::Internal)?
@@ -216,29 +370,51 @@ impl Service {
             tracing::error!(error = %error, "building the package failed");
             AppError::Internal
         })?;
-        let size = zip.len() as i64;
-        let sealed = export::seal(&self.exports.key, reference.as_str(), &zip).map_err(|_| AppError::Internal)?;
+        let (size, data_sha256) = (built.size as i64, built.data_sha256);
         let name = hex::encode(&crypto::random_key()[..16]);
-        // The file is written first: a failure after it leaves an unused
+        // The file is stored first: a failure after it leaves an unused
         // file, never a record pointing at nothing.
-        self.exports.store.put(&name, sealed).await.map_err(|error| {
-            tracing::error!(error = %error, "storing the package failed");
-            AppError::Unavailable
-        })?;
+        self.exports
+            .store
+            .put(&name, sealed)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error, "storing the package failed");
+                AppError::Unavailable
+            })?;
         let expires_at = at + self.exports.days * 24 * 60 * 60;
         let review = organisation.settings.review_exports;
         let mut tx = self.store.begin().await.map_err(db)?;
         let released_at = (!review).then_some(at);
-        Store::insert_export(&mut tx, row.id, &name, size, &data_sha256, at, expires_at, member.id, released_at)
-            .await
-            .map_err(db)?;
+        Store::insert_export(
+            &mut tx,
+            row.id,
+            &name,
+            size,
+            &data_sha256,
+            at,
+            expires_at,
+            member.id,
+            released_at,
+        )
+        .await
+        .map_err(db)?;
         if !review {
             Self::offer(&mut tx, &row, member, at, expires_at).await?;
         }
         let detail = serde_json::json!({
-                "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
-            });
-        super::record_staff(&mut tx, member.id, org, "export.built", reference.as_str(), detail, at).await?;
+            "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
+        });
+        super::record_staff(
+            &mut tx,
+            member.id,
+            org,
+            "export.built",
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)?;
         if !review {
             self.mail_update(&row).await;
@@ -260,62 +436,158 @@ impl Service {
             "Your data package is ready. Download it from this page until {}.",
             app::i18n::long_date(&views::rfc3339(expires_at))
         );
-        Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message).await.map_err(db)?;
-        Store::insert_event_with_note(conn, row.id, at, "message", "staff", None).await.map_err(db)?;
+        Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message)
+            .await
+            .map_err(db)?;
+        Store::insert_event_with_note(conn, row.id, at, "message", "staff", None)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
     /// Releases a reviewed package to the subject; the download period
     /// starts now.
     #[tracing::instrument(name = "service.release_export", skip_all, fields(reference = %reference))]
-    pub async fn release_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<(), AppError> {
+    pub async fn release_export(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
         let at = now();
         let expires_at = at + self.exports.days * 24 * 60 * 60;
         let mut tx = self.store.begin().await.map_err(db)?;
-        let row = self.exportable_request(&mut tx, member, org, reference).await?;
-        let package = Store::latest_exports(&mut tx, &[row.id], false).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
-        if !Store::release_export(&mut tx, package.id, at, expires_at).await.map_err(db)? {
-            return Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus });
+        let row = self
+            .exportable_request(&mut tx, member, org, reference)
+            .await?;
+        let package = Store::latest_exports(&mut tx, &[row.id], false)
+            .await
+            .map_err(db)?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        if !Store::release_export(&mut tx, package.id, at, expires_at)
+            .await
+            .map_err(db)?
+        {
+            return Err(AppError::TransitionRefused {
+                reason: TransitionError::NotInThisStatus,
+            });
         }
         Self::offer(&mut tx, &row, member, at, expires_at).await?;
         let detail = serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) });
-        super::record_staff(&mut tx, member.id, org, "export.released", reference.as_str(), detail, at).await?;
+        super::record_staff(
+            &mut tx,
+            member.id,
+            org,
+            "export.released",
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)?;
         self.mail_update(&row).await;
         Ok(())
     }
 
     /// The newest package, released or not, for staff to review. Audited.
-    pub async fn staff_export(&self, member: &StaffMember, org: &str, reference: &Reference) -> Result<Download, AppError> {
+    pub async fn staff_export(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<Download, AppError> {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
-        let package = Store::latest_exports(&mut tx, &[row.id], false).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
+        let package = Store::latest_exports(&mut tx, &[row.id], false)
+            .await
+            .map_err(db)?
+            .pop()
+            .ok_or(AppError::NotFound)?;
         let detail = serde_json::json!({ "package": package.name });
-        super::record_staff(&mut tx, member.id, org, "export.reviewed", reference.as_str(), detail, at).await?;
-        let data = self.open_package(&package.name, reference).await?;
+        super::record_staff(
+            &mut tx,
+            member.id,
+            org,
+            "export.reviewed",
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
+        let data = self.open_package(&package, reference).await?;
         tx.commit().await.map_err(db)?;
-        Ok(Download { file_name: format!("{reference}-data.zip"), content_type: "application/zip".into(), data })
+        Ok(Download {
+            file_name: format!("{reference}-data.zip"),
+            content_type: "application/zip".into(),
+            data,
+        })
     }
 
-    async fn open_package(&self, name: &str, reference: &Reference) -> Result<Vec<u8>, AppError> {
-        let sealed = self.exports.store.get(name).await.map_err(|error| {
-            tracing::error!(error = %error, "reading the package failed");
-            AppError::Unavailable
-        })?;
-        export::open(&self.exports.key, reference.as_str(), &sealed).map_err(|_| {
-            tracing::error!("a stored package does not open: wrong key or damaged file");
+    /// The package, opened segment by segment as it is sent. A damaged
+    /// file or wrong key shows at the header, or ends the download early
+    /// (logged) when a later segment does not open: never a wrong byte.
+    async fn open_package(
+        &self,
+        package: &crate::store::ExportRow,
+        reference: &Reference,
+    ) -> Result<DownloadBody, AppError> {
+        let damaged = || {
+            tracing::error!(package = %package.name, "a stored package does not open: wrong key or damaged file");
             AppError::Internal
+        };
+        let mut reader = self
+            .exports
+            .store
+            .get(&package.name)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error, "reading the package failed");
+                AppError::Unavailable
+            })?;
+        let mut header = [0u8; seal::HEADER];
+        reader
+            .read_exact(&mut header)
+            .await
+            .map_err(|_| damaged())?;
+        let opener = export::Opener::new(&self.exports.key, reference.as_str(), &header)
+            .map_err(|_| damaged())?;
+        let name = package.name.clone();
+        let chunks = futures_util::stream::try_unfold((reader, opener), |(mut reader, mut opener)| async move {
+            if opener.is_complete() {
+                let mut after = [0u8; 1];
+                return match reader.read(&mut after).await? {
+                    0 => Ok(None),
+                    _ => Err(std::io::Error::from(seal::SealError)),
+                };
+            }
+            let mut segment = Vec::with_capacity(seal::SEALED_SEGMENT);
+            (&mut reader).take(seal::SEALED_SEGMENT as u64).read_to_end(&mut segment).await?;
+            opener.segment(&mut segment)?;
+            Ok(Some((segment, (reader, opener))))
+        })
+        .inspect_err(move |error| tracing::error!(package = %name, error = %error, "a package stopped opening while sent"));
+        Ok(DownloadBody::Stream {
+            length: package.size as u64,
+            chunks: Box::pin(chunks),
         })
     }
 
     /// The subject's newest package of their own request, while it has not
     /// expired. Audited.
     #[tracing::instrument(name = "service.subject_export", skip_all, fields(reference = %reference))]
-    pub async fn subject_export(&self, subject: &Subject, reference: &Reference) -> Result<Download, AppError> {
+    pub async fn subject_export(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+    ) -> Result<Download, AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = Store::find_request(&mut tx, &subject.org, reference.as_str())
@@ -323,7 +595,11 @@ impl Service {
             .map_err(db)?
             .filter(|row| row.email == subject.email)
             .ok_or(AppError::NotFound)?;
-        let package = Store::latest_exports(&mut tx, &[row.id], true).await.map_err(db)?.pop().ok_or(AppError::NotFound)?;
+        let package = Store::latest_exports(&mut tx, &[row.id], true)
+            .await
+            .map_err(db)?
+            .pop()
+            .ok_or(AppError::NotFound)?;
         if package.expires_at <= at {
             return Err(AppError::ExportExpired);
         }
@@ -336,9 +612,13 @@ impl Service {
             detail: serde_json::json!({ "package": package.name }),
         };
         audit::append(&mut tx, entry, at).await.map_err(db)?;
-        let data = self.open_package(&package.name, reference).await?;
+        let data = self.open_package(&package, reference).await?;
         tx.commit().await.map_err(db)?;
-        Ok(Download { file_name: format!("{reference}-data.zip"), content_type: "application/zip".into(), data })
+        Ok(Download {
+            file_name: format!("{reference}-data.zip"),
+            content_type: "application/zip".into(),
+            data,
+        })
     }
 }
 
@@ -353,9 +633,22 @@ mod tests {
         assert_eq!(csv[1]["kwh"], "3");
         let json = parse_records("crm.json", br#"[{"name":"Kari","tags":["a"]}]"#).unwrap();
         assert_eq!(json[0]["tags"][0], "a");
-        assert_eq!(parse_records("one.json", br#"{"name":"Kari"}"#).unwrap().len(), 1);
-        for (name, bytes) in [("x.json", &b"[1, 2]"[..]), ("x.json", b"not json"), ("x.csv", b"a,b\n1,2,3\n")] {
-            assert!(parse_records(name, bytes).is_err(), "{name}: {:?}", String::from_utf8_lossy(bytes));
+        assert_eq!(
+            parse_records("one.json", br#"{"name":"Kari"}"#)
+                .unwrap()
+                .len(),
+            1
+        );
+        for (name, bytes) in [
+            ("x.json", &b"[1, 2]"[..]),
+            ("x.json", b"not json"),
+            ("x.csv", b"a,b\n1,2,3\n"),
+        ] {
+            assert!(
+                parse_records(name, bytes).is_err(),
+                "{name}: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
         }
     }
 }

@@ -24,12 +24,20 @@ impl Service {
     pub async fn run_next_job(&self) -> Result<bool, AppError> {
         let claimed_at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let job = Store::claim_job(&mut tx, claimed_at, self.jobs.lease_secs).await.map_err(db)?;
+        let job = Store::claim_job(&mut tx, claimed_at, self.jobs.lease_secs)
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         let Some(job) = job else { return Ok(false) };
-        tracing::info!(job = job.id, attempt = job.attempts, "collecting from the data sources");
+        tracing::info!(
+            job = job.id,
+            attempt = job.attempts,
+            "collecting from the data sources"
+        );
         let mut conn = self.store.conn().await.map_err(db)?;
-        let row = Store::find_request_by_id(&mut conn, job.request_id).await.map_err(db)?;
+        let row = Store::find_request_by_id(&mut conn, job.request_id)
+            .await
+            .map_err(db)?;
         drop(conn);
         let outcome = match &row {
             Some(row) => {
@@ -50,9 +58,10 @@ impl Service {
         };
         let end = match &error {
             None => JobEnd::Done,
-            Some(error) if job.attempts < JOB_ATTEMPTS => {
-                JobEnd::Retry { run_after: at + JOB_BACKOFF_SECS * (1 << (job.attempts - 1)), error }
-            }
+            Some(error) if job.attempts < JOB_ATTEMPTS => JobEnd::Retry {
+                run_after: at + JOB_BACKOFF_SECS * (1 << (job.attempts - 1)),
+                error,
+            },
             Some(error) => JobEnd::Failed { error },
         };
         let action = match end {
@@ -61,8 +70,14 @@ impl Service {
             JobEnd::Failed { .. } => "job.failed",
         };
         let mut tx = self.store.begin().await.map_err(db)?;
-        if !Store::finish_job(&mut tx, &job, end, at).await.map_err(db)? {
-            tracing::warn!(job = job.id, "the job was taken over by another worker; its result stands");
+        if !Store::finish_job(&mut tx, &job, end, at)
+            .await
+            .map_err(db)?
+        {
+            tracing::warn!(
+                job = job.id,
+                "the job was taken over by another worker; its result stands"
+            );
             return Ok(true);
         }
         if let Some(row) = &row {

@@ -9,8 +9,8 @@ use crate::{
     store::{RequestRow, Store},
 };
 use app::domain::{
-    Action, AppError, Email, Language, Outcome, Reference, RequestKind, RequestState, Role, StaffAction, Status,
-    MAX_DETAIL_CHARS,
+    Action, AppError, Email, Language, Outcome, Reference, RequestKind, RequestState, Role,
+    StaffAction, Status, MAX_DETAIL_CHARS,
 };
 use serde::Serialize;
 use time::Date;
@@ -34,7 +34,10 @@ fn clean_file_name(raw: &str) -> Result<String, AppError> {
     let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     let clean = clean.trim().to_owned();
     if clean.is_empty() || clean == "." || clean == ".." {
-        return Err(AppError::validation("attachments", app::domain::FieldErrorCode::InvalidChoice));
+        return Err(AppError::validation(
+            "attachments",
+            app::domain::FieldErrorCode::InvalidChoice,
+        ));
     }
     Ok(clean)
 }
@@ -62,11 +65,17 @@ fn state_of(row: &RequestRow) -> Result<RequestState, AppError> {
     let status = views::parse_row(row)?.status;
     let due = match row.due_date.as_deref() {
         Some(d) => Some(
-            Date::parse(d, &time::format_description::well_known::Iso8601::DATE).map_err(|_| AppError::Internal)?,
+            Date::parse(d, &time::format_description::well_known::Iso8601::DATE)
+                .map_err(|_| AppError::Internal)?,
         ),
         None => None,
     };
-    Ok(RequestState { status, due, extended: row.extended, executed: row.executed })
+    Ok(RequestState {
+        status,
+        due,
+        extended: row.extended,
+        executed: row.executed,
+    })
 }
 
 impl Service {
@@ -80,7 +89,8 @@ impl Service {
         reference: &Reference,
         action: StaffAction,
     ) -> Result<Status, AppError> {
-        self.staff_act_with_files(member, org, reference, action, Vec::new()).await
+        self.staff_act_with_files(member, org, reference, action, Vec::new())
+            .await
     }
 
     /// Applies a staff action; a completion may carry files for the subject.
@@ -98,10 +108,18 @@ impl Service {
             return Err(AppError::NotFound);
         }
         if !uploads.is_empty() && !matches!(action, StaffAction::Complete { .. }) {
-            return Err(AppError::validation("attachments", app::domain::FieldErrorCode::NotApplicable));
+            return Err(AppError::validation(
+                "attachments",
+                app::domain::FieldErrorCode::NotApplicable,
+            ));
         }
-        if uploads.len() > MAX_ATTACHMENTS || uploads.iter().any(|u| u.data.len() > MAX_ATTACHMENT_BYTES) {
-            return Err(AppError::validation("attachments", app::domain::FieldErrorCode::TooLong));
+        if uploads.len() > MAX_ATTACHMENTS
+            || uploads.iter().any(|u| u.data.len() > MAX_ATTACHMENT_BYTES)
+        {
+            return Err(AppError::validation(
+                "attachments",
+                app::domain::FieldErrorCode::TooLong,
+            ));
         }
         let mut files = Vec::with_capacity(uploads.len());
         for upload in &uploads {
@@ -109,7 +127,10 @@ impl Service {
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let row = Store::find_request(&mut tx, org, reference.as_str()).await.map_err(db)?.ok_or(AppError::NotFound)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
         let state = state_of(&row)?;
         let refuse = |reason| AppError::TransitionRefused { reason };
         let kind: RequestKind = views::parse_row(&row)?.kind;
@@ -125,7 +146,10 @@ impl Service {
                 }
                 let colleague = Store::roles_of(&mut tx, *to).await.map_err(db)?;
                 if !colleague.iter().any(|r| r.org == org) {
-                    return Err(AppError::validation("assignee", app::domain::FieldErrorCode::InvalidChoice));
+                    return Err(AppError::validation(
+                        "assignee",
+                        app::domain::FieldErrorCode::InvalidChoice,
+                    ));
                 }
                 assignee = Some(*to);
                 (state.clone(), None)
@@ -136,28 +160,56 @@ impl Service {
                 (state.apply(&Action::AskSubject).map_err(refuse)?, None)
             }
             StaffAction::Extend { months, reason } => {
-                let next = state.apply(&Action::Extend { months: *months, reason: reason.clone() }).map_err(refuse)?;
+                let next = state
+                    .apply(&Action::Extend {
+                        months: *months,
+                        reason: reason.clone(),
+                    })
+                    .map_err(refuse)?;
                 (next, Some(text("reason", reason)?))
             }
-            StaffAction::Complete { response, outcome: form } => {
+            StaffAction::Complete {
+                response,
+                outcome: form,
+            } => {
                 let next = state.apply(&Action::Complete).map_err(refuse)?;
                 let response = text("response", response)?;
                 let decided = Outcome::parse(kind, form)?;
                 // Erasure, rectification and restriction change the data;
                 // answers only show it.
-                executed = matches!(decided, Outcome::Erased { .. } | Outcome::Rectified | Outcome::Restriction { applied: true });
-                outcome = Some(serde_json::json!({ "response": response, "outcome": decided }).to_string());
+                executed = matches!(
+                    decided,
+                    Outcome::Erased { .. }
+                        | Outcome::Rectified
+                        | Outcome::Restriction { applied: true }
+                );
+                outcome = Some(
+                    serde_json::json!({ "response": response, "outcome": decided }).to_string(),
+                );
                 message = Some(response);
                 (next, None)
             }
-            StaffAction::Reject { reason, legal_ground } => {
+            StaffAction::Reject {
+                reason,
+                legal_ground,
+            } => {
                 let next = state
-                    .apply(&Action::Reject { reason: reason.clone(), legal_ground: legal_ground.clone() })
+                    .apply(&Action::Reject {
+                        reason: reason.clone(),
+                        legal_ground: legal_ground.clone(),
+                    })
                     .map_err(refuse)?;
-                let (reason, ground) = (text("reason", reason)?, text("legal_ground", legal_ground)?);
-                outcome = Some(serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string());
-                let authority = "You may complain to the supervisory authority (see the privacy notice).";
-                (next, Some(format!("{reason} Legal ground: {ground}. {authority}")))
+                let (reason, ground) =
+                    (text("reason", reason)?, text("legal_ground", legal_ground)?);
+                outcome = Some(
+                    serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string(),
+                );
+                let authority =
+                    "You may complain to the supervisory authority (see the privacy notice).";
+                (
+                    next,
+                    Some(format!("{reason} Legal ground: {ground}. {authority}")),
+                )
             }
             StaffAction::Message { body } => {
                 if state.status.is_closed() || state.status == Status::PendingVerification {
@@ -168,18 +220,35 @@ impl Service {
             }
         };
         let due = next.due.map(|d| d.to_string());
-        Store::update_lifecycle(&mut tx, row.id, next.status, due.as_deref(), next.extended, assignee, outcome.as_deref(), at)
+        Store::update_lifecycle(
+            &mut tx,
+            row.id,
+            next.status,
+            due.as_deref(),
+            next.extended,
+            assignee,
+            outcome.as_deref(),
+            at,
+        )
+        .await
+        .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref())
             .await
             .map_err(db)?;
-        Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref()).await.map_err(db)?;
         // Starting an access or portability request sets its data sources
         // to work in the background.
-        let has_sources = self.organisation(org).is_ok_and(|o| !o.settings.sources.is_empty());
+        let has_sources = self
+            .organisation(org)
+            .is_ok_and(|o| !o.settings.sources.is_empty());
         if matches!(action, StaffAction::Start) && super::exports::exportable(kind) && has_sources {
-            Store::enqueue_collect(&mut tx, row.id, at).await.map_err(db)?;
+            Store::enqueue_collect(&mut tx, row.id, at)
+                .await
+                .map_err(db)?;
         }
         if let Some(body) = &message {
-            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), body).await.map_err(db)?;
+            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), body)
+                .await
+                .map_err(db)?;
         }
         if executed {
             Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
@@ -194,13 +263,24 @@ impl Service {
                 sha256: &sha256,
                 data: &upload.data,
             };
-            Store::insert_attachment(&mut tx, row.id, member.id, &new, at).await.map_err(db)?;
+            Store::insert_attachment(&mut tx, row.id, member.id, &new, at)
+                .await
+                .map_err(db)?;
             attached.push(serde_json::json!({ "name": file_name, "size": upload.data.len(), "sha256": sha256 }));
         }
         let detail = serde_json::json!({
             "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
         });
-        super::record_staff(&mut tx, member.id, org, &format!("request.{event}"), reference.as_str(), detail, at).await?;
+        super::record_staff(
+            &mut tx,
+            member.id,
+            org,
+            &format!("request.{event}"),
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)?;
         if !matches!(action, StaffAction::Assign { .. }) {
             self.mail_update(&row).await;
@@ -210,33 +290,71 @@ impl Service {
 
     /// The subject writes to the privacy team; an answer to a question
     /// moves the request back to `in_progress`.
-    pub async fn subject_reply(&self, subject: &Subject, reference: &Reference, body: &str) -> Result<Status, AppError> {
+    pub async fn subject_reply(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+        body: &str,
+    ) -> Result<Status, AppError> {
         let body = text("body", body)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = self.subject_row(&mut tx, subject, reference).await?;
         let state = state_of(&row)?;
         if state.status.is_closed() || state.status == Status::PendingVerification {
-            return Err(AppError::TransitionRefused { reason: app::domain::TransitionError::NotInThisStatus });
+            return Err(AppError::TransitionRefused {
+                reason: app::domain::TransitionError::NotInThisStatus,
+            });
         }
         let (next, event) = if state.status == Status::AwaitingSubject {
-            (state.apply(&Action::SubjectAnswered).map_err(|reason| AppError::TransitionRefused { reason })?, "subject_answered")
+            (
+                state
+                    .apply(&Action::SubjectAnswered)
+                    .map_err(|reason| AppError::TransitionRefused { reason })?,
+                "subject_answered",
+            )
         } else {
             (state.clone(), "message")
         };
         let due = next.due.map(|d| d.to_string());
-        Store::update_lifecycle(&mut tx, row.id, next.status, due.as_deref(), next.extended, row.assignee_id, None, at)
+        Store::update_lifecycle(
+            &mut tx,
+            row.id,
+            next.status,
+            due.as_deref(),
+            next.extended,
+            row.assignee_id,
+            None,
+            at,
+        )
+        .await
+        .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None)
             .await
             .map_err(db)?;
-        Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None).await.map_err(db)?;
-        Store::insert_message(&mut tx, row.id, at, "subject", None, &body).await.map_err(db)?;
-        super::verification::record(&mut tx, ActorKind::Subject, &row.org, &format!("request.{event}"), &row.reference, serde_json::json!({}), at).await?;
+        Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
+            .await
+            .map_err(db)?;
+        super::verification::record(
+            &mut tx,
+            ActorKind::Subject,
+            &row.org,
+            &format!("request.{event}"),
+            &row.reference,
+            serde_json::json!({}),
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)?;
         Ok(next.status)
     }
 
     /// The subject withdraws their request, while nothing was carried out.
-    pub async fn subject_cancel(&self, subject: &Subject, reference: &Reference) -> Result<(), AppError> {
+    pub async fn subject_cancel(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = self.subject_row(&mut tx, subject, reference).await?;
@@ -244,11 +362,31 @@ impl Service {
             .apply(&Action::CancelBySubject)
             .map_err(|reason| AppError::TransitionRefused { reason })?;
         let due = next.due.map(|d| d.to_string());
-        Store::update_lifecycle(&mut tx, row.id, next.status, due.as_deref(), next.extended, row.assignee_id, None, at)
+        Store::update_lifecycle(
+            &mut tx,
+            row.id,
+            next.status,
+            due.as_deref(),
+            next.extended,
+            row.assignee_id,
+            None,
+            at,
+        )
+        .await
+        .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None)
             .await
             .map_err(db)?;
-        Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None).await.map_err(db)?;
-        super::verification::record(&mut tx, ActorKind::Subject, &row.org, "request.cancelled", &row.reference, serde_json::json!({}), at).await?;
+        super::verification::record(
+            &mut tx,
+            ActorKind::Subject,
+            &row.org,
+            "request.cancelled",
+            &row.reference,
+            serde_json::json!({}),
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)?;
         self.mail_update(&row).await;
         Ok(())
@@ -280,26 +418,63 @@ impl Service {
         let purpose = serde_json::from_str::<serde_json::Value>(&row.details)
             .ok()
             .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
-        Store::insert_opt_out(conn, &row.org, &row.email, kind.as_str(), purpose.as_deref(), row.id, at).await.map_err(db)?;
+        Store::insert_opt_out(
+            conn,
+            &row.org,
+            &row.email,
+            kind.as_str(),
+            purpose.as_deref(),
+            row.id,
+            at,
+        )
+        .await
+        .map_err(db)?;
         let outcome = serde_json::json!({ "outcome": Outcome::TookEffect }).to_string();
-        Store::update_lifecycle(conn, row.id, Status::Completed, row.due_date.as_deref(), false, None, Some(&outcome), at)
-            .await
-            .map_err(db)?;
+        Store::update_lifecycle(
+            conn,
+            row.id,
+            Status::Completed,
+            row.due_date.as_deref(),
+            false,
+            None,
+            Some(&outcome),
+            at,
+        )
+        .await
+        .map_err(db)?;
         Store::mark_executed(conn, row.id).await.map_err(db)?;
         let note = match kind {
             RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
             _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
         };
-        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(note)).await.map_err(db)?;
-        super::verification::record(conn, ActorKind::System, &row.org, "request.took_effect", &row.reference, serde_json::json!({ "kind": kind.as_str() }), at)
+        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(note))
             .await
+            .map_err(db)?;
+        super::verification::record(
+            conn,
+            ActorKind::System,
+            &row.org,
+            "request.took_effect",
+            &row.reference,
+            serde_json::json!({ "kind": kind.as_str() }),
+            at,
+        )
+        .await
     }
 
     /// "There is news on your request": a link to the tracking page, never
     /// the content, in the subject's language.
     pub(super) async fn mail_update(&self, row: &RequestRow) {
-        let (Ok(email), Some(language)) = (Email::parse(&row.email), Language::parse(&row.language)) else { return };
-        let org_name = self.content.org(&row.org).map(|o| o.settings.name.clone()).unwrap_or_default();
+        let (Ok(email), Some(language)) =
+            (Email::parse(&row.email), Language::parse(&row.language))
+        else {
+            return;
+        };
+        let org_name = self
+            .content
+            .org(&row.org)
+            .map(|o| o.settings.name.clone())
+            .unwrap_or_default();
         let mail = UpdateMail {
             org_name: &org_name,
             reference: &row.reference,

@@ -11,13 +11,14 @@ mod lifecycle;
 mod requests;
 mod sessions;
 mod staff;
+mod staging;
 mod team;
 mod verification;
 mod views;
 
 pub use app::domain::StaffAction;
+pub use console::{Download, DownloadBody, QUEUE_PAGE_SIZE};
 pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
-pub use console::{Download, QUEUE_PAGE_SIZE};
 pub use sessions::Subject;
 pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
 
@@ -74,7 +75,15 @@ impl Service {
         exports: Exports,
         jobs: JobSettings,
     ) -> Service {
-        Service { store, mailer, content, secret, base_url, exports, jobs }
+        Service {
+            store,
+            mailer,
+            content,
+            secret,
+            base_url,
+            exports,
+            jobs,
+        }
     }
 
     pub fn content(&self) -> &Content {
@@ -137,6 +146,13 @@ async fn record_staff(
     at: i64,
 ) -> Result<(), AppError> {
     let actor = format!("staff:{staff_id}");
-    let entry = crate::audit::Entry { actor_kind: crate::audit::ActorKind::Staff, actor: &actor, org, action, target, detail };
+    let entry = crate::audit::Entry {
+        actor_kind: crate::audit::ActorKind::Staff,
+        actor: &actor,
+        org,
+        action,
+        target,
+        detail,
+    };
     crate::audit::append(conn, entry, at).await.map_err(db)
 }

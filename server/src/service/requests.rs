@@ -1,7 +1,10 @@
 //! Taking in requests and showing them to their subject.
 
 use super::{db, now, views, Service};
-use crate::{crypto, store::{NewRequest, Store}};
+use crate::{
+    crypto,
+    store::{NewRequest, Store},
+};
 use app::api::types::{RequestView, SourceProgress, SourceState, TrackView};
 use app::domain::{AppError, Reference, Submission};
 
@@ -13,7 +16,8 @@ impl Service {
     #[tracing::instrument(name = "service.submit", skip_all, fields(org = %submission.org, kind = %submission.kind))]
     pub async fn submit(&self, submission: Submission) -> Result<Reference, AppError> {
         let org = self.organisation(&submission.org)?;
-        let details_json = serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
+        let details_json =
+            serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let tracking_key = crypto::new_token();
@@ -38,11 +42,15 @@ impl Service {
             .await;
             match inserted {
                 Ok(id) => break (reference, id),
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => attempt += 1,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => {
+                    attempt += 1
+                }
                 Err(e) => return Err(db(e)),
             }
         };
-        Store::insert_event(&mut tx, request_id, at, "submitted", "subject").await.map_err(db)?;
+        Store::insert_event(&mut tx, request_id, at, "submitted", "subject")
+            .await
+            .map_err(db)?;
         let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
         super::verification::record(
             &mut tx,
@@ -65,14 +73,21 @@ impl Service {
         tracing::info!(reference = %reference, "request submitted");
         if let Some(issued) = issued {
             let row = self.request_row_by_id(request_id).await?;
-            self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key))).await;
+            self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key)))
+                .await;
         }
         Ok(reference)
     }
 
-    pub(super) async fn request_row_by_id(&self, id: i64) -> Result<crate::store::RequestRow, AppError> {
+    pub(super) async fn request_row_by_id(
+        &self,
+        id: i64,
+    ) -> Result<crate::store::RequestRow, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
-        Store::find_request_by_id(&mut conn, id).await.map_err(db)?.ok_or(AppError::NotFound)
+        Store::find_request_by_id(&mut conn, id)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)
     }
 
     /// The tracking page: everything for the owner's session, a summary for
@@ -91,25 +106,42 @@ impl Service {
             None => None,
         };
         let mut conn = self.store.conn().await.map_err(db)?;
-        let row = Store::find_request(&mut conn, org, reference.as_str()).await.map_err(db)?;
-        let sign_in = TrackView::SignIn { reference: reference.clone(), summary: None };
+        let row = Store::find_request(&mut conn, org, reference.as_str())
+            .await
+            .map_err(db)?;
+        let sign_in = TrackView::SignIn {
+            reference: reference.clone(),
+            summary: None,
+        };
         let Some(row) = row else { return Ok(sign_in) };
         if subject.is_some_and(|s| s.org == row.org && s.email == row.email) {
-            let view = views_of(&mut conn, std::slice::from_ref(&row), &self.content).await?.remove(0);
+            let view = views_of(&mut conn, std::slice::from_ref(&row), &self.content)
+                .await?
+                .remove(0);
             return Ok(TrackView::Owner(Box::new(view)));
         }
         let key_matches = key.is_some_and(|k| {
             use subtle::ConstantTimeEq;
-            crypto::token_hash(k).as_bytes().ct_eq(row.tracking_key_hash.as_bytes()).into()
+            crypto::token_hash(k)
+                .as_bytes()
+                .ct_eq(row.tracking_key_hash.as_bytes())
+                .into()
         });
         if key_matches {
-            return Ok(TrackView::SignIn { reference: reference.clone(), summary: Some(views::summary(&row, now())?) });
+            return Ok(TrackView::SignIn {
+                reference: reference.clone(),
+                summary: Some(views::summary(&row, now())?),
+            });
         }
         Ok(sign_in)
     }
 
     /// All requests of the session's subject in `org`, newest first.
-    pub async fn my_requests(&self, org: &str, session: &str) -> Result<Vec<RequestView>, AppError> {
+    pub async fn my_requests(
+        &self,
+        org: &str,
+        session: &str,
+    ) -> Result<Vec<RequestView>, AppError> {
         self.organisation(org)?;
         let subject = self.subject(session).await?;
         if subject.org != org {
@@ -118,22 +150,35 @@ impl Service {
         self.requests_of(&subject).await
     }
 
-    pub async fn requests_of(&self, subject: &super::Subject) -> Result<Vec<RequestView>, AppError> {
+    pub async fn requests_of(
+        &self,
+        subject: &super::Subject,
+    ) -> Result<Vec<RequestView>, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
-        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email).await.map_err(db)?;
+        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email)
+            .await
+            .map_err(db)?;
         views_of(&mut conn, &rows, &self.content).await
     }
 
     /// One request of the subject; another subject's request is `NotFound`,
     /// exactly like a reference that does not exist.
-    pub async fn request_of(&self, subject: &super::Subject, reference: &Reference) -> Result<RequestView, AppError> {
+    pub async fn request_of(
+        &self,
+        subject: &super::Subject,
+        reference: &Reference,
+    ) -> Result<RequestView, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
         let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
             .await
             .map_err(db)?
             .filter(|row| row.email == subject.email)
             .ok_or(AppError::NotFound)?;
-        Ok(views_of(&mut conn, std::slice::from_ref(&row), &self.content).await?.remove(0))
+        Ok(
+            views_of(&mut conn, std::slice::from_ref(&row), &self.content)
+                .await?
+                .remove(0),
+        )
     }
 }
 
@@ -159,28 +204,46 @@ pub(super) async fn views_for(
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
     let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
     let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
-    let exports = Store::latest_exports(conn, &ids, released_only).await.map_err(db)?;
-    let related =
-        views::Related { events: &events, messages: &messages, attachments: &attachments, exports: &exports, now: super::now() };
+    let exports = Store::latest_exports(conn, &ids, released_only)
+        .await
+        .map_err(db)?;
+    let related = views::Related {
+        events: &events,
+        messages: &messages,
+        attachments: &attachments,
+        exports: &exports,
+        now: super::now(),
+    };
     let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let mut view = views::request_view(row, &related)?;
         // Progress while a collection job is queued or running.
-        if let Some(job) = jobs.iter().find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running")) {
+        if let Some(job) = jobs
+            .iter()
+            .find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running"))
+        {
             let runs = Store::latest_source_runs(conn, row.id).await.map_err(db)?;
-            let sources = content.org(&row.org).map(|o| o.settings.sources.as_slice()).unwrap_or_default();
+            let sources = content
+                .org(&row.org)
+                .map(|o| o.settings.sources.as_slice())
+                .unwrap_or_default();
             view.collection = Some(
                 sources
                     .iter()
                     .map(|source| {
-                        let run = runs.iter().find(|r| r.source == source.name && r.at >= job.created_at);
+                        let run = runs
+                            .iter()
+                            .find(|r| r.source == source.name && r.at >= job.created_at);
                         let state = match run {
                             None => SourceState::Waiting,
                             Some(run) if run.ok => SourceState::Answered,
                             Some(_) => SourceState::Retrying,
                         };
-                        SourceProgress { source: source.name.clone(), state }
+                        SourceProgress {
+                            source: source.name.clone(),
+                            state,
+                        }
                     })
                     .collect(),
             );

@@ -47,7 +47,10 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Subject { org: row.org, email: row.email })
+        Ok(Subject {
+            org: row.org,
+            email: row.email,
+        })
     }
 
     pub async fn sign_out(&self, token: &str) {

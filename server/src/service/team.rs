@@ -34,11 +34,25 @@ impl Service {
                 .map_err(db)?
                 .into_iter()
                 .filter_map(|row| {
-                    Some(TeamMember { id: row.id, email: row.email, role: row.role.parse().ok()?, two_factor: row.totp_confirmed })
+                    Some(TeamMember {
+                        id: row.id,
+                        email: row.email,
+                        role: row.role.parse().ok()?,
+                        two_factor: row.totp_confirmed,
+                    })
                 })
                 .collect();
-            let name = self.content.org(org).map(|o| o.settings.name.clone()).unwrap_or_else(|| org.clone());
-            teams.push(TeamView { org: org.clone(), name, members, me: member.id });
+            let name = self
+                .content
+                .org(org)
+                .map(|o| o.settings.name.clone())
+                .unwrap_or_else(|| org.clone());
+            teams.push(TeamView {
+                org: org.clone(),
+                name,
+                members,
+                me: member.id,
+            });
         }
         if teams.is_empty() {
             return Err(AppError::Forbidden);
@@ -58,10 +72,13 @@ impl Service {
         password: &str,
     ) -> Result<(), AppError> {
         Self::require_admin(member, org)?;
-        let email = Email::parse(email).map_err(|_| AppError::validation("email", FieldErrorCode::InvalidEmail))?;
+        let email = Email::parse(email)
+            .map_err(|_| AppError::validation("email", FieldErrorCode::InvalidEmail))?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let existing = Store::staff_by_email(&mut tx, email.as_str()).await.map_err(db)?;
+        let existing = Store::staff_by_email(&mut tx, email.as_str())
+            .await
+            .map_err(db)?;
         let (id, created) = match existing {
             Some(account) => (account.id, false),
             None => {
@@ -77,29 +94,65 @@ impl Service {
                     .await
                     .map_err(|_| AppError::Internal)?
                     .map_err(|_| AppError::Internal)?;
-                (Store::insert_staff(&mut tx, email.as_str(), &hash, at).await.map_err(db)?, true)
+                (
+                    Store::insert_staff(&mut tx, email.as_str(), &hash, at)
+                        .await
+                        .map_err(db)?,
+                    true,
+                )
             }
         };
-        Store::grant_role(&mut tx, id, org, role.as_str()).await.map_err(db)?;
+        Store::grant_role(&mut tx, id, org, role.as_str())
+            .await
+            .map_err(db)?;
         let detail = serde_json::json!({ "role": role.as_str(), "new_account": created });
-        super::record_staff(&mut tx, member.id, org, "staff.added", &format!("staff:{id}"), detail, at).await?;
+        super::record_staff(
+            &mut tx,
+            member.id,
+            org,
+            "staff.added",
+            &format!("staff:{id}"),
+            detail,
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)
     }
 
     /// Takes `staff_id`'s role in `org` away.
     #[tracing::instrument(name = "service.remove_member", skip_all, fields(org = %org))]
-    pub async fn remove_member(&self, member: &StaffMember, org: &str, staff_id: i64) -> Result<(), AppError> {
+    pub async fn remove_member(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        staff_id: i64,
+    ) -> Result<(), AppError> {
         Self::require_admin(member, org)?;
         if staff_id == member.id {
-            return Err(AppError::validation("member", FieldErrorCode::InvalidChoice));
+            return Err(AppError::validation(
+                "member",
+                FieldErrorCode::InvalidChoice,
+            ));
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        if !Store::revoke_role(&mut tx, staff_id, org).await.map_err(db)? {
+        if !Store::revoke_role(&mut tx, staff_id, org)
+            .await
+            .map_err(db)?
+        {
             return Err(AppError::NotFound);
         }
         let detail = serde_json::json!({});
-        super::record_staff(&mut tx, member.id, org, "staff.removed", &format!("staff:{staff_id}"), detail, at).await?;
+        super::record_staff(
+            &mut tx,
+            member.id,
+            org,
+            "staff.removed",
+            &format!("staff:{staff_id}"),
+            detail,
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(db)
     }
 }

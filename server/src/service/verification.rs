@@ -39,7 +39,20 @@ pub(super) async fn record(
         ActorKind::System => "system",
         ActorKind::Staff => "staff",
     };
-    audit::append(conn, Entry { actor_kind, actor, org, action, target: reference, detail }, at).await.map_err(db)
+    audit::append(
+        conn,
+        Entry {
+            actor_kind,
+            actor,
+            org,
+            action,
+            target: reference,
+            detail,
+        },
+        at,
+    )
+    .await
+    .map_err(db)
 }
 
 /// A code and link token as issued, before they are mailed and forgotten.
@@ -76,11 +89,27 @@ impl Service {
         request: CodeFor<'_>,
         at: i64,
     ) -> Result<Option<IssuedCode>, AppError> {
-        let CodeFor { id: request_id, reference, org, email } = request;
-        let issued_today = Store::codes_issued_since(conn, email, at - 24 * 60 * 60).await.map_err(db)?;
+        let CodeFor {
+            id: request_id,
+            reference,
+            org,
+            email,
+        } = request;
+        let issued_today = Store::codes_issued_since(conn, email, at - 24 * 60 * 60)
+            .await
+            .map_err(db)?;
         if issued_today >= CODES_PER_DAY {
             tracing::warn!("daily code limit reached for an address");
-            record(conn, ActorKind::System, org, "verification.limit_reached", reference, serde_json::json!({}), at).await?;
+            record(
+                conn,
+                ActorKind::System,
+                org,
+                "verification.limit_reached",
+                reference,
+                serde_json::json!({}),
+                at,
+            )
+            .await?;
             return Ok(None);
         }
         let code = crypto::new_code();
@@ -98,8 +127,19 @@ impl Service {
         )
         .await
         .map_err(db)?;
-        Store::insert_event(conn, request_id, at, "code_sent", "system").await.map_err(db)?;
-        record(conn, ActorKind::System, org, "verification.code_sent", reference, serde_json::json!({}), at).await?;
+        Store::insert_event(conn, request_id, at, "code_sent", "system")
+            .await
+            .map_err(db)?;
+        record(
+            conn,
+            ActorKind::System,
+            org,
+            "verification.code_sent",
+            reference,
+            serde_json::json!({}),
+            at,
+        )
+        .await?;
         Ok(Some(IssuedCode { code, link_token }))
     }
 
@@ -107,9 +147,20 @@ impl Service {
     /// verified today, the magic link and the personal tracking link. A mail
     /// failure is logged, not returned: the request stands and the subject
     /// can ask for a new code.
-    pub(super) async fn mail_code(&self, row: &RequestRow, issued: &IssuedCode, tracking_key: Option<&str>) {
-        let Ok(parsed) = views::parse_row(row) else { return };
-        let org_name = self.content.org(&row.org).map(|o| o.settings.name.clone()).unwrap_or_default();
+    pub(super) async fn mail_code(
+        &self,
+        row: &RequestRow,
+        issued: &IssuedCode,
+        tracking_key: Option<&str>,
+    ) {
+        let Ok(parsed) = views::parse_row(row) else {
+            return;
+        };
+        let org_name = self
+            .content
+            .org(&row.org)
+            .map(|o| o.settings.name.clone())
+            .unwrap_or_default();
         let due = one_month_after(OffsetDateTime::now_utc().date());
         let mut tracking_url = self.url(&format!("/o/{}/requests/{}", row.org, parsed.reference));
         if let Some(key) = tracking_key {
@@ -120,13 +171,23 @@ impl Service {
             org_name: &org_name,
             reference: parsed.reference.as_str(),
             kind: parsed.kind.as_str(),
-            due_date: DateParts { year: due.year(), month: due.month() as u8, day: due.day() },
+            due_date: DateParts {
+                year: due.year(),
+                month: due.month() as u8,
+                day: due.day(),
+            },
             code: crypto::expose(&issued.code),
             minutes: CODE_TTL_SECS / 60,
-            magic_url: self.url(&format!("/o/{}/confirm/{}", row.org, crypto::expose(&issued.link_token))),
+            magic_url: self.url(&format!(
+                "/o/{}/confirm/{}",
+                row.org,
+                crypto::expose(&issued.link_token)
+            )),
             tracking_url,
         };
-        let (Ok(email), Some(language)) = (Email::parse(&row.email), Language::parse(&row.language)) else {
+        let (Ok(email), Some(language)) =
+            (Email::parse(&row.email), Language::parse(&row.language))
+        else {
             tracing::error!("stored address or language does not parse");
             return;
         };
@@ -134,7 +195,11 @@ impl Service {
             // Development only (no SMTP_URL): makes `make run` usable without a mail server.
             tracing::info!(reference = %parsed.reference, code = crypto::expose(&issued.code), "development outbox: verification code");
         }
-        if let Err(error) = self.mailer.send(&email, language, "verification", &mail).await {
+        if let Err(error) = self
+            .mailer
+            .send(&email, language, "verification", &mail)
+            .await
+        {
             tracing::error!(error = %error, reference = %parsed.reference, "verification mail failed");
         }
     }
@@ -150,7 +215,9 @@ impl Service {
     ) -> Result<(RequestRow, SessionGrant), AppError> {
         let code = code.trim();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AppError::CodeInvalid { attempts_left: CODE_MAX_ATTEMPTS as u8 });
+            return Err(AppError::CodeInvalid {
+                attempts_left: CODE_MAX_ATTEMPTS as u8,
+            });
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
@@ -173,15 +240,32 @@ impl Service {
         if !crypto::code_matches(&self.secret, row.id, code, &active.code_hash) {
             let attempts = active.failed_attempts + 1;
             let burn = attempts >= CODE_MAX_ATTEMPTS;
-            Store::record_failed_attempt(&mut tx, active.id, burn).await.map_err(db)?;
-            let action = if burn { "verification.burned" } else { "verification.failed" };
-            record(&mut tx, ActorKind::Subject, &row.org, action, &row.reference, serde_json::json!({ "attempts": attempts }), at).await?;
+            Store::record_failed_attempt(&mut tx, active.id, burn)
+                .await
+                .map_err(db)?;
+            let action = if burn {
+                "verification.burned"
+            } else {
+                "verification.failed"
+            };
+            record(
+                &mut tx,
+                ActorKind::Subject,
+                &row.org,
+                action,
+                &row.reference,
+                serde_json::json!({ "attempts": attempts }),
+                at,
+            )
+            .await?;
             tx.commit().await.map_err(db)?;
             tracing::info!(attempts, burned = burn, "wrong verification code");
             return Err(if burn {
                 AppError::CodeBurned
             } else {
-                AppError::CodeInvalid { attempts_left: (CODE_MAX_ATTEMPTS - attempts) as u8 }
+                AppError::CodeInvalid {
+                    attempts_left: (CODE_MAX_ATTEMPTS - attempts) as u8,
+                }
             });
         }
         let grant = self.accept(&mut tx, &row, &active, "code", at).await?;
@@ -192,7 +276,11 @@ impl Service {
 
     /// Confirms a magic link (from the POST behind its confirm button).
     #[tracing::instrument(name = "service.confirm_link", skip_all)]
-    pub async fn confirm_link(&self, org: &str, token: &str) -> Result<(Reference, SessionGrant), AppError> {
+    pub async fn confirm_link(
+        &self,
+        org: &str,
+        token: &str,
+    ) -> Result<(Reference, SessionGrant), AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let code = Store::code_by_link(&mut tx, &crypto::token_hash(token))
@@ -239,28 +327,58 @@ impl Service {
         }
         let status: Status = views::parse_row(row)?.status;
         if status == Status::PendingVerification {
-            let today = OffsetDateTime::from_unix_timestamp(at).map_err(|_| AppError::Internal)?.date();
+            let today = OffsetDateTime::from_unix_timestamp(at)
+                .map_err(|_| AppError::Internal)?
+                .date();
             let due = one_month_after(today);
-            Store::mark_verified(tx, row.id, at, &due.to_string()).await.map_err(db)?;
-            Store::insert_event(tx, row.id, at, "verified", "subject").await.map_err(db)?;
+            Store::mark_verified(tx, row.id, at, &due.to_string())
+                .await
+                .map_err(db)?;
+            Store::insert_event(tx, row.id, at, "verified", "subject")
+                .await
+                .map_err(db)?;
             let detail = serde_json::json!({ "method": method, "due_date": due.to_string() });
-            record(tx, ActorKind::Subject, &row.org, "request.verified", &row.reference, detail, at).await?;
+            record(
+                tx,
+                ActorKind::Subject,
+                &row.org,
+                "request.verified",
+                &row.reference,
+                detail,
+                at,
+            )
+            .await?;
             tracing::info!(reference = %row.reference, due = %due, "request verified");
             let kind = views::parse_row(row)?.kind;
             if kind.takes_effect_at_once() {
-                let verified = RequestRow { due_date: Some(due.to_string()), ..row.clone() };
+                let verified = RequestRow {
+                    due_date: Some(due.to_string()),
+                    ..row.clone()
+                };
                 Self::take_effect(tx, &verified, kind, at).await?;
             }
         }
-        record(tx, ActorKind::Subject, &row.org, "session.opened", &row.reference, serde_json::json!({ "method": method }), at)
-            .await?;
+        record(
+            tx,
+            ActorKind::Subject,
+            &row.org,
+            "session.opened",
+            &row.reference,
+            serde_json::json!({ "method": method }),
+            at,
+        )
+        .await?;
         Self::open_session(tx, &row.org, &row.email).await
     }
 
     /// "Send a new code": only ever to the address of the request. Unknown
     /// references get the same quiet success, so nobody learns which exist.
     #[tracing::instrument(name = "service.resend_code", skip_all, fields(reference = %reference))]
-    pub async fn resend_code(&self, org: Option<&str>, reference: &Reference) -> Result<(), AppError> {
+    pub async fn resend_code(
+        &self,
+        org: Option<&str>,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
         if let Some(org) = org {
             self.organisation(org)?;
         }
@@ -274,7 +392,12 @@ impl Service {
             return Ok(());
         };
         refuse_if_expired(&row, at)?;
-        let request = CodeFor { id: row.id, reference: &row.reference, org: &row.org, email: &row.email };
+        let request = CodeFor {
+            id: row.id,
+            reference: &row.reference,
+            org: &row.org,
+            email: &row.email,
+        };
         let Some(issued) = self.issue_code(&mut tx, request, at).await? else {
             // The refusal is recorded too.
             tx.commit().await.map_err(db)?;
@@ -283,11 +406,16 @@ impl Service {
         // The tracking link is stored only as a hash, so each code mail
         // carries a fresh one; older links still lead to the sign-in form.
         let tracking_key = crypto::new_token();
-        Store::set_tracking_key(&mut tx, row.id, &crypto::token_hash(crypto::expose(&tracking_key)))
-            .await
-            .map_err(db)?;
+        Store::set_tracking_key(
+            &mut tx,
+            row.id,
+            &crypto::token_hash(crypto::expose(&tracking_key)),
+        )
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key))).await;
+        self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key)))
+            .await;
         Ok(())
     }
 }

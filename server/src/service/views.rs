@@ -4,7 +4,9 @@
 
 use super::UNVERIFIED_TTL_SECS;
 use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
-use app::api::types::{AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary};
+use app::api::types::{
+    AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary,
+};
 use app::domain::{AppError, Reference, RequestKind, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
@@ -84,9 +86,16 @@ pub struct Related<'a> {
 }
 
 pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestView, AppError> {
-    let Related { events, messages, attachments, exports, now } = related;
+    let Related {
+        events,
+        messages,
+        attachments,
+        exports,
+        now,
+    } = related;
     let parsed = parse_row(row)?;
-    let details: ValidDetails = serde_json::from_str(&row.details).map_err(|_| corrupt("details"))?;
+    let details: ValidDetails =
+        serde_json::from_str(&row.details).map_err(|_| corrupt("details"))?;
     let history = events
         .iter()
         .filter(|e| e.request_id == row.id)
@@ -101,7 +110,11 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
     let messages = messages
         .iter()
         .filter(|m| m.request_id == row.id)
-        .map(|m| MessageView { at: rfc3339(m.at), from_staff: m.author == "staff", body: m.body.clone() })
+        .map(|m| MessageView {
+            at: rfc3339(m.at),
+            from_staff: m.author == "staff",
+            body: m.body.clone(),
+        })
         .collect();
     Ok(RequestView {
         reference: parsed.reference,
@@ -116,15 +129,23 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         attachments: attachments
             .iter()
             .filter(|a| a.request_id == row.id)
-            .map(|a| AttachmentView { id: a.id, file_name: a.file_name.clone(), size: a.size, sha256: a.sha256.clone() })
+            .map(|a| AttachmentView {
+                id: a.id,
+                file_name: a.file_name.clone(),
+                size: a.size,
+                sha256: a.sha256.clone(),
+            })
             .collect(),
-        export: exports.iter().find(|e| e.request_id == row.id).map(|e| ExportView {
-            created_at: rfc3339(e.created_at),
-            expires_at: rfc3339(e.expires_at),
-            expired: e.expires_at <= *now,
-            released: e.released_at.is_some(),
-            size: e.size,
-        }),
+        export: exports
+            .iter()
+            .find(|e| e.request_id == row.id)
+            .map(|e| ExportView {
+                created_at: rfc3339(e.created_at),
+                expires_at: rfc3339(e.expires_at),
+                expired: e.expires_at <= *now,
+                released: e.released_at.is_some(),
+                size: e.size,
+            }),
         collection: None,
     })
 }

@@ -8,19 +8,24 @@
 //! with backoff; 4xx answers are not. An endpoint that declares
 //! `operations` also carries out erasure and restriction (see `execute`).
 
-use super::{Identifiers, SourceConfig, SourceError};
-use crate::export::SourceRecords;
+use super::{Identifiers, RecordSink, SourceConfig, SourceError};
+use crate::export::Record;
+use futures_util::TryStreamExt;
 use hmac::{Hmac, Mac};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use sha2::Sha256;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 /// Attempts per collection, and the pause before each retry.
 pub const ATTEMPTS: u32 = 3;
 pub const BACKOFF: Duration = Duration::from_millis(500);
+/// For connecting, and for each read: a large answer may take long to
+/// arrive, a stalled one may not.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
-/// Largest answer accepted.
-pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+/// Largest answer to an erase or restrict call (a few fields).
+const MAX_EXECUTE_ANSWER_BYTES: usize = 64 * 1024;
 
 /// The signature header's value for `body` sent at `timestamp`.
 pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
@@ -32,23 +37,165 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
 }
 
 #[tracing::instrument(name = "source.http", skip_all, fields(source = %config.name))]
-pub async fn collect(config: &SourceConfig, who: &Identifiers<'_>) -> Result<Vec<SourceRecords>, SourceError> {
+pub async fn collect(
+    config: &SourceConfig,
+    who: &Identifiers<'_>,
+    sink: &mut dyn RecordSink,
+) -> Result<(), SourceError> {
     let body = serde_json::to_vec(&serde_json::json!({
         "email": who.email,
         "reference": who.reference,
         "categories": config.categories,
     }))
     .map_err(|e| SourceError::Failed(e.to_string()))?;
-    let bytes = signed_post(config, &body).await?;
-    parse_answer(config, &bytes)
+    let response = signed_post(config, &body).await?;
+    // The answer is parsed as it arrives, on a blocking thread (serde_json
+    // reads synchronously), and handed over record by record.
+    let body =
+        tokio_util::io::StreamReader::new(response.bytes_stream().map_err(std::io::Error::other));
+    let reader = tokio_util::io::SyncIoBridge::new(body);
+    let (sender, mut receiver) = mpsc::channel::<(usize, Map<String, Value>)>(256);
+    let categories = config.categories.clone();
+    let parser = tokio::task::spawn_blocking(move || {
+        let mut json = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(
+            64 * 1024,
+            reader,
+        ));
+        Answer {
+            categories: &categories,
+            sender: &sender,
+        }
+        .deserialize(&mut json)?;
+        json.end()
+    });
+    while let Some((index, record)) = receiver.recv().await {
+        sink.record(&config.categories[index], Record::from(record))
+            .await?;
+    }
+    match parser.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) if error.is_io() => Err(SourceError::Failed("the answer broke off".into())),
+        Ok(Err(error)) => Err(SourceError::Failed(format!(
+            "the answer is not as agreed: {error}"
+        ))),
+        Err(_) => Err(SourceError::Failed("reading the answer failed".into())),
+    }
+}
+
+/// `{"categories": {"<id>": [ {…}, … ] | null, …}, …}`: each record of a
+/// declared category is sent on as soon as it is parsed; other categories
+/// and other keys are skipped.
+struct Answer<'a> {
+    categories: &'a [String],
+    sender: &'a mpsc::Sender<(usize, Map<String, Value>)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Answer<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Answer<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with a categories object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "categories" {
+                map.next_value_seed(Categories {
+                    categories: self.categories,
+                    sender: self.sender,
+                })?;
+                found = true;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if !found {
+            return Err(de::Error::custom("no categories object"));
+        }
+        Ok(())
+    }
+}
+
+struct Categories<'a> {
+    categories: &'a [String],
+    sender: &'a mpsc::Sender<(usize, Map<String, Value>)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Categories<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Categories<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object of categories")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match self.categories.iter().position(|c| *c == key) {
+                Some(index) => map.next_value_seed(Records {
+                    index,
+                    sender: self.sender,
+                })?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Records<'a> {
+    index: usize,
+    sender: &'a mpsc::Sender<(usize, Map<String, Value>)>,
+}
+
+impl<'de> DeserializeSeed<'de> for Records<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Records<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of records (objects) or null")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<Map<String, Value>>()? {
+            // Fails only when the collector stopped (its sink failed).
+            self.sender
+                .blocking_send((self.index, record))
+                .map_err(|_| de::Error::custom("collection stopped"))?;
+        }
+        Ok(())
+    }
 }
 
 /// POSTs `body` signed, retrying network errors and 5xx answers with
-/// backoff; returns the successful answer's body.
-async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<Vec<u8>, SourceError> {
+/// backoff; returns the successful answer, its body unread.
+async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<reqwest::Response, SourceError> {
     let url = config.connection_url()?;
     let secret = config.shared_secret()?;
-    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| SourceError::Failed(e.to_string()))?;
+    let client = reqwest::Client::builder()
+        .connect_timeout(TIMEOUT)
+        .read_timeout(TIMEOUT)
+        .build()
+        .map_err(|e| SourceError::Failed(e.to_string()))?;
     let mut last = SourceError::Failed("not asked".into());
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
@@ -59,7 +206,10 @@ async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<Vec<u8>, Sour
             .post(&url)
             .header("content-type", "application/json")
             .header("x-portal-timestamp", timestamp.to_string())
-            .header("x-portal-signature", signature(secret.as_bytes(), timestamp, body))
+            .header(
+                "x-portal-signature",
+                signature(secret.as_bytes(), timestamp, body),
+            )
             .body(body.to_vec())
             .send()
             .await;
@@ -80,13 +230,11 @@ async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<Vec<u8>, Sour
             continue;
         }
         if !status.is_success() {
-            return Err(SourceError::Failed(format!("the source refused with {status}")));
+            return Err(SourceError::Failed(format!(
+                "the source refused with {status}"
+            )));
         }
-        let bytes = response.bytes().await.map_err(|_| SourceError::Failed("the answer broke off".into()))?;
-        if bytes.len() > MAX_ANSWER_BYTES {
-            return Err(SourceError::Failed("the answer is too large".into()));
-        }
-        return Ok(bytes.to_vec());
+        return Ok(response);
     }
     Err(last)
 }
@@ -106,42 +254,92 @@ pub async fn execute(
         "reference": who.reference,
     }))
     .map_err(|e| SourceError::Failed(e.to_string()))?;
-    let bytes = signed_post(config, &body).await?;
+    let response = signed_post(config, &body).await?;
     let bad = || SourceError::Failed("the answer is not as agreed".into());
+    let mut bytes = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks
+        .try_next()
+        .await
+        .map_err(|_| SourceError::Failed("the answer broke off".into()))?
+    {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_EXECUTE_ANSWER_BYTES {
+            return Err(bad());
+        }
+    }
     let answer: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    let detail = answer.get("detail").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let detail = answer
+        .get("detail")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     match answer.get("done").and_then(Value::as_bool) {
         Some(true) => Ok(super::Execution::Done { detail }),
         Some(false) => {
-            let ground = answer.get("exception").and_then(Value::as_str).ok_or_else(bad)?.to_owned();
+            let ground = answer
+                .get("exception")
+                .and_then(Value::as_str)
+                .ok_or_else(bad)?
+                .to_owned();
             Ok(super::Execution::Exception { ground, detail })
         }
         None => Err(bad()),
     }
 }
 
-fn parse_answer(config: &SourceConfig, bytes: &[u8]) -> Result<Vec<SourceRecords>, SourceError> {
-    let bad = |why: &str| SourceError::Failed(format!("the answer is not as agreed: {why}"));
-    let answer: Value = serde_json::from_slice(bytes).map_err(|_| bad("not JSON"))?;
-    let categories = answer.get("categories").and_then(Value::as_object).ok_or_else(|| bad("no categories object"))?;
-    let mut results = Vec::new();
-    for category in &config.categories {
-        let records: Vec<Map<String, Value>> = match categories.get(category) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| item.as_object().cloned().ok_or_else(|| bad("a record is not an object")))
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(bad("a category is not a list")),
-        };
-        results.push(SourceRecords { source: config.name.clone(), category: category.clone(), records });
-    }
-    Ok(results)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the streaming parser sends on for an answer, or why it refuses it.
+    fn parse(json: &str, categories: &[&str]) -> Result<Vec<(usize, Value)>, String> {
+        let categories: Vec<String> = categories.iter().map(|c| c.to_string()).collect();
+        let (sender, mut receiver) = mpsc::channel(100);
+        let mut de = serde_json::Deserializer::from_str(json);
+        Answer {
+            categories: &categories,
+            sender: &sender,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| e.to_string())?;
+        drop(sender);
+        let mut sent = Vec::new();
+        while let Ok((index, record)) = receiver.try_recv() {
+            sent.push((index, Value::Object(record)));
+        }
+        Ok(sent)
+    }
+
+    #[test]
+    fn answers_are_read_record_by_record_and_malformed_ones_refused() {
+        let answer = r#"{"version": 2, "categories": {"billing": [{"amount": 12}], "contact": [{"name": "Kari"}, {"name": "Ola"}], "usage": null}}"#;
+        let sent = parse(answer, &["contact", "billing", "usage"]).unwrap();
+        assert_eq!(
+            sent,
+            vec![
+                (1, serde_json::json!({"amount": 12})),
+                (0, serde_json::json!({"name": "Kari"})),
+                (0, serde_json::json!({"name": "Ola"}))
+            ]
+        );
+        assert_eq!(
+            parse(r#"{"categories": {"other": [{"x": 1}]}}"#, &["contact"]).unwrap(),
+            vec![],
+            "undeclared categories are skipped"
+        );
+        for bad in [
+            r#"{"records": []}"#,
+            r#"{"categories": {"contact": [1]}}"#,
+            r#"{"categories": {"contact": {"name": "Kari"}}}"#,
+            r#"[]"#,
+            r#"{"categories": {"contact": [{"name": "Kari"}"#,
+            r#"{"categories": {}} trailing"#,
+        ] {
+            assert!(parse(bad, &["contact"]).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn the_signature_covers_timestamp_and_body() {

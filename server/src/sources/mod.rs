@@ -6,7 +6,16 @@
 pub mod http;
 pub mod sql;
 
+use crate::export::Record;
+use async_trait::async_trait;
 use serde::Deserialize;
+
+/// Where a source puts what it finds, record by record, as it reads: a
+/// source never holds its whole answer.
+#[async_trait]
+pub trait RecordSink: Send {
+    async fn record(&mut self, category: &str, record: Record) -> Result<(), SourceError>;
+}
 
 /// What identifies the subject to a source: only verified facts.
 pub struct Identifiers<'a> {
@@ -73,9 +82,14 @@ impl Operation {
 /// What a source did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Execution {
-    Done { detail: String },
+    Done {
+        detail: String,
+    },
     /// The source kept the data under an exception (e.g. a legal obligation).
-    Exception { ground: String, detail: String },
+    Exception {
+        ground: String,
+        detail: String,
+    },
 }
 
 impl SourceConfig {
@@ -83,15 +97,19 @@ impl SourceConfig {
     /// of `url`/`url_env`, parameters the portal knows, known categories.
     pub fn validate(&self, categories: &[crate::export::Category]) -> anyhow::Result<()> {
         if self.url.is_some() == self.url_env.is_some() {
-            anyhow::bail!("source {:?}: give exactly one of url and url_env", self.name);
+            anyhow::bail!(
+                "source {:?}: give exactly one of url and url_env",
+                self.name
+            );
         }
         let known = |category: &str| categories.iter().any(|c| c.id == category);
         match self.kind.as_str() {
             "sql" if self.queries.is_empty() => anyhow::bail!("source {:?}: no queries", self.name),
             "sql" => {
                 for statement in self.erase.iter().chain(&self.restrict) {
-                    sql::positional(statement, sql::Placeholder::Question)
-                        .map_err(|e| anyhow::anyhow!("source {:?}, erase/restrict statement: {e}", self.name))?;
+                    sql::positional(statement, sql::Placeholder::Question).map_err(|e| {
+                        anyhow::anyhow!("source {:?}, erase/restrict statement: {e}", self.name)
+                    })?;
                 }
             }
             "http" => {
@@ -102,7 +120,10 @@ impl SourceConfig {
                     anyhow::bail!("source {:?}: unknown category {unknown:?}", self.name);
                 }
                 if self.secret.is_some() == self.secret_env.is_some() {
-                    anyhow::bail!("source {:?}: give exactly one of secret and secret_env", self.name);
+                    anyhow::bail!(
+                        "source {:?}: give exactly one of secret and secret_env",
+                        self.name
+                    );
                 }
                 return Ok(());
             }
@@ -110,10 +131,15 @@ impl SourceConfig {
         }
         for query in &self.queries {
             if !categories.iter().any(|c| c.id == query.category) {
-                anyhow::bail!("source {:?}: unknown category {:?}", self.name, query.category);
+                anyhow::bail!(
+                    "source {:?}: unknown category {:?}",
+                    self.name,
+                    query.category
+                );
             }
-            sql::positional(&query.sql, sql::Placeholder::Question)
-                .map_err(|e| anyhow::anyhow!("source {:?}, category {:?}: {e}", self.name, query.category))?;
+            sql::positional(&query.sql, sql::Placeholder::Question).map_err(|e| {
+                anyhow::anyhow!("source {:?}, category {:?}: {e}", self.name, query.category)
+            })?;
         }
         Ok(())
     }
@@ -123,17 +149,34 @@ impl SourceConfig {
     pub fn shared_secret(&self) -> Result<String, SourceError> {
         match (&self.secret, &self.secret_env) {
             (Some(secret), _) => Ok(secret.clone()),
-            (None, Some(var)) => std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set"))),
+            (None, Some(var)) => {
+                std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set")))
+            }
             (None, None) => Err(SourceError::Config("no secret".into())),
         }
     }
 
-    /// Asks this source about the subject.
-    pub async fn collect(&self, who: &Identifiers<'_>) -> Result<Vec<crate::export::SourceRecords>, SourceError> {
+    /// Asks this source about the subject; what it finds goes to `sink`.
+    pub async fn collect(
+        &self,
+        who: &Identifiers<'_>,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), SourceError> {
         match self.kind.as_str() {
-            "http" => http::collect(self, who).await,
-            _ => sql::collect(self, who).await,
+            "http" => http::collect(self, who, sink).await,
+            _ => sql::collect(self, who, sink).await,
         }
+    }
+
+    /// The categories this source answers for, each once.
+    pub fn categories(&self) -> Vec<&str> {
+        let mut categories: Vec<&str> = match self.kind.as_str() {
+            "http" => self.categories.iter().map(String::as_str).collect(),
+            _ => self.queries.iter().map(|q| q.category.as_str()).collect(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        categories.retain(|c| seen.insert(*c));
+        categories
     }
 
     /// Whether this source can carry out `operation`.
@@ -146,7 +189,11 @@ impl SourceConfig {
     }
 
     /// Carries out an approved erasure or restriction for the subject.
-    pub async fn execute(&self, operation: Operation, who: &Identifiers<'_>) -> Result<Execution, SourceError> {
+    pub async fn execute(
+        &self,
+        operation: Operation,
+        who: &Identifiers<'_>,
+    ) -> Result<Execution, SourceError> {
         match self.kind.as_str() {
             "http" => http::execute(self, operation, who).await,
             _ => sql::execute(self, operation, who).await,
@@ -157,7 +204,9 @@ impl SourceConfig {
     pub fn connection_url(&self) -> Result<String, SourceError> {
         match (&self.url, &self.url_env) {
             (Some(url), _) => Ok(url.clone()),
-            (None, Some(var)) => std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set"))),
+            (None, Some(var)) => {
+                std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set")))
+            }
             (None, None) => Err(SourceError::Config("no url".into())),
         }
     }

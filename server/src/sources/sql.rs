@@ -4,10 +4,11 @@
 //! never as text spliced into SQL. Columns must be text, integer, real or
 //! boolean (cast others, such as dates, to text in the query).
 
-use super::{Identifiers, SourceConfig, SourceError};
-use crate::export::SourceRecords;
+use super::{Identifiers, RecordSink, SourceConfig, SourceError};
+use crate::export::Record;
+use futures_util::TryStreamExt;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::{any::AnyTypeInfoKind, Column, Row};
 use std::time::Duration;
 
@@ -66,7 +67,10 @@ pub fn positional(sql: &str, style: Placeholder) -> Result<(String, Vec<&'static
                     }
                 }
                 let name = &sql[start..end];
-                let known = PARAMETERS.iter().find(|p| **p == name).ok_or(format!("unknown parameter :{name}"))?;
+                let known = PARAMETERS
+                    .iter()
+                    .find(|p| **p == name)
+                    .ok_or(format!("unknown parameter :{name}"))?;
                 names.push(*known);
                 match style {
                     Placeholder::Question => out.push('?'),
@@ -83,14 +87,22 @@ fn value_of(row: &sqlx::any::AnyRow, index: usize) -> Result<Value, sqlx::Error>
     let kind = row.columns()[index].type_info().kind();
     Ok(match kind {
         AnyTypeInfoKind::Null => Value::Null,
-        AnyTypeInfoKind::Bool => row.try_get::<Option<bool>, _>(index)?.map(Value::Bool).unwrap_or(Value::Null),
-        AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt => {
-            row.try_get::<Option<i64>, _>(index)?.map(Value::from).unwrap_or(Value::Null)
-        }
-        AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => {
-            row.try_get::<Option<f64>, _>(index)?.map(Value::from).unwrap_or(Value::Null)
-        }
-        AnyTypeInfoKind::Text => row.try_get::<Option<String>, _>(index)?.map(Value::String).unwrap_or(Value::Null),
+        AnyTypeInfoKind::Bool => row
+            .try_get::<Option<bool>, _>(index)?
+            .map(Value::Bool)
+            .unwrap_or(Value::Null),
+        AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt => row
+            .try_get::<Option<i64>, _>(index)?
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+        AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => row
+            .try_get::<Option<f64>, _>(index)?
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+        AnyTypeInfoKind::Text => row
+            .try_get::<Option<String>, _>(index)?
+            .map(Value::String)
+            .unwrap_or(Value::Null),
         AnyTypeInfoKind::Blob => {
             use base64::Engine;
             row.try_get::<Option<Vec<u8>>, _>(index)?
@@ -100,45 +112,68 @@ fn value_of(row: &sqlx::any::AnyRow, index: usize) -> Result<Value, sqlx::Error>
     })
 }
 
-/// Asks the source for everything it holds about the subject, per category.
+/// Asks the source for everything it holds about the subject, per
+/// category, row by row as the database sends them.
 #[tracing::instrument(name = "source.sql", skip_all, fields(source = %config.name))]
-pub async fn collect(config: &SourceConfig, who: &Identifiers<'_>) -> Result<Vec<SourceRecords>, SourceError> {
+pub async fn collect(
+    config: &SourceConfig,
+    who: &Identifiers<'_>,
+    sink: &mut dyn RecordSink,
+) -> Result<(), SourceError> {
     sqlx::any::install_default_drivers();
     let url = config.connection_url()?;
-    let style = if url.starts_with("postgres") { Placeholder::Dollar } else { Placeholder::Question };
+    let style = if url.starts_with("postgres") {
+        Placeholder::Dollar
+    } else {
+        Placeholder::Question
+    };
     let pool = tokio::time::timeout(
         SOURCE_TIMEOUT,
-        sqlx::any::AnyPoolOptions::new().max_connections(1).acquire_timeout(SOURCE_TIMEOUT).connect(&url),
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(SOURCE_TIMEOUT)
+            .connect(&url),
     )
     .await
     .map_err(|_| SourceError::Timeout)?
     // The error text may carry the URL; only its kind is kept.
     .map_err(|e| SourceError::Failed(format!("cannot connect ({})", error_kind(&e))))?;
-    let mut results = Vec::new();
     for query in &config.queries {
         let (sql, names) = positional(&query.sql, style).map_err(SourceError::Config)?;
         let mut statement = sqlx::query(&sql);
         for name in names {
-            statement = statement.bind(if name == "email" { who.email.to_owned() } else { who.reference.to_owned() });
+            statement = statement.bind(if name == "email" {
+                who.email.to_owned()
+            } else {
+                who.reference.to_owned()
+            });
         }
-        let rows = tokio::time::timeout(SOURCE_TIMEOUT, statement.fetch_all(&pool))
+        let failed = |e: sqlx::Error| {
+            SourceError::Failed(format!("query for {} failed: {e}", query.category))
+        };
+        let mut rows = statement.fetch(&pool);
+        let mut columns: Vec<String> = Vec::new();
+        // The timeout is per row: a large answer may take long, a stalled one may not.
+        while let Some(row) = tokio::time::timeout(SOURCE_TIMEOUT, rows.try_next())
             .await
             .map_err(|_| SourceError::Timeout)?
-            .map_err(|e| SourceError::Failed(format!("query for {} failed: {e}", query.category)))?;
-        let mut records = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut record = Map::new();
-            for (index, column) in row.columns().iter().enumerate() {
-                let value = value_of(row, index)
-                    .map_err(|e| SourceError::Failed(format!("column {} of {}: {e}", column.name(), query.category)))?;
-                record.insert(column.name().to_owned(), value);
+            .map_err(failed)?
+        {
+            if columns.is_empty() {
+                columns = row.columns().iter().map(|c| c.name().to_owned()).collect();
             }
-            records.push(record);
+            let mut record = Vec::with_capacity(columns.len());
+            for (index, name) in columns.iter().enumerate() {
+                let value = value_of(&row, index).map_err(|e| {
+                    SourceError::Failed(format!("column {name} of {}: {e}", query.category))
+                })?;
+                record.push((name.clone(), value));
+            }
+            sink.record(&query.category, Record(record)).await?;
         }
-        results.push(SourceRecords { source: config.name.clone(), category: query.category.clone(), records });
     }
     pool.close().await;
-    Ok(results)
+    Ok(())
 }
 
 /// Runs the source's erase or restrict statements in one transaction.
@@ -150,25 +185,39 @@ pub async fn execute(
 ) -> Result<super::Execution, SourceError> {
     sqlx::any::install_default_drivers();
     let url = config.connection_url()?;
-    let style = if url.starts_with("postgres") { Placeholder::Dollar } else { Placeholder::Question };
+    let style = if url.starts_with("postgres") {
+        Placeholder::Dollar
+    } else {
+        Placeholder::Question
+    };
     let statements = match operation {
         super::Operation::Erase => &config.erase,
         super::Operation::Restrict => &config.restrict,
     };
     let pool = tokio::time::timeout(
         SOURCE_TIMEOUT,
-        sqlx::any::AnyPoolOptions::new().max_connections(1).acquire_timeout(SOURCE_TIMEOUT).connect(&url),
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(SOURCE_TIMEOUT)
+            .connect(&url),
     )
     .await
     .map_err(|_| SourceError::Timeout)?
     .map_err(|e| SourceError::Failed(format!("cannot connect ({})", error_kind(&e))))?;
-    let mut tx = pool.begin().await.map_err(|e| SourceError::Failed(format!("cannot begin ({})", error_kind(&e))))?;
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(|e| SourceError::Failed(format!("cannot begin ({})", error_kind(&e))))?;
     let mut rows = 0;
     for statement in statements {
         let (sql, names) = positional(statement, style).map_err(SourceError::Config)?;
         let mut query = sqlx::query(&sql);
         for name in names {
-            query = query.bind(if name == "email" { who.email.to_owned() } else { who.reference.to_owned() });
+            query = query.bind(if name == "email" {
+                who.email.to_owned()
+            } else {
+                who.reference.to_owned()
+            });
         }
         let done = tokio::time::timeout(SOURCE_TIMEOUT, query.execute(&mut *tx))
             .await
@@ -176,10 +225,18 @@ pub async fn execute(
             .map_err(|e| SourceError::Failed(format!("a statement failed: {e}")))?;
         rows += done.rows_affected();
     }
-    tx.commit().await.map_err(|e| SourceError::Failed(format!("cannot commit ({})", error_kind(&e))))?;
+    tx.commit()
+        .await
+        .map_err(|e| SourceError::Failed(format!("cannot commit ({})", error_kind(&e))))?;
     pool.close().await;
-    let verb = if operation == super::Operation::Erase { "erased" } else { "restricted" };
-    Ok(super::Execution::Done { detail: format!("{rows} row(s) {verb}") })
+    let verb = if operation == super::Operation::Erase {
+        "erased"
+    } else {
+        "restricted"
+    };
+    Ok(super::Execution::Done {
+        detail: format!("{rows} row(s) {verb}"),
+    })
 }
 
 fn error_kind(error: &sqlx::Error) -> &'static str {
@@ -204,6 +261,9 @@ mod tests {
         assert_eq!(names, vec!["email", "reference", "email"]);
         let (q, _) = positional(sql, Placeholder::Question).unwrap();
         assert!(q.ends_with("email = ? OR ref = ? OR alt = ?"));
-        assert_eq!(positional("SELECT * FROM t WHERE id = :id", Placeholder::Question).unwrap_err(), "unknown parameter :id");
+        assert_eq!(
+            positional("SELECT * FROM t WHERE id = :id", Placeholder::Question).unwrap_err(),
+            "unknown parameter :id"
+        );
     }
 }

@@ -85,7 +85,11 @@ const DUPLICATE: &str = "EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AN
     AND d.kind = r.kind AND d.id <> r.id AND d.status IN ('received', 'in_progress', 'awaiting_subject') \
     AND r.status IN ('received', 'in_progress', 'awaiting_subject'))";
 
-fn push_in<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: impl IntoIterator<Item = &'a str>) {
+fn push_in<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    column: &str,
+    values: impl IntoIterator<Item = &'a str>,
+) {
     query.push(format!(" AND {column} IN ("));
     let mut list = query.separated(", ");
     let mut any = false;
@@ -127,7 +131,10 @@ fn queue_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &QueueQuery<'a>) {
 impl Store {
     /// One page of the queue, soonest deadline first (requests without a
     /// deadline, i.e. unverified ones, last), and the number of matches.
-    pub async fn queue(conn: &mut SqliteConnection, q: &QueueQuery<'_>) -> Result<(Vec<QueueRow>, i64), sqlx::Error> {
+    pub async fn queue(
+        conn: &mut SqliteConnection,
+        q: &QueueQuery<'_>,
+    ) -> Result<(Vec<QueueRow>, i64), sqlx::Error> {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM requests r WHERE 1 = 1");
         queue_filter(&mut count, q);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
@@ -145,7 +152,11 @@ impl Store {
     }
 
     /// Open requests in `orgs` due before `before` (ISO date, exclusive).
-    pub async fn open_due_before(conn: &mut SqliteConnection, orgs: &[String], before: &str) -> Result<i64, sqlx::Error> {
+    pub async fn open_due_before(
+        conn: &mut SqliteConnection,
+        orgs: &[String],
+        before: &str,
+    ) -> Result<i64, sqlx::Error> {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM requests r WHERE r.due_date < ");
         query.push_bind(before.to_owned());
         push_in(&mut query, "r.org", orgs.iter().map(String::as_str));
@@ -174,7 +185,10 @@ impl Store {
     }
 
     /// Staff with a role in `org`, for the assignee choice.
-    pub async fn staff_of_org(conn: &mut SqliteConnection, org: &str) -> Result<Vec<ColleagueRow>, sqlx::Error> {
+    pub async fn staff_of_org(
+        conn: &mut SqliteConnection,
+        org: &str,
+    ) -> Result<Vec<ColleagueRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT s.id, s.email FROM staff s JOIN staff_roles r ON r.staff_id = s.id WHERE r.org = ? ORDER BY s.email",
         )
@@ -207,7 +221,10 @@ impl Store {
         Ok(())
     }
 
-    pub async fn attachments_of(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<AttachmentRow>, sqlx::Error> {
+    pub async fn attachments_of(
+        conn: &mut SqliteConnection,
+        request_ids: &[i64],
+    ) -> Result<Vec<AttachmentRow>, sqlx::Error> {
         if request_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -246,8 +263,14 @@ impl Store {
     }
 
     /// Records that a request was carried out: the subject can no longer cancel it.
-    pub async fn mark_executed(conn: &mut SqliteConnection, request_id: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE requests SET executed = 1 WHERE id = ?").bind(request_id).execute(conn).await?;
+    pub async fn mark_executed(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE requests SET executed = 1 WHERE id = ?")
+            .bind(request_id)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 
@@ -272,7 +295,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn opt_outs_of(conn: &mut SqliteConnection, org: &str, email: &str) -> Result<Vec<String>, sqlx::Error> {
+    pub async fn opt_outs_of(
+        conn: &mut SqliteConnection,
+        org: &str,
+        email: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar("SELECT kind FROM opt_outs WHERE org = ? AND email = ? ORDER BY id")
             .bind(org)
             .bind(email)
@@ -281,8 +308,14 @@ impl Store {
     }
 
     /// The outcome JSON of a request, if it has one.
-    pub async fn outcome_of(conn: &mut SqliteConnection, request_id: i64) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT outcome FROM requests WHERE id = ?").bind(request_id).fetch_one(conn).await
+    pub async fn outcome_of(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT outcome FROM requests WHERE id = ?")
+            .bind(request_id)
+            .fetch_one(conn)
+            .await
     }
 
     /// Whether `actor` did `action` on `target` in `org` since `since`.
@@ -307,12 +340,19 @@ impl Store {
     }
 
     /// One page of the audit log, newest first, and the number of matches.
-    pub async fn audit_page(conn: &mut SqliteConnection, q: &AuditQuery<'_>) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
+    pub async fn audit_page(
+        conn: &mut SqliteConnection,
+        q: &AuditQuery<'_>,
+    ) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
         fn filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &AuditQuery<'a>) {
             push_in(query, "org", q.orgs.iter().map(String::as_str));
             if let Some(action) = q.action {
                 // A prefix: "request." finds every request action.
-                query.push(" AND substr(action, 1, length(").push_bind(action).push(")) = ").push_bind(action);
+                query
+                    .push(" AND substr(action, 1, length(")
+                    .push_bind(action)
+                    .push(")) = ")
+                    .push_bind(action);
             }
             if let Some(actor) = q.actor {
                 query.push(" AND actor = ").push_bind(actor);
@@ -326,7 +366,10 @@ impl Store {
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
         let mut page = QueryBuilder::new("SELECT id, at, actor_kind, actor, org, action, target, detail FROM audit_log WHERE 1 = 1");
         filter(&mut page, q);
-        page.push(" ORDER BY id DESC LIMIT ").push_bind(q.limit).push(" OFFSET ").push_bind(q.offset);
+        page.push(" ORDER BY id DESC LIMIT ")
+            .push_bind(q.limit)
+            .push(" OFFSET ")
+            .push_bind(q.offset);
         Ok((page.build_query_as().fetch_all(&mut *conn).await?, total))
     }
 }

@@ -3,11 +3,16 @@
 use super::Store;
 use sqlx::{FromRow, SqliteConnection};
 
+/// What one source returned in one category (complete rows only).
 #[derive(Debug, Clone, FromRow)]
 pub struct ExportDataRow {
+    pub id: i64,
     pub category: String,
     pub source: String,
-    pub records: String,
+    pub record_count: i64,
+    pub bytes: i64,
+    /// JSON array of field names.
+    pub fields: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -22,34 +27,122 @@ pub struct ExportRow {
 }
 
 impl Store {
-    pub async fn insert_export_data(
+    /// Starts the data of one source in one category; its chunks follow,
+    /// and `complete_export_data` makes it count.
+    pub async fn begin_export_data(
         conn: &mut SqliteConnection,
         request_id: i64,
         category: &str,
         source: &str,
-        records_json: &str,
         staff_id: Option<i64>,
         at: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO export_data (request_id, category, source, records, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "INSERT INTO export_data (request_id, category, source, records, staff_id, created_at, complete)
+             VALUES (?, ?, ?, '', ?, ?, 0) RETURNING id",
         )
         .bind(request_id)
         .bind(category)
         .bind(source)
-        .bind(records_json)
         .bind(staff_id)
         .bind(at)
-        .execute(conn)
-        .await?;
+        .fetch_one(conn)
+        .await
+    }
+
+    pub async fn insert_export_chunk(
+        conn: &mut SqliteConnection,
+        data_id: i64,
+        seq: i64,
+        lines: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO export_chunks (data_id, seq, lines) VALUES (?, ?, ?)")
+            .bind(data_id)
+            .bind(seq)
+            .bind(lines)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 
-    pub async fn export_data_of(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<ExportDataRow>, sqlx::Error> {
-        sqlx::query_as("SELECT category, source, records FROM export_data WHERE request_id = ? ORDER BY id")
-            .bind(request_id)
-            .fetch_all(conn)
-            .await
+    pub async fn complete_export_data(
+        conn: &mut SqliteConnection,
+        data_id: i64,
+        records: i64,
+        bytes: i64,
+        fields_json: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE export_data SET record_count = ?, bytes = ?, fields = ?, complete = 1 WHERE id = ?")
+            .bind(records)
+            .bind(bytes)
+            .bind(fields_json)
+            .bind(data_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets the data of `source` for a request except `keep` (a run's
+    /// own rows): what an earlier run returned, and what a run that died
+    /// left half-written.
+    pub async fn delete_export_data_of_source(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        source: &str,
+        keep: &[i64],
+    ) -> Result<(), sqlx::Error> {
+        let mut query = sqlx::QueryBuilder::new("DELETE FROM export_data WHERE request_id = ");
+        query
+            .push_bind(request_id)
+            .push(" AND source = ")
+            .push_bind(source);
+        if !keep.is_empty() {
+            query.push(" AND id NOT IN (");
+            let mut ids = query.separated(", ");
+            for id in keep {
+                ids.push_bind(*id);
+            }
+            query.push(")");
+        }
+        query.build().execute(conn).await?;
+        Ok(())
+    }
+
+    /// Deletes rows by id (a failed run's own).
+    pub async fn delete_export_data(
+        conn: &mut SqliteConnection,
+        ids: &[i64],
+    ) -> Result<(), sqlx::Error> {
+        for id in ids {
+            sqlx::query("DELETE FROM export_data WHERE id = ?")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn export_data_of(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<Vec<ExportDataRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, category, source, record_count, bytes, fields FROM export_data
+             WHERE request_id = ? AND complete = 1 ORDER BY id",
+        )
+        .bind(request_id)
+        .fetch_all(conn)
+        .await
+    }
+
+    /// The chunks of one source's data, in order, as the database reads them.
+    pub fn export_chunks<'c>(
+        conn: &'c mut SqliteConnection,
+        data_id: i64,
+    ) -> futures_util::stream::BoxStream<'c, Result<String, sqlx::Error>> {
+        sqlx::query_scalar("SELECT lines FROM export_chunks WHERE data_id = ? ORDER BY seq")
+            .bind(data_id)
+            .fetch(conn)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -82,7 +175,12 @@ impl Store {
     }
 
     /// Lets the subject download a package (and its expiry counts from now).
-    pub async fn release_export(conn: &mut SqliteConnection, id: i64, at: i64, expires_at: i64) -> Result<bool, sqlx::Error> {
+    pub async fn release_export(
+        conn: &mut SqliteConnection,
+        id: i64,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("UPDATE exports SET released_at = ?, expires_at = ? WHERE id = ? AND released_at IS NULL")
             .bind(at)
             .bind(expires_at)
@@ -102,7 +200,11 @@ impl Store {
         if request_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let released = if released_only { "AND x.released_at IS NOT NULL" } else { "" };
+        let released = if released_only {
+            "AND x.released_at IS NOT NULL"
+        } else {
+            ""
+        };
         let mut query = sqlx::QueryBuilder::new(format!(
             "SELECT id, request_id, name, size, created_at, expires_at, released_at FROM exports e WHERE id = \
              (SELECT MAX(id) FROM exports x WHERE x.request_id = e.request_id {released}) AND request_id IN ("
@@ -126,16 +228,6 @@ pub struct SourceRunRow {
 }
 
 impl Store {
-    /// Forgets what `source` returned before, so a new run replaces it.
-    pub async fn delete_export_data_of_source(conn: &mut SqliteConnection, request_id: i64, source: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM export_data WHERE request_id = ? AND source = ?")
-            .bind(request_id)
-            .bind(source)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
     pub async fn insert_source_run(
         conn: &mut SqliteConnection,
         request_id: i64,
@@ -154,7 +246,10 @@ impl Store {
     }
 
     /// The newest run of each source for a request.
-    pub async fn latest_source_runs(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<SourceRunRow>, sqlx::Error> {
+    pub async fn latest_source_runs(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<Vec<SourceRunRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT source, ok, records, detail, at FROM source_runs r WHERE request_id = ?
                AND id = (SELECT MAX(id) FROM source_runs x WHERE x.request_id = r.request_id AND x.source = r.source)
@@ -176,7 +271,11 @@ pub struct ExecutionRow {
 }
 
 impl Store {
-    pub async fn insert_execution(conn: &mut SqliteConnection, request_id: i64, row: &ExecutionRow) -> Result<(), sqlx::Error> {
+    pub async fn insert_execution(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        row: &ExecutionRow,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO source_executions (request_id, source, operation, outcome, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -192,7 +291,10 @@ impl Store {
     }
 
     /// Every execution on a request, oldest first.
-    pub async fn executions_of(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<ExecutionRow>, sqlx::Error> {
+    pub async fn executions_of(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<Vec<ExecutionRow>, sqlx::Error> {
         sqlx::query_as("SELECT source, operation, outcome, detail, at FROM source_executions WHERE request_id = ? ORDER BY id")
             .bind(request_id)
             .fetch_all(conn)

@@ -16,13 +16,22 @@ pub struct JobRow {
 pub enum JobEnd<'a> {
     Done,
     /// Try again after `run_after`.
-    Retry { run_after: i64, error: &'a str },
-    Failed { error: &'a str },
+    Retry {
+        run_after: i64,
+        error: &'a str,
+    },
+    Failed {
+        error: &'a str,
+    },
 }
 
 impl Store {
     /// Queues a collection for a request, unless one is already waiting or running.
-    pub async fn enqueue_collect(conn: &mut SqliteConnection, request_id: i64, at: i64) -> Result<(), sqlx::Error> {
+    pub async fn enqueue_collect(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO jobs (kind, request_id, status, run_after, created_at)
              SELECT 'collect', ?, 'queued', ?, ? WHERE NOT EXISTS
@@ -39,7 +48,11 @@ impl Store {
 
     /// Claims the oldest due job: queued and due, or running with its
     /// lease run out. Call inside a write transaction.
-    pub async fn claim_job(conn: &mut SqliteConnection, now: i64, lease_secs: i64) -> Result<Option<JobRow>, sqlx::Error> {
+    pub async fn claim_job(
+        conn: &mut SqliteConnection,
+        now: i64,
+        lease_secs: i64,
+    ) -> Result<Option<JobRow>, sqlx::Error> {
         sqlx::query_as(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?
              WHERE id = (SELECT id FROM jobs
@@ -84,7 +97,10 @@ impl Store {
     }
 
     /// The newest job of each request in `request_ids`.
-    pub async fn latest_jobs(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<JobRow>, sqlx::Error> {
+    pub async fn latest_jobs(
+        conn: &mut SqliteConnection,
+        request_ids: &[i64],
+    ) -> Result<Vec<JobRow>, sqlx::Error> {
         if request_ids.is_empty() {
             return Ok(Vec::new());
         }

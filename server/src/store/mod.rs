@@ -9,7 +9,10 @@ mod jobs;
 mod rows;
 mod staff;
 
-pub use console::{AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow, OPEN_STATUSES};
+pub use console::{
+    AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow,
+    OPEN_STATUSES,
+};
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
 pub use jobs::{JobEnd, JobRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
@@ -52,7 +55,11 @@ pub struct NewCode<'a> {
 
 /// Rows of `select` that belong to any of `request_ids`, oldest first, in
 /// one query.
-async fn of_requests<T>(conn: &mut SqliteConnection, select: &str, request_ids: &[i64]) -> Result<Vec<T>, sqlx::Error>
+async fn of_requests<T>(
+    conn: &mut SqliteConnection,
+    select: &str,
+    request_ids: &[i64],
+) -> Result<Vec<T>, sqlx::Error>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
 {
@@ -79,7 +86,10 @@ impl Store {
             // Writers queue for the lock rather than fail: a commit waits
             // for fsync, which a busy disk can stretch to seconds.
             .busy_timeout(Duration::from_secs(20));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Store { pool })
     }
@@ -95,7 +105,10 @@ impl Store {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
-    pub async fn insert_request(conn: &mut SqliteConnection, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
+    pub async fn insert_request(
+        conn: &mut SqliteConnection,
+        new: NewRequest<'_>,
+    ) -> Result<i64, sqlx::Error> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO requests (reference, org, kind, email, language, details, status, tracking_key_hash,
                                    created_at, updated_at)
@@ -122,18 +135,23 @@ impl Store {
         event: &str,
         actor: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_events (request_id, at, event, actor) VALUES (?, ?, ?, ?)")
-            .bind(request_id)
-            .bind(at)
-            .bind(event)
-            .bind(actor)
-            .execute(conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO request_events (request_id, at, event, actor) VALUES (?, ?, ?, ?)",
+        )
+        .bind(request_id)
+        .bind(at)
+        .bind(event)
+        .bind(actor)
+        .execute(conn)
+        .await?;
         Ok(())
     }
 
     /// Issues a code; any earlier active code of the request stops working.
-    pub async fn insert_code(conn: &mut SqliteConnection, new: NewCode<'_>) -> Result<(), sqlx::Error> {
+    pub async fn insert_code(
+        conn: &mut SqliteConnection,
+        new: NewCode<'_>,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = ? AND state = 'active'")
             .bind(new.request_id)
             .execute(&mut *conn)
@@ -153,12 +171,18 @@ impl Store {
         Ok(())
     }
 
-    pub async fn codes_issued_since(conn: &mut SqliteConnection, email: &str, since: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM verification_codes WHERE email = ? AND created_at >= ?")
-            .bind(email)
-            .bind(since)
-            .fetch_one(conn)
-            .await
+    pub async fn codes_issued_since(
+        conn: &mut SqliteConnection,
+        email: &str,
+        since: i64,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM verification_codes WHERE email = ? AND created_at >= ?",
+        )
+        .bind(email)
+        .bind(since)
+        .fetch_one(conn)
+        .await
     }
 
     pub async fn find_request(
@@ -166,11 +190,14 @@ impl Store {
         org: &str,
         reference: &str,
     ) -> Result<Option<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE org = ? AND reference = ?", RequestRow::SELECT))
-            .bind(org)
-            .bind(reference)
-            .fetch_optional(conn)
-            .await
+        sqlx::query_as(&format!(
+            "{} WHERE org = ? AND reference = ?",
+            RequestRow::SELECT
+        ))
+        .bind(org)
+        .bind(reference)
+        .fetch_optional(conn)
+        .await
     }
 
     pub async fn find_request_by_reference(
@@ -183,7 +210,11 @@ impl Store {
             .await
     }
 
-    pub async fn set_tracking_key(conn: &mut SqliteConnection, request_id: i64, key_hash: &str) -> Result<(), sqlx::Error> {
+    pub async fn set_tracking_key(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+        key_hash: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE requests SET tracking_key_hash = ? WHERE id = ?")
             .bind(key_hash)
             .bind(request_id)
@@ -192,7 +223,10 @@ impl Store {
         Ok(())
     }
 
-    pub async fn find_request_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
+    pub async fn find_request_by_id(
+        conn: &mut SqliteConnection,
+        id: i64,
+    ) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(&format!("{} WHERE id = ?", RequestRow::SELECT))
             .bind(id)
             .fetch_optional(conn)
@@ -204,21 +238,40 @@ impl Store {
         org: &str,
         email: &str,
     ) -> Result<Vec<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE org = ? AND email = ? ORDER BY created_at DESC, id DESC", RequestRow::SELECT))
-            .bind(org)
-            .bind(email)
-            .fetch_all(conn)
-            .await
+        sqlx::query_as(&format!(
+            "{} WHERE org = ? AND email = ? ORDER BY created_at DESC, id DESC",
+            RequestRow::SELECT
+        ))
+        .bind(org)
+        .bind(email)
+        .fetch_all(conn)
+        .await
     }
 
     /// The history of several requests in one query (no N+1).
-    pub async fn events_of(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<EventRow>, sqlx::Error> {
-        of_requests(conn, "SELECT request_id, at, event, note FROM request_events", request_ids).await
+    pub async fn events_of(
+        conn: &mut SqliteConnection,
+        request_ids: &[i64],
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
+        of_requests(
+            conn,
+            "SELECT request_id, at, event, note FROM request_events",
+            request_ids,
+        )
+        .await
     }
 
     /// The conversations of several requests in one query.
-    pub async fn messages_of(conn: &mut SqliteConnection, request_ids: &[i64]) -> Result<Vec<MessageRow>, sqlx::Error> {
-        of_requests(conn, "SELECT request_id, at, author, body FROM request_messages", request_ids).await
+    pub async fn messages_of(
+        conn: &mut SqliteConnection,
+        request_ids: &[i64],
+    ) -> Result<Vec<MessageRow>, sqlx::Error> {
+        of_requests(
+            conn,
+            "SELECT request_id, at, author, body FROM request_messages",
+            request_ids,
+        )
+        .await
     }
 
     pub async fn insert_message(
@@ -288,22 +341,37 @@ impl Store {
         Ok(())
     }
 
-    pub async fn active_code(conn: &mut SqliteConnection, request_id: i64) -> Result<Option<CodeRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE request_id = ? AND state = 'active' ORDER BY id DESC LIMIT 1", CodeRow::SELECT))
-            .bind(request_id)
-            .fetch_optional(conn)
-            .await
+    pub async fn active_code(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<Option<CodeRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "{} WHERE request_id = ? AND state = 'active' ORDER BY id DESC LIMIT 1",
+            CodeRow::SELECT
+        ))
+        .bind(request_id)
+        .fetch_optional(conn)
+        .await
     }
 
     /// The newest code of a request whatever its state, to explain why it no longer works.
-    pub async fn latest_code(conn: &mut SqliteConnection, request_id: i64) -> Result<Option<CodeRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE request_id = ? ORDER BY id DESC LIMIT 1", CodeRow::SELECT))
-            .bind(request_id)
-            .fetch_optional(conn)
-            .await
+    pub async fn latest_code(
+        conn: &mut SqliteConnection,
+        request_id: i64,
+    ) -> Result<Option<CodeRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "{} WHERE request_id = ? ORDER BY id DESC LIMIT 1",
+            CodeRow::SELECT
+        ))
+        .bind(request_id)
+        .fetch_optional(conn)
+        .await
     }
 
-    pub async fn code_by_link(conn: &mut SqliteConnection, link_hash: &str) -> Result<Option<CodeRow>, sqlx::Error> {
+    pub async fn code_by_link(
+        conn: &mut SqliteConnection,
+        link_hash: &str,
+    ) -> Result<Option<CodeRow>, sqlx::Error> {
         sqlx::query_as(&format!("{} WHERE link_hash = ?", CodeRow::SELECT))
             .bind(link_hash)
             .fetch_optional(conn)
@@ -329,10 +397,12 @@ impl Store {
 
     /// Marks a code used; false when it was no longer active (a concurrent use won).
     pub async fn use_code(conn: &mut SqliteConnection, code_id: i64) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE verification_codes SET state = 'used' WHERE id = ? AND state = 'active'")
-            .bind(code_id)
-            .execute(conn)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE verification_codes SET state = 'used' WHERE id = ? AND state = 'active'",
+        )
+        .bind(code_id)
+        .execute(conn)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -358,7 +428,11 @@ impl Store {
     }
 
     /// Cancels unverified requests created before `cutoff`, returning them.
-    pub async fn expire_unverified(conn: &mut SqliteConnection, cutoff: i64, now: i64) -> Result<Vec<RequestRow>, sqlx::Error> {
+    pub async fn expire_unverified(
+        conn: &mut SqliteConnection,
+        cutoff: i64,
+        now: i64,
+    ) -> Result<Vec<RequestRow>, sqlx::Error> {
         let expired: Vec<RequestRow> = sqlx::query_as(&format!(
             "{} WHERE status = 'pending_verification' AND created_at < ? ORDER BY id",
             RequestRow::SELECT
@@ -434,11 +508,12 @@ impl Store {
     }
 
     pub async fn purge_sessions(&self, now: i64, idle_limit: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM subject_sessions WHERE expires_at <= ? OR last_seen_at <= ?")
-            .bind(now)
-            .bind(now - idle_limit)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM subject_sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+                .bind(now)
+                .bind(now - idle_limit)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected())
     }
 

@@ -25,29 +25,50 @@ pub struct RoleRow {
 }
 
 impl Store {
-    pub async fn staff_by_email(conn: &mut SqliteConnection, email: &str) -> Result<Option<StaffRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE email = ?"))
-            .bind(email)
+    pub async fn staff_by_email(
+        conn: &mut SqliteConnection,
+        email: &str,
+    ) -> Result<Option<StaffRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = ?"
+        ))
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+    }
+
+    pub async fn staff_by_id(
+        conn: &mut SqliteConnection,
+        id: i64,
+    ) -> Result<Option<StaffRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?"))
+            .bind(id)
             .fetch_optional(conn)
             .await
     }
 
-    pub async fn staff_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<StaffRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?")).bind(id).fetch_optional(conn).await
-    }
-
-    pub async fn set_totp_secret(conn: &mut SqliteConnection, id: i64, secret: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE staff SET totp_secret = ?, totp_confirmed = 0, totp_last_step = 0 WHERE id = ?")
-            .bind(secret)
-            .bind(id)
-            .execute(conn)
-            .await?;
+    pub async fn set_totp_secret(
+        conn: &mut SqliteConnection,
+        id: i64,
+        secret: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE staff SET totp_secret = ?, totp_confirmed = 0, totp_last_step = 0 WHERE id = ?",
+        )
+        .bind(secret)
+        .bind(id)
+        .execute(conn)
+        .await?;
         Ok(())
     }
 
     /// Records the time step of an accepted code (and confirms enrolment);
     /// false when that step or a later one was already used (a replay).
-    pub async fn accept_totp_step(conn: &mut SqliteConnection, id: i64, step: i64) -> Result<bool, sqlx::Error> {
+    pub async fn accept_totp_step(
+        conn: &mut SqliteConnection,
+        id: i64,
+        step: i64,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("UPDATE staff SET totp_last_step = ?, totp_confirmed = 1 WHERE id = ? AND totp_last_step < ?")
             .bind(step)
             .bind(id)
@@ -58,7 +79,11 @@ impl Store {
     }
 
     /// Starts a new generation of recovery codes; returns its number.
-    pub async fn next_recovery_generation(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<i64, sqlx::Error> {
+    pub async fn next_recovery_generation(
+        conn: &mut SqliteConnection,
+        id: i64,
+        now: i64,
+    ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "UPDATE staff SET recovery_generation = recovery_generation + 1, recovery_issued_at = ? WHERE id = ?
              RETURNING recovery_generation",
@@ -69,8 +94,15 @@ impl Store {
         .await
     }
 
-    pub async fn replace_recovery_codes(conn: &mut SqliteConnection, id: i64, hashes: &[String]) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = ?").bind(id).execute(&mut *conn).await?;
+    pub async fn replace_recovery_codes(
+        conn: &mut SqliteConnection,
+        id: i64,
+        hashes: &[String],
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         for hash in hashes {
             sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?)")
                 .bind(id)
@@ -82,7 +114,12 @@ impl Store {
     }
 
     /// Spends a recovery code; false when it is unknown or already spent.
-    pub async fn spend_recovery_code(conn: &mut SqliteConnection, id: i64, hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+    pub async fn spend_recovery_code(
+        conn: &mut SqliteConnection,
+        id: i64,
+        hash: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE staff_recovery_codes SET used_at = ? WHERE staff_id = ? AND code_hash = ? AND used_at IS NULL",
         )
@@ -100,15 +137,21 @@ impl Store {
         password_hash: &str,
         now: i64,
     ) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("INSERT INTO staff (email, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
-            .bind(email)
-            .bind(password_hash)
-            .bind(now)
-            .fetch_one(conn)
-            .await
+        sqlx::query_scalar(
+            "INSERT INTO staff (email, password_hash, created_at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(conn)
+        .await
     }
 
-    pub async fn set_staff_password(conn: &mut SqliteConnection, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    pub async fn set_staff_password(
+        conn: &mut SqliteConnection,
+        id: i64,
+        password_hash: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
             .bind(password_hash)
             .bind(id)
@@ -118,7 +161,12 @@ impl Store {
     }
 
     /// Grants `role` in `org`, replacing any earlier role there.
-    pub async fn grant_role(conn: &mut SqliteConnection, staff_id: i64, org: &str, role: &str) -> Result<(), sqlx::Error> {
+    pub async fn grant_role(
+        conn: &mut SqliteConnection,
+        staff_id: i64,
+        org: &str,
+        role: &str,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO staff_roles (staff_id, org, role) VALUES (?, ?, ?)
              ON CONFLICT (staff_id, org) DO UPDATE SET role = excluded.role",
@@ -131,14 +179,21 @@ impl Store {
         Ok(())
     }
 
-    pub async fn roles_of(conn: &mut SqliteConnection, staff_id: i64) -> Result<Vec<RoleRow>, sqlx::Error> {
+    pub async fn roles_of(
+        conn: &mut SqliteConnection,
+        staff_id: i64,
+    ) -> Result<Vec<RoleRow>, sqlx::Error> {
         sqlx::query_as("SELECT org, role FROM staff_roles WHERE staff_id = ? ORDER BY org")
             .bind(staff_id)
             .fetch_all(conn)
             .await
     }
 
-    pub async fn login_failures_since(conn: &mut SqliteConnection, email: &str, since: i64) -> Result<i64, sqlx::Error> {
+    pub async fn login_failures_since(
+        conn: &mut SqliteConnection,
+        email: &str,
+        since: i64,
+    ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?")
             .bind(email)
             .bind(since)
@@ -146,7 +201,11 @@ impl Store {
             .await
     }
 
-    pub async fn record_login_failure(conn: &mut SqliteConnection, email: &str, at: i64) -> Result<(), sqlx::Error> {
+    pub async fn record_login_failure(
+        conn: &mut SqliteConnection,
+        email: &str,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
             .bind(email)
             .bind(at)
@@ -196,7 +255,12 @@ impl Store {
 
     /// The staff member behind a live, complete session, touched so its idle
     /// clock restarts.
-    pub async fn live_staff_session(&self, token_hash: &str, now: i64, idle_limit: i64) -> Result<Option<i64>, sqlx::Error> {
+    pub async fn live_staff_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        idle_limit: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar(
             "UPDATE staff_sessions SET last_seen_at = ?
              WHERE token_hash = ? AND expires_at > ? AND last_seen_at > ? AND mfa_pending = 0
@@ -211,7 +275,10 @@ impl Store {
     }
 
     pub async fn delete_staff_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -226,7 +293,10 @@ pub struct MemberRow {
 
 impl Store {
     /// The staff of an organisation with their role and second factor.
-    pub async fn members_of(conn: &mut SqliteConnection, org: &str) -> Result<Vec<MemberRow>, sqlx::Error> {
+    pub async fn members_of(
+        conn: &mut SqliteConnection,
+        org: &str,
+    ) -> Result<Vec<MemberRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT s.id, s.email, r.role, s.totp_confirmed FROM staff s JOIN staff_roles r ON r.staff_id = s.id
              WHERE r.org = ? ORDER BY s.email",
@@ -237,7 +307,11 @@ impl Store {
     }
 
     /// Takes a member's role in `org` away; false when they had none.
-    pub async fn revoke_role(conn: &mut SqliteConnection, staff_id: i64, org: &str) -> Result<bool, sqlx::Error> {
+    pub async fn revoke_role(
+        conn: &mut SqliteConnection,
+        staff_id: i64,
+        org: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("DELETE FROM staff_roles WHERE staff_id = ? AND org = ?")
             .bind(staff_id)
             .bind(org)

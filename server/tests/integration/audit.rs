@@ -13,27 +13,42 @@ async fn every_step_is_audited_in_a_chain_that_the_database_keeps_append_only() 
     assert_eq!(app.verify(&reference, &wrong).await.status(), 422);
     assert_eq!(app.verify(&reference, &code).await.status(), 200);
 
-    let actions: Vec<(String, String)> = sqlx::query_as("SELECT action, target FROM audit_log ORDER BY id")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
+    let actions: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, target FROM audit_log ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
     assert_eq!(
         names,
-        ["request.submitted", "verification.code_sent", "verification.failed", "request.verified", "session.opened"]
+        [
+            "request.submitted",
+            "verification.code_sent",
+            "verification.failed",
+            "request.verified",
+            "session.opened"
+        ]
     );
     assert!(actions.iter().all(|(_, target)| target == &reference));
-    let emails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%@%' OR actor LIKE '%@%'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let emails: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%@%' OR actor LIKE '%@%'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(emails, 0, "the log names requests, not addresses");
 
-    let update = sqlx::query("UPDATE audit_log SET action = 'nothing' WHERE id = 1").execute(&app.db).await;
+    let update = sqlx::query("UPDATE audit_log SET action = 'nothing' WHERE id = 1")
+        .execute(&app.db)
+        .await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM audit_log WHERE id = 1").execute(&app.db).await;
+    let delete = sqlx::query("DELETE FROM audit_log WHERE id = 1")
+        .execute(&app.db)
+        .await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    assert!(matches!(verify(&app.db).await.unwrap(), Verdict::Intact { entries } if entries == names.len() as i64));
+    assert!(
+        matches!(verify(&app.db).await.unwrap(), Verdict::Intact { entries } if entries == names.len() as i64)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,26 +67,59 @@ async fn audit_verify_names_the_first_tampered_entry() {
             .unwrap()
     };
     let clean = run_verify();
-    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
     assert!(String::from_utf8_lossy(&clean.stdout).contains("intact: 6 entries"));
 
     // Someone with access to the database file drops the guard and edits entry 3.
-    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&app.db).await.unwrap();
-    sqlx::query("UPDATE audit_log SET detail = '{\"kind\":\"erasure\"}' WHERE id = 3").execute(&app.db).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '{\"kind\":\"erasure\"}' WHERE id = 3")
+        .execute(&app.db)
+        .await
+        .unwrap();
     let tampered = run_verify();
     assert_eq!(tampered.status.code(), Some(1));
     let report = String::from_utf8_lossy(&tampered.stdout);
     assert!(report.contains("BROKEN at entry 3"), "{report}");
-    assert_eq!(verify(&app.db).await.unwrap(), Verdict::Broken { id: 3, reason: "its content was changed" });
+    assert_eq!(
+        verify(&app.db).await.unwrap(),
+        Verdict::Broken {
+            id: 3,
+            reason: "its content was changed"
+        }
+    );
 
     // Put entry 3 back as it was (it recorded the same submission details as
     // entry 1) and remove entry 4 instead: the break shows at entry 5.
-    sqlx::query("UPDATE audit_log SET detail = (SELECT detail FROM audit_log WHERE id = 1) WHERE id = 3")
+    sqlx::query(
+        "UPDATE audit_log SET detail = (SELECT detail FROM audit_log WHERE id = 1) WHERE id = 3",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert!(matches!(
+        verify(&app.db).await.unwrap(),
+        Verdict::Intact { entries: 6 }
+    ));
+    sqlx::query("DROP TRIGGER audit_log_no_delete")
         .execute(&app.db)
         .await
         .unwrap();
-    assert!(matches!(verify(&app.db).await.unwrap(), Verdict::Intact { entries: 6 }));
-    sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&app.db).await.unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE id = 4").execute(&app.db).await.unwrap();
-    assert_eq!(verify(&app.db).await.unwrap(), Verdict::Broken { id: 5, reason: "an earlier entry is missing" });
+    sqlx::query("DELETE FROM audit_log WHERE id = 4")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        verify(&app.db).await.unwrap(),
+        Verdict::Broken {
+            id: 5,
+            reason: "an earlier entry is missing"
+        }
+    );
 }

@@ -22,7 +22,14 @@ enum Expect {
 }
 use Expect::*;
 
-const ACTORS: [&str; 6] = ["anonymous", "subject X", "subject Y", "agent of A", "agent of B", "admin of A"];
+const ACTORS: [&str; 6] = [
+    "anonymous",
+    "subject X",
+    "subject Y",
+    "agent of A",
+    "agent of B",
+    "admin of A",
+];
 
 struct Actor {
     cookie: Option<String>,
@@ -71,11 +78,17 @@ async fn call(app: &TestApp, route: &Route, actor: &Actor) -> (u16, String) {
         Body::None => request,
         Body::Form(pairs) => request.form(pairs),
         Body::Json(value) => request.json(value),
-        Body::Multipart(text) => request.multipart(reqwest::multipart::Form::new().text("response", *text)),
+        Body::Multipart(text) => {
+            request.multipart(reqwest::multipart::Form::new().text("response", *text))
+        }
         Body::Upload(category) => request.multipart(
             reqwest::multipart::Form::new()
                 .text("category", *category)
-                .part("file", reqwest::multipart::Part::bytes(br#"{"name": "Kari"}"#.to_vec()).file_name("crm.json")),
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(br#"{"name": "Kari"}"#.to_vec())
+                        .file_name("crm.json"),
+                ),
         ),
     };
     let response = request.send().await.unwrap();
@@ -113,29 +126,82 @@ async fn every_door_lets_in_exactly_who_it_should() {
     // Codes are limited per address and day: resends go to two more subjects.
     let (p, _) = app.verified_subject("per@example.no").await;
     let (q, _) = app.verified_subject("pia@example.no").await;
-    let (x, x2, z, w) = (x_refs[0].clone(), x_refs[1].clone(), x_refs[2].clone(), x_refs[3].clone());
-    let mut agent_a = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
-    let mut agent_b = app.staff("agent@other.example", "other", Role::Agent, false).await;
-    let mut admin_a = app.staff("dpo@fjordlys.example", "demo", Role::Admin, true).await;
-    let temp = app.staff("temp@fjordlys.example", "demo", Role::Agent, false).await;
+    let (x, x2, z, w) = (
+        x_refs[0].clone(),
+        x_refs[1].clone(),
+        x_refs[2].clone(),
+        x_refs[3].clone(),
+    );
+    let mut agent_a = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let mut agent_b = app
+        .staff("agent@other.example", "other", Role::Agent, false)
+        .await;
+    let mut admin_a = app
+        .staff("dpo@fjordlys.example", "demo", Role::Admin, true)
+        .await;
+    let temp = app
+        .staff("temp@fjordlys.example", "demo", Role::Agent, false)
+        .await;
     let temp_id = temp.id.to_string();
-    let (a_cookie, b_cookie, admin_cookie) =
-        (app.staff_cookie(&mut agent_a).await, app.staff_cookie(&mut agent_b).await, app.staff_cookie(&mut admin_a).await);
+    let (a_cookie, b_cookie, admin_cookie) = (
+        app.staff_cookie(&mut agent_a).await,
+        app.staff_cookie(&mut agent_b).await,
+        app.staff_cookie(&mut admin_a).await,
+    );
 
     let token = a_cookie.trim_start_matches("portal_staff=");
     let member = app.service.staff_member(token).await.unwrap();
-    let upload = Upload { file_name: "answer.txt".into(), content_type: "text/plain".into(), data: b"hello".to_vec() };
-    let complete = StaffAction::Complete { response: "Here.".into(), outcome: Default::default() };
-    app.service.staff_act_with_files(&member, "demo", &Reference::parse(&x2).unwrap(), complete, vec![upload]).await.unwrap();
-    let file_id: i64 = sqlx::query_scalar("SELECT id FROM request_attachments").fetch_one(&app.db).await.unwrap();
+    let upload = Upload {
+        file_name: "answer.txt".into(),
+        content_type: "text/plain".into(),
+        data: b"hello".to_vec(),
+    };
+    let complete = StaffAction::Complete {
+        response: "Here.".into(),
+        outcome: Default::default(),
+    };
+    app.service
+        .staff_act_with_files(
+            &member,
+            "demo",
+            &Reference::parse(&x2).unwrap(),
+            complete,
+            vec![upload],
+        )
+        .await
+        .unwrap();
+    let file_id: i64 = sqlx::query_scalar("SELECT id FROM request_attachments")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
 
     let actors = [
-        Actor { cookie: None, bearer: None },
-        Actor { cookie: Some(format!("portal_session={x_token}")), bearer: Some(x_token.clone()) },
-        Actor { cookie: Some(format!("portal_session={y_token}")), bearer: Some(y_token.clone()) },
-        Actor { cookie: Some(a_cookie.clone()), bearer: None },
-        Actor { cookie: Some(b_cookie.clone()), bearer: None },
-        Actor { cookie: Some(admin_cookie.clone()), bearer: None },
+        Actor {
+            cookie: None,
+            bearer: None,
+        },
+        Actor {
+            cookie: Some(format!("portal_session={x_token}")),
+            bearer: Some(x_token.clone()),
+        },
+        Actor {
+            cookie: Some(format!("portal_session={y_token}")),
+            bearer: Some(y_token.clone()),
+        },
+        Actor {
+            cookie: Some(a_cookie.clone()),
+            bearer: None,
+        },
+        Actor {
+            cookie: Some(b_cookie.clone()),
+            bearer: None,
+        },
+        Actor {
+            cookie: Some(admin_cookie.clone()),
+            bearer: None,
+        },
     ];
     let sfn = |name: &str| format!("/_sfn/{name}");
     let everyone = [Allow; 6];
@@ -143,12 +209,26 @@ async fn every_door_lets_in_exactly_who_it_should() {
     let any_staff = [Deny, Deny, Deny, Allow, Allow, Allow];
     let routes = vec![
         // Subject-side server functions.
-        Route { method: "POST", path: sfn("organisation"), body: form(&[("org", "demo")]), expect: everyone },
-        Route { method: "POST", path: sfn("notice"), body: form(&[("org", "demo")]), expect: everyone },
+        Route {
+            method: "POST",
+            path: sfn("organisation"),
+            body: form(&[("org", "demo")]),
+            expect: everyone,
+        },
+        Route {
+            method: "POST",
+            path: sfn("notice"),
+            body: form(&[("org", "demo")]),
+            expect: everyone,
+        },
         Route {
             method: "POST",
             path: sfn("submit_request"),
-            body: form(&[("org", "demo"), ("kind", "access"), ("email", "new@example.no")]),
+            body: form(&[
+                ("org", "demo"),
+                ("kind", "access"),
+                ("email", "new@example.no"),
+            ]),
             expect: everyone,
         },
         // The code is the credential: a wrong one is refused for everyone alike.
@@ -158,11 +238,31 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[("org", "demo"), ("reference", &x), ("code", "000000")]),
             expect: [Status(422); 6],
         },
-        Route { method: "POST", path: sfn("confirm_link"), body: form(&[("org", "demo"), ("token", "forged")]), expect: [Status(422); 6] },
-        Route { method: "POST", path: sfn("resend_code"), body: form(&[("org", "demo"), ("reference", &p)]), expect: everyone },
+        Route {
+            method: "POST",
+            path: sfn("confirm_link"),
+            body: form(&[("org", "demo"), ("token", "forged")]),
+            expect: [Status(422); 6],
+        },
+        Route {
+            method: "POST",
+            path: sfn("resend_code"),
+            body: form(&[("org", "demo"), ("reference", &p)]),
+            expect: everyone,
+        },
         // Everyone may ask; only the owner's session gets the detail (checked below).
-        Route { method: "POST", path: sfn("track_request"), body: form(&[("org", "demo"), ("reference", &x)]), expect: everyone },
-        Route { method: "POST", path: sfn("my_requests"), body: form(&[("org", "demo")]), expect: [Deny, Allow, Allow, Deny, Deny, Deny] },
+        Route {
+            method: "POST",
+            path: sfn("track_request"),
+            body: form(&[("org", "demo"), ("reference", &x)]),
+            expect: everyone,
+        },
+        Route {
+            method: "POST",
+            path: sfn("my_requests"),
+            body: form(&[("org", "demo")]),
+            expect: [Deny, Allow, Allow, Deny, Deny, Deny],
+        },
         Route {
             method: "POST",
             path: sfn("reply"),
@@ -176,9 +276,24 @@ async fn every_door_lets_in_exactly_who_it_should() {
             expect: [Deny, Allow, Deny, Deny, Deny, Deny],
         },
         // Console server functions.
-        Route { method: "POST", path: sfn("console/me"), body: form(&[]), expect: any_staff },
-        Route { method: "POST", path: sfn("console/queue"), body: form(&[]), expect: any_staff },
-        Route { method: "POST", path: sfn("console/case"), body: form(&[("org", "demo"), ("reference", &x)]), expect: staff_of_a },
+        Route {
+            method: "POST",
+            path: sfn("console/me"),
+            body: form(&[]),
+            expect: any_staff,
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/queue"),
+            body: form(&[]),
+            expect: any_staff,
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/case"),
+            body: form(&[("org", "demo"), ("reference", &x)]),
+            expect: staff_of_a,
+        },
         // Naming one's own organisation does not reach another's request.
         Route {
             method: "POST",
@@ -189,10 +304,20 @@ async fn every_door_lets_in_exactly_who_it_should() {
         Route {
             method: "POST",
             path: sfn("console/act"),
-            body: form(&[("org", "demo"), ("reference", &x), ("action", "message"), ("text", "A note")]),
+            body: form(&[
+                ("org", "demo"),
+                ("reference", &x),
+                ("action", "message"),
+                ("text", "A note"),
+            ]),
             expect: staff_of_a,
         },
-        Route { method: "POST", path: sfn("console/audit"), body: form(&[]), expect: [Deny, Deny, Deny, Status(403), Status(403), Allow] },
+        Route {
+            method: "POST",
+            path: sfn("console/audit"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Status(403), Status(403), Allow],
+        },
         // Enrolment is for members without a second factor (agent B).
         Route {
             method: "POST",
@@ -212,11 +337,21 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[]),
             expect: [Deny, Deny, Deny, Allow, Status(403), Allow],
         },
-        Route { method: "POST", path: sfn("console/team"), body: form(&[]), expect: [Deny, Deny, Deny, Status(403), Status(403), Allow] },
+        Route {
+            method: "POST",
+            path: sfn("console/team"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Status(403), Status(403), Allow],
+        },
         Route {
             method: "POST",
             path: sfn("console/add_member"),
-            body: form(&[("org", "demo"), ("email", "added@fjordlys.example"), ("role", "agent"), ("password", "a long initial password")]),
+            body: form(&[
+                ("org", "demo"),
+                ("email", "added@fjordlys.example"),
+                ("role", "agent"),
+                ("password", "a long initial password"),
+            ]),
             expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
         },
         Route {
@@ -232,13 +367,25 @@ async fn every_door_lets_in_exactly_who_it_should() {
             expect: [Deny, Deny, Deny, Allow, Status(403), Allow],
         },
         // The second step needs the pending-login cookie, which nobody here has.
-        Route { method: "POST", path: sfn("console/second_factor"), body: form(&[("code", "123456")]), expect: [Status(401); 6] },
+        Route {
+            method: "POST",
+            path: sfn("console/second_factor"),
+            body: form(&[("code", "123456")]),
+            expect: [Status(401); 6],
+        },
         // REST API.
-        Route { method: "GET", path: "/api/v1/openapi.json".into(), body: Body::None, expect: everyone },
+        Route {
+            method: "GET",
+            path: "/api/v1/openapi.json".into(),
+            body: Body::None,
+            expect: everyone,
+        },
         Route {
             method: "POST",
             path: "/api/v1/requests".into(),
-            body: Body::Json(serde_json::json!({"org": "demo", "kind": "access", "email": "api@example.no"})),
+            body: Body::Json(
+                serde_json::json!({"org": "demo", "kind": "access", "email": "api@example.no"}),
+            ),
             expect: everyone,
         },
         Route {
@@ -247,9 +394,24 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: Body::Json(serde_json::json!({"code": "000000"})),
             expect: [Status(422); 6],
         },
-        Route { method: "POST", path: format!("/api/v1/requests/{q}/resend"), body: Body::None, expect: everyone },
-        Route { method: "GET", path: "/api/v1/requests".into(), body: Body::None, expect: [Deny, Allow, Allow, Deny, Deny, Deny] },
-        Route { method: "GET", path: format!("/api/v1/requests/{x}"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
+        Route {
+            method: "POST",
+            path: format!("/api/v1/requests/{q}/resend"),
+            body: Body::None,
+            expect: everyone,
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/requests".into(),
+            body: Body::None,
+            expect: [Deny, Allow, Allow, Deny, Deny, Deny],
+        },
+        Route {
+            method: "GET",
+            path: format!("/api/v1/requests/{x}"),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
         Route {
             method: "GET",
             path: format!("/api/v1/requests/{x2}/attachments/{file_id}"),
@@ -284,7 +446,12 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: Body::Upload("identity"),
             expect: staff_of_a,
         },
-        Route { method: "POST", path: format!("/console/o/demo/requests/{x}/collect"), body: Body::None, expect: staff_of_a },
+        Route {
+            method: "POST",
+            path: format!("/console/o/demo/requests/{x}/collect"),
+            body: Body::None,
+            expect: staff_of_a,
+        },
         // An access request has nothing to erase: staff of A get in and are refused by the rules.
         Route {
             method: "POST",
@@ -292,8 +459,18 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: Body::None,
             expect: [Deny, Deny, Deny, Status(422), Deny, Status(422)],
         },
-        Route { method: "POST", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
-        Route { method: "GET", path: format!("/console/o/demo/requests/{x}/export"), body: Body::None, expect: staff_of_a },
+        Route {
+            method: "POST",
+            path: format!("/console/o/demo/requests/{x}/export"),
+            body: Body::None,
+            expect: staff_of_a,
+        },
+        Route {
+            method: "GET",
+            path: format!("/console/o/demo/requests/{x}/export"),
+            body: Body::None,
+            expect: staff_of_a,
+        },
         // The demo organisation releases packages at once: staff of A get
         // in, and the lifecycle refuses a second release.
         Route {
@@ -302,36 +479,123 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: Body::None,
             expect: [Deny, Deny, Deny, Status(409), Deny, Status(409)],
         },
-        Route { method: "GET", path: format!("/o/demo/requests/{x}/export"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
-        Route { method: "GET", path: format!("/api/v1/requests/{x}/export"), body: Body::None, expect: [Deny, Allow, Deny, Deny, Deny, Deny] },
-        Route { method: "GET", path: "/api/v1/schemas/export.json".into(), body: Body::None, expect: everyone },
+        Route {
+            method: "GET",
+            path: format!("/o/demo/requests/{x}/export"),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "GET",
+            path: format!("/api/v1/requests/{x}/export"),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/schemas/export.json".into(),
+            body: Body::None,
+            expect: everyone,
+        },
         // Pages.
-        Route { method: "GET", path: "/o/demo".into(), body: Body::None, expect: everyone },
-        Route { method: "GET", path: format!("/o/demo/requests/{x}"), body: Body::None, expect: everyone },
-        Route { method: "GET", path: "/o/demo/requests".into(), body: Body::None, expect: [Status(401), Allow, Allow, Status(401), Status(401), Status(401)] },
-        Route { method: "GET", path: "/console".into(), body: Body::None, expect: [Login, Login, Login, Allow, Allow, Allow] },
+        Route {
+            method: "GET",
+            path: "/o/demo".into(),
+            body: Body::None,
+            expect: everyone,
+        },
+        Route {
+            method: "GET",
+            path: format!("/o/demo/requests/{x}"),
+            body: Body::None,
+            expect: everyone,
+        },
+        Route {
+            method: "GET",
+            path: "/o/demo/requests".into(),
+            body: Body::None,
+            expect: [
+                Status(401),
+                Allow,
+                Allow,
+                Status(401),
+                Status(401),
+                Status(401),
+            ],
+        },
+        Route {
+            method: "GET",
+            path: "/console".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Allow, Allow, Allow],
+        },
         Route {
             method: "GET",
             path: format!("/console/o/demo/requests/{x}"),
             body: Body::None,
             expect: [Login, Login, Login, Allow, Status(404), Allow],
         },
-        Route { method: "GET", path: "/console/audit".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
-        Route { method: "GET", path: "/console/team".into(), body: Body::None, expect: [Login, Login, Login, Status(403), Status(403), Allow] },
-        Route { method: "GET", path: "/console/login".into(), body: Body::None, expect: everyone },
-        Route { method: "GET", path: "/console/enrol".into(), body: Body::None, expect: [Login, Login, Login, Allow, Allow, Allow] },
+        Route {
+            method: "GET",
+            path: "/console/audit".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/team".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/login".into(),
+            body: Body::None,
+            expect: everyone,
+        },
+        Route {
+            method: "GET",
+            path: "/console/enrol".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Allow, Allow, Allow],
+        },
         // Anyone may try to log in; failures look alike and, counted per
         // address, lock it after five.
         Route {
             method: "POST",
             path: sfn("console/login"),
-            body: form(&[("email", "nobody@fjordlys.example"), ("password", "not a password at all")]),
-            expect: [Status(401), Status(401), Status(401), Status(401), Status(401), Status(429)],
+            body: form(&[
+                ("email", "nobody@fjordlys.example"),
+                ("password", "not a password at all"),
+            ]),
+            expect: [
+                Status(401),
+                Status(401),
+                Status(401),
+                Status(401),
+                Status(401),
+                Status(429),
+            ],
         },
-        Route { method: "GET", path: "/console/recovery-codes".into(), body: Body::None, expect: [Login, Login, Login, Allow, Status(403), Allow] },
+        Route {
+            method: "GET",
+            path: "/console/recovery-codes".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Allow, Status(403), Allow],
+        },
         // Last, since they end the callers' own sessions: anyone may sign out.
-        Route { method: "POST", path: sfn("sign_out"), body: form(&[("org", "demo")]), expect: everyone },
-        Route { method: "POST", path: sfn("console/logout"), body: form(&[]), expect: everyone },
+        Route {
+            method: "POST",
+            path: sfn("sign_out"),
+            body: form(&[("org", "demo")]),
+            expect: everyone,
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/logout"),
+            body: form(&[]),
+            expect: everyone,
+        },
     ];
 
     let mut failures = Vec::new();
@@ -340,31 +604,66 @@ async fn every_door_lets_in_exactly_who_it_should() {
         for (i, actor) in actors.iter().enumerate() {
             let (status, body) = call(&app, route, actor).await;
             if !satisfied(route.expect[i], status) {
-                failures.push(format!("{} {} as {}: got {status}, expected {:?}", route.method, route.path, ACTORS[i], route.expect[i]));
+                failures.push(format!(
+                    "{} {} as {}: got {status}, expected {:?}",
+                    route.method, route.path, ACTORS[i], route.expect[i]
+                ));
             }
             bodies.insert((route.path.clone(), i), body);
         }
     }
-    assert!(failures.is_empty(), "{} of {} calls wrong:\n{}", failures.len(), routes.len() * 6, failures.join("\n"));
-    println!("authorisation matrix: {} routes x {} actors = {} calls", routes.len(), ACTORS.len(), routes.len() * ACTORS.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} calls wrong:\n{}",
+        failures.len(),
+        routes.len() * 6,
+        failures.join("\n")
+    );
+    println!(
+        "authorisation matrix: {} routes x {} actors = {} calls",
+        routes.len(),
+        ACTORS.len(),
+        routes.len() * ACTORS.len()
+    );
 
     // What the allowed callers saw: nothing of anyone else.
     let body = |path: &str, actor: usize| bodies[&(path.to_owned(), actor)].clone();
     let track = sfn("track_request");
-    assert!(body(&track, 1).contains("Owner"), "the owner sees the request");
+    assert!(
+        body(&track, 1).contains("Owner"),
+        "the owner sees the request"
+    );
     for actor in [0, 2, 3, 4, 5] {
-        assert!(!body(&track, actor).contains("Owner"), "{} sees no detail", ACTORS[actor]);
+        assert!(
+            !body(&track, actor).contains("Owner"),
+            "{} sees no detail",
+            ACTORS[actor]
+        );
     }
     let mine = sfn("my_requests");
     assert!(body(&mine, 1).contains(&x) && !body(&mine, 1).contains(&y));
     assert!(body(&mine, 2).contains(&y) && !body(&mine, 2).contains(&x));
     let queue = sfn("console/queue");
     assert!(body(&queue, 3).contains(&x) && body(&queue, 5).contains(&x));
-    assert!(!body(&queue, 4).contains(&x) && !body(&queue, 4).contains(&y), "agent of B sees nothing of A");
+    assert!(
+        !body(&queue, 4).contains(&x) && !body(&queue, 4).contains(&y),
+        "agent of B sees nothing of A"
+    );
     let audit = serde_json::from_str::<serde_json::Value>(&body(&sfn("console/audit"), 5)).unwrap();
-    let orgs: std::collections::HashSet<&str> =
-        audit["entries"].as_array().unwrap().iter().map(|e| e["org"].as_str().unwrap()).collect();
-    assert_eq!(orgs, ["demo"].into_iter().collect(), "the admin of A reads only A's log");
+    let orgs: std::collections::HashSet<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["org"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        orgs,
+        ["demo"].into_iter().collect(),
+        "the admin of A reads only A's log"
+    );
     let page = body(&format!("/o/demo/requests/{x}"), 2);
-    assert!(!page.contains("History") && !page.contains("kari@example.no"), "subject Y sees only the sign-in form");
+    assert!(
+        !page.contains("History") && !page.contains("kari@example.no"),
+        "subject Y sees only the sign-in form"
+    );
 }

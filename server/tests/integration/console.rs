@@ -7,7 +7,12 @@ use crate::harness::{set_cookie, spawn_app, totp_code, TestApp};
 use app::domain::Role;
 
 /// A plain form post, as a browser without JavaScript sends it from `/console`.
-async fn post_form(app: &TestApp, path: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .header("cookie", cookie)
@@ -19,13 +24,23 @@ async fn post_form(app: &TestApp, path: &str, cookie: &str, form: &[(&str, &str)
         .unwrap()
 }
 
-async fn act(app: &TestApp, cookie: &str, reference: &str, form: &[(&str, &str)]) -> reqwest::Response {
+async fn act(
+    app: &TestApp,
+    cookie: &str,
+    reference: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     let mut fields = vec![("org", "demo"), ("reference", reference)];
     fields.extend_from_slice(form);
     post_form(app, "/_sfn/console/act", cookie, &fields).await
 }
 
-async fn complete(app: &TestApp, cookie: &str, reference: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+async fn complete(
+    app: &TestApp,
+    cookie: &str,
+    reference: &str,
+    form: reqwest::multipart::Form,
+) -> reqwest::Response {
     app.client
         .post(app.url(&format!("/console/o/demo/requests/{reference}/complete")))
         .header("cookie", cookie)
@@ -37,93 +52,197 @@ async fn complete(app: &TestApp, cookie: &str, reference: &str, form: reqwest::m
 }
 
 fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 async fn status_of(app: &TestApp, reference: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?").bind(reference).fetch_one(&app.db).await.unwrap()
+    sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?")
+        .bind(reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_sign_in_with_password_and_authenticator_code_and_out_again() {
     let app = spawn_app().await;
-    let staff = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let staff = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let secret = staff.secret.clone().unwrap();
 
     let (status, html) = app.page("/console/login", None).await;
     assert_eq!(status, 200);
-    assert!(html.contains("action=\"/_sfn/console/login\"") && html.contains("autocomplete=\"current-password\""));
+    assert!(
+        html.contains("action=\"/_sfn/console/login\"")
+            && html.contains("autocomplete=\"current-password\"")
+    );
     // Without a session the console sends you to the login page.
     let (status, _) = app.page("/console", None).await;
     assert!((300..400).contains(&status), "{status}");
 
-    let wrong = post_form(&app, "/_sfn/console/login", "", &[("email", &staff.email), ("password", "not the password!")]).await;
-    assert!(set_cookie(&wrong, "portal_staff").is_none() && set_cookie(&wrong, "portal_staff_pending").is_none());
+    let wrong = post_form(
+        &app,
+        "/_sfn/console/login",
+        "",
+        &[("email", &staff.email), ("password", "not the password!")],
+    )
+    .await;
+    assert!(
+        set_cookie(&wrong, "portal_staff").is_none()
+            && set_cookie(&wrong, "portal_staff_pending").is_none()
+    );
 
-    let login = post_form(&app, "/_sfn/console/login", "", &[("email", &staff.email), ("password", &staff.password)]).await;
+    let login = post_form(
+        &app,
+        "/_sfn/console/login",
+        "",
+        &[("email", &staff.email), ("password", &staff.password)],
+    )
+    .await;
     assert_eq!(login.status(), 303);
     assert_eq!(location(&login), "/console/login/code");
-    assert!(set_cookie(&login, "portal_staff").is_none(), "the password alone does not sign in");
+    assert!(
+        set_cookie(&login, "portal_staff").is_none(),
+        "the password alone does not sign in"
+    );
     let pending = set_cookie(&login, "portal_staff_pending").unwrap();
-    let raw = login.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
-    assert!(raw.iter().any(|c| c.contains("SameSite=Strict") && c.contains("HttpOnly")), "{raw:?}");
+    let raw = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    assert!(
+        raw.iter()
+            .any(|c| c.contains("SameSite=Strict") && c.contains("HttpOnly")),
+        "{raw:?}"
+    );
 
     // The next step's code (the enrolment used this step's).
-    let step = post_form(&app, "/_sfn/console/second_factor", &pending, &[("code", &totp_code(&secret, &staff.email, 1))]).await;
+    let step = post_form(
+        &app,
+        "/_sfn/console/second_factor",
+        &pending,
+        &[("code", &totp_code(&secret, &staff.email, 1))],
+    )
+    .await;
     assert_eq!(step.status(), 303);
     assert_eq!(location(&step), "/console");
     let cookie = set_cookie(&step, "portal_staff").unwrap();
     let (status, html) = app.page("/console", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("agent@fjordlys.example") && html.contains("Requests"));
-    assert!(!html.contains("Audit log"), "agents do not get the audit log");
+    assert!(
+        !html.contains("Audit log"),
+        "agents do not get the audit log"
+    );
 
     // The pending cookie was spent with the login.
-    let again = post_form(&app, "/_sfn/console/second_factor", &pending, &[("code", &totp_code(&secret, &staff.email, 1))]).await;
+    let again = post_form(
+        &app,
+        "/_sfn/console/second_factor",
+        &pending,
+        &[("code", &totp_code(&secret, &staff.email, 1))],
+    )
+    .await;
     assert!(set_cookie(&again, "portal_staff").is_none());
 
     let out = post_form(&app, "/_sfn/console/logout", &cookie, &[]).await;
     assert_eq!(out.status(), 303);
     let (status, _) = app.page("/console", Some(&cookie)).await;
-    assert!((300..400).contains(&status), "the session is gone: {status}");
+    assert!(
+        (300..400).contains(&status),
+        "the session is gone: {status}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_codes() {
     let app = spawn_app().await;
-    let mut staff = app.staff("new@fjordlys.example", "demo", Role::Agent, false).await;
+    let mut staff = app
+        .staff("new@fjordlys.example", "demo", Role::Agent, false)
+        .await;
     let (reference, _) = app.verified_subject("kari@example.no").await;
     let cookie = app.staff_cookie(&mut staff).await;
 
     let (status, html) = app.page("/console", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("requires two-factor sign-in"));
-    assert!(!html.contains(&reference), "the organisation's requests stay hidden until enrolled");
+    assert!(
+        !html.contains(&reference),
+        "the organisation's requests stay hidden until enrolled"
+    );
 
     let (status, html) = app.page("/console/enrol", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("<svg"), "a QR code");
-    let secret = html.split("data-secret=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let wrong = post_form(&app, "/_sfn/console/confirm_enrolment", &cookie, &[("code", "000000")]).await;
+    let secret = html
+        .split("data-secret=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let wrong = post_form(
+        &app,
+        "/_sfn/console/confirm_enrolment",
+        &cookie,
+        &[("code", "000000")],
+    )
+    .await;
     assert_ne!(location(&wrong), "/console/recovery-codes");
-    let confirmed: bool = sqlx::query_scalar("SELECT totp_confirmed FROM staff WHERE id = ?").bind(staff.id).fetch_one(&app.db).await.unwrap();
+    let confirmed: bool = sqlx::query_scalar("SELECT totp_confirmed FROM staff WHERE id = ?")
+        .bind(staff.id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert!(!confirmed, "a wrong code enrols nothing");
-    let confirmed =
-        post_form(&app, "/_sfn/console/confirm_enrolment", &cookie, &[("code", &totp_code(&secret, &staff.email, 0))]).await;
+    let confirmed = post_form(
+        &app,
+        "/_sfn/console/confirm_enrolment",
+        &cookie,
+        &[("code", &totp_code(&secret, &staff.email, 0))],
+    )
+    .await;
     assert_eq!(location(&confirmed), "/console/recovery-codes");
     let (status, html) = app.page("/console/recovery-codes", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert_eq!(html.matches("<li><code>").count(), 10, "ten recovery codes");
-    let codes = |html: &str| html.split("class=\"recovery-codes\">").nth(1).unwrap().split("</ul>").next().unwrap().to_owned();
+    let codes = |html: &str| {
+        html.split("class=\"recovery-codes\">")
+            .nth(1)
+            .unwrap()
+            .split("</ul>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
     let (_, again) = app.page("/console/recovery-codes", Some(&cookie)).await;
-    assert_eq!(codes(&html), codes(&again), "shown again (a page may render twice), the same codes");
+    assert_eq!(
+        codes(&html),
+        codes(&again),
+        "shown again (a page may render twice), the same codes"
+    );
     let renewed = post_form(&app, "/_sfn/console/new_recovery_codes", &cookie, &[]).await;
     assert_eq!(location(&renewed), "/console/recovery-codes");
     let (_, fresh) = app.page("/console/recovery-codes", Some(&cookie)).await;
-    assert_ne!(codes(&html), codes(&fresh), "a new set replaces the old one");
+    assert_ne!(
+        codes(&html),
+        codes(&fresh),
+        "a new set replaces the old one"
+    );
 
     let (_, html) = app.page("/console", Some(&cookie)).await;
-    assert!(html.contains(&reference), "enrolled: the queue shows the organisation's requests");
+    assert!(
+        html.contains(&reference),
+        "enrolled: the queue shows the organisation's requests"
+    );
     // A second enrolment cannot switch off the working factor.
     let (_, html) = app.page("/console/enrol", Some(&cookie)).await;
     assert!(html.contains("already on") && !html.contains("<svg"));
@@ -132,17 +251,26 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_queue_sorts_by_deadline_flags_overdue_and_duplicates_and_pages() {
     let app = spawn_app().await;
-    let mut staff = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut staff = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let cookie = app.staff_cookie(&mut staff).await;
     let mut references = Vec::new();
     for i in 0..27 {
-        references.push(app.verified_subject(&format!("subject{i}@example.no")).await.0);
+        references.push(
+            app.verified_subject(&format!("subject{i}@example.no"))
+                .await
+                .0,
+        );
     }
     // Time passes for two of them: one overdue, one due in three days.
     let overdue = &references[20];
     let soon = &references[21];
     let today = time::OffsetDateTime::now_utc().date();
-    for (reference, due) in [(overdue, today - time::Duration::days(2)), (soon, today + time::Duration::days(3))] {
+    for (reference, due) in [
+        (overdue, today - time::Duration::days(2)),
+        (soon, today + time::Duration::days(3)),
+    ] {
         sqlx::query("UPDATE requests SET due_date = ? WHERE reference = ?")
             .bind(due.to_string())
             .bind(reference)
@@ -156,7 +284,11 @@ async fn the_queue_sorts_by_deadline_flags_overdue_and_duplicates_and_pages() {
     let (status, html) = app.page("/console", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("28 requests"));
-    assert!(html.contains("<strong>1</strong> overdue") && html.contains("<strong>1</strong> due within 7 days"), "counts");
+    assert!(
+        html.contains("<strong>1</strong> overdue")
+            && html.contains("<strong>1</strong> due within 7 days"),
+        "counts"
+    );
     let first = html.find(overdue.as_str()).unwrap();
     let second = html.find(soon.as_str()).unwrap();
     assert!(first < second, "overdue first, then the one due soon");
@@ -164,81 +296,192 @@ async fn the_queue_sorts_by_deadline_flags_overdue_and_duplicates_and_pages() {
     assert!(html.contains("Possible duplicate"));
     let (_, page2) = app.page("/console?page=2", Some(&cookie)).await;
     assert!(page2.contains("Page 2 of 2"));
-    let on_page = |html: &str| references.iter().chain([&duplicate]).filter(|r| html.contains(r.as_str())).count();
-    assert_eq!(on_page(&html) + on_page(&page2), 28, "every request on exactly one page");
+    let on_page = |html: &str| {
+        references
+            .iter()
+            .chain([&duplicate])
+            .filter(|r| html.contains(r.as_str()))
+            .count()
+    };
+    assert_eq!(
+        on_page(&html) + on_page(&page2),
+        28,
+        "every request on exactly one page"
+    );
 
     // Filters: kind, status, assignee.
     let (_, html) = app.page("/console?kind=erasure", Some(&cookie)).await;
     assert!(html.contains("0 requests"));
-    act(&app, &cookie, &references[0], &[("action", "assign"), ("to", &staff.id.to_string())]).await;
+    act(
+        &app,
+        &cookie,
+        &references[0],
+        &[("action", "assign"), ("to", &staff.id.to_string())],
+    )
+    .await;
     act(&app, &cookie, &references[0], &[("action", "start")]).await;
     let (_, html) = app.page("/console?assignee=me", Some(&cookie)).await;
     assert!(html.contains("1 request<") && html.contains(references[0].as_str()));
     let (_, html) = app.page("/console?status=in_progress", Some(&cookie)).await;
     assert!(html.contains("1 request<"));
     let (status, _) = app.page("/console?status=lost", Some(&cookie)).await;
-    assert_eq!(status, 422, "an unknown filter value is an error, not an empty list");
+    assert_eq!(
+        status, 422,
+        "an unknown filter value is an error, not an empty list"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_works_a_request_in_the_console_and_the_subject_downloads_the_answer() {
     let app = spawn_app().await;
-    let mut staff = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut staff = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let cookie = app.staff_cookie(&mut staff).await;
     let (reference, token) = app.verified_subject("kari@example.no").await;
     let subject_cookie = format!("portal_session={token}");
 
-    let views_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.viewed'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let views_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.viewed'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     let case_page = format!("/console/o/demo/requests/{reference}");
     let (status, html) = app.page(&case_page, Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("kari@example.no") && html.contains("E-mail address confirmed on"));
-    let views_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.viewed'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(views_after, views_before + 1, "viewing personal data is audited");
+    let views_after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.viewed'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        views_after,
+        views_before + 1,
+        "viewing personal data is audited"
+    );
 
     let started = act(&app, &cookie, &reference, &[("action", "start")]).await;
     assert_eq!(started.status(), 303);
     assert_eq!(location(&started), format!("{case_page}?done=started"));
-    let asked = act(&app, &cookie, &reference, &[("action", "ask"), ("text", "Which meter number?")]).await;
+    let asked = act(
+        &app,
+        &cookie,
+        &reference,
+        &[("action", "ask"), ("text", "Which meter number?")],
+    )
+    .await;
     assert_eq!(asked.status(), 303);
     assert_eq!(status_of(&app, &reference).await, "awaiting_subject");
-    let extend = act(&app, &cookie, &reference, &[("action", "extend"), ("months", "2"), ("text", "Three systems to search")]).await;
+    let extend = act(
+        &app,
+        &cookie,
+        &reference,
+        &[
+            ("action", "extend"),
+            ("months", "2"),
+            ("text", "Three systems to search"),
+        ],
+    )
+    .await;
     assert_eq!(extend.status(), 303);
-    let due: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = ?").bind(&reference).fetch_one(&app.db).await.unwrap();
-    let twice = act(&app, &cookie, &reference, &[("action", "extend"), ("months", "1"), ("text", "More")]).await;
-    assert!(!location(&twice).contains("done="), "refused: {}", location(&twice));
-    let due_after: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = ?").bind(&reference).fetch_one(&app.db).await.unwrap();
+    let due: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = ?")
+        .bind(&reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let twice = act(
+        &app,
+        &cookie,
+        &reference,
+        &[("action", "extend"), ("months", "1"), ("text", "More")],
+    )
+    .await;
+    assert!(
+        !location(&twice).contains("done="),
+        "refused: {}",
+        location(&twice)
+    );
+    let due_after: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = ?")
+        .bind(&reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(due, due_after, "extended once only");
 
     // Completing refuses an empty response and leaves nothing behind.
-    let file = || reqwest::multipart::Part::bytes(b"{\"meter\":\"7070\"}".to_vec()).file_name("export.json").mime_str("application/json").unwrap();
-    let empty = complete(&app, &cookie, &reference, reqwest::multipart::Form::new().text("response", " ").part("attachments", file())).await;
-    assert_eq!(location(&empty), format!("{case_page}?error=validation&field=response"));
+    let file = || {
+        reqwest::multipart::Part::bytes(b"{\"meter\":\"7070\"}".to_vec())
+            .file_name("export.json")
+            .mime_str("application/json")
+            .unwrap()
+    };
+    let empty = complete(
+        &app,
+        &cookie,
+        &reference,
+        reqwest::multipart::Form::new()
+            .text("response", " ")
+            .part("attachments", file()),
+    )
+    .await;
+    assert_eq!(
+        location(&empty),
+        format!("{case_page}?error=validation&field=response")
+    );
     assert_eq!(app.count("request_attachments").await, 0);
     assert_eq!(status_of(&app, &reference).await, "awaiting_subject");
 
-    let form = reqwest::multipart::Form::new().text("response", "Here is your data.").part("attachments", file());
+    let form = reqwest::multipart::Form::new()
+        .text("response", "Here is your data.")
+        .part("attachments", file());
     let done = complete(&app, &cookie, &reference, form).await;
     assert_eq!(location(&done), format!("{case_page}?done=completed"));
     assert_eq!(status_of(&app, &reference).await, "completed");
 
     // The subject sees every step and downloads the file.
-    let (_, html) = app.page(&format!("/o/demo/requests/{reference}"), Some(&subject_cookie)).await;
-    for text in ["Which meter number?", "Three systems to search", "Here is your data.", "export.json", "Completed"] {
+    let (_, html) = app
+        .page(
+            &format!("/o/demo/requests/{reference}"),
+            Some(&subject_cookie),
+        )
+        .await;
+    for text in [
+        "Which meter number?",
+        "Three systems to search",
+        "Here is your data.",
+        "export.json",
+        "Completed",
+    ] {
         assert!(html.contains(text), "the subject sees {text:?}");
     }
-    let link = html.split("href=\"").find(|s| s.contains("/attachments/")).unwrap().split('"').next().unwrap().to_owned();
-    let download = app.client.get(app.url(&link)).header("cookie", &subject_cookie).send().await.unwrap();
+    let link = html
+        .split("href=\"")
+        .find(|s| s.contains("/attachments/"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let download = app
+        .client
+        .get(app.url(&link))
+        .header("cookie", &subject_cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(download.status(), 200);
-    assert!(download.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
-    assert_eq!(download.bytes().await.unwrap().as_ref(), b"{\"meter\":\"7070\"}");
-    let (_, body) = app.get_json(&format!("/api/v1/requests/{reference}"), Some(&token)).await;
+    assert!(download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        b"{\"meter\":\"7070\"}"
+    );
+    let (_, body) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(&token))
+        .await;
     assert_eq!(body["attachments"][0]["name"], "export.json");
     assert_eq!(body["attachments"][0]["sha256"].as_str().unwrap().len(), 64);
 }
@@ -246,7 +489,9 @@ async fn an_agent_works_a_request_in_the_console_and_the_subject_downloads_the_a
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_kind_records_its_own_outcome() {
     let app = spawn_app().await;
-    let mut staff = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut staff = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let cookie = app.staff_cookie(&mut staff).await;
     let submit = |kind: &'static str, details: serde_json::Value, email: &'static str| {
         let app = &app;
@@ -254,7 +499,10 @@ async fn each_kind_records_its_own_outcome() {
             let before = app.mail.count();
             let response = app.submit(serde_json::json!({"org": "demo", "kind": kind, "email": email, "details": details})).await;
             assert_eq!(response.status(), 201, "{kind}");
-            let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+            let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
+                .as_str()
+                .unwrap()
+                .to_owned();
             let code = app.mail.wait_for(before + 1).await.code();
             assert_eq!(app.verify(&reference, &code).await.status(), 200);
             reference
@@ -263,50 +511,117 @@ async fn each_kind_records_its_own_outcome() {
 
     // Rectification: the page shows what is wrong beside what is right.
     let rectify = submit("rectification", serde_json::json!({"inaccurate": "Address: Storgata 1", "correction": "Address: Kaigata 12"}), "r@example.no").await;
-    let (_, html) = app.page(&format!("/console/o/demo/requests/{rectify}"), Some(&cookie)).await;
-    assert!(html.contains("What is wrong") && html.contains("Storgata 1") && html.contains("What is right") && html.contains("Kaigata 12"));
+    let (_, html) = app
+        .page(
+            &format!("/console/o/demo/requests/{rectify}"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        html.contains("What is wrong")
+            && html.contains("Storgata 1")
+            && html.contains("What is right")
+            && html.contains("Kaigata 12")
+    );
 
     // Erasure: an exception must say what it kept.
-    let erase = submit("erasure", serde_json::json!({"erasure_scope": "all"}), "e@example.no").await;
-    let form = || reqwest::multipart::Form::new().text("response", "Erased.").text("exceptions", "legal_obligation");
+    let erase = submit(
+        "erasure",
+        serde_json::json!({"erasure_scope": "all"}),
+        "e@example.no",
+    )
+    .await;
+    let form = || {
+        reqwest::multipart::Form::new()
+            .text("response", "Erased.")
+            .text("exceptions", "legal_obligation")
+    };
     let refused = complete(&app, &cookie, &erase, form()).await;
-    assert!(location(&refused).ends_with("error=validation&field=retained"), "{}", location(&refused));
-    let kept = complete(&app, &cookie, &erase, form().text("retained", "Invoices, kept 5 years under the Bookkeeping Act")).await;
+    assert!(
+        location(&refused).ends_with("error=validation&field=retained"),
+        "{}",
+        location(&refused)
+    );
+    let kept = complete(
+        &app,
+        &cookie,
+        &erase,
+        form().text(
+            "retained",
+            "Invoices, kept 5 years under the Bookkeeping Act",
+        ),
+    )
+    .await;
     assert!(location(&kept).ends_with("done=completed"));
-    let (outcome, executed): (String, bool) = sqlx::query_as("SELECT outcome, executed FROM requests WHERE reference = ?")
-        .bind(&erase)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert!(outcome.contains("legal_obligation") && outcome.contains("Bookkeeping Act"), "{outcome}");
+    let (outcome, executed): (String, bool) =
+        sqlx::query_as("SELECT outcome, executed FROM requests WHERE reference = ?")
+            .bind(&erase)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(
+        outcome.contains("legal_obligation") && outcome.contains("Bookkeeping Act"),
+        "{outcome}"
+    );
     assert!(executed, "an erasure was carried out");
 
     // Objection: the decision is required and recorded.
-    let object = submit("objection", serde_json::json!({"grounds": "Stop profiling me"}), "o@example.no").await;
-    let undecided = complete(&app, &cookie, &object, reqwest::multipart::Form::new().text("response", "Noted.")).await;
+    let object = submit(
+        "objection",
+        serde_json::json!({"grounds": "Stop profiling me"}),
+        "o@example.no",
+    )
+    .await;
+    let undecided = complete(
+        &app,
+        &cookie,
+        &object,
+        reqwest::multipart::Form::new().text("response", "Noted."),
+    )
+    .await;
     assert!(location(&undecided).ends_with("field=decision"));
-    let upheld = complete(&app, &cookie, &object, reqwest::multipart::Form::new().text("response", "Stopped.").text("decision", "yes")).await;
+    let upheld = complete(
+        &app,
+        &cookie,
+        &object,
+        reqwest::multipart::Form::new()
+            .text("response", "Stopped.")
+            .text("decision", "yes"),
+    )
+    .await;
     assert!(location(&upheld).ends_with("done=completed"));
-    let (_, html) = app.page(&format!("/console/o/demo/requests/{object}"), Some(&cookie)).await;
+    let (_, html) = app
+        .page(&format!("/console/o/demo/requests/{object}"), Some(&cookie))
+        .await;
     assert!(html.contains("Objection upheld"));
 
     // A marketing opt-out takes effect on verification, with no staff work.
     let mails = app.mail.count();
     let opt_out = submit("marketing_opt_out", serde_json::json!({}), "m@example.no").await;
     assert_eq!(status_of(&app, &opt_out).await, "completed");
-    let listed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM opt_outs WHERE org = 'demo' AND email = 'm@example.no'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let listed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM opt_outs WHERE org = 'demo' AND email = 'm@example.no'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(listed, 1);
     let confirmation = app.mail.wait_for(mails + 2).await;
-    assert!(confirmation.body.contains(&format!("/o/demo/requests/{opt_out}")), "the subject is told: {}", confirmation.body);
+    assert!(
+        confirmation
+            .body
+            .contains(&format!("/o/demo/requests/{opt_out}")),
+        "the subject is told: {}",
+        confirmation.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_or_too_large_files_are_refused_and_nothing_is_kept() {
     let app = spawn_app().await;
-    let mut staff = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut staff = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let cookie = app.staff_cookie(&mut staff).await;
     let (reference, _) = app.verified_subject("kari@example.no").await;
     let part = |n: usize| reqwest::multipart::Part::bytes(vec![b'x'; n]).file_name("data.txt");
@@ -315,27 +630,49 @@ async fn too_many_or_too_large_files_are_refused_and_nothing_is_kept() {
         six = six.part("attachments", part(10));
     }
     let response = complete(&app, &cookie, &reference, six).await;
-    assert!(location(&response).ends_with("error=validation&field=attachments"), "{}", location(&response));
-    let big = reqwest::multipart::Form::new().text("response", "Here.").part("attachments", part(10 * 1024 * 1024 + 1));
+    assert!(
+        location(&response).ends_with("error=validation&field=attachments"),
+        "{}",
+        location(&response)
+    );
+    let big = reqwest::multipart::Form::new()
+        .text("response", "Here.")
+        .part("attachments", part(10 * 1024 * 1024 + 1));
     let response = complete(&app, &cookie, &reference, big).await;
-    assert!(location(&response).ends_with("field=attachments"), "{}", location(&response));
+    assert!(
+        location(&response).ends_with("field=attachments"),
+        "{}",
+        location(&response)
+    );
     assert_eq!(app.count("request_attachments").await, 0);
     assert_eq!(status_of(&app, &reference).await, "received");
 
     // A name with a path keeps only its last part.
     let sneaky = reqwest::multipart::Form::new()
         .text("response", "Here.")
-        .part("attachments", reqwest::multipart::Part::bytes(b"hi".to_vec()).file_name("../../etc/passwd"));
-    assert!(location(&complete(&app, &cookie, &reference, sneaky).await).ends_with("done=completed"));
-    let name: String = sqlx::query_scalar("SELECT file_name FROM request_attachments").fetch_one(&app.db).await.unwrap();
+        .part(
+            "attachments",
+            reqwest::multipart::Part::bytes(b"hi".to_vec()).file_name("../../etc/passwd"),
+        );
+    assert!(
+        location(&complete(&app, &cookie, &reference, sneaky).await).ends_with("done=completed")
+    );
+    let name: String = sqlx::query_scalar("SELECT file_name FROM request_attachments")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(name, "passwd");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_read_and_filter_the_audit_log_of_their_organisation() {
     let app = spawn_app().await;
-    let mut admin = app.staff("dpo@fjordlys.example", "demo", Role::Admin, true).await;
-    let mut agent = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut admin = app
+        .staff("dpo@fjordlys.example", "demo", Role::Admin, true)
+        .await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let (reference, _) = app.verified_subject("kari@example.no").await;
     let admin_cookie = app.staff_cookie(&mut admin).await;
     let agent_cookie = app.staff_cookie(&mut agent).await;
@@ -343,8 +680,16 @@ async fn admins_read_and_filter_the_audit_log_of_their_organisation() {
     let (status, html) = app.page("/console/audit", Some(&admin_cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("<td>request.verified</td>") && html.contains("<td>staff.login</td>"));
-    let (_, filtered) = app.page(&format!("/console/audit?action=request.&target={reference}"), Some(&admin_cookie)).await;
-    assert!(filtered.contains("<td>request.submitted</td>") && !filtered.contains("<td>staff.login</td>"));
+    let (_, filtered) = app
+        .page(
+            &format!("/console/audit?action=request.&target={reference}"),
+            Some(&admin_cookie),
+        )
+        .await;
+    assert!(
+        filtered.contains("<td>request.submitted</td>")
+            && !filtered.contains("<td>staff.login</td>")
+    );
     let (status, _) = app.page("/console/audit", Some(&agent_cookie)).await;
     assert_eq!(status, 403, "agents may not read the audit log");
 }
@@ -352,18 +697,37 @@ async fn admins_read_and_filter_the_audit_log_of_their_organisation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_add_and_remove_members_of_their_team() {
     let app = spawn_app().await;
-    let mut admin = app.staff("dpo@fjordlys.example", "demo", Role::Admin, true).await;
-    let existing = app.staff("helper@other.example", "other", Role::Agent, false).await;
+    let mut admin = app
+        .staff("dpo@fjordlys.example", "demo", Role::Admin, true)
+        .await;
+    let existing = app
+        .staff("helper@other.example", "other", Role::Agent, false)
+        .await;
     let cookie = app.staff_cookie(&mut admin).await;
     let add = |email: &'static str, password: &'static str| {
         let (app, cookie) = (&app, cookie.clone());
         async move {
-            post_form(app, "/_sfn/console/add_member", &cookie, &[("org", "demo"), ("email", email), ("role", "agent"), ("password", password)]).await
+            post_form(
+                app,
+                "/_sfn/console/add_member",
+                &cookie,
+                &[
+                    ("org", "demo"),
+                    ("email", email),
+                    ("role", "agent"),
+                    ("password", password),
+                ],
+            )
+            .await
         }
     };
 
     let short = add("new@fjordlys.example", "short").await;
-    assert!(!location(&short).contains("done="), "refused: {}", location(&short));
+    assert!(
+        !location(&short).contains("done="),
+        "refused: {}",
+        location(&short)
+    );
     assert_eq!(app.count("staff").await, 2, "nothing half-made");
     let added = add("new@fjordlys.example", "a long initial password").await;
     assert_eq!(location(&added), "/console/team?done=added");
@@ -376,21 +740,47 @@ async fn admins_add_and_remove_members_of_their_team() {
     };
     let new_cookie = app.staff_cookie(&mut new).await;
     let (_, html) = app.page("/console", Some(&new_cookie)).await;
-    assert!(html.contains("requires two-factor sign-in"), "the new member must enrol first");
+    assert!(
+        html.contains("requires two-factor sign-in"),
+        "the new member must enrol first"
+    );
 
     // An existing account gains the role and keeps its own password.
-    assert_eq!(location(&add("helper@other.example", "").await), "/console/team?done=added");
-    let token = app.service.staff_login("helper@other.example", crate::harness::STAFF_PASSWORD).await;
+    assert_eq!(
+        location(&add("helper@other.example", "").await),
+        "/console/team?done=added"
+    );
+    let token = app
+        .service
+        .staff_login("helper@other.example", crate::harness::STAFF_PASSWORD)
+        .await;
     assert!(token.is_ok(), "the password did not change");
 
     let (status, html) = app.page("/console/team", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(html.contains("new@fjordlys.example") && html.contains("helper@other.example"));
-    assert!(!html.contains("Remove dpo@fjordlys.example"), "admins cannot remove themselves");
-    let removed = post_form(&app, "/_sfn/console/remove_member", &cookie, &[("org", "demo"), ("staff_id", &existing.id.to_string())]).await;
+    assert!(
+        !html.contains("Remove dpo@fjordlys.example"),
+        "admins cannot remove themselves"
+    );
+    let removed = post_form(
+        &app,
+        "/_sfn/console/remove_member",
+        &cookie,
+        &[("org", "demo"), ("staff_id", &existing.id.to_string())],
+    )
+    .await;
     assert_eq!(location(&removed), "/console/team?done=removed");
-    let roles: Vec<String> = sqlx::query_scalar("SELECT org FROM staff_roles WHERE staff_id = ?").bind(existing.id).fetch_all(&app.db).await.unwrap();
-    assert_eq!(roles, vec!["other".to_owned()], "only the role in demo was taken away");
+    let roles: Vec<String> = sqlx::query_scalar("SELECT org FROM staff_roles WHERE staff_id = ?")
+        .bind(existing.id)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        roles,
+        vec!["other".to_owned()],
+        "only the role in demo was taken away"
+    );
     let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('staff.added', 'staff.removed') AND org = 'demo'")
         .fetch_one(&app.db)
         .await

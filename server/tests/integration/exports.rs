@@ -8,10 +8,20 @@ use app::domain::Role;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
-async fn upload(app: &TestApp, cookie: &str, reference: &str, category: &str, name: &str, bytes: &[u8]) -> String {
+async fn upload(
+    app: &TestApp,
+    cookie: &str,
+    reference: &str,
+    category: &str,
+    name: &str,
+    bytes: &[u8],
+) -> String {
     let form = reqwest::multipart::Form::new()
         .text("category", category.to_owned())
-        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+        );
     let response = app
         .client
         .post(app.url(&format!("/console/o/demo/requests/{reference}/export-data")))
@@ -21,7 +31,11 @@ async fn upload(app: &TestApp, cookie: &str, reference: &str, category: &str, na
         .send()
         .await
         .unwrap();
-    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 async fn build(app: &TestApp, cookie: &str, reference: &str) -> String {
@@ -33,7 +47,11 @@ async fn build(app: &TestApp, cookie: &str, reference: &str) -> String {
         .send()
         .await
         .unwrap();
-    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
@@ -43,54 +61,127 @@ fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
             let mut file = archive.by_index(i).unwrap();
             let mut content = Vec::new();
             file.read_to_end(&mut content).unwrap();
-            (file.name().to_owned(), content)
+            (file.name().unwrap().into_owned(), content)
         })
         .collect()
 }
 
 async fn submit(app: &TestApp, kind: &str, email: &str) -> (String, String) {
     let before = app.mail.count();
-    let response = app.submit(serde_json::json!({"org": "demo", "kind": kind, "email": email})).await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+    let response = app
+        .submit(serde_json::json!({"org": "demo", "kind": kind, "email": email}))
+        .await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let code = app.mail.wait_for(before + 1).await.code();
     let verified: serde_json::Value = app.verify(&reference, &code).await.json().await.unwrap();
-    (reference, verified["access_token"].as_str().unwrap().to_owned())
+    (
+        reference,
+        verified["access_token"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
     let app = spawn_app().await;
-    let mut agent = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let cookie = app.staff_cookie(&mut agent).await;
     let (reference, token) = submit(&app, "access", "kari@example.no").await;
     let subject_cookie = format!("portal_session={token}");
 
     let meters = b"meter,hour,kwh\n7070-1,2026-11-01T00:00,1.25\n7070-1,2026-11-01T01:00,0.75\n7070-1,2026-11-01T02:00,0.5\n";
-    assert!(upload(&app, &cookie, &reference, "consumption", "meters.csv", meters).await.ends_with("done=data_added"));
-    let crm = br#"[{"name": "Kari Nordmann", "phone": "+47 912 34 567", "customer_number": 401122}]"#;
-    assert!(upload(&app, &cookie, &reference, "identity", "crm.json", crm).await.ends_with("done=data_added"));
+    assert!(upload(
+        &app,
+        &cookie,
+        &reference,
+        "consumption",
+        "meters.csv",
+        meters
+    )
+    .await
+    .ends_with("done=data_added"));
+    let crm =
+        br#"[{"name": "Kari Nordmann", "phone": "+47 912 34 567", "customer_number": 401122}]"#;
+    assert!(
+        upload(&app, &cookie, &reference, "identity", "crm.json", crm)
+            .await
+            .ends_with("done=data_added")
+    );
     // Bad files and unknown categories are refused, and nothing is kept.
-    assert!(upload(&app, &cookie, &reference, "identity", "broken.json", b"{not json").await.ends_with("error=validation&field=file"));
-    assert!(upload(&app, &cookie, &reference, "secrets", "x.json", b"{}").await.ends_with("error=validation&field=category"));
+    assert!(upload(
+        &app,
+        &cookie,
+        &reference,
+        "identity",
+        "broken.json",
+        b"{not json"
+    )
+    .await
+    .ends_with("error=validation&field=file"));
+    assert!(
+        upload(&app, &cookie, &reference, "secrets", "x.json", b"{}")
+            .await
+            .ends_with("error=validation&field=category")
+    );
     assert_eq!(app.count("export_data").await, 2);
 
-    assert!(build(&app, &cookie, &reference).await.ends_with("done=export_built"));
+    assert!(build(&app, &cookie, &reference)
+        .await
+        .ends_with("done=export_built"));
 
     // At rest the package is sealed: no zip structure, no readable data.
     let sealed_dir = app.data_dir().join("exports");
-    let sealed: Vec<_> = std::fs::read_dir(&sealed_dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    let sealed: Vec<_> = std::fs::read_dir(&sealed_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.is_file())
+        .map(|path| std::fs::read(path).unwrap())
+        .collect();
     assert_eq!(sealed.len(), 1);
-    assert!(!sealed[0].windows(8).any(|w| w == b"data.jso") && !sealed[0].windows(4).any(|w| w == b"7070"));
+    assert_eq!(
+        std::fs::read_dir(sealed_dir.join("partial"))
+            .unwrap()
+            .count(),
+        0,
+        "no scratch file left behind"
+    );
+    assert!(
+        !sealed[0].windows(8).any(|w| w == b"data.jso")
+            && !sealed[0].windows(4).any(|w| w == b"7070")
+    );
 
     // The tracking page offers it; the download is the zip.
-    let (_, html) = app.page(&format!("/o/demo/requests/{reference}"), Some(&subject_cookie)).await;
+    let (_, html) = app
+        .page(
+            &format!("/o/demo/requests/{reference}"),
+            Some(&subject_cookie),
+        )
+        .await;
     assert!(html.contains("Your data package") && html.contains("Download your data"));
-    let response = app.client.get(app.url(&format!("/o/demo/requests/{reference}/export"))).header("cookie", &subject_cookie).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url(&format!("/o/demo/requests/{reference}/export")))
+        .header("cookie", &subject_cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/zip");
     let files = unzip(&response.bytes().await.unwrap());
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
-    for expected in ["data.json", "index.html", "manifest.json", "export.schema.json", "csv/identity.csv", "csv/consumption.csv", "csv/payments.csv"] {
+    for expected in [
+        "data.json",
+        "index.html",
+        "manifest.json",
+        "export.schema.json",
+        "csv/identity.csv",
+        "csv/consumption.csv",
+        "csv/payments.csv",
+    ] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
 
@@ -99,79 +190,196 @@ async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
     assert_eq!(status, 200);
     let validator = jsonschema::validator_for(&schema).unwrap();
     let data: serde_json::Value = serde_json::from_slice(&files["data.json"]).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&data).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&data)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&files["export.schema.json"]).unwrap(), schema);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&files["export.schema.json"]).unwrap(),
+        schema
+    );
 
     // Every checksum in the manifest checks out.
     let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
     let listed = manifest["files"].as_array().unwrap();
-    assert_eq!(listed.len(), files.len() - 1, "every file but the manifest itself");
+    assert_eq!(
+        listed.len(),
+        files.len() - 1,
+        "every file but the manifest itself"
+    );
     for entry in listed {
         let content = &files[entry["file"].as_str().unwrap()];
-        assert_eq!(entry["sha256"].as_str().unwrap(), hex::encode(Sha256::digest(content)), "{}", entry["file"]);
+        assert_eq!(
+            entry["sha256"].as_str().unwrap(),
+            hex::encode(Sha256::digest(content)),
+            "{}",
+            entry["file"]
+        );
         assert_eq!(entry["size"].as_u64().unwrap() as usize, content.len());
     }
 
     // Every source row is there, labelled; empty sources say so.
     let records = data["records"].as_array().unwrap();
-    let consumption: Vec<_> = records.iter().filter(|r| r["category"] == "consumption").collect();
+    let consumption: Vec<_> = records
+        .iter()
+        .filter(|r| r["category"] == "consumption")
+        .collect();
     assert_eq!(consumption.len(), 3);
     assert_eq!(consumption[2]["data"]["kwh"], "0.5");
-    assert_eq!(consumption[0]["legal_basis"], "Contract (GDPR Art. 6(1)(b))");
+    assert_eq!(
+        consumption[0]["legal_basis"],
+        "Contract (GDPR Art. 6(1)(b))"
+    );
     assert_eq!(consumption[0]["source"], "Upload: meters.csv");
-    let identity: Vec<_> = records.iter().filter(|r| r["category"] == "identity").collect();
+    let identity: Vec<_> = records
+        .iter()
+        .filter(|r| r["category"] == "identity")
+        .collect();
     assert_eq!(identity[0]["data"]["customer_number"], 401122);
-    let payments = data["sources"].as_array().unwrap().iter().find(|s| s["category"] == "payments").unwrap();
+    let payments = data["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["category"] == "payments")
+        .unwrap();
     assert_eq!(payments["status"], "no_data_found");
     let csv = String::from_utf8(files["csv/consumption.csv"].clone()).unwrap();
     assert_eq!(csv.lines().count(), 4, "a header and three rows");
     let index = String::from_utf8(files["index.html"].clone()).unwrap();
-    assert!(index.contains("no data found about you") && index.contains("How long we keep it") && index.contains("Kari Nordmann"));
+    assert!(
+        index.contains("no data found about you")
+            && index.contains("How long we keep it")
+            && index.contains("Kari Nordmann")
+    );
 
     // Only its subject may fetch it.
     let (other_reference, other_token) = submit(&app, "access", "ola@example.no").await;
     let url = app.url(&format!("/o/demo/requests/{reference}/export"));
-    let other = app.client.get(&url).header("cookie", format!("portal_session={other_token}")).send().await.unwrap();
+    let other = app
+        .client
+        .get(&url)
+        .header("cookie", format!("portal_session={other_token}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(other.status(), 404);
     assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
-    let (status, _) = app.get_json(&format!("/api/v1/requests/{other_reference}/export"), Some(&other_token)).await;
+    let (status, _) = app
+        .get_json(
+            &format!("/api/v1/requests/{other_reference}/export"),
+            Some(&other_token),
+        )
+        .await;
     assert_eq!(status, 404, "no package yet");
-    let api = app.client.get(app.url(&format!("/api/v1/requests/{reference}/export"))).bearer_auth(&token).send().await.unwrap();
+    let api = app
+        .client
+        .get(app.url(&format!("/api/v1/requests/{reference}/export")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(api.status(), 200);
-    let downloads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export.downloaded'").fetch_one(&app.db).await.unwrap();
+    let downloads: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export.downloaded'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(downloads, 2, "every download is audited");
 
     // After the download period: 410, and the page explains.
-    sqlx::query("UPDATE exports SET expires_at = 0").execute(&app.db).await.unwrap();
-    let late = app.client.get(&url).header("cookie", &subject_cookie).send().await.unwrap();
+    sqlx::query("UPDATE exports SET expires_at = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let late = app
+        .client
+        .get(&url)
+        .header("cookie", &subject_cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(late.status(), 410);
-    let late_browser = app.client.get(&url).header("cookie", &subject_cookie).header("accept", "text/html").send().await.unwrap();
+    let late_browser = app
+        .client
+        .get(&url)
+        .header("cookie", &subject_cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(late_browser.status(), 303);
-    let (_, html) = app.page(&format!("/o/demo/requests/{reference}"), Some(&subject_cookie)).await;
+    let (_, html) = app
+        .page(
+            &format!("/o/demo/requests/{reference}"),
+            Some(&subject_cookie),
+        )
+        .await;
     assert!(html.contains("The download period ended") && !html.contains("Download your data"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_portability_package_holds_only_what_the_subject_provided() {
     let app = spawn_app().await;
-    let mut agent = app.staff("agent@fjordlys.example", "demo", Role::Agent, true).await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
     let cookie = app.staff_cookie(&mut agent).await;
     let (reference, token) = submit(&app, "portability", "kari@example.no").await;
-    upload(&app, &cookie, &reference, "payments", "invoices.json", br#"{"invoice": 1}"#).await;
-    upload(&app, &cookie, &reference, "identity", "crm.json", br#"{"name": "Kari"}"#).await;
-    assert!(build(&app, &cookie, &reference).await.ends_with("done=export_built"));
-    let response = app.client.get(app.url(&format!("/api/v1/requests/{reference}/export"))).bearer_auth(&token).send().await.unwrap();
+    upload(
+        &app,
+        &cookie,
+        &reference,
+        "payments",
+        "invoices.json",
+        br#"{"invoice": 1}"#,
+    )
+    .await;
+    upload(
+        &app,
+        &cookie,
+        &reference,
+        "identity",
+        "crm.json",
+        br#"{"name": "Kari"}"#,
+    )
+    .await;
+    assert!(build(&app, &cookie, &reference)
+        .await
+        .ends_with("done=export_built"));
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/requests/{reference}/export")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     let files = unzip(&response.bytes().await.unwrap());
     let data: serde_json::Value = serde_json::from_slice(&files["data.json"]).unwrap();
-    let categories: Vec<&str> = data["categories"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert!(!categories.contains(&"payments") && categories.contains(&"identity"), "{categories:?}");
+    let categories: Vec<&str> = data["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !categories.contains(&"payments") && categories.contains(&"identity"),
+        "{categories:?}"
+    );
     assert!(!files.contains_key("csv/payments.csv"));
-    assert!(data["records"].as_array().unwrap().iter().all(|r| r["category"] != "payments"));
+    assert!(data["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["category"] != "payments"));
 
     // Other kinds take no package.
     let (opt_out, _) = submit(&app, "marketing_opt_out", "ola@example.no").await;
-    assert!(upload(&app, &cookie, &opt_out, "identity", "crm.json", b"{}").await.contains("error="));
+    assert!(
+        upload(&app, &cookie, &opt_out, "identity", "crm.json", b"{}")
+            .await
+            .contains("error=")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,42 +388,119 @@ async fn an_organisation_that_reviews_packages_releases_them_by_hand() {
                 [[categories]]\nid = \"identity\"\nname = \"Identity\"\npurpose = \"Contract\"\nlegal_basis = \"Art. 6(1)(b)\"\n\
                 retention = \"3 years\"\nsource = \"You\"\nprovided_by_subject = true\n";
     let app = crate::harness::spawn_app_with_org("careful", toml).await;
-    let mut agent = app.staff("agent@careful.example", "careful", Role::Agent, false).await;
+    let mut agent = app
+        .staff("agent@careful.example", "careful", Role::Agent, false)
+        .await;
     let cookie = app.staff_cookie(&mut agent).await;
-    let response = app.submit(serde_json::json!({"org": "careful", "kind": "access", "email": "kari@example.no"})).await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
-    let verified: serde_json::Value = app.verify(&reference, &app.mail.wait_for(1).await.code()).await.json().await.unwrap();
+    let response = app
+        .submit(serde_json::json!({"org": "careful", "kind": "access", "email": "kari@example.no"}))
+        .await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verified: serde_json::Value = app
+        .verify(&reference, &app.mail.wait_for(1).await.code())
+        .await
+        .json()
+        .await
+        .unwrap();
     let token = verified["access_token"].as_str().unwrap().to_owned();
     let base = format!("/console/o/careful/requests/{reference}");
     let post = |path: String| {
         let (app, cookie) = (&app, cookie.clone());
         async move {
-            let response = app.client.post(app.url(&path)).header("cookie", cookie).header("accept", "text/html").send().await.unwrap();
-            response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+            let response = app
+                .client
+                .post(app.url(&path))
+                .header("cookie", cookie)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            response
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
         }
     };
 
-    assert!(post(format!("{base}/export")).await.ends_with("done=export_built"));
+    assert!(post(format!("{base}/export"))
+        .await
+        .ends_with("done=export_built"));
     let subject_url = format!("/api/v1/requests/{reference}/export");
-    assert_eq!(app.get_json(&subject_url, Some(&token)).await.0, 404, "not the subject's until released");
-    let (_, html) = app.page(&format!("/o/careful/requests/{reference}"), Some(&format!("portal_session={token}"))).await;
+    assert_eq!(
+        app.get_json(&subject_url, Some(&token)).await.0,
+        404,
+        "not the subject's until released"
+    );
+    let (_, html) = app
+        .page(
+            &format!("/o/careful/requests/{reference}"),
+            Some(&format!("portal_session={token}")),
+        )
+        .await;
     assert!(!html.contains("Your data package"));
     let (status, html) = app.page(&base, Some(&cookie)).await;
-    let main = html.split("<main").nth(1).unwrap_or_default().chars().take(600).collect::<String>();
-    assert!(html.contains("Release the package to the subject"), "{status}: {main}");
+    let main = html
+        .split("<main")
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(600)
+        .collect::<String>();
+    assert!(
+        html.contains("Release the package to the subject"),
+        "{status}: {main}"
+    );
 
-    let review = app.client.get(app.url(&format!("{base}/export"))).header("cookie", &cookie).send().await.unwrap();
-    assert_eq!(review.status(), 200);
-    assert!(zip::ZipArchive::new(std::io::Cursor::new(review.bytes().await.unwrap().to_vec())).is_ok());
-    let mails = app.mail.count();
-    assert!(post(format!("{base}/export/release")).await.ends_with("done=export_released"));
-    assert_eq!(app.mail.wait_for(mails + 1).await.to, "kari@example.no", "the subject is told");
-    let download = app.client.get(app.url(&subject_url)).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(download.status(), 200);
-    assert!(post(format!("{base}/export/release")).await.contains("error=transition_refused"), "released once");
-    let audited: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'export.%' ORDER BY id")
-        .fetch_all(&app.db)
+    let review = app
+        .client
+        .get(app.url(&format!("{base}/export")))
+        .header("cookie", &cookie)
+        .send()
         .await
         .unwrap();
-    assert_eq!(audited, ["export.built", "export.reviewed", "export.released", "export.downloaded"]);
+    assert_eq!(review.status(), 200);
+    assert!(
+        zip::ZipArchive::new(std::io::Cursor::new(review.bytes().await.unwrap().to_vec())).is_ok()
+    );
+    let mails = app.mail.count();
+    assert!(post(format!("{base}/export/release"))
+        .await
+        .ends_with("done=export_released"));
+    assert_eq!(
+        app.mail.wait_for(mails + 1).await.to,
+        "kari@example.no",
+        "the subject is told"
+    );
+    let download = app
+        .client
+        .get(app.url(&subject_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    assert!(
+        post(format!("{base}/export/release"))
+            .await
+            .contains("error=transition_refused"),
+        "released once"
+    );
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'export.%' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        audited,
+        [
+            "export.built",
+            "export.reviewed",
+            "export.released",
+            "export.downloaded"
+        ]
+    );
 }

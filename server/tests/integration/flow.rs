@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 async fn a_subject_submits_verifies_and_follows_an_access_request() {
     let app = spawn_app().await;
 
-    let response = app.submit(json!({"org": "demo", "kind": "access", "email": "Kari@Example.no"})).await;
+    let response = app
+        .submit(json!({"org": "demo", "kind": "access", "email": "Kari@Example.no"}))
+        .await;
     assert_eq!(response.status(), 201);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "pending_verification");
@@ -19,30 +21,54 @@ async fn a_subject_submits_verifies_and_follows_an_access_request() {
     let mail = app.mail.wait_for(1).await;
     assert_eq!(mail.to, "kari@example.no");
     assert!(mail.body.contains(&reference), "{}", mail.body);
-    assert!(mail.body.contains("access to your data"), "the kind is named: {}", mail.body);
+    assert!(
+        mail.body.contains("access to your data"),
+        "the kind is named: {}",
+        mail.body
+    );
     let due = one_month_after(OffsetDateTime::now_utc().date());
-    assert!(mail.body.contains(&due.year().to_string()), "the due date is given: {}", mail.body);
+    assert!(
+        mail.body.contains(&due.year().to_string()),
+        "the due date is given: {}",
+        mail.body
+    );
     let tracking = mail.link_containing("?key=");
-    assert!(tracking.starts_with(&app.url(&format!("/o/demo/requests/{reference}"))), "{tracking}");
+    assert!(
+        tracking.starts_with(&app.url(&format!("/o/demo/requests/{reference}"))),
+        "{tracking}"
+    );
     assert!(mail.link_containing("/o/demo/confirm/").len() > 40);
 
     let response = app.verify(&reference, &mail.code()).await;
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("portal_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     let verified: serde_json::Value = response.json().await.unwrap();
     assert_eq!(verified["status"], "received");
     let token = verified["access_token"].as_str().unwrap();
     assert!(token.len() >= 43, "at least 256 bits, base64url");
 
-    let (status, request) = app.get_json(&format!("/api/v1/requests/{reference}"), Some(token)).await;
+    let (status, request) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(token))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(request["reference"], reference.as_str());
     assert_eq!(request["kind"], "access");
     assert_eq!(request["status"], "received");
     assert_eq!(request["due_date"], due.to_string());
-    let events: Vec<&str> = request["history"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let events: Vec<&str> = request["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert_eq!(events, ["submitted", "code_sent", "verified"]);
 
     let (status, list) = app.get_json("/api/v1/requests", Some(token)).await;
@@ -53,10 +79,12 @@ async fn a_subject_submits_verifies_and_follows_an_access_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_receipt_mail_speaks_the_subjects_language() {
     let app = spawn_app().await;
-    for (n, (language, subject_words, kind_words)) in
-        [("nb", "er koden din", "retting av opplysningene"), ("nl", "is uw code", "correctie van uw gegevens")]
-            .into_iter()
-            .enumerate()
+    for (n, (language, subject_words, kind_words)) in [
+        ("nb", "er koden din", "retting av opplysningene"),
+        ("nl", "is uw code", "correctie van uw gegevens"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let response = app
             .submit(json!({
@@ -79,21 +107,46 @@ async fn a_subject_sees_all_their_requests_and_nobody_else_sees_them() {
     let (y_reference, y_token) = app.verified_subject("y@example.no").await;
 
     let (_, list) = app.get_json("/api/v1/requests", Some(&x_token)).await;
-    let references: Vec<&str> = list["requests"].as_array().unwrap().iter().map(|r| r["reference"].as_str().unwrap()).collect();
-    assert_eq!(references, [second.as_str(), x_reference.as_str()], "newest first, both of X's");
+    let references: Vec<&str> = list["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        references,
+        [second.as_str(), x_reference.as_str()],
+        "newest first, both of X's"
+    );
 
-    let (status, body) = app.get_json(&format!("/api/v1/requests/{x_reference}"), Some(&y_token)).await;
-    assert_eq!(status, 404, "another subject's request does not exist for Y");
+    let (status, body) = app
+        .get_json(&format!("/api/v1/requests/{x_reference}"), Some(&y_token))
+        .await;
+    assert_eq!(
+        status, 404,
+        "another subject's request does not exist for Y"
+    );
     assert_eq!(body["error"]["code"], "not_found");
-    let (status, _) = app.get_json("/api/v1/requests/PR-0000-0000", Some(&y_token)).await;
-    assert_eq!(status, 404, "same answer as for a reference that does not exist");
-    let (status, _) = app.get_json(&format!("/api/v1/requests/{y_reference}"), Some(&y_token)).await;
+    let (status, _) = app
+        .get_json("/api/v1/requests/PR-0000-0000", Some(&y_token))
+        .await;
+    assert_eq!(
+        status, 404,
+        "same answer as for a reference that does not exist"
+    );
+    let (status, _) = app
+        .get_json(&format!("/api/v1/requests/{y_reference}"), Some(&y_token))
+        .await;
     assert_eq!(status, 200);
 
-    let (status, body) = app.get_json(&format!("/api/v1/requests/{x_reference}"), None).await;
+    let (status, body) = app
+        .get_json(&format!("/api/v1/requests/{x_reference}"), None)
+        .await;
     assert_eq!(status, 401);
     assert_eq!(body["error"]["code"], "unauthenticated");
-    let (status, _) = app.get_json("/api/v1/requests", Some("not-a-real-token")).await;
+    let (status, _) = app
+        .get_json("/api/v1/requests", Some("not-a-real-token"))
+        .await;
     assert_eq!(status, 401);
 }
 
@@ -103,15 +156,28 @@ async fn sessions_end_after_thirty_idle_minutes_and_after_twelve_hours() {
     let (_, token) = app.verified_subject("idle@example.no").await;
     assert_eq!(app.get_json("/api/v1/requests", Some(&token)).await.0, 200);
 
-    sqlx::query("UPDATE subject_sessions SET last_seen_at = last_seen_at - 31 * 60").execute(&app.db).await.unwrap();
-    assert_eq!(app.get_json("/api/v1/requests", Some(&token)).await.0, 401, "idle too long");
-
-    let (_, token) = app.verified_subject("long@example.no").await;
-    sqlx::query("UPDATE subject_sessions SET expires_at = last_seen_at - 1 WHERE email = 'long@example.no'")
+    sqlx::query("UPDATE subject_sessions SET last_seen_at = last_seen_at - 31 * 60")
         .execute(&app.db)
         .await
         .unwrap();
-    assert_eq!(app.get_json("/api/v1/requests", Some(&token)).await.0, 401, "past the absolute end");
+    assert_eq!(
+        app.get_json("/api/v1/requests", Some(&token)).await.0,
+        401,
+        "idle too long"
+    );
+
+    let (_, token) = app.verified_subject("long@example.no").await;
+    sqlx::query(
+        "UPDATE subject_sessions SET expires_at = last_seen_at - 1 WHERE email = 'long@example.no'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get_json("/api/v1/requests", Some(&token)).await.0,
+        401,
+        "past the absolute end"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,12 +185,20 @@ async fn over_https_the_session_cookie_is_a_secure_host_cookie() {
     let app = spawn_app_with(Some("https://privacy.example.com")).await;
     let reference = app.submit_access("secure@example.no").await;
     let mail = app.mail.wait_for(1).await;
-    assert!(mail.link_containing("?key=").starts_with("https://privacy.example.com/o/demo/requests/"));
+    assert!(mail
+        .link_containing("?key=")
+        .starts_with("https://privacy.example.com/o/demo/requests/"));
     let response = app.verify(&reference, &mail.code()).await;
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
-    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Domain"), "__Host- cookies carry no Domain: {cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Domain"),
+        "__Host- cookies carry no Domain: {cookie}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,7 +206,11 @@ async fn the_openapi_document_describes_the_api() {
     let app = spawn_app().await;
     let (status, doc) = app.get_json("/api/v1/openapi.json", None).await;
     assert_eq!(status, 200);
-    for path in ["/api/v1/requests", "/api/v1/requests/{reference}", "/api/v1/requests/{reference}/verify"] {
+    for path in [
+        "/api/v1/requests",
+        "/api/v1/requests/{reference}",
+        "/api/v1/requests/{reference}/verify",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["paths"]["/api/v1/requests"]["post"]["responses"]["201"].is_object());

@@ -2,7 +2,6 @@
 //! file, and a real SMTP server (a minimal sink speaking the protocol over
 //! TCP) that keeps every message it receives.
 
-
 use server::{config::Settings, startup::Application};
 use sqlx::SqlitePool;
 use std::{
@@ -90,7 +89,9 @@ pub struct Mail {
 
 impl Mail {
     fn parse(raw: &str) -> Mail {
-        let message = mail_parser::MessageParser::default().parse(raw.as_bytes()).expect("a parsable mail");
+        let message = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("a parsable mail");
         Mail {
             to: message
                 .to()
@@ -106,7 +107,11 @@ impl Mail {
     /// The six-digit code: the first word of the subject in every language.
     pub fn code(&self) -> String {
         let code = self.subject.split(' ').next().unwrap().to_owned();
-        assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "no code in {:?}", self.subject);
+        assert!(
+            code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+            "no code in {:?}",
+            self.subject
+        );
         code
     }
 
@@ -186,7 +191,11 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         let org = content.join("orgs").join(slug);
         std::fs::create_dir_all(org.join("notice")).unwrap();
         std::fs::write(org.join("org.toml"), toml).unwrap();
-        std::fs::copy(content.join("orgs/other/notice/en.md"), org.join("notice/en.md")).unwrap();
+        std::fs::copy(
+            content.join("orgs/other/notice/en.md"),
+            org.join("notice/en.md"),
+        )
+        .unwrap();
     }
     let (mail, smtp_port) = SmtpSink::start().await;
     let database_url = format!("sqlite://{}/portal.db", dir.path().display());
@@ -213,14 +222,36 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         .timeout(Duration::from_secs(60))
         .build()
         .unwrap();
-    TestApp { address, client, mail, db, database_url, service, server, settings, _dir: dir }
+    TestApp {
+        address,
+        client,
+        mail,
+        db,
+        database_url,
+        service,
+        server,
+        settings,
+        _dir: dir,
+    }
 }
 
-async fn start(settings: &Settings) -> (String, Arc<server::service::Service>, tokio::task::JoinHandle<anyhow::Result<()>>) {
-    let application = Application::build(settings.clone()).await.expect("the application builds");
+async fn start(
+    settings: &Settings,
+) -> (
+    String,
+    Arc<server::service::Service>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let application = Application::build(settings.clone())
+        .await
+        .expect("the application builds");
     let address = format!("http://{}", application.address());
     let service = application.service();
-    (address, service, tokio::spawn(application.run_until_stopped()))
+    (
+        address,
+        service,
+        tokio::spawn(application.run_until_stopped()),
+    )
 }
 
 impl TestApp {
@@ -231,7 +262,12 @@ impl TestApp {
         self.server.abort();
         let _ = (&mut self.server).await;
         let (address, service, server) = start(&self.settings).await;
-        TestApp { address, service, server, ..self }
+        TestApp {
+            address,
+            service,
+            server,
+            ..self
+        }
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -247,12 +283,19 @@ impl TestApp {
     }
 
     pub async fn submit(&self, body: serde_json::Value) -> reqwest::Response {
-        self.client.post(self.url("/api/v1/requests")).json(&body).send().await.unwrap()
+        self.client
+            .post(self.url("/api/v1/requests"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Submits an access request and returns its reference.
     pub async fn submit_access(&self, email: &str) -> String {
-        let response = self.submit(serde_json::json!({"org": "demo", "kind": "access", "email": email})).await;
+        let response = self
+            .submit(serde_json::json!({"org": "demo", "kind": "access", "email": email}))
+            .await;
         assert_eq!(response.status(), 201);
         let body: serde_json::Value = response.json().await.unwrap();
         body["reference"].as_str().unwrap().to_owned()
@@ -285,11 +328,17 @@ impl TestApp {
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db).await.unwrap()
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
     }
 }
 
@@ -307,9 +356,23 @@ pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 
 /// The TOTP code of `secret`, `offset_steps` steps of 30 s from now.
 pub fn totp_code(secret: &str, email: &str, offset_steps: i64) -> String {
-    let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, email.to_owned()).unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        email.to_owned(),
+    )
+    .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     totp.generate(((now / 30 + offset_steps) * 30) as u64)
 }
 
@@ -326,16 +389,41 @@ pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 
 impl TestApp {
     /// A staff account with `role` in `org`, enrolled in TOTP when `totp`.
-    pub async fn staff(&self, email: &str, org: &str, role: app::domain::Role, totp: bool) -> Staff {
+    pub async fn staff(
+        &self,
+        email: &str,
+        org: &str,
+        role: app::domain::Role,
+        totp: bool,
+    ) -> Staff {
         use server::service::LoginStep;
-        let id = self.service.create_staff(email, STAFF_PASSWORD, org, role).await.unwrap();
-        let mut staff = Staff { id, email: email.into(), password: STAFF_PASSWORD.into(), secret: None, recovery: vec![] };
+        let id = self
+            .service
+            .create_staff(email, STAFF_PASSWORD, org, role)
+            .await
+            .unwrap();
+        let mut staff = Staff {
+            id,
+            email: email.into(),
+            password: STAFF_PASSWORD.into(),
+            secret: None,
+            recovery: vec![],
+        };
         if totp {
-            let LoginStep::SignedIn(token) = self.service.staff_login(email, STAFF_PASSWORD).await.unwrap() else {
+            let LoginStep::SignedIn(token) = self
+                .service
+                .staff_login(email, STAFF_PASSWORD)
+                .await
+                .unwrap()
+            else {
                 panic!("a new account has no second factor yet")
             };
             let secret = self.service.begin_totp(&token).await.unwrap().secret_base32;
-            staff.recovery = self.service.confirm_totp(&token, &totp_code(&secret, email, 0)).await.unwrap();
+            staff.recovery = self
+                .service
+                .confirm_totp(&token, &totp_code(&secret, email, 0))
+                .await
+                .unwrap();
             staff.secret = Some(secret);
             self.service.staff_logout(&token).await;
         }
@@ -350,7 +438,10 @@ impl TestApp {
             .client
             .post(self.url("/_sfn/console/login"))
             .header("accept", "text/html")
-            .form(&[("email", staff.email.as_str()), ("password", staff.password.as_str())])
+            .form(&[
+                ("email", staff.email.as_str()),
+                ("password", staff.password.as_str()),
+            ])
             .send()
             .await
             .unwrap();
@@ -375,7 +466,10 @@ impl TestApp {
 
     /// GET a page as a browser does, with an optional cookie: (status, body).
     pub async fn page(&self, path: &str, cookie: Option<&str>) -> (u16, String) {
-        let mut request = self.client.get(self.url(path)).header("accept", "text/html");
+        let mut request = self
+            .client
+            .get(self.url(path))
+            .header("accept", "text/html");
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }

@@ -11,14 +11,25 @@ const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// A PostgreSQL source whose query takes a few seconds.
 async fn slow_source(name: &str) -> String {
-    let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.expect("PostgreSQL at 127.0.0.1:5432 (as on CI)");
-    admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(PG_ADMIN)
+        .await
+        .expect("PostgreSQL at 127.0.0.1:5432 (as on CI)");
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
     format!("postgres://postgres@127.0.0.1:5432/{name}")
 }
 
 async fn job(app: &TestApp) -> Option<(String, i64)> {
-    sqlx::query_as("SELECT status, attempts FROM jobs ORDER BY id DESC LIMIT 1").fetch_optional(&app.db).await.unwrap()
+    sqlx::query_as("SELECT status, attempts FROM jobs ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&app.db)
+        .await
+        .unwrap()
 }
 
 async fn wait_for(app: &TestApp, status: &str) -> (String, i64) {
@@ -43,12 +54,27 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
          sql = \"SELECT CAST(:email AS text) AS email, (SELECT 'done' FROM pg_sleep(3)) AS note\"\n"
     );
     let app = spawn_app_with_org("slow", &toml).await;
-    let mut agent = app.staff("agent@slow.example", "slow", Role::Agent, false).await;
+    let mut agent = app
+        .staff("agent@slow.example", "slow", Role::Agent, false)
+        .await;
     let cookie = app.staff_cookie(&mut agent).await;
-    let response = app.submit(serde_json::json!({"org": "slow", "kind": "access", "email": "kari@example.no"})).await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
-    let verified: serde_json::Value = app.verify(&reference, &app.mail.wait_for(1).await.code()).await.json().await.unwrap();
-    let subject = format!("portal_session={}", verified["access_token"].as_str().unwrap());
+    let response = app
+        .submit(serde_json::json!({"org": "slow", "kind": "access", "email": "kari@example.no"}))
+        .await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verified: serde_json::Value = app
+        .verify(&reference, &app.mail.wait_for(1).await.code())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let subject = format!(
+        "portal_session={}",
+        verified["access_token"].as_str().unwrap()
+    );
     let tracking = format!("/o/slow/requests/{reference}");
 
     // Starting the request queues the collection; the worker takes it.
@@ -57,29 +83,65 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
         .post(app.url("/_sfn/console/act"))
         .header("cookie", &cookie)
         .header("accept", "text/html")
-        .form(&[("org", "slow"), ("reference", reference.as_str()), ("action", "start")])
+        .form(&[
+            ("org", "slow"),
+            ("reference", reference.as_str()),
+            ("action", "start"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(started.status(), 303);
     assert_eq!(wait_for(&app, "running").await.1, 1);
     let (_, html) = app.page(&tracking, Some(&subject)).await;
-    assert!(html.contains("Collecting your data") && html.contains("Slow CRM: waiting"), "the subject sees the progress");
+    assert!(
+        html.contains("Collecting your data") && html.contains("Slow CRM: waiting"),
+        "the subject sees the progress"
+    );
 
     // The server dies while the source is still answering.
     let app = app.crash_and_restart().await;
     let (_, attempts) = wait_for(&app, "done").await;
-    assert_eq!(attempts, 2, "the next server took the job over once its lease ran out");
+    assert_eq!(
+        attempts, 2,
+        "the next server took the job over once its lease ran out"
+    );
     let (_, html) = app.page(&tracking, Some(&subject)).await;
-    assert!(!html.contains("Collecting your data"), "no progress once done");
+    assert!(
+        !html.contains("Collecting your data"),
+        "no progress once done"
+    );
 
-    let completions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'job.done'").fetch_one(&app.db).await.unwrap();
+    let completions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'job.done'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(completions, 1, "finished exactly once");
-    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM source_runs WHERE ok = 1").fetch_one(&app.db).await.unwrap();
+    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM source_runs WHERE ok = 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(runs, 1, "the interrupted run left nothing behind");
-    let records: String = sqlx::query_scalar("SELECT records FROM export_data").fetch_one(&app.db).await.unwrap();
-    assert!(records.contains("kari@example.no") && records.contains("done"), "{records}");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM export_data")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "the interrupted run's half-written data is gone");
+    let records: String = sqlx::query_scalar(
+        "SELECT lines FROM export_chunks JOIN export_data d ON d.id = data_id WHERE d.complete = 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        records.contains("kari@example.no") && records.contains("done"),
+        "{records}"
+    );
 
     let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.unwrap();
-    admin.execute(format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)").as_str()).await.unwrap();
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
 }

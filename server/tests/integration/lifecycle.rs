@@ -2,20 +2,42 @@
 //! follows every step, and can cancel while nothing was carried out.
 
 use crate::harness::{spawn_app, TestApp};
-use app::domain::{add_months, one_month_after, AppError, Reference, Role, Status, TransitionError};
+use app::domain::{
+    add_months, one_month_after, AppError, Reference, Role, Status, TransitionError,
+};
 use server::service::{LoginStep, StaffAction, StaffMember, Subject};
 use time::OffsetDateTime;
 
 /// An agent of `demo` with TOTP enrolled (the demo organisation requires it).
 async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
-    app.service.create_staff(email, "correct horse battery", "demo", Role::Agent).await.unwrap();
-    let LoginStep::SignedIn(token) = app.service.staff_login(email, "correct horse battery").await.unwrap() else {
+    app.service
+        .create_staff(email, "correct horse battery", "demo", Role::Agent)
+        .await
+        .unwrap();
+    let LoginStep::SignedIn(token) = app
+        .service
+        .staff_login(email, "correct horse battery")
+        .await
+        .unwrap()
+    else {
         panic!("not enrolled yet, so no second factor")
     };
     let secret = app.service.begin_totp(&token).await.unwrap().secret_base32;
     let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes, None, email.into()).unwrap();
-    app.service.confirm_totp(&token, &totp.generate_current().unwrap()).await.unwrap();
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        email.into(),
+    )
+    .unwrap();
+    app.service
+        .confirm_totp(&token, &totp.generate_current().unwrap())
+        .await
+        .unwrap();
     app.service.staff_member(&token).await.unwrap()
 }
 
@@ -35,39 +57,111 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
     let act = |action| app.service.staff_act(&agent, "demo", &r, action);
     let mails_before = app.mail.count();
 
-    assert_eq!(act(StaffAction::Assign { to: agent.id }).await.unwrap(), Status::Received);
+    assert_eq!(
+        act(StaffAction::Assign { to: agent.id }).await.unwrap(),
+        Status::Received
+    );
     assert_eq!(act(StaffAction::Start).await.unwrap(), Status::InProgress);
-    assert_eq!(refused(act(StaffAction::Start).await), TransitionError::NotInThisStatus);
+    assert_eq!(
+        refused(act(StaffAction::Start).await),
+        TransitionError::NotInThisStatus
+    );
     let question = "Which delivery address is this about?".to_owned();
-    assert_eq!(act(StaffAction::AskSubject { question: question.clone() }).await.unwrap(), Status::AwaitingSubject);
+    assert_eq!(
+        act(StaffAction::AskSubject {
+            question: question.clone()
+        })
+        .await
+        .unwrap(),
+        Status::AwaitingSubject
+    );
 
     let news = app.mail.wait_for(mails_before + 2).await;
     assert_eq!(news.to, "kari@example.no");
-    assert!(news.body.contains(&reference) && !news.body.contains(&question), "news, never the content");
+    assert!(
+        news.body.contains(&reference) && !news.body.contains(&question),
+        "news, never the content"
+    );
 
-    let subject = Subject { org: "demo".into(), email: "kari@example.no".into() };
-    assert_eq!(app.service.subject_reply(&subject, &r, "Kaigata 12, Bergen").await.unwrap(), Status::InProgress);
+    let subject = Subject {
+        org: "demo".into(),
+        email: "kari@example.no".into(),
+    };
+    assert_eq!(
+        app.service
+            .subject_reply(&subject, &r, "Kaigata 12, Bergen")
+            .await
+            .unwrap(),
+        Status::InProgress
+    );
 
     let verified_due = one_month_after(OffsetDateTime::now_utc().date());
-    act(StaffAction::Extend { months: 2, reason: "We must search three archives.".into() }).await.unwrap();
+    act(StaffAction::Extend {
+        months: 2,
+        reason: "We must search three archives.".into(),
+    })
+    .await
+    .unwrap();
     assert_eq!(
-        refused(act(StaffAction::Extend { months: 1, reason: "More".into() }).await),
+        refused(
+            act(StaffAction::Extend {
+                months: 1,
+                reason: "More".into()
+            })
+            .await
+        ),
         TransitionError::AlreadyExtended
     );
-    assert_eq!(act(StaffAction::Complete { response: "Your data is attached.".into(), outcome: Default::default() }).await.unwrap(), Status::Completed);
-    assert_eq!(refused(act(StaffAction::Start).await), TransitionError::NotInThisStatus);
+    assert_eq!(
+        act(StaffAction::Complete {
+            response: "Your data is attached.".into(),
+            outcome: Default::default()
+        })
+        .await
+        .unwrap(),
+        Status::Completed
+    );
+    assert_eq!(
+        refused(act(StaffAction::Start).await),
+        TransitionError::NotInThisStatus
+    );
 
-    let (status, view) = app.get_json(&format!("/api/v1/requests/{reference}"), Some(&token)).await;
+    let (status, view) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(&token))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(view["status"], "completed");
     assert_eq!(view["due_date"], add_months(verified_due, 2).to_string());
-    let events: Vec<&str> = view["history"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let events: Vec<&str> = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert_eq!(
         events,
-        ["submitted", "code_sent", "verified", "assigned", "started", "asked_subject", "subject_answered", "extended", "completed"]
+        [
+            "submitted",
+            "code_sent",
+            "verified",
+            "assigned",
+            "started",
+            "asked_subject",
+            "subject_answered",
+            "extended",
+            "completed"
+        ]
     );
-    let extension = view["history"].as_array().unwrap().iter().find(|e| e["event"] == "extended").unwrap();
-    assert_eq!(extension["note"], "We must search three archives.", "the subject is told why");
+    let extension = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "extended")
+        .unwrap();
+    assert_eq!(
+        extension["note"], "We must search three archives.",
+        "the subject is told why"
+    );
     let messages: Vec<(&str, &str)> = view["messages"]
         .as_array()
         .unwrap()
@@ -76,14 +170,23 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         .collect();
     assert_eq!(
         messages,
-        [("staff", question.as_str()), ("subject", "Kaigata 12, Bergen"), ("staff", "Your data is attached.")]
+        [
+            ("staff", question.as_str()),
+            ("subject", "Kaigata 12, Bergen"),
+            ("staff", "Your data is attached.")
+        ]
     );
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'staff:%' AND target = ?")
-        .bind(&reference)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(audited, 5, "every staff action is audited: assign, start, ask, extend, complete");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'staff:%' AND target = ?",
+    )
+    .bind(&reference)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited, 5,
+        "every staff action is audited: assign, start, ask, extend, complete"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -100,27 +203,61 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         two_factor: true,
         must_enrol_for: vec![],
     };
-    assert_eq!(app.service.staff_act(&outsider, "demo", &r, StaffAction::Start).await, Err(AppError::NotFound));
-    assert_eq!(app.service.staff_act(&outsider, "other", &r, StaffAction::Start).await, Err(AppError::NotFound));
-    let unknown = Reference::parse("PR-0000-0000").unwrap();
-    assert_eq!(app.service.staff_act(&agent, "demo", &unknown, StaffAction::Start).await, Err(AppError::NotFound));
-
-    let reject = |reason: &str, ground: &str| StaffAction::Reject { reason: reason.into(), legal_ground: ground.into() };
     assert_eq!(
-        refused(app.service.staff_act(&agent, "demo", &r, reject("Manifestly unfounded", " ")).await),
+        app.service
+            .staff_act(&outsider, "demo", &r, StaffAction::Start)
+            .await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        app.service
+            .staff_act(&outsider, "other", &r, StaffAction::Start)
+            .await,
+        Err(AppError::NotFound)
+    );
+    let unknown = Reference::parse("PR-0000-0000").unwrap();
+    assert_eq!(
+        app.service
+            .staff_act(&agent, "demo", &unknown, StaffAction::Start)
+            .await,
+        Err(AppError::NotFound)
+    );
+
+    let reject = |reason: &str, ground: &str| StaffAction::Reject {
+        reason: reason.into(),
+        legal_ground: ground.into(),
+    };
+    assert_eq!(
+        refused(
+            app.service
+                .staff_act(&agent, "demo", &r, reject("Manifestly unfounded", " "))
+                .await
+        ),
         TransitionError::LegalGroundRequired
     );
     let status = app
         .service
-        .staff_act(&agent, "demo", &r, reject("The same request was answered last week.", "GDPR Art. 12(5)(b)"))
+        .staff_act(
+            &agent,
+            "demo",
+            &r,
+            reject(
+                "The same request was answered last week.",
+                "GDPR Art. 12(5)(b)",
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(status, Status::Rejected);
-    let note: String = sqlx::query_scalar("SELECT note FROM request_events WHERE event = 'rejected'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert!(note.contains("Art. 12(5)(b)") && note.contains("supervisory authority"), "{note}");
+    let note: String =
+        sqlx::query_scalar("SELECT note FROM request_events WHERE event = 'rejected'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(
+        note.contains("Art. 12(5)(b)") && note.contains("supervisory authority"),
+        "{note}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -128,16 +265,33 @@ async fn the_subject_can_cancel_their_own_open_request_once() {
     let app = spawn_app().await;
     let (reference, _) = app.verified_subject("cancel@example.no").await;
     let r = Reference::parse(&reference).unwrap();
-    let stranger = Subject { org: "demo".into(), email: "someone@example.no".into() };
-    assert_eq!(app.service.subject_cancel(&stranger, &r).await, Err(AppError::NotFound));
-    let owner = Subject { org: "demo".into(), email: "cancel@example.no".into() };
+    let stranger = Subject {
+        org: "demo".into(),
+        email: "someone@example.no".into(),
+    };
+    assert_eq!(
+        app.service.subject_cancel(&stranger, &r).await,
+        Err(AppError::NotFound)
+    );
+    let owner = Subject {
+        org: "demo".into(),
+        email: "cancel@example.no".into(),
+    };
     app.service.subject_cancel(&owner, &r).await.unwrap();
     assert!(matches!(
         app.service.subject_cancel(&owner, &r).await,
-        Err(AppError::TransitionRefused { reason: TransitionError::NotInThisStatus })
+        Err(AppError::TransitionRefused {
+            reason: TransitionError::NotInThisStatus
+        })
     ));
-    assert!(matches!(app.service.subject_reply(&owner, &r, "hello").await, Err(AppError::TransitionRefused { .. })));
-    let status: String = sqlx::query_scalar("SELECT status FROM requests").fetch_one(&app.db).await.unwrap();
+    assert!(matches!(
+        app.service.subject_reply(&owner, &r, "hello").await,
+        Err(AppError::TransitionRefused { .. })
+    ));
+    let status: String = sqlx::query_scalar("SELECT status FROM requests")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(status, "cancelled");
 }
 
@@ -147,16 +301,32 @@ async fn the_subject_answers_and_cancels_from_the_tracking_page_without_javascri
     let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
     let (reference, token) = app.verified_subject("page@example.no").await;
     let r = Reference::parse(&reference).unwrap();
-    app.service.staff_act(&agent, "demo", &r, StaffAction::Start).await.unwrap();
     app.service
-        .staff_act(&agent, "demo", &r, StaffAction::AskSubject { question: "Which meter number?".into() })
+        .staff_act(&agent, "demo", &r, StaffAction::Start)
+        .await
+        .unwrap();
+    app.service
+        .staff_act(
+            &agent,
+            "demo",
+            &r,
+            StaffAction::AskSubject {
+                question: "Which meter number?".into(),
+            },
+        )
         .await
         .unwrap();
 
     let cookie = format!("portal_session={token}");
     let page_path = format!("/o/demo/requests/{reference}");
     let page = || async {
-        let response = app.client.get(app.url(&page_path)).header("cookie", &cookie).send().await.unwrap();
+        let response = app
+            .client
+            .get(app.url(&page_path))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
         response.text().await.unwrap()
     };
     let html = page().await;
@@ -171,12 +341,26 @@ async fn the_subject_answers_and_cancels_from_the_tracking_page_without_javascri
             .form(&form)
             .send()
     };
-    let answered = post("reply", vec![("org", "demo"), ("reference", &reference), ("body", "Meter 7070-1")]).await.unwrap();
+    let answered = post(
+        "reply",
+        vec![
+            ("org", "demo"),
+            ("reference", &reference),
+            ("body", "Meter 7070-1"),
+        ],
+    )
+    .await
+    .unwrap();
     assert_eq!(answered.status(), 303);
     let html = page().await;
     assert!(html.contains("Meter 7070-1") && html.contains("In progress"));
 
-    let cancelled = post("cancel_request", vec![("org", "demo"), ("reference", &reference)]).await.unwrap();
+    let cancelled = post(
+        "cancel_request",
+        vec![("org", "demo"), ("reference", &reference)],
+    )
+    .await
+    .unwrap();
     assert_eq!(cancelled.status(), 303);
     let html = page().await;
     assert!(html.contains("Cancelled") && !html.contains("Cancel this request"));
@@ -185,7 +369,11 @@ async fn the_subject_answers_and_cancels_from_the_tracking_page_without_javascri
     let anonymous = app
         .client
         .post(app.url("/_sfn/reply"))
-        .form(&[("org", "demo"), ("reference", reference.as_str()), ("body", "hi")])
+        .form(&[
+            ("org", "demo"),
+            ("reference", reference.as_str()),
+            ("body", "hi"),
+        ])
         .send()
         .await
         .unwrap();

@@ -14,10 +14,21 @@ const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// A fresh PostgreSQL database for this test, with the CRM's tables.
 async fn postgres_source() -> (String, String) {
-    let name = format!("portal_source_{}", std::process::id() as u64 * 1000 + rand_suffix());
-    let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.expect("PostgreSQL at 127.0.0.1:5432 (as on CI)");
-    admin.execute(format!("DROP DATABASE IF EXISTS {name}").as_str()).await.unwrap();
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let name = format!(
+        "portal_source_{}",
+        std::process::id() as u64 * 1000 + rand_suffix()
+    );
+    let mut admin = sqlx::PgConnection::connect(PG_ADMIN)
+        .await
+        .expect("PostgreSQL at 127.0.0.1:5432 (as on CI)");
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
     let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
     let mut db = sqlx::PgConnection::connect(&url).await.unwrap();
     db.execute(
@@ -34,12 +45,19 @@ async fn postgres_source() -> (String, String) {
 
 async fn drop_postgres_source(name: &str) {
     let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.unwrap();
-    admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
 }
 
 fn rand_suffix() -> u64 {
     use std::time::{SystemTime, UNIX_EPOCH};
-    (SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() % 1000) as u64
+    (SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        % 1000) as u64
 }
 
 /// A second SQLite database: the meter readings.
@@ -62,13 +80,28 @@ async fn sqlite_source(dir: &std::path::Path) -> String {
 /// The organisation's billing endpoint: checks the signature and its age,
 /// fails its first call (the portal retries), answers for Kari only.
 async fn http_source(secret: &'static str) -> String {
-    use axum::{body::Bytes, extract::State, http::HeaderMap, response::IntoResponse, routing::post, Router};
-    use std::sync::{atomic::{AtomicUsize, Ordering}, Arc};
-    async fn lookup(State((secret, calls)): State<(&'static str, Arc<AtomicUsize>)>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+    use axum::{
+        body::Bytes, extract::State, http::HeaderMap, response::IntoResponse, routing::post, Router,
+    };
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    async fn lookup(
+        State((secret, calls)): State<(&'static str, Arc<AtomicUsize>)>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> axum::response::Response {
         if calls.fetch_add(1, Ordering::SeqCst) == 0 {
             return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "warming up").into_response();
         }
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
         let timestamp: i64 = header("x-portal-timestamp").parse().unwrap_or(0);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let expected = server::sources::http::signature(secret.as_bytes(), timestamp, &body);
@@ -78,7 +111,10 @@ async fn http_source(secret: &'static str) -> String {
         let asked: serde_json::Value = serde_json::from_slice(&body).unwrap();
         if asked["operation"] == "erase" {
             let kept = "invoices are kept 5 years (Bookkeeping Act)";
-            return axum::Json(serde_json::json!({"done": false, "exception": "legal_obligation", "detail": kept})).into_response();
+            return axum::Json(
+                serde_json::json!({"done": false, "exception": "legal_obligation", "detail": kept}),
+            )
+            .into_response();
         }
         let invoices = if asked["email"] == "kari@example.no" {
             serde_json::json!([{"invoice": "2026-10", "amount": 412.5}, {"invoice": "2026-11", "amount": 388.0}])
@@ -89,7 +125,9 @@ async fn http_source(secret: &'static str) -> String {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = Router::new().route("/lookup", post(lookup)).with_state((secret, Arc::new(AtomicUsize::new(0))));
+    let app = Router::new()
+        .route("/lookup", post(lookup))
+        .with_state((secret, Arc::new(AtomicUsize::new(0))));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}/lookup")
 }
@@ -166,8 +204,19 @@ sql = "SELECT * FROM invoices WHERE email = :email"
 }
 
 async fn post(app: &TestApp, cookie: &str, path: &str) -> String {
-    let response = app.client.post(app.url(path)).header("cookie", cookie).header("accept", "text/html").send().await.unwrap();
-    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    let response = app
+        .client
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,55 +226,119 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
     let (pg_url, pg_name) = postgres_source().await;
     let http_url = http_source("shared secret of the test").await;
     let app = spawn_app_with_org("sourced", &org_toml(&sqlite_url, &pg_url, &http_url)).await;
-    let mut agent = app.staff("agent@sourced.example", "sourced", Role::Agent, false).await;
+    let mut agent = app
+        .staff("agent@sourced.example", "sourced", Role::Agent, false)
+        .await;
     let cookie = app.staff_cookie(&mut agent).await;
 
-    let response = app.submit(serde_json::json!({"org": "sourced", "kind": "access", "email": "kari@example.no"})).await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
-    let verified: serde_json::Value = app.verify(&reference, &app.mail.wait_for(1).await.code()).await.json().await.unwrap();
+    let response = app
+        .submit(serde_json::json!({"org": "sourced", "kind": "access", "email": "kari@example.no"}))
+        .await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verified: serde_json::Value = app
+        .verify(&reference, &app.mail.wait_for(1).await.code())
+        .await
+        .json()
+        .await
+        .unwrap();
     let token = verified["access_token"].as_str().unwrap().to_owned();
 
     let base = format!("/console/o/sourced/requests/{reference}");
-    assert!(post(&app, &cookie, &format!("{base}/collect")).await.ends_with("done=collected_with_failures"));
+    assert!(post(&app, &cookie, &format!("{base}/collect"))
+        .await
+        .ends_with("done=collected_with_failures"));
     let (_, html) = app.page(&base, Some(&cookie)).await;
-    let listed = html.split("class=\"sources\">").nth(1).and_then(|s| s.split("</ul>").next()).unwrap_or_default().to_owned();
-    assert!(listed.contains("CRM: 1 record(s)") && listed.contains("Meters: 3 record(s)"), "per-source results: {listed}");
-    assert!(listed.contains("Billing API: 2 record(s)"), "retried after a 503 and signed: {listed}");
-    assert!(listed.contains("Forged billing: failed") && listed.contains("refused with 401"), "{listed}");
-    assert!(html.contains("Old billing: failed on") && html.contains("cannot connect"), "the failure is shown");
-    assert!(!html.contains("no_such_database_here"), "connection details are not shown");
+    let listed = html
+        .split("class=\"sources\">")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        listed.contains("CRM: 1 record(s)") && listed.contains("Meters: 3 record(s)"),
+        "per-source results: {listed}"
+    );
+    assert!(
+        listed.contains("Billing API: 2 record(s)"),
+        "retried after a 503 and signed: {listed}"
+    );
+    assert!(
+        listed.contains("Forged billing: failed") && listed.contains("refused with 401"),
+        "{listed}"
+    );
+    assert!(
+        html.contains("Old billing: failed on") && html.contains("cannot connect"),
+        "the failure is shown"
+    );
+    assert!(
+        !html.contains("no_such_database_here"),
+        "connection details are not shown"
+    );
 
     // Asking again replaces, never duplicates.
     post(&app, &cookie, &format!("{base}/collect")).await;
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM export_data").fetch_one(&app.db).await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM export_data")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(rows, 3, "one row per source and category");
 
     // Built without the failed source.
-    assert!(post(&app, &cookie, &format!("{base}/export")).await.ends_with("done=export_built"));
-    let zip = app.client.get(app.url(&format!("/api/v1/requests/{reference}/export"))).bearer_auth(&token).send().await.unwrap();
+    assert!(post(&app, &cookie, &format!("{base}/export"))
+        .await
+        .ends_with("done=export_built"));
+    let zip = app
+        .client
+        .get(app.url(&format!("/api/v1/requests/{reference}/export")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     let bytes = zip.bytes().await.unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_ref())).unwrap();
     let mut data = String::new();
-    archive.by_name("data.json").unwrap().read_to_string(&mut data).unwrap();
+    archive
+        .by_name("data.json")
+        .unwrap()
+        .read_to_string(&mut data)
+        .unwrap();
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();
     let records = data["records"].as_array().unwrap();
-    let identity: Vec<_> = records.iter().filter(|r| r["category"] == "identity").collect();
+    let identity: Vec<_> = records
+        .iter()
+        .filter(|r| r["category"] == "identity")
+        .collect();
     assert_eq!(identity.len(), 1);
     assert_eq!(identity[0]["source"], "CRM");
     assert_eq!(identity[0]["data"]["full_name"], "Kari Nordmann");
     assert_eq!(identity[0]["data"]["vip"], true);
     assert_eq!(identity[0]["data"]["since"], "2019-03-01");
-    assert_eq!(identity[0]["data"]["literal"], ":email", "a quoted :email is text, not a parameter");
-    let consumption: Vec<_> = records.iter().filter(|r| r["category"] == "consumption").collect();
+    assert_eq!(
+        identity[0]["data"]["literal"], ":email",
+        "a quoted :email is text, not a parameter"
+    );
+    let consumption: Vec<_> = records
+        .iter()
+        .filter(|r| r["category"] == "consumption")
+        .collect();
     assert_eq!(consumption.len(), 3, "every reading of the subject");
     assert_eq!(consumption[0]["data"]["kwh"], 1.25);
     assert!(consumption[2]["data"]["kwh"].is_null());
-    let payments: Vec<_> = records.iter().filter(|r| r["category"] == "payments").collect();
+    let payments: Vec<_> = records
+        .iter()
+        .filter(|r| r["category"] == "payments")
+        .collect();
     assert_eq!(payments.len(), 2);
     assert_eq!(payments[0]["source"], "Billing API");
     assert_eq!(payments[1]["data"]["amount"], 388.0);
     let text = data.to_string();
-    assert!(!text.contains("Ola") && !text.contains("8080-1") && !text.contains("someone else"), "nobody else's data");
+    assert!(
+        !text.contains("Ola") && !text.contains("8080-1") && !text.contains("someone else"),
+        "nobody else's data"
+    );
     drop_postgres_source(&pg_name).await;
 }
 
@@ -243,8 +356,14 @@ fn a_source_with_an_unknown_parameter_or_category_stops_the_start() {
         let folder = dir.path().join("orgs/bad");
         std::fs::create_dir_all(folder.join("notice")).unwrap();
         std::fs::write(folder.join("org.toml"), toml).unwrap();
-        std::fs::write(folder.join("notice/en.md"), "+++\ntitle = \"N\"\nlast_updated = \"2026-01-01\"\n+++\n").unwrap();
-        server::content::Content::load(dir.path()).map(|_| ()).map_err(|e| format!("{e:#}"))
+        std::fs::write(
+            folder.join("notice/en.md"),
+            "+++\ntitle = \"N\"\nlast_updated = \"2026-01-01\"\n+++\n",
+        )
+        .unwrap();
+        server::content::Content::load(dir.path())
+            .map(|_| ())
+            .map_err(|e| format!("{e:#}"))
     };
     assert!(load(org("x", "SELECT * FROM t WHERE e = :email")).is_ok());
     let error = load(org("x", "SELECT * FROM t WHERE id = :customer_id")).unwrap_err();
@@ -297,35 +416,91 @@ operations = ["erase"]
 "#
     );
     let app = spawn_app_with_org("erasing", &toml).await;
-    let mut agent = app.staff("agent@erasing.example", "erasing", Role::Agent, false).await;
+    let mut agent = app
+        .staff("agent@erasing.example", "erasing", Role::Agent, false)
+        .await;
     let cookie = app.staff_cookie(&mut agent).await;
     let body = serde_json::json!({"org": "erasing", "kind": "erasure", "email": "kari@example.no", "details": {"erasure_scope": "all"}});
-    let reference = app.submit(body).await.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
-    assert_eq!(app.verify(&reference, &app.mail.wait_for(1).await.code()).await.status(), 200);
+    let reference = app
+        .submit(body)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.verify(&reference, &app.mail.wait_for(1).await.code())
+            .await
+            .status(),
+        200
+    );
 
     let base = format!("/console/o/erasing/requests/{reference}");
     let (_, html) = app.page(&base, Some(&cookie)).await;
     assert!(html.contains("Sources that carry this out: Meters, Billing API."));
-    assert!(post(&app, &cookie, &format!("{base}/execute")).await.ends_with("done=executed"));
+    assert!(post(&app, &cookie, &format!("{base}/execute"))
+        .await
+        .ends_with("done=executed"));
 
     let mut meters = sqlx::SqliteConnection::connect(&sqlite_url).await.unwrap();
-    let left: Vec<String> = sqlx::query_scalar("SELECT DISTINCT email FROM readings").fetch_all(&mut meters).await.unwrap();
-    assert_eq!(left, vec!["ola@example.no".to_owned()], "only the subject's rows were erased");
-    let (_, html) = app.page(&base, Some(&cookie)).await;
-    assert!(html.contains("done — 3 row(s) erased"), "what the SQL source did");
-    assert!(html.contains("kept under an exception — legal_obligation: invoices are kept 5 years"), "the HTTP source's exception");
-    let executed: bool = sqlx::query_scalar("SELECT executed FROM requests WHERE reference = ?").bind(&reference).fetch_one(&app.db).await.unwrap();
-    assert!(executed, "carried out: the subject can no longer cancel");
-    let audited: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'erase.%' ORDER BY id")
-        .fetch_all(&app.db)
+    let left: Vec<String> = sqlx::query_scalar("SELECT DISTINCT email FROM readings")
+        .fetch_all(&mut meters)
         .await
         .unwrap();
+    assert_eq!(
+        left,
+        vec!["ola@example.no".to_owned()],
+        "only the subject's rows were erased"
+    );
+    let (_, html) = app.page(&base, Some(&cookie)).await;
+    assert!(
+        html.contains("done — 3 row(s) erased"),
+        "what the SQL source did"
+    );
+    assert!(
+        html.contains("kept under an exception — legal_obligation: invoices are kept 5 years"),
+        "the HTTP source's exception"
+    );
+    let executed: bool = sqlx::query_scalar("SELECT executed FROM requests WHERE reference = ?")
+        .bind(&reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(executed, "carried out: the subject can no longer cancel");
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'erase.%' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert_eq!(audited, ["erase.done", "erase.exception"]);
 
     // Access requests have nothing to carry out.
     let access = serde_json::json!({"org": "erasing", "kind": "access", "email": "ola@example.no"});
-    let other = app.submit(access).await.json::<serde_json::Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
-    assert_eq!(app.verify(&other, &app.mail.wait_for(2).await.code()).await.status(), 200);
-    let refused = post(&app, &cookie, &format!("/console/o/erasing/requests/{other}/execute")).await;
-    assert!(refused.contains("error=validation&field=operation"), "{refused}");
+    let other = app
+        .submit(access)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.verify(&other, &app.mail.wait_for(2).await.code())
+            .await
+            .status(),
+        200
+    );
+    let refused = post(
+        &app,
+        &cookie,
+        &format!("/console/o/erasing/requests/{other}/execute"),
+    )
+    .await;
+    assert!(
+        refused.contains("error=validation&field=operation"),
+        "{refused}"
+    );
 }

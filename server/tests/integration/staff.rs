@@ -13,7 +13,11 @@ fn signed_in(step: LoginStep) -> String {
     }
 }
 
-fn admin_create(app: &crate::harness::TestApp, email: &str, password: Option<&str>) -> std::process::Output {
+fn admin_create(
+    app: &crate::harness::TestApp,
+    email: &str,
+    password: Option<&str>,
+) -> std::process::Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .args(["admin", "create", "--org", "demo", "--email", email])
@@ -32,29 +36,54 @@ fn admin_create(app: &crate::harness::TestApp, email: &str, password: Option<&st
 async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     let app = spawn_app().await;
     let created = admin_create(&app, "Dpo@Fjordlys.example", None);
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     let printed = String::from_utf8_lossy(&created.stdout).to_string();
-    let password = printed.lines().find_map(|l| l.strip_prefix("Password (shown once, store it safely): ")).unwrap();
+    let password = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Password (shown once, store it safely): "))
+        .unwrap();
     assert!(password.len() >= 40, "a generated password is long");
 
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM staff").fetch_one(&app.db).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM staff")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert!(stored.starts_with("$argon2id$"), "{stored}");
     assert!(!stored.contains(password));
 
-    let token = signed_in(app.service.staff_login("dpo@fjordlys.example", password).await.unwrap());
+    let token = signed_in(
+        app.service
+            .staff_login("dpo@fjordlys.example", password)
+            .await
+            .unwrap(),
+    );
     let member = app.service.staff_member(&token).await.unwrap();
     assert_eq!(member.email, "dpo@fjordlys.example");
-    assert_eq!(member.must_enrol_for, vec!["demo".to_owned()], "the demo organisation requires two-factor");
+    assert_eq!(
+        member.must_enrol_for,
+        vec!["demo".to_owned()],
+        "the demo organisation requires two-factor"
+    );
     assert!(!member.may("demo", Role::Agent), "nothing until enrolled");
 
     let enrolment = app.service.begin_totp(&token).await.unwrap();
     assert!(enrolment.otpauth_url.starts_with("otpauth://totp/"));
     assert!(enrolment.qr_svg.contains("<svg"));
     let wrong = app.service.confirm_totp(&token, "000000").await;
-    assert!(wrong.is_err() || totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0) == "000000");
+    assert!(
+        wrong.is_err()
+            || totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0) == "000000"
+    );
     let recovery = app
         .service
-        .confirm_totp(&token, &totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0))
+        .confirm_totp(
+            &token,
+            &totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0),
+        )
         .await
         .unwrap();
     assert_eq!(recovery.len(), 10);
@@ -62,10 +91,16 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     assert_eq!(member.roles, vec![("demo".to_owned(), Role::Admin)]);
     assert!(member.two_factor && member.must_enrol_for.is_empty());
     assert!(member.may("demo", Role::Agent) && member.may("demo", Role::Admin));
-    assert!(!member.may("other", Role::Agent), "bound to its organisations only");
+    assert!(
+        !member.may("other", Role::Agent),
+        "bound to its organisations only"
+    );
 
     app.service.staff_logout(&token).await;
-    assert_eq!(app.service.staff_member(&token).await, Err(AppError::Unauthenticated));
+    assert_eq!(
+        app.service.staff_member(&token).await,
+        Err(AppError::Unauthenticated)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,74 +109,187 @@ async fn weak_passwords_and_unknown_organisations_are_refused() {
     let short = admin_create(&app, "a@fjordlys.example", Some("short"));
     assert_eq!(short.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&short.stderr).contains("12 to 128 characters"));
-    let bad = app.service.create_staff("b@fjordlys.example", "long enough password", "nowhere", Role::Agent).await;
-    assert!(bad.unwrap_err().to_string().contains("no organisation nowhere"));
+    let bad = app
+        .service
+        .create_staff(
+            "b@fjordlys.example",
+            "long enough password",
+            "nowhere",
+            Role::Agent,
+        )
+        .await;
+    assert!(bad
+        .unwrap_err()
+        .to_string()
+        .contains("no organisation nowhere"));
     assert_eq!(app.count("staff").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock_it() {
     let app = spawn_app().await;
-    app.service.create_staff("agent@fjordlys.example", "correct horse battery", "demo", Role::Agent).await.unwrap();
+    app.service
+        .create_staff(
+            "agent@fjordlys.example",
+            "correct horse battery",
+            "demo",
+            Role::Agent,
+        )
+        .await
+        .unwrap();
 
-    let wrong_password = app.service.staff_login("agent@fjordlys.example", "wrong password!").await;
-    let unknown_account = app.service.staff_login("nobody@fjordlys.example", "wrong password!").await;
+    let wrong_password = app
+        .service
+        .staff_login("agent@fjordlys.example", "wrong password!")
+        .await;
+    let unknown_account = app
+        .service
+        .staff_login("nobody@fjordlys.example", "wrong password!")
+        .await;
     assert_eq!(wrong_password, Err(AppError::LoginFailed));
-    assert_eq!(unknown_account, Err(AppError::LoginFailed), "the same answer for an unknown account");
-    assert_eq!(app.service.staff_login("not an address", "x").await, Err(AppError::LoginFailed));
+    assert_eq!(
+        unknown_account,
+        Err(AppError::LoginFailed),
+        "the same answer for an unknown account"
+    );
+    assert_eq!(
+        app.service.staff_login("not an address", "x").await,
+        Err(AppError::LoginFailed)
+    );
 
     for _ in 0..4 {
-        assert_eq!(app.service.staff_login("agent@fjordlys.example", "guess guess guess").await, Err(AppError::LoginFailed));
+        assert_eq!(
+            app.service
+                .staff_login("agent@fjordlys.example", "guess guess guess")
+                .await,
+            Err(AppError::LoginFailed)
+        );
     }
     assert_eq!(
-        app.service.staff_login("agent@fjordlys.example", "correct horse battery").await,
+        app.service
+            .staff_login("agent@fjordlys.example", "correct horse battery")
+            .await,
         Err(AppError::RateLimited),
         "five failures lock the address for 15 minutes, even with the right password"
     );
     for _ in 0..4 {
-        let _ = app.service.staff_login("nobody@fjordlys.example", "guess guess guess").await;
+        let _ = app
+            .service
+            .staff_login("nobody@fjordlys.example", "guess guess guess")
+            .await;
     }
-    assert_eq!(app.service.staff_login("nobody@fjordlys.example", "x").await, Err(AppError::RateLimited), "unknown accounts lock the same way");
+    assert_eq!(
+        app.service
+            .staff_login("nobody@fjordlys.example", "x")
+            .await,
+        Err(AppError::RateLimited),
+        "unknown accounts lock the same way"
+    );
 
-    sqlx::query("UPDATE login_failures SET at = at - 15 * 60 - 1").execute(&app.db).await.unwrap();
-    assert!(matches!(app.service.staff_login("Agent@Fjordlys.example", "correct horse battery").await, Ok(LoginStep::SignedIn(_))));
+    sqlx::query("UPDATE login_failures SET at = at - 15 * 60 - 1")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.service
+            .staff_login("Agent@Fjordlys.example", "correct horse battery")
+            .await,
+        Ok(LoginStep::SignedIn(_))
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed() {
     let app = spawn_app().await;
     let email = "totp@fjordlys.example";
-    app.service.create_staff(email, "correct horse battery", "demo", Role::Agent).await.unwrap();
-    let token = signed_in(app.service.staff_login(email, "correct horse battery").await.unwrap());
+    app.service
+        .create_staff(email, "correct horse battery", "demo", Role::Agent)
+        .await
+        .unwrap();
+    let token = signed_in(
+        app.service
+            .staff_login(email, "correct horse battery")
+            .await
+            .unwrap(),
+    );
     let secret = app.service.begin_totp(&token).await.unwrap().secret_base32;
     let used = totp_code(&secret, email, 0);
     let recovery = app.service.confirm_totp(&token, &used).await.unwrap();
     app.service.staff_logout(&token).await;
 
-    let LoginStep::SecondFactor(pending) = app.service.staff_login(email, "correct horse battery").await.unwrap() else {
+    let LoginStep::SecondFactor(pending) = app
+        .service
+        .staff_login(email, "correct horse battery")
+        .await
+        .unwrap()
+    else {
         panic!("an enrolled account needs its second factor");
     };
-    assert_eq!(app.service.staff_member(&pending).await, Err(AppError::Unauthenticated), "a password alone grants nothing");
-    assert_eq!(app.service.staff_second_factor(&pending, &used).await, Err(AppError::LoginFailed), "a used code is a replay");
     assert_eq!(
-        app.service.staff_second_factor(&pending, &totp_code(&secret, email, 1)).await,
+        app.service.staff_member(&pending).await,
+        Err(AppError::Unauthenticated),
+        "a password alone grants nothing"
+    );
+    assert_eq!(
+        app.service.staff_second_factor(&pending, &used).await,
+        Err(AppError::LoginFailed),
+        "a used code is a replay"
+    );
+    assert_eq!(
+        app.service
+            .staff_second_factor(&pending, &totp_code(&secret, email, 1))
+            .await,
         Err(AppError::Unauthenticated),
         "a failed second factor costs the pending login"
     );
 
-    let LoginStep::SecondFactor(pending) = app.service.staff_login(email, "correct horse battery").await.unwrap() else {
+    let LoginStep::SecondFactor(pending) = app
+        .service
+        .staff_login(email, "correct horse battery")
+        .await
+        .unwrap()
+    else {
         panic!()
     };
-    let session = app.service.staff_second_factor(&pending, &totp_code(&secret, email, 1)).await.unwrap();
-    assert!(app.service.staff_member(&session).await.unwrap().may("demo", Role::Agent));
+    let session = app
+        .service
+        .staff_second_factor(&pending, &totp_code(&secret, email, 1))
+        .await
+        .unwrap();
+    assert!(app
+        .service
+        .staff_member(&session)
+        .await
+        .unwrap()
+        .may("demo", Role::Agent));
 
-    let LoginStep::SecondFactor(pending) = app.service.staff_login(email, "correct horse battery").await.unwrap() else {
+    let LoginStep::SecondFactor(pending) = app
+        .service
+        .staff_login(email, "correct horse battery")
+        .await
+        .unwrap()
+    else {
         panic!()
     };
-    let with_recovery = app.service.staff_second_factor(&pending, &recovery[0].to_uppercase()).await.unwrap();
+    let with_recovery = app
+        .service
+        .staff_second_factor(&pending, &recovery[0].to_uppercase())
+        .await
+        .unwrap();
     assert!(app.service.staff_member(&with_recovery).await.is_ok());
-    let LoginStep::SecondFactor(pending) = app.service.staff_login(email, "correct horse battery").await.unwrap() else {
+    let LoginStep::SecondFactor(pending) = app
+        .service
+        .staff_login(email, "correct horse battery")
+        .await
+        .unwrap()
+    else {
         panic!()
     };
-    assert_eq!(app.service.staff_second_factor(&pending, &recovery[0]).await, Err(AppError::LoginFailed), "spent once");
+    assert_eq!(
+        app.service
+            .staff_second_factor(&pending, &recovery[0])
+            .await,
+        Err(AppError::LoginFailed),
+        "spent once"
+    );
 }

@@ -24,18 +24,38 @@ async fn five_wrong_codes_burn_the_code_and_a_new_one_works() {
         let (status, error) = error_code(app.verify(&reference, &wrong(&code)).await).await;
         assert_eq!(status, 422);
         assert_eq!(error["code"], "code_invalid");
-        assert!(error["message"].as_str().unwrap().contains(&attempts_left.to_string()), "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains(&attempts_left.to_string()),
+            "{error}"
+        );
     }
     let (status, error) = error_code(app.verify(&reference, &wrong(&code)).await).await;
     assert_eq!((status, error["code"].as_str()), (422, Some("code_burned")));
     let (_, error) = error_code(app.verify(&reference, &code).await).await;
-    assert_eq!(error["code"], "code_burned", "the right code no longer works once burned");
-    assert!(error["message"].as_str().unwrap().contains("new code"), "the message says what to do: {error}");
+    assert_eq!(
+        error["code"], "code_burned",
+        "the right code no longer works once burned"
+    );
+    assert!(
+        error["message"].as_str().unwrap().contains("new code"),
+        "the message says what to do: {error}"
+    );
 
-    let resend = app.client.post(app.url(&format!("/api/v1/requests/{reference}/resend"))).send().await.unwrap();
+    let resend = app
+        .client
+        .post(app.url(&format!("/api/v1/requests/{reference}/resend")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resend.status(), 202);
     let fresh = app.mail.wait_for(2).await;
-    assert!(fresh.link_containing("?key=").contains(&reference), "every code mail carries the tracking link");
+    assert!(
+        fresh.link_containing("?key=").contains(&reference),
+        "every code mail carries the tracking link"
+    );
     assert_eq!(app.verify(&reference, &fresh.code()).await.status(), 200);
 }
 
@@ -46,16 +66,25 @@ async fn a_code_works_once_and_not_after_ten_minutes() {
     let code = app.mail.wait_for(1).await.code();
     assert_eq!(app.verify(&reference, &code).await.status(), 200);
     let (status, error) = error_code(app.verify(&reference, &code).await).await;
-    assert_eq!((status, error["code"].as_str()), (422, Some("code_expired")), "a used code is spent");
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (422, Some("code_expired")),
+        "a used code is spent"
+    );
 
     let late = app.submit_access("late@example.no").await;
     let code = app.mail.wait_for(2).await.code();
-    sqlx::query("UPDATE verification_codes SET expires_at = expires_at - 601 WHERE state = 'active'")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE verification_codes SET expires_at = expires_at - 601 WHERE state = 'active'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     let (status, error) = error_code(app.verify(&late, &code).await).await;
-    assert_eq!((status, error["code"].as_str()), (422, Some("code_expired")));
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (422, Some("code_expired"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,7 +95,10 @@ async fn a_code_is_bound_to_its_request() {
     let code_of_first = app.mail.wait_for(1).await.code();
     let _ = app.mail.wait_for(2).await;
     let (status, error) = error_code(app.verify(&second, &code_of_first).await).await;
-    assert_eq!((status, error["code"].as_str()), (422, Some("code_invalid")));
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (422, Some("code_invalid"))
+    );
     assert_eq!(app.verify(&first, &code_of_first).await.status(), 200);
 }
 
@@ -75,17 +107,29 @@ async fn at_most_ten_codes_a_day_per_address() {
     let app = spawn_app().await;
     let reference = app.submit_access("limit@example.no").await;
     for _ in 0..9 {
-        let resend = app.client.post(app.url(&format!("/api/v1/requests/{reference}/resend"))).send().await.unwrap();
+        let resend = app
+            .client
+            .post(app.url(&format!("/api/v1/requests/{reference}/resend")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resend.status(), 202);
     }
-    let resend = app.client.post(app.url(&format!("/api/v1/requests/{reference}/resend"))).send().await.unwrap();
+    let resend = app
+        .client
+        .post(app.url(&format!("/api/v1/requests/{reference}/resend")))
+        .send()
+        .await
+        .unwrap();
     let (status, error) = error_code(resend).await;
     assert_eq!((status, error["code"].as_str()), (429, Some("code_limit")));
     assert_eq!(app.count("verification_codes").await, 10);
 
     // A new request from the same address is still taken, and answered the same way, but no code goes out.
     let _ = app.mail.wait_for(10).await;
-    let response = app.submit(serde_json::json!({"org": "demo", "kind": "access", "email": "limit@example.no"})).await;
+    let response = app
+        .submit(serde_json::json!({"org": "demo", "kind": "access", "email": "limit@example.no"}))
+        .await;
     assert_eq!(response.status(), 201);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.mail.count(), 10);
@@ -106,7 +150,11 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
     assert_eq!(app.service.expire_unverified().await.unwrap(), 1);
     let notice = app.mail.wait_for(3).await;
     assert_eq!(notice.to, "old@example.no");
-    assert!(notice.subject.contains(&old) && notice.body.contains("7"), "{}", notice.body);
+    assert!(
+        notice.subject.contains(&old) && notice.body.contains("7"),
+        "{}",
+        notice.body
+    );
 
     let status: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?")
         .bind(&old)
@@ -114,10 +162,18 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
         .await
         .unwrap();
     assert_eq!(status, "cancelled");
-    let resend = app.client.post(app.url(&format!("/api/v1/requests/{old}/resend"))).send().await.unwrap();
+    let resend = app
+        .client
+        .post(app.url(&format!("/api/v1/requests/{old}/resend")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resend.status(), 410);
     let (status, error) = error_code(app.verify(&old, "123456").await).await;
-    assert_eq!((status, error["code"].as_str()), (410, Some("request_expired")));
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (410, Some("request_expired"))
+    );
 
     let still: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?")
         .bind(&fresh)
@@ -138,8 +194,14 @@ async fn a_magic_link_shows_a_button_and_only_the_post_verifies() {
     let page = app.client.get(&link).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("Confirm your e-mail address") && html.contains("<button"), "a confirm button");
-    let status: String = sqlx::query_scalar("SELECT status FROM requests").fetch_one(&app.db).await.unwrap();
+    assert!(
+        html.contains("Confirm your e-mail address") && html.contains("<button"),
+        "a confirm button"
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM requests")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(status, "pending_verification");
 
     // The person presses the button: a plain form post (no JavaScript).
@@ -152,10 +214,23 @@ async fn a_magic_link_shows_a_button_and_only_the_post_verifies() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 303, "the token leaves the URL with a 303");
-    assert_eq!(response.headers()["location"], format!("/o/demo/requests/{reference}"));
-    assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("portal_session="));
-    let status: String = sqlx::query_scalar("SELECT status FROM requests").fetch_one(&app.db).await.unwrap();
+    assert_eq!(
+        response.status(),
+        303,
+        "the token leaves the URL with a 303"
+    );
+    assert_eq!(
+        response.headers()["location"],
+        format!("/o/demo/requests/{reference}")
+    );
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("portal_session="));
+    let status: String = sqlx::query_scalar("SELECT status FROM requests")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(status, "received");
 
     // The link is single use.

@@ -29,13 +29,16 @@ const PENDING_COOKIE_SECS: i64 = 5 * 60;
 
 #[cfg(feature = "ssr")]
 fn secure() -> bool {
-    crate::port::portal().map(|p| p.secure_cookies()).unwrap_or(true)
+    crate::port::portal()
+        .map(|p| p.secure_cookies())
+        .unwrap_or(true)
 }
 
 /// The staff session token, or `Unauthenticated`.
 #[cfg(feature = "ssr")]
 fn staff_token() -> Result<String, AppError> {
-    crate::port::cookie_value(crate::port::staff_cookie_name(secure())).ok_or_else(|| fail(AppError::Unauthenticated))
+    crate::port::cookie_value(crate::port::staff_cookie_name(secure()))
+        .ok_or_else(|| fail(AppError::Unauthenticated))
 }
 
 #[cfg(feature = "ssr")]
@@ -56,7 +59,12 @@ pub async fn staff_login(email: String, password: String) -> Result<(), AppError
             crate::port::see_other("/console");
         }
         StaffLogin::SecondFactor(pending) => {
-            set_staff_cookie(secure, pending_cookie_name(secure), pending, PENDING_COOKIE_SECS);
+            set_staff_cookie(
+                secure,
+                pending_cookie_name(secure),
+                pending,
+                PENDING_COOKIE_SECS,
+            );
             crate::port::see_other("/console/login/code");
         }
     }
@@ -69,8 +77,8 @@ pub async fn staff_second_factor(code: String) -> Result<(), AppError> {
     use crate::port::{pending_cookie_name, set_staff_cookie, staff_cookie_name};
     let console = console()?;
     let secure = secure();
-    let pending =
-        crate::port::cookie_value(pending_cookie_name(secure)).ok_or_else(|| fail(AppError::Unauthenticated))?;
+    let pending = crate::port::cookie_value(pending_cookie_name(secure))
+        .ok_or_else(|| fail(AppError::Unauthenticated))?;
     let result = console.second_factor(&pending, &code).await;
     // The pending login is spent either way.
     set_staff_cookie(secure, pending_cookie_name(secure), String::new(), 0);
@@ -105,12 +113,18 @@ pub async fn staff_me() -> Result<StaffView, AppError> {
 /// confirmed). Staff only, and only without a second factor yet.
 #[server(prefix = "/_sfn", endpoint = "console/enrolment")]
 pub async fn enrolment() -> Result<EnrolmentView, AppError> {
-    console()?.begin_enrolment(&staff_token()?).await.map_err(fail)
+    console()?
+        .begin_enrolment(&staff_token()?)
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/_sfn", endpoint = "console/confirm_enrolment")]
 pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
-    console()?.confirm_enrolment(&staff_token()?, &code).await.map_err(fail)?;
+    console()?
+        .confirm_enrolment(&staff_token()?, &code)
+        .await
+        .map_err(fail)?;
     crate::port::see_other("/console/recovery-codes");
     Ok(())
 }
@@ -119,14 +133,20 @@ pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
 /// `None`. Staff with a second factor only.
 #[server(prefix = "/_sfn", endpoint = "console/recovery_codes")]
 pub async fn recovery_codes() -> Result<Option<Vec<String>>, AppError> {
-    console()?.recovery_codes(&staff_token()?).await.map_err(fail)
+    console()?
+        .recovery_codes(&staff_token()?)
+        .await
+        .map_err(fail)
 }
 
 /// Makes a new set of recovery codes (the old ones stop working). Staff
 /// with a second factor only.
 #[server(prefix = "/_sfn", endpoint = "console/new_recovery_codes")]
 pub async fn new_recovery_codes() -> Result<(), AppError> {
-    console()?.new_recovery_codes(&staff_token()?).await.map_err(fail)?;
+    console()?
+        .new_recovery_codes(&staff_token()?)
+        .await
+        .map_err(fail)?;
     crate::port::see_other("/console/recovery-codes");
     Ok(())
 }
@@ -139,8 +159,16 @@ pub async fn queue(
     #[server(default)] assignee: Option<String>,
     #[server(default)] page: Option<u32>,
 ) -> Result<QueueView, AppError> {
-    let filter = QueueFilter { status, kind, assignee, page };
-    console()?.queue(&staff_token()?, filter).await.map_err(fail)
+    let filter = QueueFilter {
+        status,
+        kind,
+        assignee,
+        page,
+    };
+    console()?
+        .queue(&staff_token()?, filter)
+        .await
+        .map_err(fail)
 }
 
 /// One request in full. Staff of the request's organisation only; others
@@ -148,7 +176,10 @@ pub async fn queue(
 #[server(prefix = "/_sfn", endpoint = "console/case")]
 pub async fn case(org: String, reference: String) -> Result<CaseView, AppError> {
     let reference = self::reference(&reference)?;
-    console()?.case(&staff_token()?, &org, &reference).await.map_err(fail)
+    console()?
+        .case(&staff_token()?, &org, &reference)
+        .await
+        .map_err(fail)
 }
 
 /// A staff action on a request (all but completing, which carries files
@@ -166,10 +197,19 @@ pub async fn act(
     use crate::domain::{ActionForm, StaffAction};
     let parsed = self::reference(&reference)?;
     let token = staff_token()?;
-    let form = ActionForm { action, to, text, months, legal_ground };
+    let form = ActionForm {
+        action,
+        to,
+        text,
+        months,
+        legal_ground,
+    };
     let staff_action = StaffAction::from_form(&form).map_err(fail)?;
     let event = staff_action.event();
-    console()?.act(&token, &org, &parsed, staff_action).await.map_err(fail)?;
+    console()?
+        .act(&token, &org, &parsed, staff_action)
+        .await
+        .map_err(fail)?;
     crate::port::see_other(&format!("/console/o/{org}/requests/{parsed}?done={event}"));
     Ok(())
 }
@@ -182,8 +222,16 @@ pub async fn audit_log(
     #[server(default)] target: Option<String>,
     #[server(default)] page: Option<u32>,
 ) -> Result<AuditView, AppError> {
-    let filter = AuditFilter { action, actor, target, page };
-    console()?.audit(&staff_token()?, filter).await.map_err(fail)
+    let filter = AuditFilter {
+        action,
+        actor,
+        target,
+        page,
+    };
+    console()?
+        .audit(&staff_token()?, filter)
+        .await
+        .map_err(fail)
 }
 
 /// The staff of the organisations the member administers. Admins only.
@@ -202,8 +250,13 @@ pub async fn add_member(
 ) -> Result<(), AppError> {
     use crate::domain::{FieldErrorCode, Role};
     let token = staff_token()?;
-    let role: Role = role.parse().map_err(|_| fail(AppError::validation("role", FieldErrorCode::InvalidChoice)))?;
-    console()?.add_member(&token, &org, &email, role, &password).await.map_err(fail)?;
+    let role: Role = role
+        .parse()
+        .map_err(|_| fail(AppError::validation("role", FieldErrorCode::InvalidChoice)))?;
+    console()?
+        .add_member(&token, &org, &email, role, &password)
+        .await
+        .map_err(fail)?;
     crate::port::see_other("/console/team?done=added");
     Ok(())
 }
@@ -213,7 +266,10 @@ pub async fn add_member(
 #[server(prefix = "/_sfn", endpoint = "console/remove_member")]
 pub async fn remove_member(org: String, staff_id: i64) -> Result<(), AppError> {
     let token = staff_token()?;
-    console()?.remove_member(&token, &org, staff_id).await.map_err(fail)?;
+    console()?
+        .remove_member(&token, &org, staff_id)
+        .await
+        .map_err(fail)?;
     crate::port::see_other("/console/team?done=removed");
     Ok(())
 }

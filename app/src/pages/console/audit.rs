@@ -14,9 +14,17 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| {
         let q = query.read();
-        (q.get("action"), q.get("actor"), q.get("target"), q.get("page").and_then(|p| p.parse::<u32>().ok()))
+        (
+            q.get("action"),
+            q.get("actor"),
+            q.get("target"),
+            q.get("page").and_then(|p| p.parse::<u32>().ok()),
+        )
     });
-    let data = Resource::new(move || params.get(), |(action, actor, target, page)| audit_log(action, actor, target, page));
+    let data = Resource::new(
+        move || params.get(),
+        |(action, actor, target, page)| audit_log(action, actor, target, page),
+    );
     view! {
         <Title text="Audit log – Privacy console"/>
         <h1>"Audit log"</h1>
@@ -34,8 +42,18 @@ pub fn AuditPage() -> impl IntoView {
 }
 
 #[component]
-fn Log(view: AuditView, action: Option<String>, actor: Option<String>, target: Option<String>) -> impl IntoView {
-    let AuditView { entries, total, page, pages } = view;
+fn Log(
+    view: AuditView,
+    action: Option<String>,
+    actor: Option<String>,
+    target: Option<String>,
+) -> impl IntoView {
+    let AuditView {
+        entries,
+        total,
+        page,
+        pages,
+    } = view;
     let link_to = {
         let (action, actor, target) = (action.clone(), actor.clone(), target.clone());
         move |page: u32| {

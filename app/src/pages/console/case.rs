@@ -7,7 +7,9 @@ use super::ConsoleError;
 use crate::api::console::types::{AuditEntryView, CaseView};
 use crate::api::console::{case, Act};
 use crate::api::types::{EventKind, MessageView};
-use crate::domain::{Action, ErasureException, ErasureScope, Outcome, RequestKind, RequestState, ValidDetails};
+use crate::domain::{
+    Action, ErasureException, ErasureScope, Outcome, RequestKind, RequestState, ValidDetails,
+};
 use crate::i18n;
 use crate::pages::fields::FormError;
 use leptos::prelude::*;
@@ -20,7 +22,10 @@ pub fn CasePage() -> impl IntoView {
     let query = use_query_map();
     let key = Memo::new(move |_| {
         let p = params.read();
-        (p.get("org").unwrap_or_default(), p.get("reference").unwrap_or_default())
+        (
+            p.get("org").unwrap_or_default(),
+            p.get("reference").unwrap_or_default(),
+        )
     });
     let data = Resource::new(move || key.get(), |(org, reference)| case(org, reference));
     view! {
@@ -43,7 +48,9 @@ fn done_text(event: &str) -> &'static str {
         "collected" => "Every source answered; their data is ready for the package.",
         "executed" => "Carried out on every source; see each one's result below.",
         "executed_with_failures" => "Some sources failed (see below); you may try again.",
-        "collected_with_failures" => "Some sources failed (see below). Ask again, or build the package without them.",
+        "collected_with_failures" => {
+            "Some sources failed (see below). Ask again, or build the package without them."
+        }
         "export_built" => "The package was built.",
         "export_released" => "The package was released; the subject was told by e-mail.",
         "assigned" => "Assigned.",
@@ -51,7 +58,9 @@ fn done_text(event: &str) -> &'static str {
         "asked_subject" => "Your question was sent; the subject was told by e-mail.",
         "extended" => "The deadline was extended; the subject was told why.",
         "completed" => "The request is completed; the subject was told by e-mail.",
-        "rejected" => "The request was refused; the subject was told why and of their right to complain.",
+        "rejected" => {
+            "The request was refused; the subject was told why and of their right to complain."
+        }
         "message" => "Your message was sent; the subject was told by e-mail.",
         _ => "Done.",
     }
@@ -75,8 +84,12 @@ fn upload_error(code: &str, field: Option<&str>) -> String {
 
 fn exception_label(exception: ErasureException) -> &'static str {
     match exception {
-        ErasureException::FreedomOfExpression => "Freedom of expression and information (Art. 17(3)(a))",
-        ErasureException::LegalObligation => "A legal obligation, e.g. book-keeping law (Art. 17(3)(b))",
+        ErasureException::FreedomOfExpression => {
+            "Freedom of expression and information (Art. 17(3)(a))"
+        }
+        ErasureException::LegalObligation => {
+            "A legal obligation, e.g. book-keeping law (Art. 17(3)(b))"
+        }
         ErasureException::PublicHealth => "Public interest in public health (Art. 17(3)(c))",
         ErasureException::Archiving => "Archiving, research or statistics (Art. 17(3)(d))",
         ErasureException::LegalClaims => "Legal claims (Art. 17(3)(e))",
@@ -87,22 +100,38 @@ fn outcome_text(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Answered => "Answered.".into(),
         Outcome::Rectified => "The data was corrected.".into(),
-        Outcome::Erased { exceptions, .. } if exceptions.is_empty() => "Everything asked for was erased.".into(),
-        Outcome::Erased { exceptions, retained } => format!(
+        Outcome::Erased { exceptions, .. } if exceptions.is_empty() => {
+            "Everything asked for was erased.".into()
+        }
+        Outcome::Erased {
+            exceptions,
+            retained,
+        } => format!(
             "Erased, except: {} — kept under {}.",
             retained.clone().unwrap_or_default(),
-            exceptions.iter().map(|e| exception_label(*e)).collect::<Vec<_>>().join("; ")
+            exceptions
+                .iter()
+                .map(|e| exception_label(*e))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         Outcome::Restriction { applied: true } => "Processing is restricted.".into(),
         Outcome::Restriction { applied: false } => "Restriction declined.".into(),
         Outcome::Objection { upheld: true } => "Objection upheld: the processing stopped.".into(),
-        Outcome::Objection { upheld: false } => "Objection overridden by compelling legitimate grounds.".into(),
+        Outcome::Objection { upheld: false } => {
+            "Objection overridden by compelling legitimate grounds.".into()
+        }
         Outcome::TookEffect => "Carried out at once on verification.".into(),
     }
 }
 
 #[component]
-fn Case(view: CaseView, done: Option<String>, error: Option<String>, field: Option<String>) -> impl IntoView {
+fn Case(
+    view: CaseView,
+    done: Option<String>,
+    error: Option<String>,
+    field: Option<String>,
+) -> impl IntoView {
     let CaseView {
         org,
         request,
@@ -312,10 +341,19 @@ fn DataPackage(
     let has_sources = !sources.is_empty();
     let name_of = {
         let categories = categories.clone();
-        move |id: &str| categories.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_else(|| id.to_owned())
+        move |id: &str| {
+            categories
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| id.to_owned())
+        }
     };
-    let missing: Vec<String> =
-        categories.iter().filter(|c| !data.iter().any(|d| d.category == c.id)).map(|c| c.name.clone()).collect();
+    let missing: Vec<String> = categories
+        .iter()
+        .filter(|c| !data.iter().any(|d| d.category == c.id))
+        .map(|c| c.name.clone())
+        .collect();
     view! {
         <section class="panel" aria-labelledby="package-heading">
             <h2 id="package-heading">"Data package"</h2>
@@ -498,9 +536,15 @@ fn Actions(
         return view! { <p class="panel">"No actions: the request is closed or not confirmed yet."</p> }.into_any();
     }
     let act = ServerAction::<Act>::new();
-    let error = Signal::derive(move || act.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
-    let [h_assign, h_start, h_ask, h_message, h_extend, h_reject] = ["assign", "start", "ask", "message", "extend", "reject"]
-        .map(|action| hidden_fields(org.clone(), reference.clone(), action).into_any());
+    let error = Signal::derive(move || {
+        act.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
+    let [h_assign, h_start, h_ask, h_message, h_extend, h_reject] =
+        ["assign", "start", "ask", "message", "extend", "reject"]
+            .map(|action| hidden_fields(org.clone(), reference.clone(), action).into_any());
     view! {
         <h2>"Actions"</h2>
         <FormError message=error/>
@@ -601,8 +645,16 @@ fn hidden_fields(org: String, reference: String, action: &'static str) -> impl I
 fn CompleteForm(org: String, reference: String, kind: RequestKind) -> impl IntoView {
     let action = format!("/console/o/{org}/requests/{reference}/complete");
     let decision = match kind {
-        RequestKind::Restriction => Some(("Is processing now restricted?", "Yes, restricted", "No, declined")),
-        RequestKind::Objection => Some(("Decision on the objection", "Upheld: processing stopped", "Overridden by compelling legitimate grounds")),
+        RequestKind::Restriction => Some((
+            "Is processing now restricted?",
+            "Yes, restricted",
+            "No, declined",
+        )),
+        RequestKind::Objection => Some((
+            "Decision on the objection",
+            "Upheld: processing stopped",
+            "Overridden by compelling legitimate grounds",
+        )),
         _ => None,
     };
     view! {

@@ -3,7 +3,9 @@
 //! function, which answers with a redirect (or the error, shown here).
 
 use super::ConsoleError;
-use crate::api::console::{enrolment, recovery_codes, ConfirmEnrolment, NewRecoveryCodes, StaffLogin, StaffSecondFactor};
+use crate::api::console::{
+    enrolment, recovery_codes, ConfirmEnrolment, NewRecoveryCodes, StaffLogin, StaffSecondFactor,
+};
 use crate::i18n;
 use crate::pages::fields::FormError;
 use leptos::prelude::*;
@@ -22,7 +24,13 @@ fn LoginFrame(children: Children) -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<StaffLogin>::new();
-    let error = Signal::derive(move || login.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let error = Signal::derive(move || {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
     view! {
         <Title text="Sign in – Privacy console"/>
         <LoginFrame>
@@ -47,7 +55,12 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
     let step = ServerAction::<StaffSecondFactor>::new();
-    let error = Signal::derive(move || step.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let error = Signal::derive(move || {
+        step.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
     view! {
         <Title text="Authenticator code – Privacy console"/>
         <LoginFrame>
@@ -70,7 +83,13 @@ pub fn SecondFactorPage() -> impl IntoView {
 pub fn EnrolPage() -> impl IntoView {
     let secret = Resource::new(|| (), |_| enrolment());
     let confirm = ServerAction::<ConfirmEnrolment>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()).map(|e| i18n::error_message(&e)));
+    let error = Signal::derive(move || {
+        confirm
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| i18n::error_message(&e))
+    });
     view! {
         <Title text="Two-factor sign-in – Privacy console"/>
         <h1>"Set up two-factor sign-in"</h1>

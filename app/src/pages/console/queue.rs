@@ -11,15 +11,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| {
         let q = query.read();
-        (q.get("status"), q.get("kind"), q.get("assignee"), q.get("page").and_then(|p| p.parse::<u32>().ok()))
+        (
+            q.get("status"),
+            q.get("kind"),
+            q.get("assignee"),
+            q.get("page").and_then(|p| p.parse::<u32>().ok()),
+        )
     });
-    let data = Resource::new(move || params.get(), |(status, kind, assignee, page)| queue(status, kind, assignee, page));
+    let data = Resource::new(
+        move || params.get(),
+        |(status, kind, assignee, page)| queue(status, kind, assignee, page),
+    );
     view! {
         <Title text="Queue – Privacy console"/>
         <h1>"Requests"</h1>
@@ -36,8 +43,22 @@ pub fn QueuePage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(view: QueueView, status: Option<String>, kind: Option<String>, assignee: Option<String>) -> impl IntoView {
-    let QueueView { items, total, page, pages, overdue, due_soon, colleagues, me: _ } = view;
+fn Queue(
+    view: QueueView,
+    status: Option<String>,
+    kind: Option<String>,
+    assignee: Option<String>,
+) -> impl IntoView {
+    let QueueView {
+        items,
+        total,
+        page,
+        pages,
+        overdue,
+        due_soon,
+        colleagues,
+        me: _,
+    } = view;
     let selected = |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     let link_to = {
         let (status, kind, assignee) = (status.clone(), kind.clone(), assignee.clone());
@@ -54,8 +75,16 @@ fn Queue(view: QueueView, status: Option<String>, kind: Option<String>, assignee
         }
     };
     let empty = items.is_empty();
-    let overdue_class = if overdue > 0 { "count overdue" } else { "count" };
-    let due_soon_class = if due_soon > 0 { "count due-soon" } else { "count" };
+    let overdue_class = if overdue > 0 {
+        "count overdue"
+    } else {
+        "count"
+    };
+    let due_soon_class = if due_soon > 0 {
+        "count due-soon"
+    } else {
+        "count"
+    };
     view! {
         <ul class="counts" aria-label="Deadlines">
             <li class=overdue_class>

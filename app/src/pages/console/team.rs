@@ -18,14 +18,18 @@ pub fn TeamPage() -> impl IntoView {
     let add = ServerAction::<AddMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let error = Signal::derive(move || {
-        add.value().get().and_then(|r| r.err()).or_else(|| remove.value().get().and_then(|r| r.err())).map(|e| {
-            match e.field_errors().first() {
-                Some(f) if f.field == "password" => "A new account needs an initial password of 12 to 128 characters.".into(),
+        add.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| remove.value().get().and_then(|r| r.err()))
+            .map(|e| match e.field_errors().first() {
+                Some(f) if f.field == "password" => {
+                    "A new account needs an initial password of 12 to 128 characters.".into()
+                }
                 Some(f) if f.field == "member" => "You cannot remove yourself.".into(),
                 Some(f) => format!("{} ({})", i18n::field_error(f.code), f.field),
                 None => i18n::error_message(&e),
-            }
-        })
+            })
     });
     view! {
         <Title text="Team – Privacy console"/>
@@ -48,11 +52,21 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
-fn Team(team: TeamView, add: ServerAction<AddMember>, remove: ServerAction<RemoveMember>) -> impl IntoView {
-    let TeamView { org, name, members, me } = team;
+fn Team(
+    team: TeamView,
+    add: ServerAction<AddMember>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let TeamView {
+        org,
+        name,
+        members,
+        me,
+    } = team;
     let heading_id = format!("team-{org}");
     let labelled_by = heading_id.clone();
-    let [email_id, role_id, password_id] = ["email", "role", "password"].map(|f| format!("{f}-{org}"));
+    let [email_id, role_id, password_id] =
+        ["email", "role", "password"].map(|f| format!("{f}-{org}"));
     view! {
         <section class="panel" aria-labelledby=labelled_by>
             <h2 id=heading_id>{name}</h2>
