@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Brotli budget for the hydrated page (wasm + JS glue), in bytes.
 WASM_BUDGET_BROTLI := 153600
 
-.PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size clean
+.PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size bench clean
 
 # The demo admin gets a fresh generated password on every `make run`
 # (printed below); a real deployment creates its admins once, by hand.
@@ -80,6 +80,13 @@ size: build
 
 e2e: build browser
 	cd end2end && npx playwright test
+
+# Benchmarks measure; `make test` never judges speed. The export benchmark
+# (server/tests/integration/bench.rs) runs in release mode and compares
+# with the sqlite3 shell, which it needs. Report: target/bench/export.json.
+bench:
+	@command -v sqlite3 >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q sqlite3)
+	cargo test --release -p server --test integration bench:: -- --ignored --nocapture --test-threads=1
 
 clean:
 	cargo clean

@@ -18,8 +18,8 @@ ALTER TABLE export_data ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE export_data ADD COLUMN fields TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE export_data ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
 
--- Rows collected before this: each array becomes one chunk (fields in
--- alphabetical order, as they were stored).
+-- Rows collected before this: each array becomes one chunk, and its
+-- fields are listed as they come in the stored records.
 INSERT INTO export_chunks (data_id, seq, lines)
 SELECT d.id, 0, group_concat(j.value, char(10)) || char(10)
 FROM export_data d, json_each(d.records) j

@@ -301,3 +301,84 @@ impl Store {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::TryStreamExt;
+
+    /// Data collected before chunks existed (one JSON array per row) is
+    /// carried over by migration 0013 and reads back record by record.
+    #[tokio::test]
+    async fn data_collected_before_chunks_is_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let older = dir.path().join("older");
+        std::fs::create_dir(&older).unwrap();
+        let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+        for entry in std::fs::read_dir(&migrations).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            if name.as_str() < "0013" {
+                std::fs::copy(&path, older.join(name)).unwrap();
+            }
+        }
+        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)
+            .unwrap()
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        sqlx::migrate::Migrator::new(older.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO requests (id, reference, org, kind, email, language, details, status, created_at, updated_at, tracking_key_hash)
+             VALUES (1, 'PR-AAAA-BBBB', 'demo', 'access', 'kari@example.no', 'en', '{}', 'received', 0, 0, 'x')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO export_data (request_id, category, source, records, created_at) VALUES
+             (1, 'identity', 'CRM', '[{\"name\":\"Kari\",\"id\":7},{\"phone\":\"+47 1\"}]', 0), (1, 'payments', 'Billing', '[]', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let store = Store::connect(&url).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        let data = Store::export_data_of(&mut conn, 1).await.unwrap();
+        assert_eq!(data.len(), 2);
+        assert_eq!(
+            (data[0].record_count, data[0].fields.as_str()),
+            (2, r#"["name","id","phone"]"#)
+        );
+        assert_eq!((data[1].record_count, data[1].fields.as_str()), (0, "[]"));
+        let chunks: Vec<String> = Store::export_chunks(&mut conn, data[0].id)
+            .try_collect()
+            .await
+            .unwrap();
+        let records: Vec<serde_json::Value> = chunks
+            .concat()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(
+            records,
+            vec![
+                serde_json::json!({"name": "Kari", "id": 7}),
+                serde_json::json!({"phone": "+47 1"})
+            ]
+        );
+        assert_eq!(data[0].bytes as usize, chunks.concat().len());
+        let empty: Vec<String> = Store::export_chunks(&mut conn, data[1].id)
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(empty.is_empty());
+    }
+}

@@ -4,6 +4,7 @@
 mod audit;
 mod authz;
 mod bad_input;
+mod bench;
 mod console;
 mod exports;
 mod flow;
