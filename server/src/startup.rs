@@ -214,13 +214,17 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .layer(TraceLayer::new_for_http())
 }
 
-/// Every ten minutes: expire unverified requests, forget dead sessions.
+/// Every ten minutes: expire unverified requests, forget dead sessions,
+/// delete packages past their download period.
 async fn sweep(service: Arc<Service>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
         if let Err(error) = service.expire_unverified().await {
             tracing::warn!(error = %error, "expiry sweep failed");
+        }
+        if let Err(error) = service.purge_exports().await {
+            tracing::warn!(error = %error, "package purge failed");
         }
     }
 }

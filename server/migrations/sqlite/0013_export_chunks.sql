@@ -30,3 +30,8 @@ UPDATE export_data SET
     bytes = coalesce((SELECT length(lines) FROM export_chunks c WHERE c.data_id = export_data.id), 0),
     fields = (SELECT json_group_array(DISTINCT k.key) FROM json_each(export_data.records) r, json_each(r.value) k),
     records = '';
+
+-- Once its download period is over, a package's file is deleted from the
+-- export store by the sweep, which sets `purged_at`; the data collected
+-- for a request goes when the request is closed.
+ALTER TABLE exports ADD COLUMN purged_at INTEGER;

@@ -9,7 +9,7 @@ pub mod seal;
 pub mod store;
 
 pub use package::{build, Category, Chunks, PackageError, PackageInput, Staged};
-pub use records::{LineBuffer, Record, Summary};
+pub use records::{LineBuffer, Lines, Record, Summary};
 pub use seal::{open, seal, ExportKey, Opener, SealWriter};
 pub use store::{ExportStore, LocalStore, PackageReader};
 

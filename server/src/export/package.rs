@@ -287,25 +287,59 @@ fn write_category_csv(
     for staged in staged_of(input, category).filter(|s| s.records > 0) {
         chunks.each(staged.id, &mut |chunk| {
             for line in super::records::lines(chunk) {
-                let record: Map<String, Value> =
-                    serde_json::from_slice(line).map_err(|e| PackageError::Read(e.to_string()))?;
                 writer.write_field(&staged.source).map_err(render)?;
                 for label in labels {
                     writer.write_field(label).map_err(render)?;
                 }
-                for field in &fields {
-                    match record.get(*field) {
-                        None | Some(Value::Null) => writer.write_field("").map_err(render)?,
-                        Some(Value::String(s)) => writer.write_field(s).map_err(render)?,
-                        Some(other) => writer.write_field(other.to_string()).map_err(render)?,
-                    }
-                }
+                write_csv_cells(&mut writer, &fields, line)?;
                 writer.write_record(None::<&[u8]>).map_err(render)?;
             }
             Ok(())
         })?;
     }
     writer.flush()?;
+    Ok(())
+}
+
+/// Writes one record's cells in `fields` order: strings as they are,
+/// nested values as JSON, nothing for null or absent. Values are borrowed
+/// from the line where they can be (a million rows go through here), and
+/// parsed in full only when a field name carries escapes.
+fn write_csv_cells<W: Write>(
+    writer: &mut csv::Writer<W>,
+    fields: &[&str],
+    line: &[u8],
+) -> Result<(), PackageError> {
+    let read = |e: serde_json::Error| PackageError::Read(e.to_string());
+    let Ok(cells) = serde_json::from_slice::<
+        std::collections::BTreeMap<&str, &serde_json::value::RawValue>,
+    >(line) else {
+        let record: Map<String, Value> = serde_json::from_slice(line).map_err(read)?;
+        for field in fields {
+            match record.get(*field) {
+                None | Some(Value::Null) => writer.write_field("").map_err(render)?,
+                Some(Value::String(s)) => writer.write_field(s).map_err(render)?,
+                Some(other) => writer.write_field(other.to_string()).map_err(render)?,
+            }
+        }
+        return Ok(());
+    };
+    for field in fields {
+        let raw = cells.get(field).map(|raw| raw.get()).unwrap_or("null");
+        if raw == "null" {
+            writer.write_field("").map_err(render)?;
+        } else if raw.starts_with('"') {
+            match serde_json::from_str::<&str>(raw) {
+                Ok(text) => writer.write_field(text).map_err(render)?,
+                Err(_) => writer
+                    .write_field(serde_json::from_str::<String>(raw).map_err(read)?)
+                    .map_err(render)?,
+            }
+        } else {
+            // Numbers, booleans and nested values, as compact JSON.
+            writer.write_field(raw).map_err(render)?;
+        }
+    }
     Ok(())
 }
 
@@ -573,6 +607,26 @@ mod tests {
         assert_eq!(
             lines.next().unwrap(),
             "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,,+47 1,\"[\"\"a\"\"]\""
+        );
+    }
+
+    #[test]
+    fn csv_cells_keep_escapes_numbers_and_odd_field_names() {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let fields = ["note", "kwh", "ok", "tags", "say \"hi\"", "gone"];
+        let line = br#"{"note":"line\nbreak \"q\" \u00e6","kwh":1.25,"ok":true,"tags":{"a":[1,null]},"say \"hi\"":"x","gone":null}"#;
+        write_csv_cells(&mut out, &fields, line).unwrap();
+        out.write_record(None::<&[u8]>).unwrap();
+        let plain = br#"{"note":"plain","kwh":2}"#;
+        write_csv_cells(&mut out, &fields, plain).unwrap();
+        out.write_record(None::<&[u8]>).unwrap();
+        let escaped = br#"{"note":"tab\there","ok":false}"#;
+        write_csv_cells(&mut out, &fields, escaped).unwrap();
+        out.write_record(None::<&[u8]>).unwrap();
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "\"line\nbreak \"\"q\"\" æ\",1.25,true,\"{\"\"a\"\":[1,null]}\",x,\nplain,2,,,,\ntab\there,,false,,,\n"
         );
     }
 

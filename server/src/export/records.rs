@@ -29,6 +29,15 @@ impl From<Map<String, Value>> for Record {
     }
 }
 
+/// Records already serialised as JSON lines, with their count and fields
+/// (a source that writes its rows itself, without building values).
+#[derive(Debug, Default)]
+pub struct Lines {
+    pub bytes: Vec<u8>,
+    pub records: i64,
+    pub fields: Vec<String>,
+}
+
 /// What one source holds in one category, once collected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -58,6 +67,23 @@ impl LineBuffer {
         serde_json::to_writer(&mut self.lines, record).expect("a JSON value always serialises");
         self.lines.push(b'\n');
         self.records += 1;
+        (self.lines.len() >= CHUNK_BYTES).then(|| std::mem::take(&mut self.lines))
+    }
+
+    /// Adds records serialised elsewhere; returns a full chunk to store
+    /// when there is one.
+    pub fn append(&mut self, lines: Lines) -> Option<Vec<u8>> {
+        for field in lines.fields {
+            if self.seen.insert(field.clone()) {
+                self.fields.push(field);
+            }
+        }
+        self.records += lines.records;
+        if self.lines.is_empty() {
+            self.lines = lines.bytes;
+        } else {
+            self.lines.extend_from_slice(&lines.bytes);
+        }
         (self.lines.len() >= CHUNK_BYTES).then(|| std::mem::take(&mut self.lines))
     }
 
@@ -131,11 +157,18 @@ mod tests {
         for _ in 0..3000 {
             chunks.extend(buffer.push(&record));
         }
+        let appended = Lines {
+            bytes: b"{\"extra\":1}\n{\"extra\":2}\n".to_vec(),
+            records: 2,
+            fields: vec!["extra".into()],
+        };
+        chunks.extend(buffer.append(appended));
         let (rest, summary) = buffer.finish();
         chunks.extend(rest);
         assert!(chunks.len() >= 3, "{} chunks", chunks.len());
         assert!(chunks.iter().all(|c| c.len() <= CHUNK_BYTES + 1100));
-        assert_eq!(chunks.iter().map(|c| lines(c).count()).sum::<usize>(), 3000);
-        assert_eq!(summary.records, 3000);
+        assert_eq!(chunks.iter().map(|c| lines(c).count()).sum::<usize>(), 3002);
+        assert_eq!(summary.records, 3002);
+        assert_eq!(summary.fields, vec!["blob".to_string(), "extra".into()]);
     }
 }

@@ -18,6 +18,8 @@ pub trait ExportStore: Send + Sync {
     /// Takes the sealed package from its scratch file, whole or nothing.
     async fn put(&self, name: &str, sealed: tempfile::TempPath) -> std::io::Result<()>;
     async fn get(&self, name: &str) -> std::io::Result<PackageReader>;
+    /// Deletes a package; one already gone is not an error.
+    async fn delete(&self, name: &str) -> std::io::Result<()>;
 }
 
 /// Sealed packages as files in one folder (`<data>/exports`).
@@ -66,5 +68,12 @@ impl ExportStore for LocalStore {
 
     async fn get(&self, name: &str) -> std::io::Result<PackageReader> {
         Ok(Box::new(tokio::fs::File::open(self.path(name)?).await?))
+    }
+
+    async fn delete(&self, name: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.path(name)?).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        }
     }
 }

@@ -511,6 +511,9 @@ impl Service {
             .map_err(db)?
             .pop()
             .ok_or(AppError::NotFound)?;
+        if package.purged_at.is_some() {
+            return Err(AppError::ExportExpired);
+        }
         let detail = serde_json::json!({ "package": package.name });
         super::record_staff(
             &mut tx,
@@ -619,6 +622,53 @@ impl Service {
             content_type: "application/zip".into(),
             data,
         })
+    }
+}
+
+impl Service {
+    /// Deletes the files of packages whose download period is over, and
+    /// what was collected for closed requests: the portal keeps a copy of
+    /// a subject's data only as long as it has a use. Returns how many
+    /// packages went.
+    #[tracing::instrument(name = "service.purge_exports", skip_all)]
+    pub async fn purge_exports(&self) -> Result<usize, AppError> {
+        let at = now();
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let expired = Store::exports_to_purge(&mut conn, at).await.map_err(db)?;
+        drop(conn);
+        for package in &expired {
+            self.exports.store.delete(&package.name).await.map_err(|error| {
+                tracing::error!(error = %error, package = %package.name, "deleting an expired package failed");
+                AppError::Unavailable
+            })?;
+            let mut tx = self.store.begin().await.map_err(db)?;
+            Store::mark_export_purged(&mut tx, package.id, at)
+                .await
+                .map_err(db)?;
+            if let Some(row) = Store::find_request_by_id(&mut tx, package.request_id)
+                .await
+                .map_err(db)?
+            {
+                let entry = Entry {
+                    actor_kind: ActorKind::System,
+                    actor: "sweep",
+                    org: &row.org,
+                    action: "export.purged",
+                    target: &row.reference,
+                    detail: serde_json::json!({ "package": package.name, "expired_at": views::rfc3339(package.expires_at) }),
+                };
+                audit::append(&mut tx, entry, at).await.map_err(db)?;
+            }
+            tx.commit().await.map_err(db)?;
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::delete_export_data_of_closed(&mut conn)
+            .await
+            .map_err(db)?;
+        if !expired.is_empty() {
+            tracing::info!(count = expired.len(), "expired packages deleted");
+        }
+        Ok(expired.len())
     }
 }
 

@@ -4,12 +4,11 @@
 //! that fails or dies leaves nothing the package would pick up.
 
 use crate::{
-    export::{Chunks, LineBuffer, PackageError, Record},
+    export::{Chunks, LineBuffer, Lines, PackageError, Record},
     sources::{RecordSink, SourceError},
     store::Store,
 };
 use async_trait::async_trait;
-use futures_util::TryStreamExt;
 use sqlx::SqlitePool;
 
 struct Category {
@@ -161,6 +160,17 @@ impl RecordSink for Staging {
         }
         Ok(())
     }
+
+    async fn lines(&mut self, category: &str, lines: Lines) -> Result<(), SourceError> {
+        let index = self.category(category).await.map_err(failed)?;
+        let entry = &mut self.categories[index];
+        if let Some(chunk) = entry.buffer.append(lines) {
+            Self::store_chunk(&self.pool, entry, chunk)
+                .await
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
 }
 
 /// Reads staged chunks for the package builder, which runs on a blocking
@@ -179,9 +189,14 @@ impl Chunks for DatabaseChunks {
         let read = |e: sqlx::Error| PackageError::Read(e.to_string());
         self.runtime.block_on(async {
             let mut conn = self.pool.acquire().await.map_err(read)?;
-            let mut chunks = Store::export_chunks(&mut conn, id);
-            while let Some(lines) = chunks.try_next().await.map_err(read)? {
-                each(lines.as_bytes())?;
+            for seq in 0.. {
+                match Store::export_chunk(&mut conn, id, seq)
+                    .await
+                    .map_err(read)?
+                {
+                    Some(lines) => each(lines.as_bytes())?,
+                    None => break,
+                }
             }
             Ok(())
         })

@@ -5,16 +5,19 @@
 
 pub mod http;
 pub mod sql;
+pub mod sqlite;
 
-use crate::export::Record;
+use crate::export::{Lines, Record};
 use async_trait::async_trait;
 use serde::Deserialize;
 
-/// Where a source puts what it finds, record by record, as it reads: a
-/// source never holds its whole answer.
+/// Where a source puts what it finds, as it reads: a source never holds
+/// its whole answer.
 #[async_trait]
 pub trait RecordSink: Send {
     async fn record(&mut self, category: &str, record: Record) -> Result<(), SourceError>;
+    /// Records the source serialised itself, as JSON lines.
+    async fn lines(&mut self, category: &str, lines: Lines) -> Result<(), SourceError>;
 }
 
 /// What identifies the subject to a source: only verified facts.

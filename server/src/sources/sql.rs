@@ -1,5 +1,5 @@
 //! SQL sources: the organisation's own SQLite, PostgreSQL or MySQL database,
-//! asked with named queries per category. Queries take the subject's
+//! asked with named queries per category (SQLite is read in `sqlite`). Queries take the subject's
 //! verified identifiers as bound parameters (`:email`, `:reference`),
 //! never as text spliced into SQL. Columns must be text, integer, real or
 //! boolean (cast others, such as dates, to text in the query).
@@ -122,6 +122,9 @@ pub async fn collect(
 ) -> Result<(), SourceError> {
     sqlx::any::install_default_drivers();
     let url = config.connection_url()?;
+    if url.starts_with("sqlite:") {
+        return super::sqlite::collect(config, &url, who, sink).await;
+    }
     let style = if url.starts_with("postgres") {
         Placeholder::Dollar
     } else {

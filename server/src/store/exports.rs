@@ -24,6 +24,8 @@ pub struct ExportRow {
     pub created_at: i64,
     pub expires_at: i64,
     pub released_at: Option<i64>,
+    /// When the sweep deleted its file, after the download period.
+    pub purged_at: Option<i64>,
 }
 
 impl Store {
@@ -135,14 +137,60 @@ impl Store {
         .await
     }
 
-    /// The chunks of one source's data, in order, as the database reads them.
-    pub fn export_chunks<'c>(
-        conn: &'c mut SqliteConnection,
+    /// Packages past their download period whose file is still stored.
+    pub async fn exports_to_purge(
+        conn: &mut SqliteConnection,
+        at: i64,
+    ) -> Result<Vec<ExportRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, request_id, name, size, created_at, expires_at, released_at, purged_at FROM exports
+             WHERE expires_at <= ? AND purged_at IS NULL ORDER BY id",
+        )
+        .bind(at)
+        .fetch_all(conn)
+        .await
+    }
+
+    pub async fn mark_export_purged(
+        conn: &mut SqliteConnection,
+        id: i64,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE exports SET purged_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets what was collected for requests that are closed: no package
+    /// can be built from it any more. Returns how many requests had some.
+    pub async fn delete_export_data_of_closed(
+        conn: &mut SqliteConnection,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "DELETE FROM export_data WHERE request_id IN
+               (SELECT id FROM requests WHERE status IN ('completed', 'rejected', 'cancelled'))",
+        )
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// One chunk of one source's data (`seq` from 0). Read one at a time,
+    /// so at most one chunk is in memory: a streaming query would buffer
+    /// dozens of rows ahead.
+    pub async fn export_chunk(
+        conn: &mut SqliteConnection,
         data_id: i64,
-    ) -> futures_util::stream::BoxStream<'c, Result<String, sqlx::Error>> {
-        sqlx::query_scalar("SELECT lines FROM export_chunks WHERE data_id = ? ORDER BY seq")
+        seq: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT lines FROM export_chunks WHERE data_id = ? AND seq = ?")
             .bind(data_id)
-            .fetch(conn)
+            .bind(seq)
+            .fetch_optional(conn)
+            .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -181,7 +229,7 @@ impl Store {
         at: i64,
         expires_at: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE exports SET released_at = ?, expires_at = ? WHERE id = ? AND released_at IS NULL")
+        let done = sqlx::query("UPDATE exports SET released_at = ?, expires_at = ? WHERE id = ? AND released_at IS NULL AND purged_at IS NULL")
             .bind(at)
             .bind(expires_at)
             .bind(id)
@@ -206,7 +254,7 @@ impl Store {
             ""
         };
         let mut query = sqlx::QueryBuilder::new(format!(
-            "SELECT id, request_id, name, size, created_at, expires_at, released_at FROM exports e WHERE id = \
+            "SELECT id, request_id, name, size, created_at, expires_at, released_at, purged_at FROM exports e WHERE id = \
              (SELECT MAX(id) FROM exports x WHERE x.request_id = e.request_id {released}) AND request_id IN ("
         ));
         let mut ids = query.separated(", ");
@@ -305,7 +353,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures_util::TryStreamExt;
 
     /// Data collected before chunks existed (one JSON array per row) is
     /// carried over by migration 0013 and reads back record by record.
@@ -358,12 +405,15 @@ mod tests {
             (2, r#"["name","id","phone"]"#)
         );
         assert_eq!((data[1].record_count, data[1].fields.as_str()), (0, "[]"));
-        let chunks: Vec<String> = Store::export_chunks(&mut conn, data[0].id)
-            .try_collect()
+        let chunk = Store::export_chunk(&mut conn, data[0].id, 0)
             .await
+            .unwrap()
             .unwrap();
-        let records: Vec<serde_json::Value> = chunks
-            .concat()
+        assert!(Store::export_chunk(&mut conn, data[0].id, 1)
+            .await
+            .unwrap()
+            .is_none());
+        let records: Vec<serde_json::Value> = chunk
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
             .collect();
@@ -374,11 +424,10 @@ mod tests {
                 serde_json::json!({"phone": "+47 1"})
             ]
         );
-        assert_eq!(data[0].bytes as usize, chunks.concat().len());
-        let empty: Vec<String> = Store::export_chunks(&mut conn, data[1].id)
-            .try_collect()
+        assert_eq!(data[0].bytes as usize, chunk.len());
+        assert!(Store::export_chunk(&mut conn, data[1].id, 0)
             .await
-            .unwrap();
-        assert!(empty.is_empty());
+            .unwrap()
+            .is_none());
     }
 }

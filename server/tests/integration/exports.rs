@@ -316,6 +316,60 @@ async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
         )
         .await;
     assert!(html.contains("The download period ended") && !html.contains("Download your data"));
+
+    // The sweep deletes the expired package's file, and says so in the
+    // audit log; staff get 410 too, and nothing can release it again.
+    let stored = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().is_file())
+            .count()
+    };
+    assert_eq!(stored(&sealed_dir), 1);
+    assert_eq!(app.service.purge_exports().await.unwrap(), 1);
+    assert_eq!(stored(&sealed_dir), 0, "the file is gone");
+    assert_eq!(app.service.purge_exports().await.unwrap(), 0, "once");
+    let purged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'export.purged' AND target = ?",
+    )
+    .bind(&reference)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(purged, 1);
+    let review = app
+        .client
+        .get(app.url(&format!("/console/o/demo/requests/{reference}/export")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(review.status(), 410);
+    assert_eq!(late_status(&app, &url, &subject_cookie).await, 410);
+
+    // Collected data stays while the request is open (staff may rebuild),
+    // and goes once it is closed.
+    assert_eq!(app.count("export_data").await, 2);
+    // Closing by hand here: the lifecycle tests cover how staff close.
+    sqlx::query("UPDATE requests SET status = 'completed' WHERE reference = ?")
+        .bind(&reference)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    app.service.purge_exports().await.unwrap();
+    assert_eq!(app.count("export_data").await, 0);
+    assert_eq!(app.count("export_chunks").await, 0, "with every chunk");
+}
+
+async fn late_status(app: &TestApp, url: &str, cookie: &str) -> u16 {
+    app.client
+        .get(url)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
