@@ -51,6 +51,8 @@ export default defineConfig({
     command: 'rm -rf .e2e-data && exec ../target/release/server',
     url: `${baseURL}/o/demo`,
     reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
     timeout: 60_000,
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,

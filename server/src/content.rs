@@ -129,7 +129,7 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     })
 }
 
-fn split_front_matter(source: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_front_matter(source: &str) -> Option<(&str, &str)> {
     let rest = source.trim_start_matches('\u{feff}').strip_prefix("+++")?;
     let end = rest.find("\n+++")?;
     let body = rest[end + 4..].trim_start_matches(['\r', '\n']);

@@ -26,6 +26,32 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Work with privacy notices.
+    Notice {
+        #[command(subcommand)]
+        command: NoticeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticeCommand {
+    /// Turn a plain-text notice (as published on a web page) into the
+    /// portal's content format: headings, bullet and numbered lists and
+    /// definitions are recognised. Prints it, or writes it to --out.
+    Import {
+        /// The plain-text notice (UTF-8).
+        file: std::path::PathBuf,
+        /// Its language: en, nb or nl.
+        #[arg(long)]
+        lang: String,
+        /// The title, when the text does not start with one.
+        #[arg(long)]
+        title: Option<String>,
+        /// Where to write it, e.g. content/orgs/<org>/notice/nb.md. An
+        /// existing file is not overwritten.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -53,6 +79,18 @@ enum AuditCommand {
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
     let cli = Cli::parse();
+    if let Some(Command::Notice {
+        command:
+            NoticeCommand::Import {
+                file,
+                lang,
+                title,
+                out,
+            },
+    }) = &cli.command
+    {
+        return import_notice(file, lang, title.as_deref(), out.as_deref());
+    }
     let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
@@ -92,6 +130,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Notice { .. } => unreachable!("handled before the settings are read"),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -108,4 +147,42 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// `server notice import`: needs no configuration or database.
+fn import_notice(
+    file: &std::path::Path,
+    lang: &str,
+    title: Option<&str>,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let language = app::domain::Language::parse(lang)
+        .ok_or_else(|| anyhow::anyhow!("--lang must be en, nb or nl, not {lang:?}"))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let imported = server::notice_import::import(&text, language, title, &today)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    match out {
+        None => print!("{imported}"),
+        Some(path) => {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create {} (it is not overwritten): {e}",
+                        path.display()
+                    )
+                })?;
+            file.write_all(imported.as_bytes())?;
+            eprintln!(
+                "wrote {}; check the headings and fill in the front matter",
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }

@@ -33,8 +33,14 @@ impl LocalStore {
         let scratch = dir.join("partial");
         std::fs::create_dir_all(&scratch)?;
         // Scratch files of a build that crashed are of no use to anyone.
+        // Only old ones go: another process on the same data folder (an
+        // admin command, a second instance) may be building right now.
+        let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 60 * 60);
         for entry in std::fs::read_dir(&scratch)?.flatten() {
-            let _ = std::fs::remove_file(entry.path());
+            let modified = entry.metadata().and_then(|m| m.modified());
+            if modified.is_ok_and(|at| at < stale) {
+                let _ = std::fs::remove_file(entry.path());
+            }
         }
         Ok(LocalStore { dir, scratch })
     }
