@@ -28,6 +28,11 @@ pub struct OrgSettings {
     /// Where its data about a subject lives (`[[sources]]`).
     #[serde(default)]
     pub sources: Vec<crate::sources::SourceConfig>,
+    /// Host names that serve this organisation alone, e.g.
+    /// `["privacy.fjordlys.example"]`: there `/` leads to its notice, other
+    /// organisations' pages are not found, and mail links use the first.
+    #[serde(default)]
+    pub hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,6 +52,8 @@ pub struct Organisation {
 #[derive(Debug, Clone, Default)]
 pub struct Content {
     orgs: HashMap<String, Organisation>,
+    /// Host name → the organisation it serves alone.
+    hosts: HashMap<String, String>,
 }
 
 impl Content {
@@ -85,7 +92,34 @@ impl Content {
         if orgs.is_empty() {
             bail!("no organisation found under {}", orgs_dir.display());
         }
-        Ok(Content { orgs })
+        let mut hosts = HashMap::new();
+        for (slug, org) in &orgs {
+            for host in &org.settings.hosts {
+                let valid = !host.is_empty()
+                    && host.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                    });
+                if !valid {
+                    bail!("in organisation {slug}: host {host:?} must be a lower-case host name, without scheme or port");
+                }
+                if let Some(other) = hosts.insert(host.clone(), slug.clone()) {
+                    bail!("host {host:?} is claimed by both {other} and {slug}");
+                }
+            }
+        }
+        Ok(Content { orgs, hosts })
+    }
+
+    /// The organisation a host name serves alone, if any (`Host` header
+    /// value; a port is ignored).
+    pub fn org_for_host(&self, host: &str) -> Option<&Organisation> {
+        let name = host
+            .rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(host, |(name, _)| name);
+        self.hosts
+            .get(&name.to_ascii_lowercase())
+            .and_then(|slug| self.orgs.get(slug))
     }
 
     pub fn org(&self, slug: &str) -> Option<&Organisation> {
@@ -243,6 +277,45 @@ mod tests {
         let (front, body) = split_front_matter("+++\ntitle = \"x\"\n+++\n\n# Body\n").unwrap();
         assert_eq!(front.trim(), "title = \"x\"");
         assert_eq!(body, "# Body\n");
+    }
+
+    #[test]
+    fn a_host_belongs_to_one_organisation_and_must_be_a_plain_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let org = |slug: &str, hosts: &str| {
+            let path = dir.path().join("orgs").join(slug);
+            std::fs::create_dir_all(path.join("notice")).unwrap();
+            let toml = format!(
+                "name = \"{slug}\"\ncontact_email = \"a@{slug}.example\"\nhosts = {hosts}\n"
+            );
+            std::fs::write(path.join("org.toml"), toml).unwrap();
+            std::fs::write(
+                path.join("notice/en.md"),
+                "+++\ntitle = \"Notice\"\nlast_updated = \"2026-11-01\"\n+++\n\nText.\n",
+            )
+            .unwrap();
+        };
+        org("one", r#"["privacy.one.example"]"#);
+        org("two", "[]");
+        let content = Content::load(dir.path()).unwrap();
+        assert_eq!(
+            content
+                .org_for_host("privacy.one.example:8443")
+                .unwrap()
+                .slug,
+            "one"
+        );
+        assert_eq!(
+            content.org_for_host("Privacy.One.Example").unwrap().slug,
+            "one"
+        );
+        assert!(content.org_for_host("portal.example").is_none());
+        org("two", r#"["privacy.one.example"]"#);
+        let error = format!("{:#}", Content::load(dir.path()).unwrap_err());
+        assert!(error.contains("claimed by both"), "{error}");
+        org("two", r#"["https://two.example"]"#);
+        let error = format!("{:#}", Content::load(dir.path()).unwrap_err());
+        assert!(error.contains("without scheme or port"), "{error}");
     }
 
     #[test]

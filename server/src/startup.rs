@@ -6,7 +6,7 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, files, guard, redirects},
+    http::{api, files, guard, hosts, redirects},
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -198,10 +198,15 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .nest("/api/v1", api::router(service.clone()))
         .layer(RequestBodyLimitLayer::new(guard::MAX_BODY_BYTES))
         .layer(middleware::from_fn(guard::body_limit));
-    let uploads = files::router(service).layer(RequestBodyLimitLayer::new(files::MAX_UPLOAD_BYTES));
+    let uploads =
+        files::router(service.clone()).layer(RequestBodyLimitLayer::new(files::MAX_UPLOAD_BYTES));
     Router::new()
         .merge(uploads)
         .merge(pages_and_api)
+        .layer(middleware::from_fn_with_state(
+            service,
+            hosts::one_org_per_host,
+        ))
         .layer(middleware::from_fn(guard::server_fn_status))
         .layer(middleware::from_fn_with_state(
             guard_config.clone(),

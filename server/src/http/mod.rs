@@ -6,4 +6,5 @@ pub mod api;
 pub mod error;
 pub mod files;
 pub mod guard;
+pub mod hosts;
 pub mod redirects;

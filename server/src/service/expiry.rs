@@ -50,7 +50,7 @@ impl Service {
             let mail = ExpiredMail {
                 org_name: &org_name,
                 reference: parsed.reference.as_str(),
-                new_request_url: self.url(&format!("/o/{}/new", row.org)),
+                new_request_url: self.org_url(&row.org, &format!("/o/{}/new", row.org)),
             };
             if let Err(error) = self.mailer.send(&email, language, "expired", &mail).await {
                 tracing::error!(error = %error, "expiry mail failed");

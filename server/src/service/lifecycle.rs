@@ -478,7 +478,10 @@ impl Service {
         let mail = UpdateMail {
             org_name: &org_name,
             reference: &row.reference,
-            tracking_url: self.url(&format!("/o/{}/requests/{}", row.org, row.reference)),
+            tracking_url: self.org_url(
+                &row.org,
+                &format!("/o/{}/requests/{}", row.org, row.reference),
+            ),
         };
         if let Err(error) = self.mailer.send(&email, language, "update", &mail).await {
             tracing::error!(error = %error, "update mail failed");

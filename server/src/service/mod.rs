@@ -104,6 +104,15 @@ impl Service {
         base
     }
 
+    /// A link to an organisation's page: on its own host name when it has
+    /// one (same scheme as the portal), else on the portal's address.
+    fn org_url(&self, org: &str, path: &str) -> String {
+        match self.content.org(org).and_then(|o| o.settings.hosts.first()) {
+            Some(host) => format!("{}://{host}{path}", self.base_url.scheme()),
+            None => self.url(path),
+        }
+    }
+
     pub fn organisation(&self, org: &str) -> Result<&crate::content::Organisation, AppError> {
         self.content.org(org).ok_or(AppError::UnknownOrganisation)
     }

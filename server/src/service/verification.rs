@@ -162,7 +162,10 @@ impl Service {
             .map(|o| o.settings.name.clone())
             .unwrap_or_default();
         let due = one_month_after(OffsetDateTime::now_utc().date());
-        let mut tracking_url = self.url(&format!("/o/{}/requests/{}", row.org, parsed.reference));
+        let mut tracking_url = self.org_url(
+            &row.org,
+            &format!("/o/{}/requests/{}", row.org, parsed.reference),
+        );
         if let Some(key) = tracking_key {
             tracking_url.push_str("?key=");
             tracking_url.push_str(key);
@@ -178,11 +181,14 @@ impl Service {
             },
             code: crypto::expose(&issued.code),
             minutes: CODE_TTL_SECS / 60,
-            magic_url: self.url(&format!(
-                "/o/{}/confirm/{}",
-                row.org,
-                crypto::expose(&issued.link_token)
-            )),
+            magic_url: self.org_url(
+                &row.org,
+                &format!(
+                    "/o/{}/confirm/{}",
+                    row.org,
+                    crypto::expose(&issued.link_token)
+                ),
+            ),
             tracking_url,
         };
         let (Ok(email), Some(language)) =

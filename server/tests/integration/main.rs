@@ -10,6 +10,7 @@ mod exports;
 mod flow;
 mod forms;
 mod harness;
+mod hosts;
 mod jobs;
 mod lifecycle;
 mod sources;
