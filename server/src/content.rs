@@ -134,6 +134,19 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     for source in &settings.sources {
         source.validate(&settings.categories).context("org.toml")?;
     }
+    for category in &settings.categories {
+        if let Some(term) = category
+            .dpv_data
+            .iter()
+            .chain(&category.dpv_purposes)
+            .find(|t| !crate::notice_json::is_dpv_term(t))
+        {
+            bail!(
+                "org.toml, category {:?}: {term:?} is not a DPV term (dpv:…, pd:… or eu-gdpr:…)",
+                category.id
+            );
+        }
+    }
     let notice_path = dir.join("notice").join("en.md");
     let source = std::fs::read_to_string(&notice_path)
         .with_context(|| format!("{}", notice_path.display()))?;

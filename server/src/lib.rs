@@ -10,6 +10,7 @@ pub mod export;
 pub mod http;
 pub mod mail;
 pub mod notice_import;
+pub mod notice_json;
 pub mod portal;
 pub mod service;
 pub mod sources;

@@ -26,6 +26,13 @@ pub struct Category {
     /// categories go into a portability package (Art. 20).
     #[serde(default)]
     pub provided_by_subject: bool,
+    /// W3C Data Privacy Vocabulary terms for the data (e.g. `pd:Contact`)
+    /// and the purpose (e.g. `dpv:ServiceProvision`), for the notice as
+    /// JSON (`notice_json`). Not part of export packages.
+    #[serde(default, skip_serializing)]
+    pub dpv_data: Vec<String>,
+    #[serde(default, skip_serializing)]
+    pub dpv_purposes: Vec<String>,
 }
 
 /// What one source returned for one category, kept in chunks (see
@@ -458,6 +465,8 @@ mod tests {
             retention: "5 years".into(),
             source: "You".into(),
             provided_by_subject: provided,
+            dpv_data: vec![],
+            dpv_purposes: vec![],
         }
     }
 

@@ -21,7 +21,7 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests."),
-    paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema),
+    paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema, notice),
     components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody)),
     modifiers(&BearerAuth)
 )]
@@ -52,6 +52,7 @@ pub fn router(service: Arc<Service>) -> Router {
         )
         .route("/requests/{reference}/export", get(download_export))
         .route("/schemas/export.json", get(export_schema))
+        .route("/orgs/{org}/notice.json", get(notice))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(service)
@@ -396,6 +397,20 @@ async fn download_export(
 ) -> Result<Response, ApiError> {
     let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     super::files::api_export(&service, &subject, &reference).await
+}
+
+/// An organisation's privacy notice as JSON, with W3C DPV terms for
+/// personal data, purposes and legal bases. Anyone.
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/notice.json", params(("org" = String, Path)),
+    responses((status = 200, description = "The notice, JSON-LD flavoured", content_type = "application/json"),
+              (status = 404, description = "No such organisation", body = ErrorBody)))]
+async fn notice(
+    State(service): State<Arc<Service>>,
+    Path(org): Path<String>,
+) -> Result<Response, ApiError> {
+    let organisation = service.organisation(&org)?;
+    let body = crate::notice_json::notice_json(organisation, service.base_url().as_str());
+    Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(body)).into_response())
 }
 
 /// The JSON Schema of an export package's `data.json`. Anyone.

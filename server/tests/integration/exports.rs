@@ -558,3 +558,49 @@ async fn an_organisation_that_reviews_packages_releases_them_by_hand() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notice_is_published_as_json_with_dpv_terms() {
+    let app = spawn_app().await;
+    let (status, notice) = app.get_json("/api/v1/orgs/demo/notice.json", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(notice["@context"]["dpv"], "https://w3id.org/dpv#");
+    assert_eq!(notice["organisation"]["name"], "Fjordlys Energi AS");
+    assert!(notice["notice"]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/o/demo"));
+    let processing = notice["processing"].as_array().unwrap();
+    assert_eq!(processing.len(), 4, "one entry per category of the notice");
+    let payments = processing
+        .iter()
+        .find(|p| p["category"] == "payments")
+        .unwrap();
+    assert_eq!(
+        payments["dpv:hasLegalBasis"],
+        serde_json::json!([
+            "dpv:Contract",
+            "eu-gdpr:A6-1-b",
+            "dpv:LegalObligation",
+            "eu-gdpr:A6-1-c"
+        ])
+    );
+    assert_eq!(
+        payments["dpv:hasPersonalData"],
+        serde_json::json!(["pd:Financial"])
+    );
+    for entry in processing {
+        for field in [
+            "purpose",
+            "legal_basis",
+            "retention",
+            "source",
+            "recipients",
+        ] {
+            assert!(!entry[field].is_null(), "{field}");
+        }
+    }
+    let (status, error) = app.get_json("/api/v1/orgs/nobody/notice.json", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(error["error"]["code"], "unknown_organisation");
+}
