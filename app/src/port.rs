@@ -171,6 +171,17 @@ fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// Whether the page request carries the Global Privacy Control signal
+/// (`Sec-GPC: 1`); the server records it for a verified subject.
+pub fn gpc_signalled() -> bool {
+    request_parts().is_some_and(|parts| {
+        parts
+            .headers
+            .get("sec-gpc")
+            .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+    })
+}
+
 /// A plain form post from a browser without JavaScript (it accepts HTML).
 fn is_plain_form_post() -> bool {
     request_parts()

@@ -6,7 +6,7 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, files, guard, hosts, redirects},
+    http::{api, files, gpc, guard, hosts, redirects},
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -195,6 +195,12 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             app::shell,
         ))
         .with_state(state)
+        .route("/.well-known/gpc.json", get(gpc::well_known))
+        .merge(
+            Router::new()
+                .route("/o/{org}/consents.json", get(gpc::receipts))
+                .with_state(service.clone()),
+        )
         .nest("/api/v1", api::router(service.clone()))
         .layer(RequestBodyLimitLayer::new(guard::MAX_BODY_BYTES))
         .layer(middleware::from_fn(guard::body_limit));
@@ -203,6 +209,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
     Router::new()
         .merge(uploads)
         .merge(pages_and_api)
+        .layer(middleware::from_fn_with_state(service.clone(), gpc::honour))
         .layer(middleware::from_fn_with_state(
             service,
             hosts::one_org_per_host,

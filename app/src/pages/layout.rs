@@ -8,6 +8,15 @@ use crate::i18n;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
+/// Whether this page request carries `Sec-GPC: 1` (server only: the
+/// layout is not hydrated).
+fn gpc_signalled() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::port::gpc_signalled();
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 #[component]
 pub fn OrgLayout() -> impl IntoView {
     let org = use_org();
@@ -33,6 +42,11 @@ pub fn OrgLayout() -> impl IntoView {
                                 </div>
                             </header>
                             <main id="main" class="wrap" tabindex="-1">
+                                {gpc_signalled().then(|| view! {
+                                    <p class="notice-box gpc-note" role="status">
+                                        "Your browser sent a Global Privacy Control signal. We honour it: we do not use your data for marketing profiling or share it for marketing. Once you have confirmed your e-mail address here, we record it as your choice, and you can download the receipt."
+                                    </p>
+                                })}
                                 <Outlet/>
                             </main>
                             <footer class="site-footer">

@@ -18,11 +18,22 @@ pub fn MyRequestsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading your requests…"</p> }>
             {move || Suspend::new(async move {
                 match requests.await {
-                    Ok(list) if list.is_empty() => view! { <p>"You have no requests yet."</p> }.into_any(),
                     Ok(list) => view! {
-                        <ul class="request-list">
-                            {list.into_iter().map(|request| view! { <li><RequestCard request link=true/></li> }).collect_view()}
-                        </ul>
+                        {if list.is_empty() {
+                            view! { <p>"You have no requests yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="request-list">
+                                    {list.into_iter().map(|request| view! { <li><RequestCard request link=true/></li> }).collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }}
+                        <p>
+                            <a href=move || format!("/o/{}/consents.json", org.get()) download="consent-receipts.json">
+                                "Download your consent receipts (JSON)"
+                            </a>
+                        </p>
                     }
                     .into_any(),
                     Err(AppError::Unauthenticated) => {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod error;
 pub mod files;
+pub mod gpc;
 pub mod guard;
 pub mod hosts;
 pub mod redirects;

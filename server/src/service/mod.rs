@@ -2,6 +2,7 @@
 //! server functions (through `crate::portal`) and the REST API both call it;
 //! neither talks SQL nor sends mail itself.
 
+mod consents;
 mod console;
 mod execution;
 mod expiry;
@@ -17,6 +18,7 @@ mod verification;
 mod views;
 
 pub use app::domain::StaffAction;
+pub use consents::{Receipt, GPC_PURPOSE};
 pub use console::{Download, DownloadBody, QUEUE_PAGE_SIZE};
 pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 pub use sessions::Subject;

@@ -3,12 +3,14 @@
 //! SQLite is opened in WAL mode with `synchronous=FULL`: once a request is
 //! acknowledged it survives a crash.
 
+mod consents;
 mod console;
 mod exports;
 mod jobs;
 mod rows;
 mod staff;
 
+pub use consents::ReceiptRow;
 pub use console::{
     AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow,
     OPEN_STATUSES,

@@ -9,6 +9,7 @@ mod console;
 mod exports;
 mod flow;
 mod forms;
+mod gpc;
 mod harness;
 mod hosts;
 mod jobs;

@@ -1,0 +1,90 @@
+//! Global Privacy Control (https://privacycg.github.io/gpc-spec/): the
+//! portal says it honours the signal (`/.well-known/gpc.json`), and a page
+//! request of a verified subject that carries `Sec-GPC: 1` is recorded as
+//! their objection to marketing profiling and sharing, with a receipt
+//! (see `service::consents`). No JavaScript is involved. Subjects download
+//! their receipts from `/o/{org}/consents.json`.
+
+use super::error::ApiError;
+use crate::service::Service;
+use app::domain::AppError;
+use app::port::session_from_headers;
+use axum::{
+    extract::{Path, Request, State},
+    http::{header, HeaderMap, Method},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use std::sync::Arc;
+
+/// The date the portal's handling of the signal last changed.
+const GPC_SINCE: &str = "2026-11-22";
+
+pub fn signalled(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-gpc")
+        .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+}
+
+/// `/.well-known/gpc.json`.
+pub async fn well_known() -> Response {
+    (
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+        Json(serde_json::json!({ "gpc": true, "lastUpdate": GPC_SINCE })),
+    )
+        .into_response()
+}
+
+/// Records the signal for the verified subject of the organisation whose
+/// page is asked for; never stands in the page's way.
+pub async fn honour(State(service): State<Arc<Service>>, request: Request, next: Next) -> Response {
+    let org = request
+        .uri()
+        .path()
+        .strip_prefix("/o/")
+        .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned());
+    if let (Some(org), true, true) = (
+        org,
+        request.method() == Method::GET,
+        signalled(request.headers()),
+    ) {
+        if let Some(token) = session_from_headers(request.headers(), service.secure_cookies()) {
+            match service.subject(&token).await {
+                Ok(subject) if subject.org == org => {
+                    if let Err(error) = service.honour_gpc(&subject).await {
+                        tracing::warn!(error = %error, "could not record a GPC signal");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// The subject's consent receipts, as JSON, with their session.
+pub async fn receipts(
+    State(service): State<Arc<Service>>,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = session_from_headers(&headers, service.secure_cookies())
+        .ok_or(AppError::Unauthenticated)?;
+    let subject = service.subject(&token).await?;
+    if subject.org != org {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let receipts = service.consent_receipts(&subject).await?;
+    Ok((
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"consent-receipts.json\"",
+            ),
+        ],
+        Json(serde_json::json!({ "receipts": receipts })),
+    )
+        .into_response())
+}

@@ -1,0 +1,93 @@
+//! Consent and preference signals. Today: the Global Privacy Control
+//! signal (`Sec-GPC: 1`), honoured on the server as the subject's
+//! objection to marketing profiling and to sharing their data for
+//! marketing. A signal can only be tied to a person who proved who they
+//! are, so it is recorded for a verified subject with a session; anyone
+//! else is told on the page that the signal was seen.
+
+use super::{db, now, views, Service, Subject};
+use crate::{
+    audit::{self, ActorKind, Entry},
+    store::{ReceiptRow, Store},
+};
+use app::domain::AppError;
+use serde::Serialize;
+
+/// The purpose a GPC signal withdraws from.
+pub const GPC_PURPOSE: &str = "marketing_profiling_and_sharing";
+
+/// A receipt as the subject downloads it.
+#[derive(Debug, Serialize)]
+pub struct Receipt {
+    pub id: i64,
+    pub organisation: String,
+    pub subject: String,
+    pub purpose: String,
+    pub decision: String,
+    pub method: String,
+    pub notice_version: String,
+    pub at: String,
+}
+
+impl Service {
+    /// Records a GPC signal for the subject, unless their current choice
+    /// for the purpose already withdraws it. Returns whether a receipt was
+    /// written.
+    #[tracing::instrument(name = "service.honour_gpc", skip_all)]
+    pub async fn honour_gpc(&self, subject: &Subject) -> Result<bool, AppError> {
+        let organisation = self.organisation(&subject.org)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let current = Store::latest_receipt(&mut tx, &subject.org, &subject.email, GPC_PURPOSE)
+            .await
+            .map_err(db)?;
+        if current.is_some_and(|r| r.decision == "withdrawn") {
+            return Ok(false);
+        }
+        let receipt = ReceiptRow {
+            id: 0,
+            org: subject.org.clone(),
+            email: subject.email.clone(),
+            purpose: GPC_PURPOSE.into(),
+            decision: "withdrawn".into(),
+            method: "gpc".into(),
+            notice_version: organisation.notice.last_updated.clone(),
+            at,
+        };
+        let id = Store::insert_receipt(&mut tx, &receipt).await.map_err(db)?;
+        let entry = Entry {
+            actor_kind: ActorKind::Subject,
+            actor: "subject",
+            org: &subject.org,
+            action: "consent.gpc_honoured",
+            target: &format!("receipt:{id}"),
+            detail: serde_json::json!({ "purpose": GPC_PURPOSE, "notice_version": receipt.notice_version }),
+        };
+        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        tracing::info!(receipt = id, "GPC signal honoured");
+        Ok(true)
+    }
+
+    /// The subject's consent receipts, oldest first.
+    pub async fn consent_receipts(&self, subject: &Subject) -> Result<Vec<Receipt>, AppError> {
+        let organisation = self.organisation(&subject.org)?;
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let rows = Store::receipts_of(&mut conn, &subject.org, &subject.email)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Receipt {
+                id: r.id,
+                organisation: organisation.settings.name.clone(),
+                subject: r.email,
+                purpose: r.purpose,
+                decision: r.decision,
+                method: r.method,
+                notice_version: r.notice_version,
+                at: views::rfc3339(r.at),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,71 @@
+//! Consent receipts (see migration 0014).
+
+use super::Store;
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ReceiptRow {
+    pub id: i64,
+    pub org: String,
+    pub email: String,
+    pub purpose: String,
+    pub decision: String,
+    pub method: String,
+    pub notice_version: String,
+    pub at: i64,
+}
+
+impl Store {
+    pub async fn insert_receipt(
+        conn: &mut SqliteConnection,
+        receipt: &ReceiptRow,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "INSERT INTO consent_receipts (org, email, purpose, decision, method, notice_version, at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&receipt.org)
+        .bind(&receipt.email)
+        .bind(&receipt.purpose)
+        .bind(&receipt.decision)
+        .bind(&receipt.method)
+        .bind(&receipt.notice_version)
+        .bind(receipt.at)
+        .fetch_one(conn)
+        .await
+    }
+
+    /// The subject's current choice for `purpose`: the newest receipt.
+    pub async fn latest_receipt(
+        conn: &mut SqliteConnection,
+        org: &str,
+        email: &str,
+        purpose: &str,
+    ) -> Result<Option<ReceiptRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, org, email, purpose, decision, method, notice_version, at FROM consent_receipts
+             WHERE org = ? AND email = ? AND purpose = ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(org)
+        .bind(email)
+        .bind(purpose)
+        .fetch_optional(conn)
+        .await
+    }
+
+    /// Every receipt of a subject, oldest first.
+    pub async fn receipts_of(
+        conn: &mut SqliteConnection,
+        org: &str,
+        email: &str,
+    ) -> Result<Vec<ReceiptRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, org, email, purpose, decision, method, notice_version, at FROM consent_receipts
+             WHERE org = ? AND email = ? ORDER BY id",
+        )
+        .bind(org)
+        .bind(email)
+        .fetch_all(conn)
+        .await
+    }
+}
