@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("requests") view=pages::MyRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("requests/:reference") view=pages::TrackPage ssr=SsrMode::Async/>
                     <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
+                    <Route path=path!("unsubscribe/:token") view=pages::UnsubscribePage ssr=SsrMode::Async/>
                 </ParentRoute>
                 <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/login/code") view=pages::SecondFactorPage ssr=SsrMode::Async/>

@@ -87,12 +87,70 @@ pub fn code_matches(secret: &[u8; 32], request_id: i64, code: &str, stored: &str
     computed.as_bytes().ct_eq(stored.as_bytes()).into()
 }
 
+/// The token of a one-click unsubscribe link for `email` at `org`: the
+/// address in base64url, a dot, and 128 bits of HMAC-SHA256 under the
+/// server secret. Only the portal can make one; the address in it is the
+/// recipient's own.
+pub fn unsubscribe_token(secret: &[u8; 32], org: &str, email: &str) -> String {
+    use base64::Engine;
+    let address = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(email);
+    format!("{address}.{}", unsubscribe_tag(secret, org, email))
+}
+
+fn unsubscribe_tag(secret: &[u8; 32], org: &str, email: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"one-click unsubscribe\0");
+    mac.update(org.as_bytes());
+    mac.update(b"\0");
+    mac.update(email.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// The address an unsubscribe token was made for, if the portal made it
+/// for this organisation.
+pub fn unsubscribe_email(secret: &[u8; 32], org: &str, token: &str) -> Option<String> {
+    use base64::Engine;
+    use subtle::ConstantTimeEq;
+    let (address, tag) = token.split_once('.')?;
+    let email = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(address)
+            .ok()?,
+    )
+    .ok()?;
+    let expected = unsubscribe_tag(secret, org, &email);
+    bool::from(expected.as_bytes().ct_eq(tag.as_bytes())).then_some(email)
+}
+
 pub fn expose(secret: &SecretString) -> &str {
     secret.expose_secret()
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unsubscribe_tokens_open_only_for_their_organisation_and_secret() {
+        let token = super::unsubscribe_token(&[1; 32], "demo", "kari@example.no");
+        assert_eq!(
+            super::unsubscribe_email(&[1; 32], "demo", &token).as_deref(),
+            Some("kari@example.no")
+        );
+        assert_eq!(super::unsubscribe_email(&[1; 32], "other", &token), None);
+        assert_eq!(super::unsubscribe_email(&[2; 32], "demo", &token), None);
+        let forged = super::unsubscribe_token(&[1; 32], "demo", "ola@example.no");
+        let spliced = format!(
+            "{}.{}",
+            forged.split('.').next().unwrap(),
+            token.split('.').nth(1).unwrap()
+        );
+        assert_eq!(
+            super::unsubscribe_email(&[1; 32], "demo", &spliced),
+            None,
+            "another address with Kari's tag"
+        );
+        assert_eq!(super::unsubscribe_email(&[1; 32], "demo", "garbage"), None);
+    }
+
     use super::*;
 
     #[test]

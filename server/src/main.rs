@@ -26,6 +26,15 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Print one-click unsubscribe links (RFC 8058) for an organisation's
+    /// marketing mail: reads one address per line on standard input and
+    /// writes CSV (address, url) for the mailing system. Send each mail
+    /// with `List-Unsubscribe: <url>` and
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+    UnsubscribeLinks {
+        #[arg(long)]
+        org: String,
+    },
     /// Work with privacy notices.
     Notice {
         #[command(subcommand)]
@@ -131,6 +140,30 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Notice { .. } => unreachable!("handled before the settings are read"),
+        Command::UnsubscribeLinks { org } => {
+            let base_url = settings.base_url.clone().unwrap_or_else(|| {
+                url::Url::parse(&format!("http://{}", settings.listen))
+                    .expect("an address makes a URL")
+            });
+            let service = server::startup::build_service(&settings, base_url).await?;
+            let mut out = csv::Writer::from_writer(std::io::stdout());
+            out.write_record(["address", "url"])?;
+            for line in std::io::stdin().lines() {
+                let line = line?;
+                let Ok(email) = app::domain::Email::parse(line.trim()) else {
+                    if !line.trim().is_empty() {
+                        eprintln!("skipped, not an e-mail address: {line:?}");
+                    }
+                    continue;
+                };
+                let url = service
+                    .unsubscribe_url(&org, email.as_str())
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                out.write_record([email.as_str(), url.as_str()])?;
+            }
+            out.flush()?;
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {

@@ -16,7 +16,12 @@ use anyhow::Context;
 use app::port::{
     pending_cookie_name, session_cookie_name, staff_cookie_name, SharedConsole, SharedPortal,
 };
-use axum::{extract::FromRef, middleware, routing::get, Router};
+use axum::{
+    extract::FromRef,
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
@@ -199,6 +204,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .merge(
             Router::new()
                 .route("/o/{org}/consents.json", get(gpc::receipts))
+                .route("/o/{org}/unsubscribe/{token}", post(gpc::unsubscribe))
                 .with_state(service.clone()),
         )
         .nest("/api/v1", api::router(service.clone()))

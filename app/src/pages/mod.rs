@@ -8,6 +8,7 @@ mod my_requests;
 mod notice;
 mod request_form;
 mod track;
+mod unsubscribe;
 
 pub use confirm::ConfirmLinkPage;
 pub use console::{
@@ -19,6 +20,7 @@ pub use my_requests::MyRequestsPage;
 pub use notice::NoticePage;
 pub use request_form::{KindChooser, RequestFormPage};
 pub use track::TrackPage;
+pub use unsubscribe::UnsubscribePage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

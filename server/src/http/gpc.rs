@@ -88,3 +88,25 @@ pub async fn receipts(
     )
         .into_response())
 }
+
+/// `POST /o/{org}/unsubscribe/{token}`: RFC 8058 one-click unsubscribe.
+/// Mail providers post `List-Unsubscribe=One-Click` without cookies and
+/// get 200; the button on the page (a browser) is sent back to the page,
+/// which confirms. A link the portal did not make gets 422.
+pub async fn unsubscribe(
+    State(service): State<Arc<Service>>,
+    Path((org, token)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    service.one_click_unsubscribe(&org, &token).await?;
+    let browser = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    Ok(if browser {
+        axum::response::Redirect::to(&format!("/o/{org}/unsubscribe/{token}?done=1"))
+            .into_response()
+    } else {
+        "Unsubscribed.".into_response()
+    })
+}

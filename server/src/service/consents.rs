@@ -15,6 +15,9 @@ use serde::Serialize;
 
 /// The purpose a GPC signal withdraws from.
 pub const GPC_PURPOSE: &str = "marketing_profiling_and_sharing";
+/// The purpose a one-click unsubscribe withdraws from: the organisation's
+/// own marketing mail.
+pub const MARKETING_PURPOSE: &str = "marketing";
 
 /// A receipt as the subject downloads it.
 #[derive(Debug, Serialize)]
@@ -35,10 +38,52 @@ impl Service {
     /// written.
     #[tracing::instrument(name = "service.honour_gpc", skip_all)]
     pub async fn honour_gpc(&self, subject: &Subject) -> Result<bool, AppError> {
+        self.withdraw(subject, GPC_PURPOSE, "gpc", "consent.gpc_honoured")
+            .await
+    }
+
+    /// The one-click unsubscribe link (RFC 8058) for an organisation's
+    /// marketing mail to `email`: the `List-Unsubscribe` URL.
+    pub fn unsubscribe_url(&self, org: &str, email: &str) -> Result<String, AppError> {
+        self.organisation(org)?;
+        let token = crate::crypto::unsubscribe_token(&self.secret, org, email);
+        Ok(self.org_url(org, &format!("/o/{org}/unsubscribe/{token}")))
+    }
+
+    /// A one-click unsubscribe: the address the link was made for stops
+    /// getting marketing mail, with a receipt. Idempotent.
+    #[tracing::instrument(name = "service.unsubscribe", skip_all)]
+    pub async fn one_click_unsubscribe(&self, org: &str, token: &str) -> Result<(), AppError> {
+        self.organisation(org)?;
+        let email = crate::crypto::unsubscribe_email(&self.secret, org, token)
+            .ok_or(AppError::LinkInvalid)?;
+        let subject = Subject {
+            org: org.to_owned(),
+            email,
+        };
+        self.withdraw(
+            &subject,
+            MARKETING_PURPOSE,
+            "one_click_unsubscribe",
+            "consent.unsubscribed",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Writes a receipt withdrawing `purpose`, unless the current choice
+    /// already does; audited as `action`.
+    async fn withdraw(
+        &self,
+        subject: &Subject,
+        purpose: &str,
+        method: &str,
+        action: &str,
+    ) -> Result<bool, AppError> {
         let organisation = self.organisation(&subject.org)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let current = Store::latest_receipt(&mut tx, &subject.org, &subject.email, GPC_PURPOSE)
+        let current = Store::latest_receipt(&mut tx, &subject.org, &subject.email, purpose)
             .await
             .map_err(db)?;
         if current.is_some_and(|r| r.decision == "withdrawn") {
@@ -48,9 +93,9 @@ impl Service {
             id: 0,
             org: subject.org.clone(),
             email: subject.email.clone(),
-            purpose: GPC_PURPOSE.into(),
+            purpose: purpose.into(),
             decision: "withdrawn".into(),
-            method: "gpc".into(),
+            method: method.into(),
             notice_version: organisation.notice.last_updated.clone(),
             at,
         };
@@ -59,13 +104,13 @@ impl Service {
             actor_kind: ActorKind::Subject,
             actor: "subject",
             org: &subject.org,
-            action: "consent.gpc_honoured",
+            action,
             target: &format!("receipt:{id}"),
-            detail: serde_json::json!({ "purpose": GPC_PURPOSE, "notice_version": receipt.notice_version }),
+            detail: serde_json::json!({ "purpose": purpose, "method": method, "notice_version": receipt.notice_version }),
         };
         audit::append(&mut tx, entry, at).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
-        tracing::info!(receipt = id, "GPC signal honoured");
+        tracing::info!(receipt = id, purpose, method, "consent withdrawn");
         Ok(true)
     }
 

@@ -98,3 +98,94 @@ async fn a_gpc_signal_is_honoured_recorded_once_and_receipted() {
         .unwrap();
     assert_eq!(elsewhere.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_click_unsubscribe_is_honoured_once_and_only_for_links_the_portal_made() {
+    let app = spawn_app().await;
+    let url = app
+        .service
+        .unsubscribe_url("demo", "kari@example.no")
+        .unwrap();
+    let path = url
+        .strip_prefix(&app.address)
+        .expect("on the portal's address")
+        .to_owned();
+    assert!(path.starts_with("/o/demo/unsubscribe/"), "{path}");
+
+    // Opening the link changes nothing; the page has the button.
+    let (status, html) = app.page(&path, None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Unsubscribe me"));
+    assert_eq!(app.count("consent_receipts").await, 0);
+
+    // A mail provider's one-click POST: no cookies, no Origin; 200, once.
+    for _ in 0..2 {
+        let response = app
+            .client
+            .post(app.url(&path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(app.count("consent_receipts").await, 1);
+    let (purpose, method, email): (String, String, String) =
+        sqlx::query_as("SELECT purpose, method, email FROM consent_receipts")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (purpose.as_str(), method.as_str(), email.as_str()),
+        ("marketing", "one_click_unsubscribe", "kari@example.no")
+    );
+
+    // A browser pressing the button is sent back to a confirmation.
+    let button = app
+        .client
+        .post(app.url(&path))
+        .header("accept", "text/html")
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(button.status(), 303);
+    let (_, confirmed) = app
+        .page(button.headers()["location"].to_str().unwrap(), None)
+        .await;
+    assert!(confirmed.contains("You are unsubscribed"));
+
+    // Links the portal did not make, or made for another organisation: 422, nothing recorded.
+    let token = path.rsplit('/').next().unwrap();
+    let forged = format!("{}.{}", token.split('.').next().unwrap(), "0".repeat(32));
+    for bad in [
+        format!("/o/demo/unsubscribe/{forged}"),
+        format!("/o/other/unsubscribe/{token}"),
+        "/o/demo/unsubscribe/garbage".into(),
+    ] {
+        let response = app
+            .client
+            .post(app.url(&bad))
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{bad}");
+    }
+    assert_eq!(app.count("consent_receipts").await, 1);
+
+    // The subject sees the receipt among theirs once verified.
+    let (_, token) = app.verified_subject("kari@example.no").await;
+    let receipts: serde_json::Value = app
+        .client
+        .get(app.url("/o/demo/consents.json"))
+        .header("cookie", format!("portal_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(receipts["receipts"][0]["method"], "one_click_unsubscribe");
+}
