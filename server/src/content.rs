@@ -28,6 +28,9 @@ pub struct OrgSettings {
     /// Where its data about a subject lives (`[[sources]]`).
     #[serde(default)]
     pub sources: Vec<crate::sources::SourceConfig>,
+    /// Colours, radius, font and logo (`[theme]`), checked for contrast.
+    #[serde(default)]
+    pub theme: Option<crate::theme::Theme>,
     /// Host names that serve this organisation alone, e.g.
     /// `["privacy.fjordlys.example"]`: there `/` leads to its notice, other
     /// organisations' pages are not found, and mail links use the first.
@@ -47,7 +50,12 @@ pub struct Organisation {
     pub slug: String,
     pub settings: OrgSettings,
     pub notice: NoticeView,
+    /// The logo file's content type and bytes, read once.
+    pub logo: Option<(&'static str, Vec<u8>)>,
 }
+
+/// The largest logo file accepted.
+const MAX_LOGO_BYTES: u64 = 512 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct Content {
@@ -159,9 +167,32 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     )
     .context("last_updated must be a date such as 2026-10-01")?;
     let (html, toc) = render_markdown(body);
+    let theme = settings.theme.clone().unwrap_or_default();
+    theme
+        .validate()
+        .map_err(|e| anyhow::anyhow!("org.toml, [theme]: {e}"))?;
+    let logo = match &theme.logo {
+        Some(file) => {
+            let path = dir.join(file);
+            let size = std::fs::metadata(&path)
+                .with_context(|| format!("logo {}", path.display()))?
+                .len();
+            if size > MAX_LOGO_BYTES {
+                bail!("logo {} is over {MAX_LOGO_BYTES} bytes", path.display());
+            }
+            let content_type = crate::theme::logo_type(file).expect("validated");
+            Some((
+                content_type,
+                std::fs::read(&path).with_context(|| format!("logo {}", path.display()))?,
+            ))
+        }
+        None => None,
+    };
     let org_view = OrgView {
         slug: slug.to_owned(),
         name: settings.name.clone(),
+        themed: settings.theme.is_some(),
+        logo: logo.is_some(),
     };
     Ok(Organisation {
         slug: slug.to_owned(),
@@ -173,6 +204,7 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
             toc,
             html,
         },
+        logo,
     })
 }
 
@@ -329,6 +361,43 @@ mod tests {
         org("two", r#"["https://two.example"]"#);
         let error = format!("{:#}", Content::load(dir.path()).unwrap_err());
         assert!(error.contains("without scheme or port"), "{error}");
+    }
+
+    #[test]
+    fn a_theme_with_weak_contrast_stops_the_load_and_a_logo_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orgs/one");
+        std::fs::create_dir_all(path.join("notice")).unwrap();
+        std::fs::write(
+            path.join("notice/en.md"),
+            "+++\ntitle = \"Notice\"\nlast_updated = \"2026-11-01\"\n+++\n\nText.\n",
+        )
+        .unwrap();
+        let write = |theme: &str| {
+            let toml =
+                format!("name = \"One\"\ncontact_email = \"a@one.example\"\n[theme]\n{theme}\n");
+            std::fs::write(path.join("org.toml"), toml).unwrap();
+        };
+        write("accent = \"#ffd54f\"");
+        let error = format!("{:#}", Content::load(dir.path()).unwrap_err());
+        assert!(
+            error.contains("contrast") && error.contains("WCAG"),
+            "{error}"
+        );
+        write("logo = \"logo.svg\"");
+        assert!(
+            Content::load(dir.path()).is_err(),
+            "the logo file is missing"
+        );
+        std::fs::write(
+            path.join("logo.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
+        let content = Content::load(dir.path()).unwrap();
+        let one = content.org("one").unwrap();
+        assert_eq!(one.logo.as_ref().unwrap().0, "image/svg+xml");
+        assert!(one.notice.org.logo && one.notice.org.themed);
     }
 
     #[test]

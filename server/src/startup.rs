@@ -6,7 +6,7 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, files, gpc, guard, hosts, redirects},
+    http::{api, files, gpc, guard, hosts, org_assets, redirects},
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -204,6 +204,8 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .merge(
             Router::new()
                 .route("/o/{org}/consents.json", get(gpc::receipts))
+                .route("/o/{org}/theme.css", get(org_assets::theme_css))
+                .route("/o/{org}/logo", get(org_assets::logo))
                 .route("/o/{org}/unsubscribe/{token}", post(gpc::unsubscribe))
                 .with_state(service.clone()),
         )

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 pub struct OrgView {
     pub slug: String,
     pub name: String,
+    /// It has its own theme (`/o/{slug}/theme.css`).
+    pub themed: bool,
+    /// It has a logo (`/o/{slug}/logo`).
+    pub logo: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

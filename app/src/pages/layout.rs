@@ -6,6 +6,7 @@ use crate::api::get_organisation;
 use crate::domain::AppError;
 use crate::i18n;
 use leptos::prelude::*;
+use leptos_meta::Stylesheet;
 use leptos_router::components::{Outlet, A};
 
 /// Whether this page request carries `Sec-GPC: 1` (server only: the
@@ -29,9 +30,15 @@ pub fn OrgLayout() -> impl IntoView {
                     Ok(organisation) => {
                         let base = format!("/o/{}", organisation.slug);
                         view! {
+                            {organisation.themed.then(|| view! { <Stylesheet id="org-theme" href=format!("{base}/theme.css")/> })}
                             <header class="site-header">
                                 <div class="wrap header-row">
-                                    <a class="brand" href=base.clone()>{organisation.name.clone()}</a>
+                                    <a class="brand" href=base.clone()>
+                                        {organisation.logo.then(|| view! {
+                                            <img class="brand-logo" src=format!("{base}/logo") alt="" height="32"/>
+                                        })}
+                                        {organisation.name.clone()}
+                                    </a>
                                     <nav aria-label="Main">
                                         <ul class="nav-list">
                                             <li><A href=base.clone() exact=true>"Privacy notice"</A></li>

@@ -8,4 +8,5 @@ pub mod files;
 pub mod gpc;
 pub mod guard;
 pub mod hosts;
+pub mod org_assets;
 pub mod redirects;

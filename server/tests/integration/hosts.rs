@@ -62,3 +62,47 @@ async fn an_organisation_on_its_own_host_shows_nothing_of_another() {
         "{link}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_theme_is_served_as_custom_properties_and_linked_from_its_pages() {
+    let toml = "name = \"Themed AS\"\ncontact_email = \"privacy@themed.example\"\n\
+                [theme]\naccent = \"#7a1f5c\"\nradius = \"2px\"\nfont = \"Georgia, serif\"\n";
+    let app = spawn_app_with_org("themed", toml).await;
+    let css = app
+        .client
+        .get(app.url("/o/themed/theme.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let css = css.text().await.unwrap();
+    assert!(
+        css.contains("--accent: #7a1f5c;")
+            && css.contains("--radius: 2px;")
+            && css.contains("font-family: Georgia, serif;")
+    );
+    let (_, html) = app.page("/o/themed", None).await;
+    assert!(html.contains("/o/themed/theme.css"), "the theme is linked");
+    // An organisation without a theme links none, and has no theme or logo to fetch.
+    let (_, html) = app.page("/o/demo", None).await;
+    assert!(!html.contains("theme.css"));
+    assert_eq!(
+        app.client
+            .get(app.url("/o/demo/theme.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/o/demo/logo"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
