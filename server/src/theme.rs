@@ -14,13 +14,18 @@ const LIGHT: Palette = Palette {
     foreground: "#1b1f24",
     accent: "#0b5cad",
     accent_fg: "#ffffff",
+    accent_soft: "#e8f1fb",
 };
 const DARK: Palette = Palette {
     background: "#14171c",
     foreground: "#e9edf2",
     accent: "#7db6f2",
     accent_fg: "#0c1522",
+    accent_soft: "#1d2a3a",
 };
+/// The custom properties of style/main.css a scheme sets, in the order of
+/// `Theme::schemes`.
+const PROPERTIES: [&str; 5] = ["--bg", "--fg", "--accent", "--accent-fg", "--accent-soft"];
 /// WCAG 2.2 AA for normal text.
 pub const MIN_CONTRAST: f64 = 4.5;
 
@@ -29,6 +34,7 @@ struct Palette {
     foreground: &'static str,
     accent: &'static str,
     accent_fg: &'static str,
+    accent_soft: &'static str,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -39,11 +45,14 @@ pub struct Theme {
     pub accent_fg: Option<String>,
     pub background: Option<String>,
     pub foreground: Option<String>,
+    /// The tinted background of the header and of notes.
+    pub accent_soft: Option<String>,
     /// The same for the dark scheme (`prefers-color-scheme: dark`).
     pub dark_accent: Option<String>,
     pub dark_accent_fg: Option<String>,
     pub dark_background: Option<String>,
     pub dark_foreground: Option<String>,
+    pub dark_accent_soft: Option<String>,
     /// Corner radius: a CSS length such as `4px` or `0.25rem`.
     pub radius: Option<String>,
     /// A font-family list, e.g. `"Inter", system-ui, sans-serif`.
@@ -106,29 +115,31 @@ fn is_font_list(text: &str) -> bool {
 
 impl Theme {
     /// The light and dark colours, each given or the portal's own.
-    fn schemes(&self) -> [(&'static str, [&str; 4]); 2] {
+    fn schemes(&self) -> [(&'static str, [&str; 5]); 2] {
         fn pick<'a>(given: &'a Option<String>, default: &'static str) -> &'a str {
             given.as_deref().unwrap_or(default)
         }
-        // The order: background, foreground, accent, accent text.
+        // The order: background, foreground, accent, accent text, tint.
         let light = [
             pick(&self.background, LIGHT.background),
             pick(&self.foreground, LIGHT.foreground),
             pick(&self.accent, LIGHT.accent),
             pick(&self.accent_fg, LIGHT.accent_fg),
+            pick(&self.accent_soft, LIGHT.accent_soft),
         ];
         let dark = [
             pick(&self.dark_background, DARK.background),
             pick(&self.dark_foreground, DARK.foreground),
             pick(&self.dark_accent, DARK.accent),
             pick(&self.dark_accent_fg, DARK.accent_fg),
+            pick(&self.dark_accent_soft, DARK.accent_soft),
         ];
         [("light", light), ("dark", dark)]
     }
 
     /// Checks every value and every colour pair the pages use.
     pub fn validate(&self) -> Result<(), String> {
-        for (scheme, [background, foreground, accent, accent_fg]) in self.schemes() {
+        for (scheme, [background, foreground, accent, accent_fg, accent_soft]) in self.schemes() {
             let colour = |text: &str| {
                 parse_colour(text).ok_or(format!("{text:?} is not a colour such as #0b5cad"))
             };
@@ -138,10 +149,13 @@ impl Theme {
                 colour(accent)?,
                 colour(accent_fg)?,
             );
+            let soft = colour(accent_soft)?;
             for (what, a, b) in [
                 ("text on the background", fg, bg),
                 ("links (accent) on the background", ac, bg),
                 ("button text on the accent", ac_fg, ac),
+                ("text on the tint (header, notes)", fg, soft),
+                ("links (accent) on the tint", ac, soft),
             ] {
                 let ratio = contrast(a, b);
                 if ratio < MIN_CONTRAST {
@@ -172,10 +186,7 @@ impl Theme {
     pub fn css(&self) -> String {
         let mut css = String::from(":root {\n");
         let [(_, light), (_, dark)] = self.schemes();
-        for (name, value) in ["--bg", "--fg", "--accent", "--accent-fg"]
-            .iter()
-            .zip(light)
-        {
+        for (name, value) in PROPERTIES.iter().zip(light) {
             css.push_str(&format!("  {name}: {value};\n"));
         }
         if let Some(radius) = &self.radius {
@@ -185,7 +196,7 @@ impl Theme {
             css.push_str(&format!("  font-family: {font};\n"));
         }
         css.push_str("}\n@media (prefers-color-scheme: dark) {\n  :root {\n");
-        for (name, value) in ["--bg", "--fg", "--accent", "--accent-fg"].iter().zip(dark) {
+        for (name, value) in PROPERTIES.iter().zip(dark) {
             css.push_str(&format!("    {name}: {value};\n"));
         }
         css.push_str("  }\n}\n");
@@ -238,6 +249,18 @@ mod tests {
                 && css.contains("prefers-color-scheme: dark")
         );
 
+        let tinted = Theme {
+            accent: Some("#7a1f5c".into()),
+            accent_soft: Some("#f6e9f1".into()),
+            ..Theme::default()
+        };
+        assert_eq!(tinted.validate(), Ok(()));
+        assert!(tinted.css().contains("--accent-soft: #f6e9f1;"));
+        let murky = Theme {
+            accent_soft: Some("#5a6b7c".into()),
+            ..Theme::default()
+        };
+        assert!(murky.validate().unwrap_err().contains("text on the tint"));
         let pale = Theme {
             accent: Some("#9ec9ff".into()),
             ..Theme::default()
