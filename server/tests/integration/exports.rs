@@ -67,20 +67,8 @@ fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
 }
 
 async fn submit(app: &TestApp, kind: &str, email: &str) -> (String, String) {
-    let before = app.mail.count();
-    let response = app
-        .submit(serde_json::json!({"org": "demo", "kind": kind, "email": email}))
-        .await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let code = app.mail.wait_for(before + 1).await.code();
-    let verified: serde_json::Value = app.verify(&reference, &code).await.json().await.unwrap();
-    (
-        reference,
-        verified["access_token"].as_str().unwrap().to_owned(),
-    )
+    app.verified_request(serde_json::json!({"org": "demo", "kind": kind, "email": email}))
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -446,20 +434,11 @@ async fn an_organisation_that_reviews_packages_releases_them_by_hand() {
         .staff("agent@careful.example", "careful", Role::Agent, false)
         .await;
     let cookie = app.staff_cookie(&mut agent).await;
-    let response = app
-        .submit(serde_json::json!({"org": "careful", "kind": "access", "email": "kari@example.no"}))
+    let (reference, token) = app
+        .verified_request(
+            serde_json::json!({"org": "careful", "kind": "access", "email": "kari@example.no"}),
+        )
         .await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let verified: serde_json::Value = app
-        .verify(&reference, &app.mail.wait_for(1).await.code())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = verified["access_token"].as_str().unwrap().to_owned();
     let base = format!("/console/o/careful/requests/{reference}");
     let post = |path: String| {
         let (app, cookie) = (&app, cookie.clone());

@@ -310,10 +310,21 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Submits, reads the code from the mail, verifies: returns (reference, access token).
+    /// Submits an access request to the demo organisation, reads the code
+    /// from the mail, verifies: returns (reference, access token).
     pub async fn verified_subject(&self, email: &str) -> (String, String) {
+        self.verified_request(serde_json::json!({"org": "demo", "kind": "access", "email": email}))
+            .await
+    }
+
+    /// Submits `body` (org, kind, email, details), reads the code from the
+    /// mail, verifies: returns (reference, access token).
+    pub async fn verified_request(&self, body: serde_json::Value) -> (String, String) {
         let before = self.mail.count();
-        let reference = self.submit_access(email).await;
+        let response = self.submit(body).await;
+        assert_eq!(response.status(), 201);
+        let submitted: serde_json::Value = response.json().await.unwrap();
+        let reference = submitted["reference"].as_str().unwrap().to_owned();
         let mail = self.mail.wait_for(before + 1).await;
         let response = self.verify(&reference, &mail.code()).await;
         assert_eq!(response.status(), 200);

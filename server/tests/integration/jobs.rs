@@ -58,23 +58,12 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
         .staff("agent@slow.example", "slow", Role::Agent, false)
         .await;
     let cookie = app.staff_cookie(&mut agent).await;
-    let response = app
-        .submit(serde_json::json!({"org": "slow", "kind": "access", "email": "kari@example.no"}))
+    let (reference, token) = app
+        .verified_request(
+            serde_json::json!({"org": "slow", "kind": "access", "email": "kari@example.no"}),
+        )
         .await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let verified: serde_json::Value = app
-        .verify(&reference, &app.mail.wait_for(1).await.code())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let subject = format!(
-        "portal_session={}",
-        verified["access_token"].as_str().unwrap()
-    );
+    let subject = format!("portal_session={token}");
     let tracking = format!("/o/slow/requests/{reference}");
 
     // Starting the request queues the collection; the worker takes it.

@@ -231,20 +231,11 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
         .await;
     let cookie = app.staff_cookie(&mut agent).await;
 
-    let response = app
-        .submit(serde_json::json!({"org": "sourced", "kind": "access", "email": "kari@example.no"}))
+    let (reference, token) = app
+        .verified_request(
+            serde_json::json!({"org": "sourced", "kind": "access", "email": "kari@example.no"}),
+        )
         .await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let verified: serde_json::Value = app
-        .verify(&reference, &app.mail.wait_for(1).await.code())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = verified["access_token"].as_str().unwrap().to_owned();
 
     let base = format!("/console/o/sourced/requests/{reference}");
     assert!(post(&app, &cookie, &format!("{base}/collect"))
@@ -421,21 +412,7 @@ operations = ["erase"]
         .await;
     let cookie = app.staff_cookie(&mut agent).await;
     let body = serde_json::json!({"org": "erasing", "kind": "erasure", "email": "kari@example.no", "details": {"erasure_scope": "all"}});
-    let reference = app
-        .submit(body)
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        app.verify(&reference, &app.mail.wait_for(1).await.code())
-            .await
-            .status(),
-        200
-    );
+    let (reference, _) = app.verified_request(body).await;
 
     let base = format!("/console/o/erasing/requests/{reference}");
     let (_, html) = app.page(&base, Some(&cookie)).await;
