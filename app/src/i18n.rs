@@ -1,175 +1,438 @@
-//! The words the interface shows. Codes from the domain become text here and
-//! only here, so adding a language touches one module. English for now; the
-//! functions take no strings from the server.
+//! The words the interface shows, in English, Norwegian Bokmål and Dutch.
+//! Messages live in Fluent files (`app/locales/*.ftl`), compiled into the
+//! binary; codes from the domain become text here and only here.
+//!
+//! Pages are rendered on the server, which looks messages up. The one island
+//! (the request form) must not carry Fluent and three languages into the
+//! WebAssembly: it receives its words ready-made in [`FormStrings`], so
+//! nothing in the browser calls [`t`] and the linker drops it.
+//!
+//! The staff console is in English (see README, "Languages"): its users are a
+//! company's privacy team, and its vocabulary is the GDPR's.
 
-use crate::domain::{AppError, FieldErrorCode, RequestKind, Status, MAX_DETAIL_CHARS};
+use crate::domain::{AppError, FieldErrorCode, Language, RequestKind, Status, MAX_DETAIL_CHARS};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
-pub fn kind_label(kind: RequestKind) -> &'static str {
-    match kind {
-        RequestKind::Access => "Get a copy of my data",
-        RequestKind::Rectification => "Correct my data",
-        RequestKind::Erasure => "Delete my data",
-        RequestKind::Restriction => "Restrict the use of my data",
-        RequestKind::Portability => "Move my data to another service",
-        RequestKind::Objection => "Object to the use of my data",
-        RequestKind::AutomatedDecision => "Have an automated decision reviewed by a person",
-        RequestKind::MarketingOptOut => "Stop marketing",
-        RequestKind::WithdrawConsent => "Withdraw my consent",
+const SOURCES: [(Language, &str); 3] = [
+    (Language::En, include_str!("../locales/en.ftl")),
+    (Language::Nb, include_str!("../locales/nb.ftl")),
+    (Language::Nl, include_str!("../locales/nl.ftl")),
+];
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn bundles() -> &'static [Bundle; 3] {
+    static BUNDLES: OnceLock<[Bundle; 3]> = OnceLock::new();
+    BUNDLES.get_or_init(|| SOURCES.map(|(language, source)| bundle(language, source)))
+}
+
+fn bundle(language: Language, source: &str) -> Bundle {
+    let tag = language
+        .code()
+        .parse()
+        .expect("a supported language is a valid language tag");
+    let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+    // Unicode isolation marks around arguments help right-to-left text; ours
+    // is all left-to-right, and the marks would end up in titles and tests.
+    bundle.set_use_isolating(false);
+    // A syntax error in a shipped file is a bug: the unit tests parse every
+    // file, so this cannot be reached by a build that passed them.
+    let resource = FluentResource::try_new(source.to_owned())
+        .unwrap_or_else(|(_, errors)| panic!("{} messages: {errors:?}", language.code()));
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("{} messages: {errors:?}", language.code()));
+    bundle
+}
+
+fn index(language: Language) -> usize {
+    match language {
+        Language::En => 0,
+        Language::Nb => 1,
+        Language::Nl => 2,
     }
 }
 
-pub fn kind_summary(kind: RequestKind) -> &'static str {
-    match kind {
-        RequestKind::Access => {
-            "See what we hold about you, why, where it came from and who we share it with."
-        }
-        RequestKind::Rectification => "Tell us what is wrong or incomplete, and what is right.",
-        RequestKind::Erasure => "Ask us to delete your data, all of it or some of it.",
-        RequestKind::Restriction => {
-            "Ask us to keep your data but stop using it while something is settled."
-        }
-        RequestKind::Portability => "Receive the data you gave us in a machine-readable file.",
-        RequestKind::Objection => "Object to processing based on our legitimate interests.",
-        RequestKind::AutomatedDecision => {
-            "Contest a decision made about you without human involvement."
-        }
-        RequestKind::MarketingOptOut => "No more newsletters, offers or marketing profiling.",
-        RequestKind::WithdrawConsent => "Take back a consent you gave us, for one purpose.",
-    }
+/// The message `id` in `language`, with its arguments filled in. A missing
+/// message falls back to English; the tests make sure none is missing, so a
+/// reader never sees an id.
+pub fn t_args(language: Language, id: &str, args: Option<&FluentArgs>) -> String {
+    let all = bundles();
+    [index(language), 0]
+        .into_iter()
+        .find_map(|i| {
+            let bundle = &all[i];
+            let pattern = bundle.get_message(id)?.value()?;
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, args, &mut errors);
+            errors.is_empty().then(|| text.into_owned())
+        })
+        .unwrap_or_else(|| id.to_owned())
 }
 
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::PendingVerification => "Waiting for you to confirm your e-mail",
-        Status::Received => "Received",
-        Status::InProgress => "In progress",
-        Status::AwaitingSubject => "Waiting for your answer",
-        Status::Completed => "Completed",
-        Status::Rejected => "Rejected",
-        Status::Cancelled => "Cancelled",
-    }
+pub fn t(language: Language, id: &str) -> String {
+    t_args(language, id, None)
 }
 
-pub fn field_label(field: &str) -> &'static str {
-    match field {
-        "email" => "Your e-mail address",
-        "description" => "Anything that helps us find your data (optional)",
-        "inaccurate" => "What is wrong or incomplete?",
-        "correction" => "What is right?",
-        "erasure_scope" => "What should we delete?",
-        "grounds" => "Why? Tell us about your situation",
-        "decision" => "Which decision do you want reviewed?",
-        "purpose" => "Which consent do you withdraw?",
-        "code" => "Six-digit code",
-        _ => "This field",
-    }
+/// A message with one argument, the common case.
+pub fn t1<'a>(
+    language: Language,
+    id: &str,
+    name: &'a str,
+    value: impl Into<FluentValue<'a>>,
+) -> String {
+    let mut args = FluentArgs::new();
+    args.set(name, value);
+    t_args(language, id, Some(&args))
 }
 
-pub fn field_error(code: FieldErrorCode) -> String {
-    match code {
-        FieldErrorCode::Required => "Please fill this in.".into(),
-        FieldErrorCode::TooShort => "This is too short.".into(),
-        FieldErrorCode::TooLong => format!("Please keep this under {MAX_DETAIL_CHARS} characters."),
-        FieldErrorCode::InvalidEmail => {
-            "This does not look like an e-mail address, for example name@example.com.".into()
-        }
-        FieldErrorCode::InvalidChoice => "Please choose one of the options.".into(),
-        FieldErrorCode::NotApplicable => "This request does not ask for this.".into(),
-    }
+/// The reader's language, chosen by the server for this page request (URL,
+/// then cookie, then `Accept-Language`) and provided as context.
+pub fn use_language() -> Language {
+    leptos::prelude::use_context::<Language>().unwrap_or_default()
 }
 
-pub fn error_message(error: &AppError) -> String {
+pub fn kind_label(language: Language, kind: RequestKind) -> String {
+    t(language, &format!("kind-{}", kind.as_str()))
+}
+
+pub fn kind_summary(language: Language, kind: RequestKind) -> String {
+    t(language, &format!("kind-{}-summary", kind.as_str()))
+}
+
+pub fn status_label(language: Language, status: Status) -> String {
+    t(language, &format!("status-{}", status.as_str()))
+}
+
+pub fn field_label(language: Language, field: &str) -> String {
+    t(language, &format!("field-{field}"))
+}
+
+pub fn field_error(language: Language, code: FieldErrorCode) -> String {
+    t1(
+        language,
+        &format!("field-error-{}", code.as_str()),
+        "max",
+        MAX_DETAIL_CHARS,
+    )
+}
+
+pub fn error_message(language: Language, error: &AppError) -> String {
     match error {
-        AppError::Validation { .. } => "Some answers need your attention; see the marked fields.".into(),
-        AppError::UnknownOrganisation => "We do not know this organisation.".into(),
-        AppError::UnknownKind => "We do not know this kind of request.".into(),
-        AppError::NotFound => "We could not find this.".into(),
-        AppError::Unauthenticated => "Please confirm your e-mail address to continue.".into(),
-        AppError::LoginFailed => "The e-mail address or the password is wrong.".into(),
-        AppError::Forbidden => "This is not allowed.".into(),
         AppError::CodeInvalid { attempts_left } => {
-            format!("That code is not right. You can try {attempts_left} more time(s).")
+            t1(language, "error-code_invalid", "attempts", *attempts_left)
         }
-        AppError::CodeExpired => "That code has expired. Ask for a new code below.".into(),
-        AppError::CodeBurned => "Too many wrong attempts: this code no longer works. Ask for a new code below.".into(),
-        AppError::CodeLimit => "You have asked for 10 codes today, the daily limit. Please try again tomorrow.".into(),
-        AppError::TransitionRefused { reason } => transition_refused(reason),
-        AppError::LinkInvalid => "This link has expired or was already used. Ask for a new code.".into(),
-        AppError::RequestExpired => {
-            "This request expired because it was not confirmed within 7 days. Please make a new request.".into()
+        AppError::TransitionRefused { reason } => {
+            use crate::domain::TransitionError as T;
+            let code = match reason {
+                T::NotInThisStatus => "not_in_this_status",
+                T::NotVerified => "not_verified",
+                T::AlreadyExtended => "already_extended",
+                T::ExtensionTooLong => "extension_too_long",
+                T::ReasonRequired => "reason_required",
+                T::LegalGroundRequired => "legal_ground_required",
+                T::AlreadyExecuted => "already_executed",
+            };
+            t(language, &format!("refused-{code}"))
         }
-        AppError::ExportExpired => {
-            "This download has expired: packages can be downloaded for a limited time. Write to the privacy team on your request's page for a new one.".into()
-        }
-        AppError::MalformedBody => "The form could not be read. Please try again.".into(),
-        AppError::PayloadTooLarge => "That is too much text to send at once.".into(),
-        AppError::RateLimited => "Too many attempts. Please wait a little and try again.".into(),
-        AppError::Unavailable | AppError::Network => "We could not reach the portal. Please try again.".into(),
-        AppError::Internal => "Something went wrong on our side. Please try again later.".into(),
+        AppError::Network => t(language, "error-unavailable"),
+        other => t(language, &format!("error-{}", other.code())),
     }
 }
 
-fn transition_refused(reason: &crate::domain::TransitionError) -> String {
-    use crate::domain::TransitionError as T;
-    match reason {
-        T::NotInThisStatus => "This cannot be done while the request has its current status.",
-        T::NotVerified => "The request is not confirmed yet.",
-        T::AlreadyExtended => {
-            "The deadline was already extended once; it cannot be extended again."
-        }
-        T::ExtensionTooLong => "The deadline can be extended by one or two months.",
-        T::ReasonRequired => "Please give the reason; the subject is told.",
-        T::LegalGroundRequired => "Please give the legal ground for the refusal.",
-        T::AlreadyExecuted => {
-            "Something was already carried out on this request, so it can no longer be cancelled."
-        }
-    }
-    .into()
-}
-
-/// `2026-12-22` → `22 December 2026`. Dates cross the wire as ISO strings and
-/// are worded here, in the reader's language.
-pub fn long_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+/// `2026-12-22` → `22 December 2026` / `22. desember 2026` / `22 december
+/// 2026`. Dates cross the wire as ISO strings and are worded here.
+pub fn long_date(language: Language, iso: &str) -> String {
     let mut parts = iso.get(..10).unwrap_or(iso).split('-');
     match (
         parts.next(),
-        parts.next().and_then(|m| m.parse::<usize>().ok()),
-        parts.next(),
+        parts.next().and_then(|m| m.parse::<u8>().ok()),
+        parts.next().and_then(|d| d.parse::<u8>().ok()),
     ) {
         (Some(year), Some(month @ 1..=12), Some(day)) => {
-            format!(
-                "{} {} {}",
-                day.trim_start_matches('0'),
-                MONTHS[month - 1],
-                year
-            )
+            let mut args = FluentArgs::new();
+            args.set("day", day.to_string());
+            args.set("month", t(language, &format!("month-{month}")));
+            args.set("year", year.to_owned());
+            t_args(language, "date-long", Some(&args))
         }
         _ => iso.to_owned(),
+    }
+}
+
+/// `1536` → `1.5 kB`: sizes as people read them.
+pub fn human_size(language: Language, bytes: i64) -> String {
+    let decimal = |value: f64| {
+        let text = format!("{value:.1}");
+        // Norwegian and Dutch write a decimal comma.
+        if language == Language::En {
+            text
+        } else {
+            text.replace('.', ",")
+        }
+    };
+    match bytes {
+        b if b < 1000 => t1(language, "size-bytes", "n", b),
+        b if b < 1_000_000 => format!("{} kB", decimal(b as f64 / 1000.0)),
+        b => format!("{} MB", decimal(b as f64 / 1_000_000.0)),
+    }
+}
+
+/// Everything the request form island says, worded on the server in the
+/// reader's language and sent along as the island's props.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormStrings {
+    pub email_label: String,
+    pub email_hint: String,
+    /// The labels of the kind's own fields, in `RequestKind::fields` order.
+    pub field_labels: Vec<String>,
+    pub erasure_all: String,
+    pub erasure_specific: String,
+    pub language_label: String,
+    pub characters: String,
+    pub send: String,
+    pub sending: String,
+    /// Indexed by `FieldErrorCode as usize`.
+    pub field_errors: Vec<String>,
+    /// `(AppError::code(), message)` for every error a submission can meet;
+    /// anything else shows `internal`.
+    pub errors: Vec<(String, String)>,
+}
+
+impl FormStrings {
+    pub fn new(language: Language, kind: RequestKind) -> FormStrings {
+        let errors = [
+            AppError::Validation { fields: vec![] },
+            AppError::UnknownOrganisation,
+            AppError::UnknownKind,
+            AppError::MalformedBody,
+            AppError::PayloadTooLarge,
+            AppError::RateLimited,
+            AppError::Unavailable,
+            AppError::Network,
+            AppError::Internal,
+        ];
+        FormStrings {
+            email_label: field_label(language, "email"),
+            email_hint: t(language, "field-email-hint"),
+            field_labels: kind
+                .fields()
+                .iter()
+                .map(|(field, _)| field_label(language, field.name()))
+                .collect(),
+            erasure_all: t(language, "erasure-all"),
+            erasure_specific: t(language, "erasure-specific"),
+            language_label: t(language, "field-language"),
+            characters: t(language, "characters"),
+            send: t(language, "send-request"),
+            sending: t(language, "sending"),
+            field_errors: FieldErrorCode::ALL
+                .into_iter()
+                .map(|code| field_error(language, code))
+                .collect(),
+            errors: errors
+                .iter()
+                .map(|e| (e.code().to_owned(), error_message(language, e)))
+                .collect(),
+        }
+    }
+
+    pub fn field_error(&self, code: FieldErrorCode) -> String {
+        self.field_errors
+            .get(code as usize)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn error(&self, error: &AppError) -> String {
+        let find = |code: &str| {
+            self.errors
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, m)| m.clone())
+        };
+        find(error.code())
+            .or_else(|| find("internal"))
+            .unwrap_or_default()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::types::EventKind;
+
+    fn ids(source: &str) -> Vec<String> {
+        let resource = FluentResource::try_new(source.to_owned()).expect("parses");
+        resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
 
     #[test]
-    fn iso_dates_are_worded_in_full() {
-        assert_eq!(long_date("2026-12-02"), "2 December 2026");
-        assert_eq!(long_date("2027-01-31T10:00:00Z"), "31 January 2027");
-        assert_eq!(long_date("garbage"), "garbage");
+    fn every_language_has_exactly_the_english_messages() {
+        let english = ids(SOURCES[0].1);
+        assert!(english.len() > 100, "{} messages", english.len());
+        for (language, source) in &SOURCES[1..] {
+            let theirs = ids(source);
+            let missing: Vec<_> = english.iter().filter(|id| !theirs.contains(id)).collect();
+            let extra: Vec<_> = theirs.iter().filter(|id| !english.contains(id)).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{}: missing {missing:?}, unknown {extra:?}",
+                language.code()
+            );
+        }
     }
+
+    /// Every id the code names literally, as a string in a `t` or `t1` call,
+    /// exists, so a typo cannot put an id on a page.
+    #[test]
+    fn every_message_the_code_asks_for_exists() {
+        let english = ids(SOURCES[0].1);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut asked = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for call in [
+                        "t(lang, \"",
+                        "t1(lang, \"",
+                        "t(language, \"",
+                        "t1(language, \"",
+                    ] {
+                        for (at, _) in text.match_indices(call) {
+                            let rest = &text[at + call.len()..];
+                            let id = &rest[..rest.find('"').unwrap()];
+                            asked.push((path.display().to_string(), id.to_owned()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(asked.len() > 50, "found only {} lookups", asked.len());
+        let unknown: Vec<_> = asked
+            .iter()
+            .filter(|(_, id)| !english.contains(id))
+            .collect();
+        assert!(unknown.is_empty(), "unknown message ids: {unknown:?}");
+    }
+
+    /// The ids built from domain codes, in every language: none falls back
+    /// to English or to its id, and none fails to format.
+    #[test]
+    fn every_domain_code_is_worded_in_every_language() {
+        for language in Language::ALL {
+            let mut texts = Vec::new();
+            for kind in RequestKind::ALL {
+                texts.push(kind_label(language, kind));
+                texts.push(kind_summary(language, kind));
+                for (field, _) in kind.fields() {
+                    texts.push(field_label(language, field.name()));
+                }
+            }
+            for status in Status::ALL {
+                texts.push(status_label(language, status));
+            }
+            for code in FieldErrorCode::ALL {
+                texts.push(field_error(language, code));
+            }
+            for event in EventKind::ALL {
+                texts.push(event_text(language, event));
+            }
+            let strings = FormStrings::new(language, RequestKind::Erasure);
+            texts.extend(strings.errors.iter().map(|(_, m)| m.clone()));
+            texts.push(error_message(
+                language,
+                &AppError::CodeInvalid { attempts_left: 1 },
+            ));
+            for text in &texts {
+                assert!(!text.is_empty());
+                assert!(
+                    !text.contains("kind-")
+                        && !text.contains("status-")
+                        && !text.contains("error-")
+                        && !text.contains("field-")
+                        && !text.contains("event-"),
+                    "{}: an id instead of a message: {text}",
+                    language.code()
+                );
+            }
+            if language != Language::En {
+                let english = FormStrings::new(Language::En, RequestKind::Erasure);
+                assert_ne!(
+                    strings.send,
+                    english.send,
+                    "{} is not translated",
+                    language.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn iso_dates_are_worded_in_full_in_each_language() {
+        assert_eq!(long_date(Language::En, "2026-12-02"), "2 December 2026");
+        assert_eq!(
+            long_date(Language::En, "2027-01-31T10:00:00Z"),
+            "31 January 2027"
+        );
+        assert_eq!(long_date(Language::Nb, "2026-12-02"), "2. desember 2026");
+        assert_eq!(long_date(Language::Nl, "2026-03-09"), "9 maart 2026");
+        assert_eq!(long_date(Language::Nb, "garbage"), "garbage");
+    }
+
+    #[test]
+    fn plurals_and_numbers_follow_the_language() {
+        assert_eq!(
+            error_message(Language::En, &AppError::CodeInvalid { attempts_left: 1 }),
+            "That code is not right. You can try one more time."
+        );
+        assert!(
+            error_message(Language::En, &AppError::CodeInvalid { attempts_left: 3 })
+                .contains("3 more times")
+        );
+        assert_eq!(human_size(Language::En, 1536), "1.5 kB");
+        assert_eq!(human_size(Language::Nb, 1536), "1,5 kB");
+        assert_eq!(human_size(Language::Nl, 2_500_000), "2,5 MB");
+    }
+
+    #[test]
+    fn the_form_finds_its_error_messages() {
+        let strings = FormStrings::new(Language::Nl, RequestKind::Access);
+        assert_eq!(
+            strings.field_labels.len(),
+            RequestKind::Access.fields().len()
+        );
+        assert_eq!(
+            strings.error(&AppError::RateLimited),
+            error_message(Language::Nl, &AppError::RateLimited)
+        );
+        // An error a submission should not meet still gets a message.
+        assert_eq!(
+            strings.error(&AppError::Forbidden),
+            error_message(Language::Nl, &AppError::Internal)
+        );
+        assert_eq!(
+            strings.field_error(FieldErrorCode::InvalidEmail),
+            field_error(Language::Nl, FieldErrorCode::InvalidEmail)
+        );
+    }
+}
+
+/// What a history entry says happened.
+pub fn event_text(language: Language, event: crate::api::types::EventKind) -> String {
+    t(language, &format!("event-{}", event.as_str()))
 }

@@ -20,9 +20,13 @@ use leptos_router::{
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let language = port::language();
+    #[cfg(not(feature = "ssr"))]
+    let language = domain::Language::default();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -42,6 +46,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Pages read the reader's language from context (`i18n::use_language`).
+    #[cfg(feature = "ssr")]
+    provide_context(port::language());
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title text="Privacy portal"/>
@@ -52,6 +59,7 @@ pub fn App() -> impl IntoView {
                 // Suspense fragments would need a script to show).
                 <ParentRoute path=path!("/o/:org") view=pages::OrgLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::NoticePage ssr=SsrMode::Async/>
+                    <Route path=path!("notice/changes") view=pages::NoticeChangesPage ssr=SsrMode::Async/>
                     <Route path=path!("new") view=pages::KindChooser ssr=SsrMode::Async/>
                     <Route path=path!("new/:kind") view=pages::RequestFormPage ssr=SsrMode::Async/>
                     <Route path=path!("requests") view=pages::MyRequestsPage ssr=SsrMode::Async/>

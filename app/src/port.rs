@@ -6,8 +6,10 @@
 use crate::api::console::types::{
     AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
 };
-use crate::api::types::{NoticeView, OrgView, RequestView, TrackView};
-use crate::domain::{AppError, Reference, Role, StaffAction, Submission};
+use crate::api::types::{
+    NoticeChanged, NoticeChangesView, NoticeView, OrgView, RequestView, TrackView,
+};
+use crate::domain::{AppError, Language, Reference, Role, StaffAction, Submission};
 use async_trait::async_trait;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
@@ -24,7 +26,22 @@ pub struct SessionGrant {
 #[async_trait]
 pub trait Portal: Send + Sync + 'static {
     async fn organisation(&self, org: &str) -> Result<OrgView, AppError>;
-    async fn notice(&self, org: &str) -> Result<NoticeView, AppError>;
+    async fn notice(&self, org: &str, language: Language) -> Result<NoticeView, AppError>;
+    async fn notice_changes(
+        &self,
+        org: &str,
+        from: &str,
+        to: Option<&str>,
+        language: Language,
+    ) -> Result<NoticeChangesView, AppError>;
+    /// Whether to tell this verified subject the notice changed; `seen` is
+    /// the newest version whose changes they opened.
+    async fn notice_changed(
+        &self,
+        org: &str,
+        session: &str,
+        seen: Option<&str>,
+    ) -> Result<Option<NoticeChanged>, AppError>;
     async fn submit(&self, submission: Submission) -> Result<Reference, AppError>;
     async fn verify_code(
         &self,
@@ -169,6 +186,31 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 
 fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
+}
+
+/// Remembers that the reader opened the changes up to notice version
+/// `date` of `org`, so the "notice changed" note stops showing.
+pub fn notice_seen_cookie(org: &str) -> String {
+    format!("portal_notice_seen_{org}")
+}
+
+pub fn set_notice_seen(org: &str, date: &str, secure: bool) {
+    let cookie = cookie::Cookie::build((notice_seen_cookie(org), date.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    append_set_cookie(cookie);
+}
+
+/// The language the server chose for this request (`?lang=`, then the
+/// cookie, then `Accept-Language`); the middleware puts it in the request.
+pub fn language() -> crate::domain::Language {
+    request_parts()
+        .and_then(|parts| parts.extensions.get::<crate::domain::Language>().copied())
+        .unwrap_or_default()
 }
 
 /// Whether the page request carries the Global Privacy Control signal

@@ -4,7 +4,7 @@
 //! `+++` lines), rendered once so serving the notice costs no Markdown work.
 
 use anyhow::{bail, Context};
-use app::api::types::{NoticeView, OrgView, TocEntry};
+use app::api::types::{OrgView, TocEntry};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use std::{collections::HashMap, path::Path};
@@ -38,18 +38,13 @@ pub struct OrgSettings {
     pub hosts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FrontMatter {
-    title: String,
-    last_updated: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct Organisation {
     pub slug: String,
     pub settings: OrgSettings,
-    pub notice: NoticeView,
+    /// Name, slug and theme flags, as the page chrome needs them.
+    pub view: OrgView,
+    pub notice: crate::notice::Notice,
     /// The logo file's content type and bytes, read once.
     pub logo: Option<(&'static str, Vec<u8>)>,
 }
@@ -155,18 +150,7 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
             );
         }
     }
-    let notice_path = dir.join("notice").join("en.md");
-    let source = std::fs::read_to_string(&notice_path)
-        .with_context(|| format!("{}", notice_path.display()))?;
-    let (front, body) =
-        split_front_matter(&source).context("notice/en.md needs front matter between +++ lines")?;
-    let front: FrontMatter = toml::from_str(front).context("notice front matter is not valid")?;
-    time::Date::parse(
-        &front.last_updated,
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .context("last_updated must be a date such as 2026-10-01")?;
-    let (html, toc) = render_markdown(body);
+    let notice = crate::notice::Notice::load(&dir.join("notice"))?;
     let theme = settings.theme.clone().unwrap_or_default();
     theme
         .validate()
@@ -197,13 +181,8 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     Ok(Organisation {
         slug: slug.to_owned(),
         settings,
-        notice: NoticeView {
-            org: org_view,
-            title: front.title,
-            last_updated: front.last_updated,
-            toc,
-            html,
-        },
+        view: org_view,
+        notice,
         logo,
     })
 }
@@ -397,7 +376,7 @@ mod tests {
         let content = Content::load(dir.path()).unwrap();
         let one = content.org("one").unwrap();
         assert_eq!(one.logo.as_ref().unwrap().0, "image/svg+xml");
-        assert!(one.notice.org.logo && one.notice.org.themed);
+        assert!(one.view.logo && one.view.themed);
     }
 
     #[test]
@@ -405,7 +384,15 @@ mod tests {
         let content =
             Content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")).unwrap();
         let demo = content.org("demo").expect("demo organisation");
-        let ids: Vec<_> = demo.notice.toc.iter().map(|t| t.id.as_str()).collect();
+        let ids: Vec<_> = demo
+            .notice
+            .current()
+            .text(app::domain::Language::En)
+            .1
+            .toc
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
         for section in [
             "controller",
             "data-protection-officer",

@@ -93,8 +93,10 @@ pub fn notice_json(org: &Organisation, base: &str) -> Value {
         },
         "organisation": { "slug": org.slug, "name": org.settings.name, "contact_email": org.settings.contact_email },
         "notice": {
-            "title": org.notice.title,
-            "last_updated": org.notice.last_updated,
+            "title": org.notice.current().text(app::domain::Language::En).1.title,
+            "last_updated": org.notice.current().date,
+            "languages": org.notice.current().texts.keys().map(|l| l.code()).collect::<Vec<_>>(),
+            "versions": org.notice.view(org.view.clone(), app::domain::Language::En).earlier_versions,
             "url": format!("{}/o/{}", base.trim_end_matches('/'), org.slug),
         },
         "processing": processing,

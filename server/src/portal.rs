@@ -6,8 +6,10 @@ use crate::service::{LoginStep, Service};
 use app::api::console::types::{
     AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
 };
-use app::api::types::{NoticeView, OrgView, RequestView, TrackView};
-use app::domain::{AppError, Reference, Role, StaffAction, Submission};
+use app::api::types::{
+    NoticeChanged, NoticeChangesView, NoticeView, OrgView, RequestView, TrackView,
+};
+use app::domain::{AppError, Language, Reference, Role, StaffAction, Submission};
 use app::port::{Console, Portal, SessionGrant, StaffLogin};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -32,11 +34,30 @@ impl PortalAdapter {
 #[async_trait]
 impl Portal for PortalAdapter {
     async fn organisation(&self, org: &str) -> Result<OrgView, AppError> {
-        Ok(self.0.organisation(org)?.notice.org.clone())
+        Ok(self.0.organisation(org)?.view.clone())
     }
 
-    async fn notice(&self, org: &str) -> Result<NoticeView, AppError> {
-        Ok(self.0.organisation(org)?.notice.clone())
+    async fn notice(&self, org: &str, language: Language) -> Result<NoticeView, AppError> {
+        self.0.notice(org, language)
+    }
+
+    async fn notice_changes(
+        &self,
+        org: &str,
+        from: &str,
+        to: Option<&str>,
+        language: Language,
+    ) -> Result<NoticeChangesView, AppError> {
+        self.0.notice_changes(org, from, to, language)
+    }
+
+    async fn notice_changed(
+        &self,
+        org: &str,
+        session: &str,
+        seen: Option<&str>,
+    ) -> Result<Option<NoticeChanged>, AppError> {
+        self.0.notice_changed(org, session, seen).await
     }
 
     async fn submit(&self, submission: Submission) -> Result<Reference, AppError> {

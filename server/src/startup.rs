@@ -6,7 +6,7 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, files, gpc, guard, hosts, org_assets, redirects},
+    http::{api, files, gpc, guard, hosts, language, org_assets, redirects},
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -222,6 +222,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             service,
             hosts::one_org_per_host,
         ))
+        .layer(middleware::from_fn(language::negotiate))
         .layer(middleware::from_fn(guard::server_fn_status))
         .layer(middleware::from_fn_with_state(
             guard_config.clone(),

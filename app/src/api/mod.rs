@@ -13,7 +13,7 @@ pub mod types;
 
 use crate::domain::{AppError, Reference};
 use leptos::prelude::*;
-use types::{NoticeView, OrgView, RequestView, TrackView};
+use types::{NoticeChanged, NoticeChangesView, NoticeView, OrgView, RequestView, TrackView};
 
 #[cfg(feature = "ssr")]
 use crate::port::{fail, portal};
@@ -29,7 +29,53 @@ pub async fn get_organisation(org: String) -> Result<OrgView, AppError> {
 #[server(prefix = "/_sfn", endpoint = "notice")]
 pub async fn get_notice(org: String) -> Result<NoticeView, AppError> {
     let portal = portal()?;
-    portal.notice(&org).await.map_err(fail)
+    portal
+        .notice(&org, crate::port::language())
+        .await
+        .map_err(fail)
+}
+
+/// What changed in the notice from version `from` to `to` (default: the
+/// current one). Opening the changes up to the current version also stops
+/// the "notice changed" note for this reader.
+#[server(prefix = "/_sfn", endpoint = "notice_changes")]
+pub async fn get_notice_changes(
+    org: String,
+    from: String,
+    #[server(default)] to: Option<String>,
+) -> Result<NoticeChangesView, AppError> {
+    let portal = portal()?;
+    let language = crate::port::language();
+    let changes = portal
+        .notice_changes(&org, &from, to.as_deref(), language)
+        .await
+        .map_err(fail)?;
+    let current = portal
+        .notice(&org, language)
+        .await
+        .map_err(fail)?
+        .last_updated;
+    if changes.to == current {
+        crate::port::set_notice_seen(&org, &current, portal.secure_cookies());
+    }
+    Ok(changes)
+}
+
+/// For a signed-in subject: the notice changed since they last confirmed
+/// their address here. `None` for everyone else.
+#[server(prefix = "/_sfn", endpoint = "notice_changed")]
+pub async fn get_notice_changed(org: String) -> Result<Option<NoticeChanged>, AppError> {
+    let portal = portal()?;
+    let Some(session) = crate::port::session_token(&portal) else {
+        return Ok(None);
+    };
+    let seen = crate::port::cookie_value(&crate::port::notice_seen_cookie(&org));
+    match portal.notice_changed(&org, &session, seen.as_deref()).await {
+        Ok(changed) => Ok(changed),
+        // A stale session is no reason to fail the page around the note.
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(error) => Err(fail(error)),
+    }
 }
 
 /// Takes a new request from anyone. The reply looks the same whatever the

@@ -30,6 +30,55 @@ pub struct NoticeView {
     /// Rendered from the organisation's Markdown by the server; raw HTML in
     /// the source is dropped, so this holds only what Markdown produces.
     pub html: String,
+    /// The language the text is in: the reader's, or the organisation's
+    /// fallback when it has none in theirs.
+    pub language: crate::domain::Language,
+    /// The dates of earlier versions, newest first.
+    pub earlier_versions: Vec<String>,
+}
+
+/// What changed in a notice between two versions, paragraph by paragraph.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeChangesView {
+    pub org: OrgView,
+    pub title: String,
+    /// ISO dates of the two versions compared.
+    pub from: String,
+    pub to: String,
+    pub language: crate::domain::Language,
+    /// The changed paragraphs only, with the section each is in.
+    pub changes: Vec<ChangedParagraph>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangedParagraph {
+    /// The heading of the section the paragraph is in ("" before the first).
+    pub section: String,
+    pub parts: Vec<DiffPart>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffPart {
+    pub change: Change,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Same,
+    Removed,
+    Added,
+}
+
+/// Tells a verified subject that the notice changed after they last
+/// confirmed their address (and so after they last saw it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeChanged {
+    /// When they confirmed (ISO date).
+    pub seen_on: String,
+    /// The version they saw then.
+    pub from: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +108,45 @@ pub enum EventKind {
     Rejected,
     Cancelled,
     Message,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 14] = [
+        EventKind::Submitted,
+        EventKind::CodeSent,
+        EventKind::Verified,
+        EventKind::ExpiredUnverified,
+        EventKind::StatusChanged,
+        EventKind::Assigned,
+        EventKind::Started,
+        EventKind::AskedSubject,
+        EventKind::SubjectAnswered,
+        EventKind::Extended,
+        EventKind::Completed,
+        EventKind::Rejected,
+        EventKind::Cancelled,
+        EventKind::Message,
+    ];
+
+    /// The serialised name, also the message id's tail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Submitted => "submitted",
+            EventKind::CodeSent => "code_sent",
+            EventKind::Verified => "verified",
+            EventKind::ExpiredUnverified => "expired_unverified",
+            EventKind::StatusChanged => "status_changed",
+            EventKind::Assigned => "assigned",
+            EventKind::Started => "started",
+            EventKind::AskedSubject => "asked_subject",
+            EventKind::SubjectAnswered => "subject_answered",
+            EventKind::Extended => "extended",
+            EventKind::Completed => "completed",
+            EventKind::Rejected => "rejected",
+            EventKind::Cancelled => "cancelled",
+            EventKind::Message => "message",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,15 @@ pub enum FieldErrorCode {
 }
 
 impl FieldErrorCode {
+    pub const ALL: [FieldErrorCode; 6] = [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooShort,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::InvalidEmail,
+        FieldErrorCode::InvalidChoice,
+        FieldErrorCode::NotApplicable,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FieldErrorCode::Required => "required",

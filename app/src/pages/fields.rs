@@ -3,7 +3,7 @@
 //! announces the form-level error.
 
 use crate::domain::{AppError, MAX_DETAIL_CHARS};
-use crate::i18n;
+use crate::i18n::FormStrings;
 use leptos::prelude::*;
 
 /// The error of the last submission, if it failed.
@@ -16,12 +16,16 @@ where
 }
 
 /// The message for one field, from the last submission's error.
-pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+pub fn field_error(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+    strings: StoredValue<FormStrings>,
+) -> Signal<Option<String>> {
     Signal::derive(move || {
         error
             .get()
             .and_then(|e| e.field_error(field))
-            .map(i18n::field_error)
+            .map(|code| strings.with_value(|s| s.field_error(code)))
     })
 }
 
@@ -49,9 +53,11 @@ pub fn ErrorText(id: String, error: Signal<Option<String>>) -> impl IntoView {
 #[component]
 pub fn TextArea(
     name: &'static str,
-    label: &'static str,
+    label: String,
     required: bool,
     error: Signal<Option<String>>,
+    /// The word after the count, in the reader's language.
+    characters: String,
 ) -> impl IntoView {
     let (count, set_count) = signal(0usize);
     let error_id = format!("{name}-error");
@@ -71,7 +77,7 @@ pub fn TextArea(
                 on:input=move |ev| set_count.set(event_target_value(&ev).chars().count())
             ></textarea>
             <p class="hint counter" id=count_id>
-                {move || format!("{} / {} characters", count.get(), MAX_DETAIL_CHARS)}
+                {move || format!("{} / {} {characters}", count.get(), MAX_DETAIL_CHARS)}
             </p>
             <ErrorText id=error_id error/>
         </div>

@@ -2,12 +2,13 @@
 //! and footer.
 
 use super::{set_page_status, use_org};
-use crate::api::get_organisation;
-use crate::domain::AppError;
-use crate::i18n;
+use crate::api::{get_notice_changed, get_organisation};
+use crate::domain::{AppError, Language};
+use crate::i18n::{self, t, t1, use_language};
 use leptos::prelude::*;
 use leptos_meta::Stylesheet;
 use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
 
 /// Whether this page request carries `Sec-GPC: 1` (server only: the
 /// layout is not hydrated).
@@ -21,9 +22,10 @@ fn gpc_signalled() -> bool {
 #[component]
 pub fn OrgLayout() -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let organisation = Resource::new(move || org.get(), get_organisation);
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t(lang, "skip-link")}</a>
         <Suspense fallback=|| view! { <header class="site-header"><div class="wrap"></div></header> }>
             {move || Suspend::new(async move {
                 match organisation.await {
@@ -39,26 +41,28 @@ pub fn OrgLayout() -> impl IntoView {
                                         })}
                                         {organisation.name.clone()}
                                     </a>
-                                    <nav aria-label="Main">
+                                    <nav aria-label=t(lang, "nav-label")>
                                         <ul class="nav-list">
-                                            <li><A href=base.clone() exact=true>"Privacy notice"</A></li>
-                                            <li><A href=format!("{base}/new")>"Make a request"</A></li>
-                                            <li><A href=format!("{base}/requests") exact=true>"My requests"</A></li>
+                                            <li><A href=base.clone() exact=true>{t(lang, "nav-notice")}</A></li>
+                                            <li><A href=format!("{base}/new")>{t(lang, "nav-new")}</A></li>
+                                            <li><A href=format!("{base}/requests") exact=true>{t(lang, "nav-requests")}</A></li>
                                         </ul>
                                     </nav>
+                                    <LanguageSwitcher current=lang/>
                                 </div>
                             </header>
                             <main id="main" class="wrap" tabindex="-1">
                                 {gpc_signalled().then(|| view! {
                                     <p class="notice-box gpc-note" role="status">
-                                        "Your browser sent a Global Privacy Control signal. We honour it: we do not use your data for marketing profiling or share it for marketing. Once you have confirmed your e-mail address here, we record it as your choice, and you can download the receipt."
+                                        {t(lang, "gpc-note")}
                                     </p>
                                 })}
+                                <NoticeChangedNote/>
                                 <Outlet/>
                             </main>
                             <footer class="site-footer">
                                 <div class="wrap">
-                                    <p>{format!("Privacy portal of {}", organisation.name)}</p>
+                                    <p>{t1(lang, "footer", "org", organisation.name.clone())}</p>
                                 </div>
                             </footer>
                         }
@@ -75,10 +79,11 @@ pub fn OrgLayout() -> impl IntoView {
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_page_status(error.http_status());
+    let lang = use_language();
     view! {
         <main id="main" class="wrap" tabindex="-1">
-            <h1>{if error.http_status() == 404 { "Not found" } else { "Something went wrong" }}</h1>
-            <p>{i18n::error_message(&error)}</p>
+            <h1>{t(lang, if error.http_status() == 404 { "error-not-found-title" } else { "error-title" })}</h1>
+            <p>{i18n::error_message(lang, &error)}</p>
         </main>
     }
 }
@@ -86,4 +91,59 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! { <ErrorPage error=AppError::NotFound/> }
+}
+
+/// Links to this page in each language. `?lang=` is the first thing the
+/// server reads, and it remembers the choice in a cookie.
+#[component]
+fn LanguageSwitcher(current: Language) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    view! {
+        <nav class="languages" aria-label=t(current, "language-switcher")>
+            <ul>
+                {Language::ALL
+                    .into_iter()
+                    .map(|language| {
+                        view! {
+                            <li>
+                                <a
+                                    href=format!("{path}?lang={}", language.code())
+                                    hreflang=language.code()
+                                    lang=language.code()
+                                    aria-current=(language == current).then_some("true")
+                                >
+                                    {language.native_name()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// Tells a signed-in subject that the notice changed since they last
+/// confirmed their address, with a link to the changes.
+#[component]
+fn NoticeChangedNote() -> impl IntoView {
+    let org = use_org();
+    let lang = use_language();
+    let changed = Resource::new(move || org.get(), get_notice_changed);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                changed.await.ok().flatten().map(|changed| {
+                    let href = format!("/o/{}/notice/changes?from={}", org.get_untracked(), changed.from);
+                    view! {
+                        <p class="notice-box notice-changed" role="status">
+                            {t1(lang, "notice-changed-since", "date", i18n::long_date(lang, &changed.seen_on))}
+                            " "
+                            <a href=href>{t(lang, "notice-changed-link")}</a>
+                        </p>
+                    }
+                })
+            })}
+        </Suspense>
+    }
 }

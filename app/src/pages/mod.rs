@@ -17,7 +17,7 @@ pub use console::{
 };
 pub use layout::{NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;
-pub use notice::NoticePage;
+pub use notice::{NoticeChangesPage, NoticePage};
 pub use request_form::{KindChooser, RequestFormPage};
 pub use track::TrackPage;
 pub use unsubscribe::UnsubscribePage;

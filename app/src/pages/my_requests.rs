@@ -4,6 +4,7 @@ use super::track::RequestCard;
 use super::{layout::ErrorPage, use_org};
 use crate::api::my_requests;
 use crate::domain::AppError;
+use crate::i18n::{t, use_language};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -11,16 +12,17 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let requests = Resource::new(move || org.get(), my_requests);
     view! {
-        <Title text="My requests"/>
-        <h1>"My requests"</h1>
-        <Suspense fallback=|| view! { <p>"Loading your requests…"</p> }>
+        <Title text=t(lang, "nav-requests")/>
+        <h1>{t(lang, "nav-requests")}</h1>
+        <Suspense fallback=move || view! { <p>{t(lang, "loading-requests")}</p> }>
             {move || Suspend::new(async move {
                 match requests.await {
                     Ok(list) => view! {
                         {if list.is_empty() {
-                            view! { <p>"You have no requests yet."</p> }.into_any()
+                            view! { <p>{t(lang, "requests-none")}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="request-list">
@@ -31,7 +33,7 @@ pub fn MyRequestsPage() -> impl IntoView {
                         }}
                         <p>
                             <a href=move || format!("/o/{}/consents.json", org.get()) download="consent-receipts.json">
-                                "Download your consent receipts (JSON)"
+                                {t(lang, "consent-receipts-download")}
                             </a>
                         </p>
                     }
@@ -52,15 +54,16 @@ pub fn MyRequestsPage() -> impl IntoView {
 #[component]
 fn SignInHelp() -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let invalid = use_query_map().read_untracked().get("invalid").is_some();
     view! {
-        <p>"To see your requests, open the link in the e-mail we sent you, or enter your reference to get a new code."</p>
+        <p>{t(lang, "sign-in-help")}</p>
         {invalid.then(|| view! {
-            <div class="form-error" role="alert"><p>"That is not a reference we recognise. References look like PR-7K3M-Q9XD."</p></div>
+            <div class="form-error" role="alert"><p>{t(lang, "reference-unknown")}</p></div>
         })}
         <form method="get" action=move || format!("/o/{}/find", org.get()) class="lookup-form">
             <div class="field">
-                <label for="reference">"Reference (for example PR-7K3M-Q9XD)"</label>
+                <label for="reference">{t(lang, "reference-label")}</label>
                 <input
                     id="reference"
                     name="reference"
@@ -69,7 +72,7 @@ fn SignInHelp() -> impl IntoView {
                     aria-invalid=invalid.then_some("true")
                 />
             </div>
-            <button type="submit" class="button">"Continue"</button>
+            <button type="submit" class="button">{t(lang, "continue")}</button>
         </form>
     }
 }

@@ -7,7 +7,7 @@ use super::fields::{field_error, last_error, ErrorText, FormError, TextArea};
 use super::{layout::ErrorPage, use_org};
 use crate::api::SubmitRequest;
 use crate::domain::{AppError, Email, Field, Language, RequestKind};
-use crate::i18n;
+use crate::i18n::{self, t, t1, use_language, FormStrings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,10 +15,11 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn KindChooser() -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     view! {
-        <Title text="Make a request"/>
-        <h1>"What would you like to do?"</h1>
-        <p class="lead">"Choose the right you want to exercise. We answer within one month of confirming your e-mail address."</p>
+        <Title text=t(lang, "nav-new")/>
+        <h1>{t(lang, "chooser-title")}</h1>
+        <p class="lead">{t(lang, "chooser-lead")}</p>
         <ul class="kind-list">
             {RequestKind::ALL
                 .into_iter()
@@ -26,9 +27,9 @@ pub fn KindChooser() -> impl IntoView {
                     view! {
                         <li>
                             <a class="kind-card" href=move || format!("/o/{}/new/{}", org.get(), kind.as_str())>
-                                <span class="kind-title">{i18n::kind_label(kind)}</span>
-                                <span class="kind-summary">{i18n::kind_summary(kind)}</span>
-                                {kind.article().map(|a| view! { <span class="kind-article">{format!("GDPR Art. {a}")}</span> })}
+                                <span class="kind-title">{i18n::kind_label(lang, kind)}</span>
+                                <span class="kind-summary">{i18n::kind_summary(lang, kind)}</span>
+                                {kind.article().map(|a| view! { <span class="kind-article">{t1(lang, "gdpr-article", "article", a)}</span> })}
                             </a>
                         </li>
                     }
@@ -41,6 +42,7 @@ pub fn KindChooser() -> impl IntoView {
 #[component]
 pub fn RequestFormPage() -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let params = use_params_map();
     let kind = move || {
         params
@@ -50,10 +52,10 @@ pub fn RequestFormPage() -> impl IntoView {
     };
     move || match kind() {
         Some(kind) => view! {
-            <Title text=i18n::kind_label(kind)/>
-            <h1>{i18n::kind_label(kind)}</h1>
-            <p class="lead">{i18n::kind_summary(kind)}</p>
-            <RequestForm org=org.get() kind/>
+            <Title text=i18n::kind_label(lang, kind)/>
+            <h1>{i18n::kind_label(lang, kind)}</h1>
+            <p class="lead">{i18n::kind_summary(lang, kind)}</p>
+            <RequestForm org=org.get() kind language=lang strings=FormStrings::new(lang, kind)/>
         }
         .into_any(),
         None => view! { <ErrorPage error=AppError::NotFound/> }.into_any(),
@@ -63,7 +65,12 @@ pub fn RequestFormPage() -> impl IntoView {
 /// The form, as an island: hydrated in the browser to submit in place, check
 /// the address on leaving the field and count characters.
 #[island]
-fn RequestForm(org: String, kind: RequestKind) -> impl IntoView {
+fn RequestForm(
+    org: String,
+    kind: RequestKind,
+    language: Language,
+    strings: FormStrings,
+) -> impl IntoView {
     // Effects run only in the browser, once hydrated: the marker lets tests
     // know the form is interactive.
     Effect::new(|_| {
@@ -76,19 +83,21 @@ fn RequestForm(org: String, kind: RequestKind) -> impl IntoView {
     // Instant feedback from the same parser the server uses; the server
     // still checks everything.
     let (email_hint, set_email_hint) = signal(None::<String>);
+    let strings = StoredValue::new(strings);
     let email_error = {
-        let server = field_error(result, "email");
+        let server = field_error(result, "email", strings);
         Signal::derive(move || email_hint.get().or_else(|| server.get()))
     };
-    let form_error = Signal::derive(move || result.get().map(|e| i18n::error_message(&e)));
+    let form_error =
+        Signal::derive(move || result.get().map(|e| strings.with_value(|s| s.error(&e))));
     view! {
         <ActionForm action=submit attr:class="request-form" attr:novalidate=true>
             <input type="hidden" name="org" value=org/>
             <input type="hidden" name="kind" value=kind.as_str()/>
             <FormError message=form_error/>
             <div class="field">
-                <label for="email">{i18n::field_label("email")}</label>
-                <p class="hint" id="email-hint">"We send a code to this address to make sure the request is yours."</p>
+                <label for="email">{strings.with_value(|s| s.email_label.clone())}</label>
+                <p class="hint" id="email-hint">{strings.with_value(|s| s.email_hint.clone())}</p>
                 <input
                     id="email"
                     name="email"
@@ -98,7 +107,11 @@ fn RequestForm(org: String, kind: RequestKind) -> impl IntoView {
                     aria-invalid=move || email_error.get().is_some().then_some("true")
                     aria-describedby="email-hint email-error"
                     on:change=move |ev| {
-                        set_email_hint.set(Email::parse(&event_target_value(&ev)).err().map(i18n::field_error))
+                        set_email_hint.set(
+                            Email::parse(&event_target_value(&ev))
+                                .err()
+                                .map(|code| strings.with_value(|s| s.field_error(code))),
+                        )
                     }
                 />
                 <ErrorText id="email-error".to_string() error=email_error/>
@@ -106,19 +119,20 @@ fn RequestForm(org: String, kind: RequestKind) -> impl IntoView {
             {kind
                 .fields()
                 .iter()
-                .map(|(field, required)| field_input(*field, *required, result))
+                .enumerate()
+                .map(|(i, (field, required))| field_input(*field, *required, i, result, strings))
                 .collect_view()}
             <div class="field">
-                <label for="language">"Language for our e-mails to you"</label>
+                <label for="language">{strings.with_value(|s| s.language_label.clone())}</label>
                 <select id="language" name="language">
                     {Language::ALL
                         .into_iter()
-                        .map(|l| view! { <option value=l.code()>{l.native_name()}</option> })
+                        .map(|l| view! { <option value=l.code() selected={l == language}>{l.native_name()}</option> })
                         .collect_view()}
                 </select>
             </div>
             <button type="submit" class="button" disabled=move || submit.pending().get()>
-                {move || if submit.pending().get() { "Sending…" } else { "Send request" }}
+                {move || strings.with_value(|s| if submit.pending().get() { s.sending.clone() } else { s.send.clone() })}
             </button>
         </ActionForm>
     }
@@ -126,25 +140,34 @@ fn RequestForm(org: String, kind: RequestKind) -> impl IntoView {
 
 // `Either` rather than `AnyView`: the type-erased view pulls a large amount
 // of generic machinery into the island's WebAssembly.
-fn field_input(field: Field, required: bool, result: Signal<Option<AppError>>) -> impl IntoView {
+fn field_input(
+    field: Field,
+    required: bool,
+    index: usize,
+    result: Signal<Option<AppError>>,
+    strings: StoredValue<FormStrings>,
+) -> impl IntoView {
     use leptos::either::Either;
     let name = field.name();
-    let error = field_error(result, name);
+    let error = field_error(result, name, strings);
+    let label = strings.with_value(|s| s.field_labels.get(index).cloned().unwrap_or_default());
     match field {
         Field::ErasureScope => Either::Left(view! {
             <fieldset class="field" aria-describedby="erasure_scope-error">
-                <legend>{i18n::field_label(name)}</legend>
+                <legend>{label}</legend>
                 <label class="choice">
                     <input type="radio" name=name value="all" checked=true/>
-                    " Everything you hold about me"
+                    " "{strings.with_value(|s| s.erasure_all.clone())}
                 </label>
                 <label class="choice">
                     <input type="radio" name=name value="specific"/>
-                    " Only the data I describe below"
+                    " "{strings.with_value(|s| s.erasure_specific.clone())}
                 </label>
                 <ErrorText id="erasure_scope-error".to_string() error/>
             </fieldset>
         }),
-        _ => Either::Right(view! { <TextArea name label=i18n::field_label(name) required error/> }),
+        _ => Either::Right(view! {
+            <TextArea name label required error characters=strings.with_value(|s| s.characters.clone())/>
+        }),
     }
 }

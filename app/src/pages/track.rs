@@ -4,10 +4,10 @@
 
 use super::fields::{ErrorText, FormError};
 use super::{layout::ErrorPage, use_org};
-use crate::api::types::{EventKind, EventView, RequestView, Summary, TrackView};
+use crate::api::types::{EventView, RequestView, Summary, TrackView};
 use crate::api::{track_request, CancelRequest, Reply, ResendCode, SignOut, VerifyCode};
 use crate::domain::Reference;
-use crate::i18n;
+use crate::i18n::{self, t, t1, use_language};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -15,6 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn TrackPage() -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let params = use_params_map();
     let query = use_query_map();
     let reference = Memo::new(move |_| params.read().get("reference").unwrap_or_default());
@@ -25,7 +26,7 @@ pub fn TrackPage() -> impl IntoView {
         |(org, reference, key)| track_request(org, reference, key),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading your request…"</p> }>
+        <Suspense fallback=move || view! { <p>{t(lang, "loading-request")}</p> }>
             {move || Suspend::new(async move {
                 match track.await {
                     Ok(TrackView::Owner(request)) => view! { <RequestDetail request=*request/> }.into_any(),
@@ -42,6 +43,7 @@ pub fn TrackPage() -> impl IntoView {
 #[component]
 fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     // Plain forms: a successful post redirects to this page, which the
     // server then renders for the signed-in owner.
     let verify = ServerAction::<VerifyCode>::new();
@@ -51,17 +53,17 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(move |e| i18n::error_message(lang, &e))
     });
     let resend_error = Signal::derive(move || {
         resend
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(move |e| i18n::error_message(lang, &e))
     });
     let expired = summary.as_ref().is_some_and(|s| s.expired);
-    let heading = format!("Request {reference}");
+    let heading = t1(lang, "request-heading", "reference", reference.to_string());
     let reference = reference.to_string();
     let resend_reference = reference.clone();
     view! {
@@ -71,8 +73,8 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
         {if expired {
             view! {
                 <div class="notice-box warning" role="status">
-                    <p>{i18n::error_message(&crate::domain::AppError::RequestExpired)}</p>
-                    <p><a class="button" href=move || format!("/o/{}/new", org.get())>"Make a new request"</a></p>
+                    <p>{i18n::error_message(lang, &crate::domain::AppError::RequestExpired)}</p>
+                    <p><a class="button" href=move || format!("/o/{}/new", org.get())>{t(lang, "make-new-request")}</a></p>
                 </div>
             }
             .into_any()
@@ -80,17 +82,17 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
             view! {
                 {sent.then(|| view! {
                     <div class="notice-box" role="status">
-                        <p>"We have sent a six-digit code to the e-mail address you gave. It is valid for 10 minutes. Check your spam folder if it does not arrive."</p>
+                        <p>{t(lang, "code-sent")}</p>
                     </div>
                 })}
                 <section aria-labelledby="verify-heading" class="panel">
-                    <h2 id="verify-heading">"Confirm it is you"</h2>
-                    <p>"Enter the code from the e-mail, or open the link in it."</p>
+                    <h2 id="verify-heading">{t(lang, "verify-heading")}</h2>
+                    <p>{t(lang, "verify-lead")}</p>
                     <ActionForm action=verify attr:class="code-form">
                         <input type="hidden" name="org" value=move || org.get()/>
                         <input type="hidden" name="reference" value=reference/>
                         <div class="field">
-                            <label for="code">{i18n::field_label("code")}</label>
+                            <label for="code">{i18n::field_label(lang, "code")}</label>
                             <input
                                 id="code"
                                 name="code"
@@ -105,14 +107,14 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
                                 <ErrorText id="code-error".to_string() error=code_error/>
                             </div>
                         </div>
-                        <button type="submit" class="button" disabled=move || verify.pending().get()>"Confirm"</button>
+                        <button type="submit" class="button" disabled=move || verify.pending().get()>{t(lang, "confirm")}</button>
                     </ActionForm>
                     <ActionForm action=resend attr:class="resend-form">
                         <input type="hidden" name="org" value=move || org.get()/>
                         <input type="hidden" name="reference" value=resend_reference/>
                         <FormError message=resend_error/>
                         <button type="submit" class="button secondary" disabled=move || resend.pending().get()>
-                            "Send me a new code"
+                            {t(lang, "resend-code")}
                         </button>
                     </ActionForm>
                 </section>
@@ -124,16 +126,17 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
 
 #[component]
 fn SummaryList(summary: Summary) -> impl IntoView {
+    let lang = use_language();
     view! {
         <dl class="facts">
-            <dt>"Request"</dt>
-            <dd>{i18n::kind_label(summary.kind)}</dd>
-            <dt>"Status"</dt>
-            <dd>{i18n::status_label(summary.status)}</dd>
-            <dt>"Received"</dt>
-            <dd>{i18n::long_date(&summary.received_at)}</dd>
-            <dt>"Due"</dt>
-            <dd>{summary.due_date.map(|d| i18n::long_date(&d)).unwrap_or_else(|| "One month after you confirm your e-mail address".into())}</dd>
+            <dt>{t(lang, "fact-request")}</dt>
+            <dd>{i18n::kind_label(lang, summary.kind)}</dd>
+            <dt>{t(lang, "fact-status")}</dt>
+            <dd>{i18n::status_label(lang, summary.status)}</dd>
+            <dt>{t(lang, "fact-received")}</dt>
+            <dd>{i18n::long_date(lang, &summary.received_at)}</dd>
+            <dt>{t(lang, "fact-due")}</dt>
+            <dd>{summary.due_date.map(|d| i18n::long_date(lang, &d)).unwrap_or_else(|| t(lang, "due-after-verification"))}</dd>
         </dl>
     }
 }
@@ -141,6 +144,7 @@ fn SummaryList(summary: Summary) -> impl IntoView {
 #[component]
 pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let sign_out = ServerAction::<SignOut>::new();
     let reply = ServerAction::<Reply>::new();
     let cancel = ServerAction::<CancelRequest>::new();
@@ -149,16 +153,21 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(move |e| i18n::error_message(lang, &e))
     });
     let cancel_error = Signal::derive(move || {
         cancel
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(move |e| i18n::error_message(lang, &e))
     });
-    let heading = format!("Request {}", request.reference);
+    let heading = t1(
+        lang,
+        "request-heading",
+        "reference",
+        request.reference.to_string(),
+    );
     let reference = request.reference.to_string();
     let open = !request.status.is_closed();
     let awaiting = request.status == crate::domain::Status::AwaitingSubject;
@@ -180,55 +189,55 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
         <Title text=heading.clone()/>
         <h1>{heading}</h1>
         {awaiting.then(|| view! {
-            <div class="notice-box" role="status"><p>"We need information from you: see the message below and answer it here."</p></div>
+            <div class="notice-box" role="status"><p>{t(lang, "awaiting-you")}</p></div>
         })}
         <RequestCard request=request.clone() link=false/>
         {collection.map(|sources| view! {
             <section aria-labelledby="progress-heading" class="panel">
-                <h2 id="progress-heading">"Collecting your data"</h2>
-                <p>"We are asking each of our systems for what it holds about you. Reload this page to follow it."</p>
+                <h2 id="progress-heading">{t(lang, "collecting-heading")}</h2>
+                <p>{t(lang, "collecting-lead")}</p>
                 <ul class="progress">
                     {sources.into_iter().map(|s| {
-                        let state = match s.state {
-                            crate::api::types::SourceState::Waiting => "waiting",
-                            crate::api::types::SourceState::Answered => "answered",
-                            crate::api::types::SourceState::Retrying => "no answer yet, we will ask again",
+                        let id = match s.state {
+                            crate::api::types::SourceState::Waiting => "source-waiting",
+                            crate::api::types::SourceState::Answered => "source-answered",
+                            crate::api::types::SourceState::Retrying => "source-retrying",
                         };
-                        view! { <li>{format!("{}: {state}", s.source)}</li> }
+                        view! { <li>{t1(lang, id, "source", s.source)}</li> }
                     }).collect_view()}
                 </ul>
             </section>
         })}
         {export.map(|e| view! {
             <section aria-labelledby="package-heading" class="panel">
-                <h2 id="package-heading">"Your data package"</h2>
+                <h2 id="package-heading">{t(lang, "package-heading")}</h2>
                 {if e.expired {
                     view! {
-                        <p>{format!("The download period ended on {}. Write to the privacy team below if you need a new package.", i18n::long_date(&e.expires_at))}</p>
+                        <p>{t1(lang, "package-expired", "date", i18n::long_date(lang, &e.expires_at))}</p>
                     }.into_any()
                 } else {
                     view! {
-                        <p>"A zip file with your data: a readable summary (index.html), the data as JSON and as CSV files, and checksums."</p>
+                        <p>{t(lang, "package-lead")}</p>
                         <p>
-                            <a class="button" href=export_href.clone() download="">{format!("Download your data ({})", human_size(e.size))}</a>
+                            <a class="button" href=export_href.clone() download="">{t1(lang, "package-download", "size", i18n::human_size(lang, e.size))}</a>
                         </p>
-                        <p class="hint">{format!("Available until {}.", i18n::long_date(&e.expires_at))}</p>
+                        <p class="hint">{t1(lang, "package-until", "date", i18n::long_date(lang, &e.expires_at))}</p>
                     }.into_any()
                 }}
             </section>
         })}
         <section aria-labelledby="messages-heading" class="panel">
-            <h2 id="messages-heading">"Messages"</h2>
+            <h2 id="messages-heading">{t(lang, "messages-heading")}</h2>
             {if messages.is_empty() {
-                view! { <p>"No messages yet."</p> }.into_any()
+                view! { <p>{t(lang, "messages-none")}</p> }.into_any()
             } else {
                 view! {
                     <ol class="messages">
                         {messages.into_iter().map(|m| view! {
                             <li class=if m.from_staff { "message from-staff" } else { "message from-you" }>
                                 <p class="message-meta">
-                                    {if m.from_staff { "Privacy team" } else { "You" }}", "
-                                    <time datetime=m.at.clone()>{i18n::long_date(&m.at)}</time>
+                                    {t(lang, if m.from_staff { "from-team" } else { "from-you" })}", "
+                                    <time datetime=m.at.clone()>{i18n::long_date(lang, &m.at)}</time>
                                 </p>
                                 <p class="message-body">{m.body}</p>
                             </li>
@@ -237,12 +246,12 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
                 }.into_any()
             }}
             {(!attachments.is_empty()).then(|| view! {
-                <h3>"Files from the privacy team"</h3>
+                <h3>{t(lang, "files-heading")}</h3>
                 <ul class="attachments">
                     {attachments.into_iter().map(|a| view! {
                         <li>
                             <a href=format!("{attachment_base}/{}", a.id) download="">{a.file_name}</a>
-                            {format!(" ({})", human_size(a.size))}
+                            {format!(" ({})", i18n::human_size(lang, a.size))}
                         </li>
                     }).collect_view()}
                 </ul>
@@ -252,16 +261,16 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
                     <input type="hidden" name="org" value=move || org.get()/>
                     <input type="hidden" name="reference" value=reference.clone()/>
                     <div class="field">
-                        <label for="reply-body">"Write to the privacy team"</label>
+                        <label for="reply-body">{t(lang, "reply-label")}</label>
                         <textarea id="reply-body" name="body" rows="4" required=true aria-describedby="reply-error"></textarea>
                         <div role="alert" aria-live="assertive"><ErrorText id="reply-error".to_string() error=reply_error/></div>
                     </div>
-                    <button type="submit" class="button">"Send message"</button>
+                    <button type="submit" class="button">{t(lang, "send-message")}</button>
                 </ActionForm>
             })}
         </section>
         <section aria-labelledby="history-heading" class="panel">
-            <h2 id="history-heading">"History"</h2>
+            <h2 id="history-heading">{t(lang, "history-heading")}</h2>
             <ol class="history">
                 {request.history.into_iter().rev().map(|event| view! { <HistoryItem event/> }).collect_view()}
             </ol>
@@ -271,15 +280,15 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
                 <input type="hidden" name="org" value=move || org.get()/>
                 <input type="hidden" name="reference" value=request.reference.to_string()/>
                 <FormError message=cancel_error/>
-                <button type="submit" class="button secondary">"Cancel this request"</button>
+                <button type="submit" class="button secondary">{t(lang, "cancel-request")}</button>
             </ActionForm>
         })}
         <p class="actions">
-            <a class="button secondary" href=move || format!("/o/{}/requests", org.get())>"All my requests"</a>
+            <a class="button secondary" href=move || format!("/o/{}/requests", org.get())>{t(lang, "all-requests")}</a>
         </p>
         <ActionForm action=sign_out attr:class="inline-form">
             <input type="hidden" name="org" value=move || org.get()/>
-            <button type="submit" class="link-button">"Sign out"</button>
+            <button type="submit" class="link-button">{t(lang, "sign-out")}</button>
         </ActionForm>
     }
 }
@@ -288,21 +297,22 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
 #[component]
 pub fn RequestCard(request: RequestView, link: bool) -> impl IntoView {
     let org = use_org();
+    let lang = use_language();
     let href = format!("/o/{}/requests/{}", org.get_untracked(), request.reference);
     view! {
         <div class="request-card">
             {link.then(|| view! { <h2 class="card-title"><a href=href.clone()>{request.reference.to_string()}</a></h2> })}
             <dl class="facts">
-                <dt>"Request"</dt>
-                <dd>{i18n::kind_label(request.kind)}</dd>
-                <dt>"Status"</dt>
-                <dd><span class=format!("status status-{}", request.status.as_str())>{i18n::status_label(request.status)}</span></dd>
-                <dt>"Received"</dt>
-                <dd>{i18n::long_date(&request.received_at)}</dd>
-                <dt>"Due"</dt>
+                <dt>{t(lang, "fact-request")}</dt>
+                <dd>{i18n::kind_label(lang, request.kind)}</dd>
+                <dt>{t(lang, "fact-status")}</dt>
+                <dd><span class=format!("status status-{}", request.status.as_str())>{i18n::status_label(lang, request.status)}</span></dd>
+                <dt>{t(lang, "fact-received")}</dt>
+                <dd>{i18n::long_date(lang, &request.received_at)}</dd>
+                <dt>{t(lang, "fact-due")}</dt>
                 <dd class="due-date">
-                    {request.due_date.map(|d| view! { <time datetime=d.clone()>{i18n::long_date(&d)}</time> }.into_any())
-                        .unwrap_or_else(|| "After you confirm your e-mail address".into_any())}
+                    {request.due_date.map(|d| view! { <time datetime=d.clone()>{i18n::long_date(lang, &d)}</time> }.into_any())
+                        .unwrap_or_else(|| t(lang, "due-unconfirmed").into_any())}
                 </dd>
             </dl>
         </div>
@@ -311,37 +321,14 @@ pub fn RequestCard(request: RequestView, link: bool) -> impl IntoView {
 
 #[component]
 fn HistoryItem(event: EventView) -> impl IntoView {
-    let text = match event.event {
-        EventKind::Submitted => "You sent the request",
-        EventKind::CodeSent => "We e-mailed you a code",
-        EventKind::Verified => "You confirmed your e-mail address; the one-month deadline started",
-        EventKind::ExpiredUnverified => "The request expired: it was not confirmed within 7 days",
-        EventKind::StatusChanged => "The status changed",
-        EventKind::Assigned => "A member of the privacy team took your request",
-        EventKind::Started => "We started working on your request",
-        EventKind::AskedSubject => "We asked you for information",
-        EventKind::SubjectAnswered => "You answered",
-        EventKind::Extended => "We extended the deadline",
-        EventKind::Completed => "We answered your request",
-        EventKind::Rejected => "We refused your request",
-        EventKind::Cancelled => "The request was cancelled",
-        EventKind::Message => "A message was added",
-    };
+    let lang = use_language();
+    let text = i18n::event_text(lang, event.event);
     view! {
         <li>
-            <time datetime=event.at.clone()>{i18n::long_date(&event.at)}</time>
+            <time datetime=event.at.clone()>{i18n::long_date(lang, &event.at)}</time>
             " – "
             {text}
             {event.note.map(|note| view! { <p class="event-note">{note}</p> })}
         </li>
-    }
-}
-
-/// `1536` → `1.5 kB`: sizes as people read them.
-fn human_size(bytes: i64) -> String {
-    match bytes {
-        b if b < 1000 => format!("{b} bytes"),
-        b if b < 1_000_000 => format!("{:.1} kB", b as f64 / 1000.0),
-        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
     }
 }

@@ -2,7 +2,7 @@
 //! documents and `{error: {code, message}}` (plus field errors). Messages
 //! are the interface's English wording; internals are never included.
 
-use app::domain::AppError;
+use app::domain::{AppError, Language};
 use app::i18n;
 use axum::{
     http::StatusCode,
@@ -52,14 +52,14 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: ErrorDetail {
                 code: error.code().to_owned(),
-                message: i18n::error_message(&error),
+                message: i18n::error_message(Language::En, &error),
                 fields: error
                     .field_errors()
                     .iter()
                     .map(|f| FieldProblem {
                         field: f.field.clone(),
                         code: f.code.as_str().to_owned(),
-                        message: i18n::field_error(f.code),
+                        message: i18n::field_error(Language::En, f.code),
                     })
                     .collect(),
             },

@@ -8,5 +8,6 @@ pub mod files;
 pub mod gpc;
 pub mod guard;
 pub mod hosts;
+pub mod language;
 pub mod org_assets;
 pub mod redirects;

@@ -96,7 +96,7 @@ impl Service {
             purpose: purpose.into(),
             decision: "withdrawn".into(),
             method: method.into(),
-            notice_version: organisation.notice.last_updated.clone(),
+            notice_version: organisation.notice.current().date.clone(),
             at,
         };
         let id = Store::insert_receipt(&mut tx, &receipt).await.map_err(db)?;

@@ -432,10 +432,10 @@ impl Service {
         expires_at: i64,
     ) -> Result<(), AppError> {
         Store::mark_executed(&mut *conn, row.id).await.map_err(db)?;
-        let message = format!(
-            "Your data package is ready. Download it from this page until {}.",
-            app::i18n::long_date(&views::rfc3339(expires_at))
-        );
+        // Written in the subject's language: it is shown to them as it is.
+        let language = app::domain::Language::parse(&row.language).unwrap_or_default();
+        let date = app::i18n::long_date(language, &views::rfc3339(expires_at));
+        let message = app::i18n::t1(language, "package-ready", "date", date);
         Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message)
             .await
             .map_err(db)?;

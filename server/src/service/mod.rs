@@ -9,6 +9,7 @@ mod expiry;
 mod exports;
 mod jobs;
 mod lifecycle;
+mod notices;
 mod requests;
 mod sessions;
 mod staff;

@@ -4,6 +4,7 @@
 //! Opening this page is recorded in the audit log.
 
 use super::ConsoleError;
+use super::STAFF;
 use crate::api::console::types::{AuditEntryView, CaseView};
 use crate::api::console::{case, Act};
 use crate::api::types::{EventKind, MessageView};
@@ -170,13 +171,13 @@ fn Case(
                 <section class="panel" aria-labelledby="facts-heading">
                     <h2 id="facts-heading">"Request"</h2>
                     <dl class="facts">
-                        <dt>"Kind"</dt><dd>{i18n::kind_label(request.kind)}</dd>
+                        <dt>"Kind"</dt><dd>{i18n::kind_label(STAFF, request.kind)}</dd>
                         <dt>"Status"</dt>
-                        <dd><span class=format!("status status-{}", request.status.as_str())>{i18n::status_label(request.status)}</span></dd>
-                        <dt>"Received"</dt><dd>{i18n::long_date(&request.received_at)}</dd>
+                        <dd><span class=format!("status status-{}", request.status.as_str())>{i18n::status_label(STAFF, request.status)}</span></dd>
+                        <dt>"Received"</dt><dd>{i18n::long_date(STAFF, &request.received_at)}</dd>
                         <dt>"Due"</dt>
                         <dd>
-                            {request.due_date.as_deref().map(i18n::long_date).unwrap_or_else(|| "Not confirmed yet".into())}
+                            {request.due_date.as_deref().map(|d| i18n::long_date(STAFF, d)).unwrap_or_else(|| "Not confirmed yet".into())}
                             {extended.then_some(" (extended)")}
                         </dd>
                         <dt>"Assignee"</dt><dd>{assignee.map(|a| a.email).unwrap_or_else(|| "Nobody yet".into())}</dd>
@@ -189,7 +190,7 @@ fn Case(
                         <dt>"Language"</dt><dd>{language.code()}</dd>
                         <dt>"Verified"</dt>
                         <dd>{match verified {
-                            Some(at) => format!("E-mail address confirmed on {}", i18n::long_date(&at)),
+                            Some(at) => format!("E-mail address confirmed on {}", i18n::long_date(STAFF, &at)),
                             None => "Not yet: the subject has not confirmed the e-mail address.".into(),
                         }}</dd>
                     </dl>
@@ -237,7 +238,7 @@ fn Case(
                     <ol class="history">
                         {request.history.iter().rev().map(|e| view! {
                             <li>
-                                <time datetime=e.at.clone()>{i18n::long_date(&e.at)}</time>
+                                <time datetime=e.at.clone()>{i18n::long_date(STAFF, &e.at)}</time>
                                 " – "{event_text(e.event)}
                                 {e.note.clone().map(|n| view! { <p class="event-note">{n}</p> })}
                             </li>
@@ -314,7 +315,7 @@ fn Execution(
                             "exception" => "kept under an exception",
                             _ => "failed",
                         };
-                        view! { <li class=class>{format!("{} ({}, {}): {what} — {}", e.source, e.operation, i18n::long_date(&e.at), e.detail)}</li> }
+                        view! { <li class=class>{format!("{} ({}, {}): {what} — {}", e.source, e.operation, i18n::long_date(STAFF, &e.at), e.detail)}</li> }
                     }).collect_view()}
                 </ul>
             })}
@@ -360,7 +361,7 @@ fn DataPackage(
             {export.map(|e| if e.released {
                 view! {
                     <p>
-                        {format!("Built on {}; the subject can download it until {}", i18n::long_date(&e.created_at), i18n::long_date(&e.expires_at))}
+                        {format!("Built on {}; the subject can download it until {}", i18n::long_date(STAFF, &e.created_at), i18n::long_date(STAFF, &e.expires_at))}
                         {e.expired.then_some(" (expired)")}". "
                         <a href=format!("{base}/export") download="">"Download it"</a>
                     </p>
@@ -369,7 +370,7 @@ fn DataPackage(
                 view! {
                     <div class="notice-box warning" role="status">
                         <p>
-                            {format!("Built on {}. Your organisation reviews packages before the subject gets them: ", i18n::long_date(&e.created_at))}
+                            {format!("Built on {}. Your organisation reviews packages before the subject gets them: ", i18n::long_date(STAFF, &e.created_at))}
                             <a href=format!("{base}/export") download="">"download it to review"</a>"."
                         </p>
                         <form method="post" action=format!("{base}/export/release")>
@@ -395,8 +396,8 @@ fn DataPackage(
                     {sources.into_iter().map(|s| {
                         let state = match (&s.at, s.ok) {
                             (None, _) => "not asked yet".to_owned(),
-                            (Some(at), true) => format!("{} record(s), {}", s.records, i18n::long_date(at)),
-                            (Some(at), false) => format!("failed on {}: {}", i18n::long_date(at), s.detail.clone().unwrap_or_default()),
+                            (Some(at), true) => format!("{} record(s), {}", s.records, i18n::long_date(STAFF, at)),
+                            (Some(at), false) => format!("failed on {}: {}", i18n::long_date(STAFF, at), s.detail.clone().unwrap_or_default()),
                         };
                         let class = if s.at.is_some() && !s.ok { "source-failed" } else { "" };
                         view! { <li class=class>{format!("{}: {state}", s.source)}</li> }
@@ -494,7 +495,7 @@ fn Messages(messages: Vec<MessageView>) -> impl IntoView {
                 <li class=if m.from_staff { "message from-you" } else { "message from-staff" }>
                     <p class="message-meta">
                         {if m.from_staff { "Privacy team" } else { "Subject" }}", "
-                        <time datetime=m.at.clone()>{i18n::long_date(&m.at)}</time>
+                        <time datetime=m.at.clone()>{i18n::long_date(STAFF, &m.at)}</time>
                     </p>
                     <p class="message-body">{m.body}</p>
                 </li>
@@ -540,7 +541,7 @@ fn Actions(
         act.value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(|e| i18n::error_message(STAFF, &e))
     });
     let [h_assign, h_start, h_ask, h_message, h_extend, h_reject] =
         ["assign", "start", "ask", "message", "extend", "reject"]

@@ -3,6 +3,7 @@
 //! function, which answers with a redirect (or the error, shown here).
 
 use super::ConsoleError;
+use super::STAFF;
 use crate::api::console::{
     enrolment, recovery_codes, ConfirmEnrolment, NewRecoveryCodes, StaffLogin, StaffSecondFactor,
 };
@@ -29,7 +30,7 @@ pub fn LoginPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(|e| i18n::error_message(STAFF, &e))
     });
     view! {
         <Title text="Sign in – Privacy console"/>
@@ -59,7 +60,7 @@ pub fn SecondFactorPage() -> impl IntoView {
         step.value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(|e| i18n::error_message(STAFF, &e))
     });
     view! {
         <Title text="Authenticator code – Privacy console"/>
@@ -88,7 +89,7 @@ pub fn EnrolPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(&e))
+            .map(|e| i18n::error_message(STAFF, &e))
     });
     view! {
         <Title text="Two-factor sign-in – Privacy console"/>

@@ -15,7 +15,11 @@ pub use login::{EnrolPage, LoginPage, RecoveryCodesPage, SecondFactorPage};
 pub use queue::QueuePage;
 pub use team::TeamPage;
 
-use crate::domain::AppError;
+use crate::domain::{AppError, Language};
+
+/// The console speaks English: its users are a company's privacy team, and
+/// its vocabulary is the GDPR's (README, "Languages").
+const STAFF: Language = Language::En;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -34,7 +38,7 @@ pub fn ConsoleError(error: AppError) -> impl IntoView {
         };
         view! {
             <h1>{heading}</h1>
-            <p>{crate::i18n::error_message(&error)}</p>
+            <p>{crate::i18n::error_message(STAFF, &error)}</p>
             <p><a href="/console">"Back to the queue"</a></p>
         }
         .into_any()

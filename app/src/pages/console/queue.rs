@@ -2,6 +2,7 @@
 //! first, with overdue and due-soon flags and counts, filters in the address
 //! (a plain GET form) and pages of 25.
 
+use super::STAFF;
 use super::{query_string, ConsoleError};
 use crate::api::console::queue;
 use crate::api::console::types::{QueueItem, QueueView};
@@ -101,7 +102,7 @@ fn Queue(
                     <option value="open" selected=status.is_none() || selected(&status, "open")>"Open (to do)"</option>
                     <option value="all" selected=selected(&status, "all")>"All"</option>
                     {Status::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&status, s.as_str())>{i18n::status_label(s)}</option>
+                        <option value=s.as_str() selected=selected(&status, s.as_str())>{i18n::status_label(STAFF, s)}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -110,7 +111,7 @@ fn Queue(
                 <select id="f-kind" name="kind">
                     <option value="" selected=kind.is_none()>"All kinds"</option>
                     {RequestKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=selected(&kind, k.as_str())>{i18n::kind_label(k)}</option>
+                        <option value=k.as_str() selected=selected(&kind, k.as_str())>{i18n::kind_label(STAFF, k)}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -180,14 +181,14 @@ fn Row(item: QueueItem) -> impl IntoView {
                 <a href=href>{item.reference.to_string()}</a>
                 {item.duplicate.then(|| view! { <span class="flag duplicate">"Possible duplicate"</span> })}
             </td>
-            <td>{i18n::kind_label(item.kind)}</td>
-            <td><span class=format!("status status-{}", item.status.as_str())>{i18n::status_label(item.status)}</span></td>
+            <td>{i18n::kind_label(STAFF, item.kind)}</td>
+            <td><span class=format!("status status-{}", item.status.as_str())>{i18n::status_label(STAFF, item.status)}</span></td>
             <td>
-                {item.due_date.as_deref().map(i18n::long_date).unwrap_or_else(|| "Not confirmed".into())}
+                {item.due_date.as_deref().map(|d| i18n::long_date(STAFF, d)).unwrap_or_else(|| "Not confirmed".into())}
                 {item.overdue.then(|| view! { <span class="flag overdue">"Overdue"</span> })}
                 {item.due_soon.then(|| view! { <span class="flag due-soon">"Due soon"</span> })}
             </td>
-            <td>{i18n::long_date(&item.received_at)}</td>
+            <td>{i18n::long_date(STAFF, &item.received_at)}</td>
             <td>{item.assignee.unwrap_or_else(|| "–".into())}</td>
         </tr>
     }

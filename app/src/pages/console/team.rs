@@ -3,6 +3,7 @@
 //! role away.
 
 use super::ConsoleError;
+use super::STAFF;
 use crate::api::console::types::TeamView;
 use crate::api::console::{team, AddMember, RemoveMember};
 use crate::i18n;
@@ -27,8 +28,8 @@ pub fn TeamPage() -> impl IntoView {
                     "A new account needs an initial password of 12 to 128 characters.".into()
                 }
                 Some(f) if f.field == "member" => "You cannot remove yourself.".into(),
-                Some(f) => format!("{} ({})", i18n::field_error(f.code), f.field),
-                None => i18n::error_message(&e),
+                Some(f) => format!("{} ({})", i18n::field_error(STAFF, f.code), f.field),
+                None => i18n::error_message(STAFF, &e),
             })
     });
     view! {

@@ -1,0 +1,473 @@
+//! An organisation's privacy notice: Markdown per language, in versions.
+//!
+//! ```text
+//! notice/en.md                       the current version, one file per language
+//! notice/nb.md
+//! notice/history/2026-03-01/en.md    earlier versions, in a folder named by the
+//! notice/history/2026-03-01/nb.md    date they took effect (their last_updated)
+//! ```
+//!
+//! Every file has TOML front matter (`title`, `last_updated`). Versions are
+//! told apart by date; the readable diff between two of them compares the
+//! text paragraph by paragraph and word by word (`similar`), as plain text,
+//! so Markdown markup never shows up as a change.
+
+use crate::content::{render_markdown, split_front_matter};
+use anyhow::{bail, Context};
+use app::api::types::{Change, ChangedParagraph, DiffPart, NoticeView, OrgView, TocEntry};
+use app::domain::Language;
+use serde::Deserialize;
+use similar::{capture_diff_slices, Algorithm, DiffOp, TextDiff};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    last_updated: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeText {
+    pub title: String,
+    /// The Markdown, kept for the diff.
+    pub source: String,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeVersion {
+    /// ISO date the version took effect.
+    pub date: String,
+    pub texts: BTreeMap<Language, NoticeText>,
+}
+
+impl NoticeVersion {
+    /// The text in `wanted`, else English, else any language it has.
+    pub fn text(&self, wanted: Language) -> (Language, &NoticeText) {
+        self.texts
+            .get_key_value(&wanted)
+            .or_else(|| self.texts.get_key_value(&Language::En))
+            .or_else(|| self.texts.iter().next())
+            .map(|(l, t)| (*l, t))
+            .expect("a version has at least one language")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// Oldest first; the last one is current.
+    versions: Vec<NoticeVersion>,
+}
+
+impl Notice {
+    pub fn load(dir: &Path) -> anyhow::Result<Notice> {
+        let current = read_version(dir)?
+            .with_context(|| format!("{}: no notice (en.md, nb.md or nl.md)", dir.display()))?;
+        let mut versions = Vec::new();
+        let history = dir.join("history");
+        if history.is_dir() {
+            for entry in std::fs::read_dir(&history).context("notice/history")? {
+                let path = entry?.path();
+                if !path.is_dir() {
+                    continue;
+                }
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let version = read_version(&path)?
+                    .with_context(|| format!("{}: no notice file", path.display()))?;
+                if version.date != name {
+                    bail!(
+                        "{}: the folder must be named after last_updated ({})",
+                        path.display(),
+                        version.date
+                    );
+                }
+                versions.push(version);
+            }
+        }
+        versions.sort_by(|a, b| a.date.cmp(&b.date));
+        if let Some(newest) = versions.last() {
+            if newest.date >= current.date {
+                bail!(
+                    "{}: an earlier version ({}) is not older than the current one ({})",
+                    dir.display(),
+                    newest.date,
+                    current.date
+                );
+            }
+        }
+        versions.push(current);
+        Ok(Notice { versions })
+    }
+
+    pub fn current(&self) -> &NoticeVersion {
+        self.versions
+            .last()
+            .expect("a notice has a current version")
+    }
+
+    pub fn version(&self, date: &str) -> Option<&NoticeVersion> {
+        self.versions.iter().find(|v| v.date == date)
+    }
+
+    /// The version in effect on `date` (ISO), if the notice existed then.
+    pub fn version_on(&self, date: &str) -> Option<&NoticeVersion> {
+        self.versions.iter().rev().find(|v| v.date.as_str() <= date)
+    }
+
+    pub fn view(&self, org: OrgView, wanted: Language) -> NoticeView {
+        let current = self.current();
+        let (language, text) = current.text(wanted);
+        NoticeView {
+            org,
+            title: text.title.clone(),
+            last_updated: current.date.clone(),
+            toc: text.toc.clone(),
+            html: text.html.clone(),
+            language,
+            earlier_versions: self.versions[..self.versions.len() - 1]
+                .iter()
+                .rev()
+                .map(|v| v.date.clone())
+                .collect(),
+        }
+    }
+}
+
+/// The notice files in one folder, as one version.
+fn read_version(dir: &Path) -> anyhow::Result<Option<NoticeVersion>> {
+    let mut texts = BTreeMap::new();
+    let mut date: Option<String> = None;
+    for language in Language::ALL {
+        let path = dir.join(format!("{}.md", language.code()));
+        if !path.exists() {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+        let (front, body) = split_front_matter(&source)
+            .with_context(|| format!("{}: needs front matter between +++ lines", path.display()))?;
+        let front: FrontMatter = toml::from_str(front)
+            .with_context(|| format!("{}: front matter is not valid", path.display()))?;
+        time::Date::parse(
+            &front.last_updated,
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .with_context(|| {
+            format!(
+                "{}: last_updated must be a date such as 2026-10-01",
+                path.display()
+            )
+        })?;
+        match &date {
+            Some(d) if *d != front.last_updated => bail!(
+                "{}: last_updated {} differs from the other languages' {d}",
+                path.display(),
+                front.last_updated
+            ),
+            _ => date = Some(front.last_updated.clone()),
+        }
+        let (html, toc) = render_markdown(body);
+        texts.insert(
+            language,
+            NoticeText {
+                title: front.title,
+                source: body.to_owned(),
+                html,
+                toc,
+            },
+        );
+    }
+    Ok(date.map(|date| NoticeVersion { date, texts }))
+}
+
+/// A Markdown block as the reader sees it: text only, list items marked.
+fn plain(block: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut text = String::new();
+    for event in Parser::new(block) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Start(Tag::Item) => {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str("• ");
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+struct Block {
+    text: String,
+    /// The heading this block is under (itself, for a heading).
+    section: String,
+}
+
+/// Paragraphs, list blocks and headings, with the section each is in.
+fn blocks(source: &str) -> Vec<Block> {
+    let mut section = String::new();
+    source
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(|block| {
+            let text = plain(block);
+            if block.starts_with('#') {
+                section = text.clone();
+            }
+            Block {
+                text,
+                section: section.clone(),
+            }
+        })
+        .collect()
+}
+
+/// What changed from `old` to `new` (both Markdown): the changed paragraphs,
+/// a rewritten one word by word, an added or removed one whole.
+pub fn changes(old: &str, new: &str) -> Vec<ChangedParagraph> {
+    let old = blocks(old);
+    let new = blocks(new);
+    let old_texts: Vec<&str> = old.iter().map(|b| b.text.as_str()).collect();
+    let new_texts: Vec<&str> = new.iter().map(|b| b.text.as_str()).collect();
+    let whole = |block: &Block, change| ChangedParagraph {
+        section: block.section.clone(),
+        parts: vec![DiffPart {
+            change,
+            text: block.text.clone(),
+        }],
+    };
+    let mut result = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &old_texts, &new_texts) {
+        match op {
+            DiffOp::Equal { .. } => {}
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => result.extend(
+                old[old_index..old_index + old_len]
+                    .iter()
+                    .map(|b| whole(b, Change::Removed)),
+            ),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => result.extend(
+                new[new_index..new_index + new_len]
+                    .iter()
+                    .map(|b| whole(b, Change::Added)),
+            ),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                for i in 0..old_len.max(new_len) {
+                    match (
+                        old.get(old_index + i).filter(|_| i < old_len),
+                        new.get(new_index + i).filter(|_| i < new_len),
+                    ) {
+                        // A paragraph that was reworded reads best word by word;
+                        // one that was replaced by something else, as two.
+                        (Some(before), Some(after))
+                            if TextDiff::from_words(&before.text, &after.text).ratio() >= 0.5 =>
+                        {
+                            result.push(ChangedParagraph {
+                                section: after.section.clone(),
+                                parts: words(&before.text, &after.text),
+                            })
+                        }
+                        (Some(before), Some(after)) => {
+                            result.push(whole(before, Change::Removed));
+                            result.push(whole(after, Change::Added));
+                        }
+                        (Some(before), None) => result.push(whole(before, Change::Removed)),
+                        (None, Some(after)) => result.push(whole(after, Change::Added)),
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+    }
+    result
+}
+
+/// A rewritten paragraph, word by word, with neighbouring pieces of the same
+/// kind merged so the reader sees phrases, not single words.
+fn words(before: &str, after: &str) -> Vec<DiffPart> {
+    let diff = TextDiff::from_words(before, after);
+    let mut parts: Vec<DiffPart> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let kind = match change.tag() {
+            similar::ChangeTag::Equal => Change::Same,
+            similar::ChangeTag::Delete => Change::Removed,
+            similar::ChangeTag::Insert => Change::Added,
+        };
+        match parts.last_mut() {
+            Some(last) if last.change == kind => last.text.push_str(change.value()),
+            _ => parts.push(DiffPart {
+                change: kind,
+                text: change.value().to_owned(),
+            }),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(parts: &[DiffPart]) -> Vec<(Change, &str)> {
+        parts.iter().map(|p| (p.change, p.text.as_str())).collect()
+    }
+
+    const OLD: &str = "## Hvem vi er\n\nVi er et **strømselskap** i Bergen.\n\n## Lagring\n\n- Fakturaer: 5 år\n- Målerdata: 3 år\n\nVi deler ikke data.\n";
+
+    #[test]
+    fn a_reworded_sentence_shows_the_words_that_changed_under_its_heading() {
+        let new = OLD.replace("i Bergen", "i Ålesund og Bergen");
+        let changes = changes(OLD, &new);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].section, "Hvem vi er");
+        assert_eq!(
+            kinds(&changes[0].parts),
+            [
+                (Change::Same, "Vi er et strømselskap i "),
+                (Change::Added, "Ålesund og "),
+                (Change::Same, "Bergen."),
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_markup_is_not_a_change_and_lists_read_as_bullets() {
+        let new = OLD.replace("**strømselskap**", "*strømselskap*");
+        assert!(changes(OLD, &new).is_empty());
+        let new = OLD.replace("- Målerdata: 3 år", "- Målerdata: 2 år");
+        let changes = changes(OLD, &new);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].section, "Lagring");
+        let parts = kinds(&changes[0].parts);
+        assert!(parts.contains(&(Change::Removed, "3")), "{parts:?}");
+        assert!(parts.contains(&(Change::Added, "2")), "{parts:?}");
+        assert!(
+            parts[0].1.starts_with("• Fakturaer: 5 år\n• Målerdata: "),
+            "{parts:?}"
+        );
+    }
+
+    #[test]
+    fn added_and_removed_paragraphs_come_whole() {
+        let new = OLD.replace(
+            "Vi deler ikke data.\n",
+            "## Overføring\n\nWij geven gegevens door aan één verwerker in de VS.\n",
+        );
+        let changes = changes(OLD, &new);
+        let flat: Vec<_> = changes
+            .iter()
+            .map(|c| (c.section.as_str(), kinds(&c.parts)))
+            .collect();
+        assert_eq!(
+            flat,
+            [
+                ("Lagring", vec![(Change::Removed, "Vi deler ikke data.")]),
+                ("Overføring", vec![(Change::Added, "Overføring")]),
+                (
+                    "Overføring",
+                    vec![(
+                        Change::Added,
+                        "Wij geven gegevens door aan één verwerker in de VS."
+                    )]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn identical_versions_have_no_changes() {
+        assert!(changes(OLD, OLD).is_empty());
+    }
+
+    fn write(dir: &Path, file: &str, date: &str, body: &str) {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            path,
+            format!("+++\ntitle = \"T\"\nlast_updated = \"{date}\"\n+++\n\n{body}\n"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn versions_load_from_history_in_order_and_languages_fall_back_to_english() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "en.md", "2026-10-01", "## Now\n\nNew.");
+        write(dir.path(), "nb.md", "2026-10-01", "## Nå\n\nNy.");
+        write(
+            dir.path(),
+            "history/2026-03-01/en.md",
+            "2026-03-01",
+            "## Then\n\nOld.",
+        );
+        write(
+            dir.path(),
+            "history/2025-01-15/en.md",
+            "2025-01-15",
+            "## First\n\nFirst.",
+        );
+        let notice = Notice::load(dir.path()).unwrap();
+        assert_eq!(notice.current().date, "2026-10-01");
+        assert_eq!(notice.version_on("2026-05-30").unwrap().date, "2026-03-01");
+        assert_eq!(notice.version_on("2026-10-01").unwrap().date, "2026-10-01");
+        assert!(notice.version_on("2024-12-31").is_none());
+        let org = OrgView {
+            slug: "x".into(),
+            name: "X".into(),
+            themed: false,
+            logo: false,
+        };
+        let view = notice.view(org.clone(), Language::Nb);
+        assert_eq!(view.language, Language::Nb);
+        assert_eq!(view.earlier_versions, ["2026-03-01", "2025-01-15"]);
+        assert_eq!(notice.view(org, Language::Nl).language, Language::En);
+        assert_eq!(
+            notice.version("2026-03-01").unwrap().text(Language::Nb).0,
+            Language::En
+        );
+    }
+
+    #[test]
+    fn a_history_folder_must_match_its_date_and_be_older() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "en.md", "2026-10-01", "Now.");
+        write(
+            dir.path(),
+            "history/2026-03-02/en.md",
+            "2026-03-01",
+            "Then.",
+        );
+        let error = Notice::load(dir.path()).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("named after last_updated"),
+            "{error:#}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "en.md", "2026-10-01", "Now.");
+        write(
+            dir.path(),
+            "history/2026-11-01/en.md",
+            "2026-11-01",
+            "Later.",
+        );
+        assert!(Notice::load(dir.path()).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "en.md", "2026-10-01", "Now.");
+        write(dir.path(), "nl.md", "2026-09-01", "Nu.");
+        assert!(Notice::load(dir.path()).is_err());
+    }
+}
