@@ -208,24 +208,38 @@ struct Block {
     section: String,
 }
 
-/// Paragraphs, list blocks and headings, with the section each is in.
+/// Paragraphs, list blocks, headings and table rows, with the section each
+/// is in. A table changes a row at a time (a retention period, a new
+/// purpose), so each row is its own block, its cells joined by " · ".
 fn blocks(source: &str) -> Vec<Block> {
     let mut section = String::new();
-    source
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .map(|block| {
-            let text = plain(block);
-            if block.starts_with('#') {
-                section = text.clone();
-            }
-            Block {
-                text,
-                section: section.clone(),
-            }
-        })
-        .collect()
+    let mut result = Vec::new();
+    for block in source.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let texts: Vec<String> = if block.starts_with('|') {
+            block
+                .lines()
+                .filter(|row| !row.trim().trim_matches('|').chars().all(|c| "-: |".contains(c)))
+                .map(|row| {
+                    row.trim()
+                        .trim_matches('|')
+                        .split('|')
+                        .map(|cell| plain(cell.trim()))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                })
+                .collect()
+        } else {
+            vec![plain(block)]
+        };
+        if block.starts_with('#') {
+            section = texts[0].clone();
+        }
+        result.extend(texts.into_iter().map(|text| Block {
+            text,
+            section: section.clone(),
+        }));
+    }
+    result
 }
 
 /// What changed from `old` to `new` (both Markdown): the changed paragraphs,
@@ -386,6 +400,27 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_table_changes_row_by_row() {
+        let old = "## Lagring\n\n| Formål | Tid |\n|---|---:|\n| Logger | 180 dager |\n| Faktura | 5 år |\n";
+        let new = "## Lagring\n\n| Formål | Tid |\n|---|---:|\n| Logger | 90 dager |\n| Råd | Til du trekker tilbake samtykket |\n| Faktura | 5 år |\n";
+        let changes = changes(old, new);
+        let flat: Vec<_> = changes.iter().map(|c| kinds(&c.parts)).collect();
+        assert_eq!(
+            flat,
+            [
+                vec![
+                    (Change::Same, "Logger · "),
+                    (Change::Removed, "180"),
+                    (Change::Added, "90"),
+                    (Change::Same, " dager"),
+                ],
+                vec![(Change::Added, "Råd · Til du trekker tilbake samtykket")],
+            ]
+        );
+        assert!(changes.iter().all(|c| c.section == "Lagring"));
     }
 
     #[test]
