@@ -67,6 +67,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
                     <Route path=path!("unsubscribe/:token") view=pages::UnsubscribePage ssr=SsrMode::Async/>
                 </ParentRoute>
+                <ParentRoute path=path!("/embed/:org") view=pages::EmbedLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::NoticePage ssr=SsrMode::Async/>
+                    <Route path=path!("notice/changes") view=pages::NoticeChangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("new") view=pages::KindChooser ssr=SsrMode::Async/>
+                    <Route path=path!("new/:kind") view=pages::RequestFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("requests") view=pages::MyRequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("requests/:reference") view=pages::TrackPage ssr=SsrMode::Async/>
+                    <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
+                </ParentRoute>
                 <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/login/code") view=pages::SecondFactorPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/console") view=pages::ConsoleLayout ssr=SsrMode::Async>

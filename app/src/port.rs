@@ -279,22 +279,63 @@ fn append_set_cookie(cookie: cookie::Cookie<'static>) {
     }
 }
 
+/// Whether this request comes from a page in a company's iframe: the page
+/// itself (`/embed/…`) or a form or server function posted from one (its
+/// same-origin `Referer`).
+pub fn embedded() -> bool {
+    request_parts().is_some_and(|parts| {
+        parts.uri.path().starts_with("/embed/")
+            || parts
+                .headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<axum::http::Uri>().ok())
+                .is_some_and(|uri| uri.path().starts_with("/embed/"))
+    })
+}
+
+/// In an iframe on a company's site the portal is a third party: browsers
+/// send its cookie there only if it is `SameSite=None; Secure`, kept in a
+/// jar of its own for that site (`Partitioned`, CHIPS), so the embedded
+/// portal cannot follow anyone across sites.
+fn for_frame(mut cookie: cookie::Cookie<'static>) -> cookie::Cookie<'static> {
+    if embedded() {
+        cookie.set_same_site(cookie::SameSite::None);
+        cookie.set_secure(true);
+        cookie.set_partitioned(true);
+    }
+    cookie
+}
+
 pub fn set_session_cookie(portal: &SharedPortal, grant: &SessionGrant) {
     let max_age = i64::try_from(grant.max_age_secs).unwrap_or(i64::MAX);
-    append_set_cookie(session_cookie(
+    append_set_cookie(for_frame(session_cookie(
         portal.secure_cookies(),
         grant.token.clone(),
         max_age,
-    ));
+    )));
 }
 
 pub fn clear_session_cookie(portal: &SharedPortal) {
-    append_set_cookie(session_cookie(portal.secure_cookies(), String::new(), 0));
+    append_set_cookie(for_frame(session_cookie(
+        portal.secure_cookies(),
+        String::new(),
+        0,
+    )));
 }
 
 /// Redirects after a state change with 303 See Other, so reloading the next
 /// page never re-posts the form (and a token in a posted form leaves the URL).
 pub fn see_other(path: &str) {
+    // Keep a reader who works inside an iframe inside it.
+    let framed;
+    let path = match path.strip_prefix("/o/") {
+        Some(rest) if embedded() => {
+            framed = format!("/embed/{rest}");
+            framed.as_str()
+        }
+        _ => path,
+    };
     leptos_axum::redirect(path);
     if is_plain_form_post() {
         if let Some(response) = use_context::<ResponseOptions>() {

@@ -36,6 +36,12 @@ pub struct OrgSettings {
     /// organisations' pages are not found, and mail links use the first.
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// Origins of the company's own sites that may show the portal in an
+    /// iframe (`/embed/{org}/…`), e.g. `["https://www.fjordlys.example"]`.
+    /// Sent as CSP `frame-ancestors`; every other site is refused by the
+    /// browser.
+    #[serde(default)]
+    pub embed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -172,11 +178,17 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
         }
         None => None,
     };
+    let embed_origins = settings
+        .embed_origins
+        .iter()
+        .map(|origin| embed_origin(origin).context("org.toml, embed_origins"))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let org_view = OrgView {
         slug: slug.to_owned(),
         name: settings.name.clone(),
         themed: settings.theme.is_some(),
         logo: logo.is_some(),
+        embed_origins,
     };
     Ok(Organisation {
         slug: slug.to_owned(),
@@ -185,6 +197,21 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
         notice,
         logo,
     })
+}
+
+/// An origin as CSP and `postMessage` compare them: scheme, host and port,
+/// nothing else (`https://www.example.com`).
+fn embed_origin(text: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(text).with_context(|| format!("{text:?} is not an origin"))?;
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "https" | "http")
+        || url.host().is_none()
+        || !bare
+        || !url.username().is_empty()
+    {
+        bail!("{text:?} is not an origin such as https://www.example.com");
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 pub(crate) fn split_front_matter(source: &str) -> Option<(&str, &str)> {
@@ -301,6 +328,32 @@ mod tests {
         let (front, body) = split_front_matter("+++\ntitle = \"x\"\n+++\n\n# Body\n").unwrap();
         assert_eq!(front.trim(), "title = \"x\"");
         assert_eq!(body, "# Body\n");
+    }
+
+    #[test]
+    fn embed_origins_are_bare_origins() {
+        assert_eq!(
+            embed_origin("https://www.example.com").unwrap(),
+            "https://www.example.com"
+        );
+        assert_eq!(
+            embed_origin("https://WWW.Example.com/").unwrap(),
+            "https://www.example.com"
+        );
+        assert_eq!(
+            embed_origin("http://localhost:4173").unwrap(),
+            "http://localhost:4173"
+        );
+        for bad in [
+            "www.example.com",
+            "https://example.com/page",
+            "javascript:alert(1)",
+            "https://a@example.com",
+            "*",
+            "https://example.com?x",
+        ] {
+            assert!(embed_origin(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

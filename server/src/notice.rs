@@ -214,11 +214,20 @@ struct Block {
 fn blocks(source: &str) -> Vec<Block> {
     let mut section = String::new();
     let mut result = Vec::new();
-    for block in source.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+    for block in source
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         let texts: Vec<String> = if block.starts_with('|') {
             block
                 .lines()
-                .filter(|row| !row.trim().trim_matches('|').chars().all(|c| "-: |".contains(c)))
+                .filter(|row| {
+                    !row.trim()
+                        .trim_matches('|')
+                        .chars()
+                        .all(|c| "-: |".contains(c))
+                })
                 .map(|row| {
                     row.trim()
                         .trim_matches('|')
@@ -465,6 +474,7 @@ mod tests {
             name: "X".into(),
             themed: false,
             logo: false,
+            embed_origins: vec![],
         };
         let view = notice.view(org.clone(), Language::Nb);
         assert_eq!(view.language, Language::Nb);

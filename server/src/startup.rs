@@ -6,7 +6,7 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, files, gpc, guard, hosts, language, org_assets, redirects},
+    http::{api, embed, files, gpc, guard, hosts, language, org_assets, redirects},
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -218,6 +218,10 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .merge(uploads)
         .merge(pages_and_api)
         .layer(middleware::from_fn_with_state(service.clone(), gpc::honour))
+        .layer(middleware::from_fn_with_state(
+            service.clone(),
+            embed::frame_ancestors,
+        ))
         .layer(middleware::from_fn_with_state(
             service,
             hosts::one_org_per_host,

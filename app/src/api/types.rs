@@ -12,6 +12,8 @@ pub struct OrgView {
     pub themed: bool,
     /// It has a logo (`/o/{slug}/logo`).
     pub logo: bool,
+    /// The origins of company sites that may show it in an iframe.
+    pub embed_origins: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The chrome around every organisation page: skip link, header, navigation
 //! and footer.
 
-use super::{set_page_status, use_org};
+use super::{set_page_status, use_base, use_org};
 use crate::api::{get_notice_changed, get_organisation};
 use crate::domain::{AppError, Language};
 use crate::i18n::{self, t, t1, use_language};
@@ -21,7 +21,21 @@ fn gpc_signalled() -> bool {
 
 #[component]
 pub fn OrgLayout() -> impl IntoView {
+    view! { <Chrome embedded=false/> }
+}
+
+/// `/embed/{org}/…`: the same pages inside a company's iframe, without the
+/// header's brand and the footer (the company's own site is around it), and
+/// with the script that tells the parent page how tall the content is.
+#[component]
+pub fn EmbedLayout() -> impl IntoView {
+    view! { <Chrome embedded=true/> }
+}
+
+#[component]
+fn Chrome(embedded: bool) -> impl IntoView {
     let org = use_org();
+    let pages = use_base();
     let lang = use_language();
     let organisation = Resource::new(move || org.get(), get_organisation);
     view! {
@@ -30,17 +44,23 @@ pub fn OrgLayout() -> impl IntoView {
             {move || Suspend::new(async move {
                 match organisation.await {
                     Ok(organisation) => {
-                        let base = format!("/o/{}", organisation.slug);
+                        // Theme and logo are served under /o/ alone.
+                        let assets = format!("/o/{}", organisation.slug);
+                        let base = pages.get_untracked();
+                        let origins = organisation.embed_origins.join(" ");
                         view! {
-                            {organisation.themed.then(|| view! { <Stylesheet id="org-theme" href=format!("{base}/theme.css")/> })}
-                            <header class="site-header">
+                            {organisation.themed.then(|| view! { <Stylesheet id="org-theme" href=format!("{assets}/theme.css")/> })}
+                            {embedded.then(|| view! { <script src="/embed-frame.js" defer data-parent-origins=origins></script> })}
+                            <header class=if embedded { "site-header embedded" } else { "site-header" }>
                                 <div class="wrap header-row">
-                                    <a class="brand" href=base.clone()>
-                                        {organisation.logo.then(|| view! {
-                                            <img class="brand-logo" src=format!("{base}/logo") alt="" height="32"/>
-                                        })}
-                                        {organisation.name.clone()}
-                                    </a>
+                                    {(!embedded).then(|| view! {
+                                        <a class="brand" href=base.clone()>
+                                            {organisation.logo.then(|| view! {
+                                                <img class="brand-logo" src=format!("{assets}/logo") alt="" height="32"/>
+                                            })}
+                                            {organisation.name.clone()}
+                                        </a>
+                                    })}
                                     <nav aria-label=t(lang, "nav-label")>
                                         <ul class="nav-list">
                                             <li><A href=base.clone() exact=true>{t(lang, "nav-notice")}</A></li>
@@ -60,11 +80,13 @@ pub fn OrgLayout() -> impl IntoView {
                                 <NoticeChangedNote/>
                                 <Outlet/>
                             </main>
-                            <footer class="site-footer">
-                                <div class="wrap">
-                                    <p>{t1(lang, "footer", "org", organisation.name.clone())}</p>
-                                </div>
-                            </footer>
+                            {(!embedded).then(|| view! {
+                                <footer class="site-footer">
+                                    <div class="wrap">
+                                        <p>{t1(lang, "footer", "org", organisation.name.clone())}</p>
+                                    </div>
+                                </footer>
+                            })}
                         }
                         .into_any()
                     }
@@ -134,7 +156,7 @@ fn NoticeChangedNote() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 changed.await.ok().flatten().map(|changed| {
-                    let href = format!("/o/{}/notice/changes?from={}", org.get_untracked(), changed.from);
+                    let href = format!("{}/notice/changes?from={}", use_base().get_untracked(), changed.from);
                     view! {
                         <p class="notice-box notice-changed" role="status">
                             {t1(lang, "notice-changed-since", "date", i18n::long_date(lang, &changed.seen_on))}

@@ -15,7 +15,7 @@ pub use console::{
     AuditPage, CasePage, ConsoleLayout, EnrolPage, LoginPage, QueuePage, RecoveryCodesPage,
     SecondFactorPage, TeamPage,
 };
-pub use layout::{NotFound, OrgLayout};
+pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;
 pub use notice::{NoticeChangesPage, NoticePage};
 pub use request_form::{KindChooser, RequestFormPage};
@@ -29,6 +29,21 @@ use leptos_router::hooks::use_params_map;
 pub(crate) fn use_org() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("org").unwrap_or_default())
+}
+
+/// Where this organisation's pages live for the current page: `/o/{org}`,
+/// or `/embed/{org}` inside a company's iframe, so links stay in the frame.
+pub(crate) fn use_base() -> Memo<String> {
+    let org = use_org();
+    let location = leptos_router::hooks::use_location();
+    Memo::new(move |_| {
+        let prefix = if location.pathname.get().starts_with("/embed/") {
+            "embed"
+        } else {
+            "o"
+        };
+        format!("/{prefix}/{}", org.get())
+    })
 }
 
 /// Sets the HTTP status of a server-rendered page (no effect in the browser).

@@ -2,7 +2,7 @@
 //! before (and without) any WebAssembly, with a table of contents, its
 //! version history and what changed between versions.
 
-use super::{layout::ErrorPage, use_org};
+use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::types::{Change, NoticeChangesView};
 use crate::api::{get_notice, get_notice_changes};
 use crate::i18n::{self, t, t1, use_language};
@@ -14,13 +14,14 @@ use leptos_router::hooks::use_query_map;
 pub fn NoticePage() -> impl IntoView {
     let org = use_org();
     let lang = use_language();
+    let base = use_base();
     let notice = Resource::new(move || org.get(), get_notice);
     view! {
         <Suspense fallback=move || view! { <p>{t(lang, "loading")}</p> }>
             {move || Suspend::new(async move {
                 match notice.await {
                     Ok(notice) => {
-                        let base = format!("/o/{}", notice.org.slug);
+                        let base = base.get_untracked();
                         let new_request = format!("{base}/new");
                         let changes = format!("{base}/notice/changes");
                         // The text's own language, for screen readers and
@@ -111,7 +112,7 @@ pub fn NoticeChangesPage() -> impl IntoView {
 #[component]
 fn ChangeList(changes: NoticeChangesView) -> impl IntoView {
     let lang = use_language();
-    let back = format!("/o/{}", changes.org.slug);
+    let back = use_base().get_untracked();
     let text_lang = (changes.language != lang).then(|| changes.language.code());
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("from", i18n::long_date(lang, &changes.from));

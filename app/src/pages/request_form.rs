@@ -4,7 +4,7 @@
 //! place and checks the e-mail address as you leave the field.
 
 use super::fields::{field_error, last_error, ErrorText, FormError, TextArea};
-use super::{layout::ErrorPage, use_org};
+use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::SubmitRequest;
 use crate::domain::{AppError, Email, Field, Language, RequestKind};
 use crate::i18n::{self, t, t1, use_language, FormStrings};
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn KindChooser() -> impl IntoView {
-    let org = use_org();
+    let base = use_base();
     let lang = use_language();
     view! {
         <Title text=t(lang, "nav-new")/>
@@ -26,7 +26,7 @@ pub fn KindChooser() -> impl IntoView {
                 .map(|kind| {
                     view! {
                         <li>
-                            <a class="kind-card" href=move || format!("/o/{}/new/{}", org.get(), kind.as_str())>
+                            <a class="kind-card" href=move || format!("{}/new/{}", base.get(), kind.as_str())>
                                 <span class="kind-title">{i18n::kind_label(lang, kind)}</span>
                                 <span class="kind-summary">{i18n::kind_summary(lang, kind)}</span>
                                 {kind.article().map(|a| view! { <span class="kind-article">{t1(lang, "gdpr-article", "article", a)}</span> })}

@@ -3,7 +3,7 @@
 //! of the personal tracking link see a summary first.
 
 use super::fields::{ErrorText, FormError};
-use super::{layout::ErrorPage, use_org};
+use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::types::{EventView, RequestView, Summary, TrackView};
 use crate::api::{track_request, CancelRequest, Reply, ResendCode, SignOut, VerifyCode};
 use crate::domain::Reference;
@@ -74,7 +74,7 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
             view! {
                 <div class="notice-box warning" role="status">
                     <p>{i18n::error_message(lang, &crate::domain::AppError::RequestExpired)}</p>
-                    <p><a class="button" href=move || format!("/o/{}/new", org.get())>{t(lang, "make-new-request")}</a></p>
+                    <p><a class="button" href=move || format!("{}/new", use_base().get())>{t(lang, "make-new-request")}</a></p>
                 </div>
             }
             .into_any()
@@ -284,7 +284,7 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
             </ActionForm>
         })}
         <p class="actions">
-            <a class="button secondary" href=move || format!("/o/{}/requests", org.get())>{t(lang, "all-requests")}</a>
+            <a class="button secondary" href=move || format!("{}/requests", use_base().get())>{t(lang, "all-requests")}</a>
         </p>
         <ActionForm action=sign_out attr:class="inline-form">
             <input type="hidden" name="org" value=move || org.get()/>
@@ -296,9 +296,12 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
 /// The key facts of a request: what, where it stands and when it is due.
 #[component]
 pub fn RequestCard(request: RequestView, link: bool) -> impl IntoView {
-    let org = use_org();
     let lang = use_language();
-    let href = format!("/o/{}/requests/{}", org.get_untracked(), request.reference);
+    let href = format!(
+        "{}/requests/{}",
+        use_base().get_untracked(),
+        request.reference
+    );
     view! {
         <div class="request-card">
             {link.then(|| view! { <h2 class="card-title"><a href=href.clone()>{request.reference.to_string()}</a></h2> })}

@@ -43,6 +43,7 @@ pub async fn honour(State(service): State<Arc<Service>>, request: Request, next:
         .uri()
         .path()
         .strip_prefix("/o/")
+        .or_else(|| request.uri().path().strip_prefix("/embed/"))
         .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned());
     if let (Some(org), true, true) = (
         org,

@@ -148,6 +148,7 @@ pub async fn security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let has_policy = headers.contains_key("content-security-policy");
     let mut set = |name: &'static str, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
@@ -156,10 +157,13 @@ pub async fn security_headers(
     // server-function handler redirects back to the Referer) while tokens in
     // URLs never leave the portal.
     set("referrer-policy", "same-origin");
-    set(
-        "content-security-policy",
-        "frame-ancestors 'self'; object-src 'none'; base-uri 'none'",
-    );
+    // Pages for iframes (`/embed/…`) come with their organisation's policy.
+    if !has_policy {
+        set(
+            "content-security-policy",
+            "frame-ancestors 'self'; object-src 'none'; base-uri 'none'",
+        );
+    }
     set(
         "permissions-policy",
         "camera=(), microphone=(), geolocation=(), payment=()",

@@ -3,6 +3,7 @@
 //! through.
 
 pub mod api;
+pub mod embed;
 pub mod error;
 pub mod files;
 pub mod gpc;
