@@ -115,7 +115,7 @@ error-unauthenticated = Please confirm your e-mail address to continue.
 error-login_failed = The e-mail address or the password is wrong.
 error-forbidden = This is not allowed.
 error-code_invalid = { $attempts ->
-    [one] That code is not right. You can try one more time.
+    [one] That code is not right. You can try { $attempts } more time.
    *[other] That code is not right. You can try { $attempts } more times.
 }
 error-code_expired = That code has expired. Ask for a new code below.
@@ -219,9 +219,10 @@ preferences-lead = Choose what we may do with your data on the basis of your con
 preferences-marketing = Marketing
 preferences-purposes = Purposes that need your consent
 preference-allowed = Allowed
-preference-withdrawn = Withdrawn
+preference-withdrawn = Not allowed
 preference-given-on = You gave your consent on { $date }.
 preference-withdrawn-on = You withdrew it on { $date }.
+preference-not-given = You have not given your consent.
 preference-save = Save my choices
 preferences-saved = Your choices are saved and recorded.
 preferences-none = This organisation asks for no consent.

@@ -398,7 +398,7 @@ mod tests {
     fn plurals_and_numbers_follow_the_language() {
         assert_eq!(
             error_message(Language::En, &AppError::CodeInvalid { attempts_left: 1 }),
-            "That code is not right. You can try one more time."
+            "That code is not right. You can try 1 more time."
         );
         assert!(
             error_message(Language::En, &AppError::CodeInvalid { attempts_left: 3 })

@@ -7,7 +7,7 @@ use crate::api::console::types::{
     AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
 };
 use crate::api::types::{
-    NoticeChanged, NoticeChangesView, NoticeView, OrgView, RequestView, TrackView,
+    NoticeChanged, NoticeChangesView, NoticeView, OrgView, PreferencesView, RequestView, TrackView,
 };
 use crate::domain::{AppError, Language, Reference, Role, StaffAction, Submission};
 use async_trait::async_trait;
@@ -63,6 +63,12 @@ pub trait Portal: Send + Sync + 'static {
         key: Option<&str>,
     ) -> Result<TrackView, AppError>;
     async fn my_requests(&self, org: &str, session: &str) -> Result<Vec<RequestView>, AppError>;
+    async fn preferences(
+        &self,
+        org: &str,
+        session: &str,
+        language: Language,
+    ) -> Result<PreferencesView, AppError>;
     async fn reply(
         &self,
         org: &str,
@@ -284,14 +290,18 @@ fn append_set_cookie(cookie: cookie::Cookie<'static>) {
 /// same-origin `Referer`).
 pub fn embedded() -> bool {
     request_parts().is_some_and(|parts| {
-        parts.uri.path().starts_with("/embed/")
-            || parts
-                .headers
-                .get(header::REFERER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<axum::http::Uri>().ok())
-                .is_some_and(|uri| uri.path().starts_with("/embed/"))
+        parts.uri.path().starts_with("/embed/") || posted_from_frame(&parts.headers)
     })
+}
+
+/// Whether a post came from a page in an iframe (`/embed/…`), by its
+/// same-origin `Referer`.
+pub fn posted_from_frame(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<axum::http::Uri>().ok())
+        .is_some_and(|uri| uri.path().starts_with("/embed/"))
 }
 
 /// In an iframe on a company's site the portal is a third party: browsers

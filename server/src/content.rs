@@ -42,6 +42,62 @@ pub struct OrgSettings {
     /// browser.
     #[serde(default)]
     pub embed_origins: Vec<String>,
+    /// What subjects may give or withdraw consent to on their Choices page
+    /// (`[[consents]]`): marketing channels and purposes resting on consent.
+    #[serde(default)]
+    pub consents: Vec<ConsentPurpose>,
+}
+
+/// One thing a subject consents to. The id is what receipts record; two ids
+/// have a meaning of their own: `marketing` (the organisation's marketing
+/// mail, withdrawn by a one-click unsubscribe) and
+/// `marketing_profiling_and_sharing` (withdrawn by a Global Privacy Control
+/// signal).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentPurpose {
+    pub id: String,
+    /// A way of sending marketing (e-mail, SMS) rather than a purpose.
+    #[serde(default)]
+    pub channel: bool,
+    /// Per language code; English is required.
+    pub name: HashMap<String, String>,
+    #[serde(default)]
+    pub description: HashMap<String, String>,
+}
+
+impl ConsentPurpose {
+    /// The name in `language`, else in English.
+    pub fn name(&self, language: app::domain::Language) -> &str {
+        localized(&self.name, language).unwrap_or(&self.id)
+    }
+
+    pub fn description(&self, language: app::domain::Language) -> Option<&str> {
+        localized(&self.description, language)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+        if self.id.is_empty() || !self.id.chars().all(plain) {
+            bail!("consent id {:?}: use a-z, 0-9 and _", self.id);
+        }
+        if !self.name.contains_key("en") {
+            bail!("consent {:?}: needs a name in English (en)", self.id);
+        }
+        for code in self.name.keys().chain(self.description.keys()) {
+            if app::domain::Language::parse(code).map(|l| l.code()) != Some(code.as_str()) {
+                bail!("consent {:?}: {code:?} is not en, nb or nl", self.id);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn localized(texts: &HashMap<String, String>, language: app::domain::Language) -> Option<&str> {
+    texts
+        .get(language.code())
+        .or_else(|| texts.get("en"))
+        .map(String::as_str)
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +196,13 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     let settings: OrgSettings =
         toml::from_str(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)
             .context("org.toml is not valid")?;
+    let mut ids = std::collections::HashSet::new();
+    for consent in &settings.consents {
+        consent.validate().context("org.toml, [[consents]]")?;
+        if !ids.insert(consent.id.as_str()) {
+            bail!("org.toml, [[consents]]: {:?} is listed twice", consent.id);
+        }
+    }
     for source in &settings.sources {
         source.validate(&settings.categories).context("org.toml")?;
     }

@@ -7,7 +7,7 @@ use app::api::console::types::{
     AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
 };
 use app::api::types::{
-    NoticeChanged, NoticeChangesView, NoticeView, OrgView, RequestView, TrackView,
+    NoticeChanged, NoticeChangesView, NoticeView, OrgView, PreferencesView, RequestView, TrackView,
 };
 use app::domain::{AppError, Language, Reference, Role, StaffAction, Submission};
 use app::port::{Console, Portal, SessionGrant, StaffLogin};
@@ -39,6 +39,16 @@ impl Portal for PortalAdapter {
 
     async fn notice(&self, org: &str, language: Language) -> Result<NoticeView, AppError> {
         self.0.notice(org, language)
+    }
+
+    async fn preferences(
+        &self,
+        org: &str,
+        session: &str,
+        language: Language,
+    ) -> Result<PreferencesView, AppError> {
+        let subject = self.subject_in(org, session).await?;
+        self.0.preferences(&subject, language).await
     }
 
     async fn notice_changes(

@@ -6,7 +6,7 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, embed, files, gpc, guard, hosts, language, org_assets, redirects},
+    http::{api, embed, files, gpc, guard, hosts, language, org_assets, preferences, redirects},
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -207,6 +207,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
                 .route("/o/{org}/theme.css", get(org_assets::theme_css))
                 .route("/o/{org}/logo", get(org_assets::logo))
                 .route("/o/{org}/unsubscribe/{token}", post(gpc::unsubscribe))
+                .route("/o/{org}/preferences", post(preferences::save))
                 .with_state(service.clone()),
         )
         .nest("/api/v1", api::router(service.clone()))

@@ -13,7 +13,9 @@ pub mod types;
 
 use crate::domain::{AppError, Reference};
 use leptos::prelude::*;
-use types::{NoticeChanged, NoticeChangesView, NoticeView, OrgView, RequestView, TrackView};
+use types::{
+    NoticeChanged, NoticeChangesView, NoticeView, OrgView, PreferencesView, RequestView, TrackView,
+};
 
 #[cfg(feature = "ssr")]
 use crate::port::{fail, portal};
@@ -59,6 +61,19 @@ pub async fn get_notice_changes(
         crate::port::set_notice_seen(&org, &current, portal.secure_cookies());
     }
     Ok(changes)
+}
+
+/// The signed-in subject's consents. Changes are posted as a plain form to
+/// `/o/{org}/preferences` (any number of purposes in one form).
+#[server(prefix = "/_sfn", endpoint = "preferences")]
+pub async fn get_preferences(org: String) -> Result<PreferencesView, AppError> {
+    let portal = portal()?;
+    let session =
+        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
+    portal
+        .preferences(&org, &session, crate::port::language())
+        .await
+        .map_err(fail)
 }
 
 /// For a signed-in subject: the notice changed since they last confirmed

@@ -240,3 +240,33 @@ pub struct Summary {
     pub due_date: Option<String>,
     pub expired: bool,
 }
+
+/// A verified subject's consents, as their Choices page shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreferencesView {
+    pub choices: Vec<ConsentChoice>,
+    /// The version of the notice a change made now is recorded against.
+    pub notice_version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsentChoice {
+    pub id: String,
+    /// In the reader's language.
+    pub name: String,
+    pub description: Option<String>,
+    /// A marketing channel rather than a purpose.
+    pub channel: bool,
+    pub state: ConsentState,
+    /// When the current state was recorded (ISO), if ever.
+    pub since: Option<String>,
+}
+
+/// Without a receipt there is no consent: it is never presumed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    Given,
+    Withdrawn,
+    NotGiven,
+}

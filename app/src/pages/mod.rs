@@ -6,6 +6,7 @@ mod fields;
 mod layout;
 mod my_requests;
 mod notice;
+mod preferences;
 mod request_form;
 mod track;
 mod unsubscribe;
@@ -18,6 +19,7 @@ pub use console::{
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;
 pub use notice::{NoticeChangesPage, NoticePage};
+pub use preferences::PreferencesPage;
 pub use request_form::{KindChooser, RequestFormPage};
 pub use track::TrackPage;
 pub use unsubscribe::UnsubscribePage;

@@ -1,7 +1,7 @@
 //! "My requests": everything the signed-in subject asked of this organisation.
 
 use super::track::RequestCard;
-use super::{layout::ErrorPage, use_org};
+use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::my_requests;
 use crate::domain::AppError;
 use crate::i18n::{t, use_language};
@@ -12,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
     let org = use_org();
+    let base = use_base();
     let lang = use_language();
     let requests = Resource::new(move || org.get(), my_requests);
     view! {
@@ -31,6 +32,9 @@ pub fn MyRequestsPage() -> impl IntoView {
                             }
                             .into_any()
                         }}
+                        <p>
+                            <a href=move || format!("{}/preferences", base.get())>{t(lang, "preferences-heading")}</a>
+                        </p>
                         <p>
                             <a href=move || format!("/o/{}/consents.json", org.get()) download="consent-receipts.json">
                                 {t(lang, "consent-receipts-download")}
@@ -52,7 +56,7 @@ pub fn MyRequestsPage() -> impl IntoView {
 /// Without a session: how to get one, with a lookup by reference that works
 /// as a plain GET form.
 #[component]
-fn SignInHelp() -> impl IntoView {
+pub(super) fn SignInHelp() -> impl IntoView {
     let org = use_org();
     let lang = use_language();
     let invalid = use_query_map().read_untracked().get("invalid").is_some();

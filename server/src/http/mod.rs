@@ -11,4 +11,5 @@ pub mod guard;
 pub mod hosts;
 pub mod language;
 pub mod org_assets;
+pub mod preferences;
 pub mod redirects;

@@ -10,7 +10,8 @@ use crate::{
     audit::{self, ActorKind, Entry},
     store::{ReceiptRow, Store},
 };
-use app::domain::AppError;
+use app::api::types::{ConsentChoice, ConsentState, PreferencesView};
+use app::domain::{AppError, FieldErrorCode, Language};
 use serde::Serialize;
 
 /// The purpose a GPC signal withdraws from.
@@ -80,13 +81,33 @@ impl Service {
         method: &str,
         action: &str,
     ) -> Result<bool, AppError> {
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let written = self
+            .record(&mut tx, subject, purpose, "withdrawn", method, action)
+            .await?;
+        tx.commit().await.map_err(db)?;
+        Ok(written)
+    }
+
+    /// Writes a receipt (who, what, when, which notice version, how) and
+    /// its audit entry, unless the current choice already is `decision`.
+    async fn record(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        subject: &Subject,
+        purpose: &str,
+        decision: &str,
+        method: &str,
+        action: &str,
+    ) -> Result<bool, AppError> {
         let organisation = self.organisation(&subject.org)?;
         let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let current = Store::latest_receipt(&mut tx, &subject.org, &subject.email, purpose)
+        let current = Store::latest_receipt(&mut *tx, &subject.org, &subject.email, purpose)
             .await
             .map_err(db)?;
-        if current.is_some_and(|r| r.decision == "withdrawn") {
+        // A signal or a refusal with nothing recorded before is still
+        // written: it is the evidence of the subject's choice.
+        if current.is_some_and(|r| r.decision == decision) {
             return Ok(false);
         }
         let receipt = ReceiptRow {
@@ -94,24 +115,113 @@ impl Service {
             org: subject.org.clone(),
             email: subject.email.clone(),
             purpose: purpose.into(),
-            decision: "withdrawn".into(),
+            decision: decision.into(),
             method: method.into(),
             notice_version: organisation.notice.current().date.clone(),
             at,
         };
-        let id = Store::insert_receipt(&mut tx, &receipt).await.map_err(db)?;
+        let id = Store::insert_receipt(&mut *tx, &receipt)
+            .await
+            .map_err(db)?;
         let entry = Entry {
             actor_kind: ActorKind::Subject,
             actor: "subject",
             org: &subject.org,
             action,
             target: &format!("receipt:{id}"),
-            detail: serde_json::json!({ "purpose": purpose, "method": method, "notice_version": receipt.notice_version }),
+            detail: serde_json::json!({ "purpose": purpose, "decision": decision, "method": method, "notice_version": receipt.notice_version }),
         };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        tracing::info!(receipt = id, purpose, method, "consent withdrawn");
+        audit::append(&mut *tx, entry, at).await.map_err(db)?;
+        tracing::info!(receipt = id, purpose, decision, method, "consent recorded");
         Ok(true)
+    }
+
+    /// The subject's consents, each with its current state: the newest
+    /// receipt for it, or none (then it was never given).
+    pub async fn preferences(
+        &self,
+        subject: &Subject,
+        language: Language,
+    ) -> Result<PreferencesView, AppError> {
+        let organisation = self.organisation(&subject.org)?;
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let receipts = Store::receipts_of(&mut conn, &subject.org, &subject.email)
+            .await
+            .map_err(db)?;
+        let choices = organisation
+            .settings
+            .consents
+            .iter()
+            .map(|consent| {
+                let latest = receipts.iter().rev().find(|r| r.purpose == consent.id);
+                ConsentChoice {
+                    id: consent.id.clone(),
+                    name: consent.name(language).to_owned(),
+                    description: consent.description(language).map(str::to_owned),
+                    channel: consent.channel,
+                    state: match latest.map(|r| r.decision.as_str()) {
+                        Some("granted") => ConsentState::Given,
+                        Some(_) => ConsentState::Withdrawn,
+                        None => ConsentState::NotGiven,
+                    },
+                    since: latest.map(|r| views::rfc3339(r.at)),
+                }
+            })
+            .collect();
+        Ok(PreferencesView {
+            choices,
+            notice_version: organisation.notice.current().date.clone(),
+        })
+    }
+
+    /// The subject's choices from their Choices page: a receipt for each
+    /// that differs from the current state, all or none. A purpose the
+    /// organisation does not list, or a decision other than `granted` or
+    /// `withdrawn`, refuses the whole form. Returns how many changed.
+    #[tracing::instrument(name = "service.set_preferences", skip_all)]
+    pub async fn set_preferences(
+        &self,
+        subject: &Subject,
+        choices: &[(String, String)],
+    ) -> Result<usize, AppError> {
+        let organisation = self.organisation(&subject.org)?;
+        let mut parsed = Vec::new();
+        for (purpose, decision) in choices {
+            let known = organisation
+                .settings
+                .consents
+                .iter()
+                .any(|c| &c.id == purpose);
+            if !known {
+                return Err(AppError::validation(
+                    "purpose",
+                    FieldErrorCode::InvalidChoice,
+                ));
+            }
+            if !matches!(decision.as_str(), "granted" | "withdrawn") {
+                return Err(AppError::validation(purpose, FieldErrorCode::InvalidChoice));
+            }
+            parsed.push((purpose.as_str(), decision.as_str()));
+        }
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let mut changed = 0;
+        for (purpose, decision) in parsed {
+            if self
+                .record(
+                    &mut tx,
+                    subject,
+                    purpose,
+                    decision,
+                    "preferences_page",
+                    "consent.changed",
+                )
+                .await?
+            {
+                changed += 1;
+            }
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(changed)
     }
 
     /// The subject's consent receipts, oldest first.

@@ -1,0 +1,166 @@
+//! The Choices page: a verified subject gives and withdraws consents; every
+//! change is a receipt (who, what, when, which notice version, how), all of
+//! one form or none, and the receipts download as JSON.
+
+use crate::harness::{set_cookie, spawn_app, TestApp};
+
+async fn session(app: &TestApp, email: &str) -> String {
+    let before = app.mail.count();
+    let response = app
+        .submit(serde_json::json!({"org": "demo", "kind": "access", "email": email}))
+        .await;
+    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mail = app.mail.wait_for(before + 1).await;
+    let verified = app.verify(&reference, &mail.code()).await;
+    set_cookie(&verified, "portal_session").expect("a session")
+}
+
+async fn post(app: &TestApp, cookie: Option<&str>, form: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/o/demo/preferences"))
+        .header("accept", "text/html")
+        .header("origin", app.address.as_str())
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_gives_and_withdraws_consents_and_every_change_is_receipted() {
+    let app = spawn_app().await;
+
+    // Without a session: how to get one, and nothing to change.
+    let (status, page) = app.page("/o/demo/preferences", None).await;
+    assert_eq!(status, 401);
+    assert!(page.contains("enter your reference"));
+    let refused = post(&app, None, &[("marketing", "granted")]).await;
+    assert_eq!(refused.status(), 401);
+
+    let cookie = session(&app, "siri@example.no").await;
+    let (status, page) = app.page("/o/demo/preferences", Some(&cookie)).await;
+    assert_eq!(status, 200);
+    for id in [
+        "marketing",
+        "marketing_sms",
+        "energy_advice",
+        "marketing_profiling_and_sharing",
+    ] {
+        assert!(page.contains(&format!(r#"name="{id}""#)), "{id}");
+    }
+    assert!(page.contains("Energy-saving advice based on your consumption"));
+    assert!(page.contains("You have not given your consent."));
+    assert!(!page.contains("checked"), "no consent is presumed");
+
+    // Give two, refuse one: three receipts.
+    let saved = post(
+        &app,
+        Some(&cookie),
+        &[
+            ("marketing", "granted"),
+            ("energy_advice", "granted"),
+            ("marketing_sms", "withdrawn"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.headers()["location"], "/o/demo/preferences?saved=3");
+    let (_, page) = app
+        .page("/o/demo/preferences?saved=3&lang=nb", Some(&cookie))
+        .await;
+    assert!(page.contains("Valgene dine er lagret"));
+    assert!(
+        page.contains("Strømsparingsråd basert på forbruket ditt"),
+        "names in the reader's language"
+    );
+    assert!(page.contains("Du ga samtykke"));
+
+    // The same form again changes nothing; withdrawing one writes one.
+    post(
+        &app,
+        Some(&cookie),
+        &[("marketing", "granted"), ("energy_advice", "granted")],
+    )
+    .await;
+    assert_eq!(app.count("consent_receipts").await, 3);
+    let saved = post(
+        &app,
+        Some(&cookie),
+        &[("marketing", "withdrawn"), ("energy_advice", "granted")],
+    )
+    .await;
+    assert_eq!(saved.headers()["location"], "/o/demo/preferences?saved=1");
+
+    // A purpose the organisation does not ask for, or a made-up decision,
+    // refuses the whole form: nothing of it is written.
+    for form in [
+        vec![("energy_advice", "withdrawn"), ("sell_my_data", "granted")],
+        vec![("energy_advice", "withdrawn"), ("marketing_sms", "maybe")],
+    ] {
+        let refused = post(&app, Some(&cookie), &form).await;
+        assert_eq!(refused.status(), 422);
+        assert_eq!(app.count("consent_receipts").await, 4);
+    }
+
+    // The receipts: who, what, when, which notice version, how.
+    let receipts: serde_json::Value = app
+        .client
+        .get(app.url("/o/demo/consents.json"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let receipts = receipts["receipts"].as_array().unwrap();
+    assert_eq!(receipts.len(), 4);
+    let last = &receipts[3];
+    assert_eq!(last["subject"], "siri@example.no");
+    assert_eq!(last["purpose"], "marketing");
+    assert_eq!(last["decision"], "withdrawn");
+    assert_eq!(last["method"], "preferences_page");
+    assert_eq!(last["notice_version"], "2026-10-01");
+    assert!(last["at"].as_str().unwrap().ends_with('Z'));
+
+    // Each change is in the audit log too.
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'consent.changed'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 4);
+
+    // Another subject sees only their own state.
+    let other = session(&app, "per@example.no").await;
+    let (_, page) = app.page("/o/demo/preferences", Some(&other)).await;
+    assert!(!page.contains("checked"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gpc_signal_shows_as_a_withdrawn_choice() {
+    let app = spawn_app().await;
+    let cookie = session(&app, "gpc@example.no").await;
+    let response = app
+        .client
+        .get(app.url("/o/demo/preferences"))
+        .header("accept", "text/html")
+        .header("cookie", &cookie)
+        .header("sec-gpc", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (_, page) = app.page("/o/demo/preferences", Some(&cookie)).await;
+    let field = page
+        .split("<fieldset")
+        .find(|f| f.contains(r#"name="marketing_profiling_and_sharing""#))
+        .unwrap();
+    assert!(field.contains("You withdrew it on"), "{field}");
+    assert!(field.contains(r#"value="withdrawn" checked"#), "{field}");
+}
