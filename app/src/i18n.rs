@@ -182,25 +182,39 @@ pub fn human_size(language: Language, bytes: i64) -> String {
 }
 
 /// Everything the request form island says, worded on the server in the
-/// reader's language and sent along as the island's props.
+/// reader's language and sent along as the island's props. A plain list
+/// of strings at fixed places rather than a struct with named fields: its
+/// deserialiser is the one `Vec<String>` already has, which keeps the
+/// WebAssembly inside its budget.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FormStrings {
-    pub email_label: String,
-    pub email_hint: String,
-    /// The labels of the kind's own fields, in `RequestKind::fields` order.
-    pub field_labels: Vec<String>,
-    pub erasure_all: String,
-    pub erasure_specific: String,
-    pub language_label: String,
-    pub characters: String,
-    pub send: String,
-    pub sending: String,
-    /// Indexed by `FieldErrorCode as usize`.
-    pub field_errors: Vec<String>,
-    /// `(AppError::code(), message)` for every error a submission can meet;
-    /// anything else shows `internal`.
-    pub errors: Vec<(String, String)>,
-}
+#[serde(transparent)]
+pub struct FormStrings(Vec<String>);
+
+const EMAIL_LABEL: usize = 0;
+const EMAIL_HINT: usize = 1;
+const ERASURE_ALL: usize = 2;
+const ERASURE_SPECIFIC: usize = 3;
+const LANGUAGE_LABEL: usize = 4;
+const CHARACTERS: usize = 5;
+const SEND: usize = 6;
+const SENDING: usize = 7;
+const FIELD_ERRORS: usize = 8;
+const ERRORS: usize = FIELD_ERRORS + FieldErrorCode::ALL.len();
+/// The errors a submission can meet, in their place in the list; anything
+/// else shows `internal`, the last.
+const FORM_ERRORS: [&str; 9] = [
+    "validation",
+    "unknown_organisation",
+    "unknown_kind",
+    "malformed_body",
+    "payload_too_large",
+    "rate_limited",
+    "unavailable",
+    "network",
+    "internal",
+];
+/// The labels of the kind's own fields follow, in `RequestKind::fields` order.
+const FIELD_LABELS: usize = ERRORS + FORM_ERRORS.len();
 
 impl FormStrings {
     pub fn new(language: Language, kind: RequestKind) -> FormStrings {
@@ -215,48 +229,69 @@ impl FormStrings {
             AppError::Network,
             AppError::Internal,
         ];
-        FormStrings {
-            email_label: field_label(language, "email"),
-            email_hint: t(language, "field-email-hint"),
-            field_labels: kind
-                .fields()
+        let mut strings = vec![
+            field_label(language, "email"),
+            t(language, "field-email-hint"),
+            t(language, "erasure-all"),
+            t(language, "erasure-specific"),
+            t(language, "field-language"),
+            t(language, "characters"),
+            t(language, "send-request"),
+            t(language, "sending"),
+        ];
+        strings.extend(FieldErrorCode::ALL.map(|code| field_error(language, code)));
+        strings.extend(errors.iter().map(|e| error_message(language, e)));
+        strings.extend(
+            kind.fields()
                 .iter()
-                .map(|(field, _)| field_label(language, field.name()))
-                .collect(),
-            erasure_all: t(language, "erasure-all"),
-            erasure_specific: t(language, "erasure-specific"),
-            language_label: t(language, "field-language"),
-            characters: t(language, "characters"),
-            send: t(language, "send-request"),
-            sending: t(language, "sending"),
-            field_errors: FieldErrorCode::ALL
-                .into_iter()
-                .map(|code| field_error(language, code))
-                .collect(),
-            errors: errors
-                .iter()
-                .map(|e| (e.code().to_owned(), error_message(language, e)))
-                .collect(),
-        }
+                .map(|(field, _)| field_label(language, field.name())),
+        );
+        FormStrings(strings)
+    }
+
+    fn at(&self, index: usize) -> String {
+        self.0.get(index).cloned().unwrap_or_default()
+    }
+
+    pub fn email_label(&self) -> String {
+        self.at(EMAIL_LABEL)
+    }
+    pub fn email_hint(&self) -> String {
+        self.at(EMAIL_HINT)
+    }
+    pub fn erasure_all(&self) -> String {
+        self.at(ERASURE_ALL)
+    }
+    pub fn erasure_specific(&self) -> String {
+        self.at(ERASURE_SPECIFIC)
+    }
+    pub fn language_label(&self) -> String {
+        self.at(LANGUAGE_LABEL)
+    }
+    pub fn characters(&self) -> String {
+        self.at(CHARACTERS)
+    }
+    pub fn send(&self) -> String {
+        self.at(SEND)
+    }
+    pub fn sending(&self) -> String {
+        self.at(SENDING)
+    }
+    /// The label of the kind's `index`th field.
+    pub fn field_label(&self, index: usize) -> String {
+        self.at(FIELD_LABELS + index)
     }
 
     pub fn field_error(&self, code: FieldErrorCode) -> String {
-        self.field_errors
-            .get(code as usize)
-            .cloned()
-            .unwrap_or_default()
+        self.at(FIELD_ERRORS + code as usize)
     }
 
     pub fn error(&self, error: &AppError) -> String {
-        let find = |code: &str| {
-            self.errors
-                .iter()
-                .find(|(c, _)| c == code)
-                .map(|(_, m)| m.clone())
-        };
-        find(error.code())
-            .or_else(|| find("internal"))
-            .unwrap_or_default()
+        let place = FORM_ERRORS
+            .iter()
+            .position(|code| *code == error.code())
+            .unwrap_or(FORM_ERRORS.len() - 1);
+        self.at(ERRORS + place)
     }
 }
 
@@ -353,7 +388,7 @@ mod tests {
                 texts.push(event_text(language, event));
             }
             let strings = FormStrings::new(language, RequestKind::Erasure);
-            texts.extend(strings.errors.iter().map(|(_, m)| m.clone()));
+            texts.extend(strings.0.iter().cloned());
             texts.push(error_message(
                 language,
                 &AppError::CodeInvalid { attempts_left: 1 },
@@ -373,8 +408,8 @@ mod tests {
             if language != Language::En {
                 let english = FormStrings::new(Language::En, RequestKind::Erasure);
                 assert_ne!(
-                    strings.send,
-                    english.send,
+                    strings.send(),
+                    english.send(),
                     "{} is not translated",
                     language.code()
                 );
@@ -411,11 +446,29 @@ mod tests {
 
     #[test]
     fn the_form_finds_its_error_messages() {
-        let strings = FormStrings::new(Language::Nl, RequestKind::Access);
+        let strings = FormStrings::new(Language::Nl, RequestKind::Rectification);
         assert_eq!(
-            strings.field_labels.len(),
-            RequestKind::Access.fields().len()
+            strings.0.len(),
+            FIELD_LABELS + RequestKind::Rectification.fields().len()
         );
+        assert_eq!(
+            strings.field_label(1),
+            field_label(Language::Nl, "correction")
+        );
+        assert_eq!(strings.email_label(), field_label(Language::Nl, "email"));
+        assert_eq!(strings.sending(), t(Language::Nl, "sending"));
+        // Every error in its place.
+        for (place, code) in FORM_ERRORS.iter().enumerate() {
+            let error: AppError =
+                serde_json::from_value(serde_json::json!({ "code": code, "fields": [] }))
+                    .or_else(|_| serde_json::from_value(serde_json::json!({ "code": code })))
+                    .unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(
+                strings.error(&error),
+                error_message(Language::Nl, &error),
+                "{code}"
+            );
+        }
         assert_eq!(
             strings.error(&AppError::RateLimited),
             error_message(Language::Nl, &AppError::RateLimited)

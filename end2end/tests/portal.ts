@@ -1,8 +1,8 @@
 // Helpers shared by the specs: the subject's inbox (the server's outbox
 // folder) and an accessibility check.
-import { expect, Page } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const outbox = join(__dirname, '..', '.e2e-data', 'outbox');
@@ -33,11 +33,24 @@ export async function codeFromMail(reference: string): Promise<string> {
 }
 
 /** WCAG 2.2 AA as axe-core checks it: no violations. */
+mkdirSync(join(__dirname, '..', 'test-results'), { recursive: true });
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  // One line per check, for the per-page report (test-results/axe.jsonl).
+  const url = new URL(page.url());
+  appendFileSync(
+    join(__dirname, '..', 'test-results', 'axe.jsonl'),
+    JSON.stringify({
+      project: test.info().project.name,
+      path: url.pathname + url.search,
+      lang: await page.locator('html').getAttribute('lang'),
+      violations: results.violations.length,
+      passes: results.passes.length,
+    }) + '\n',
+  );
   expect(summary, 'axe-core violations').toEqual([]);
 }
 

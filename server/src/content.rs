@@ -219,7 +219,8 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
             );
         }
     }
-    let notice = crate::notice::Notice::load(&dir.join("notice"))?;
+    let category_ids: Vec<String> = settings.categories.iter().map(|c| c.id.clone()).collect();
+    let notice = crate::notice::Notice::load(&dir.join("notice"), &category_ids)?;
     let theme = settings.theme.clone().unwrap_or_default();
     theme
         .validate()
@@ -324,9 +325,20 @@ pub fn render_markdown(source: &str) -> (String, Vec<TocEntry>) {
         }
         i += 1;
     }
-    let safe = events.into_iter().map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
+    // Raw HTML from the source becomes text. Our own markup goes in after
+    // that: each table in a box that scrolls sideways on a phone, which
+    // keyboard users can focus to scroll (WCAG 2.1.1).
+    let safe = events.into_iter().flat_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => vec![Event::Text(raw)],
+        Event::Start(Tag::Table(alignments)) => vec![
+            Event::Html(CowStr::Borrowed(r#"<div class="table-box" tabindex="0">"#)),
+            Event::Start(Tag::Table(alignments)),
+        ],
+        Event::End(TagEnd::Table) => vec![
+            Event::End(TagEnd::Table),
+            Event::Html(CowStr::Borrowed("</div>")),
+        ],
+        other => vec![other],
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, safe);

@@ -16,7 +16,7 @@ use crate::content::{render_markdown, split_front_matter};
 use anyhow::{bail, Context};
 use app::api::types::{Change, ChangedParagraph, DiffPart, NoticeView, OrgView, TocEntry};
 use app::domain::Language;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use similar::{capture_diff_slices, Algorithm, DiffOp, TextDiff};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,6 +26,107 @@ use std::path::Path;
 struct FrontMatter {
     title: String,
     last_updated: String,
+    // The facts, listed here rather than flattened: serde cannot refuse
+    // unknown keys (a typo) through a flattened struct.
+    #[serde(default)]
+    controller: Option<Party>,
+    #[serde(default)]
+    dpo: Option<Party>,
+    #[serde(default)]
+    purposes: Vec<Purpose>,
+    #[serde(default)]
+    recipients: Vec<String>,
+    #[serde(default)]
+    transfers: Vec<Transfer>,
+}
+
+/// The notice's key facts as data, from its front matter (all optional),
+/// in the notice's language: published in `notice.json` with DPV terms.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NoticeFacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controller: Option<Party>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpo: Option<Party>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purposes: Vec<Purpose>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<Transfer>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purpose {
+    pub name: String,
+    /// In words, citing the GDPR point: "Contract (Art. 6(1)(b))".
+    pub legal_basis: String,
+    pub retention: String,
+    /// Ids of `org.toml` categories processed for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dpv_purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub recipient: String,
+    /// ISO 3166 country code, e.g. "US".
+    pub country: String,
+    /// The Chapter V ground: "EU–US Data Privacy Framework (Art. 45)".
+    pub safeguard: String,
+}
+
+impl NoticeFacts {
+    /// Every purpose cites an Art. 6(1) point, names known categories and
+    /// real DPV terms; a country is two capital letters.
+    fn validate(&self, categories: &[String]) -> anyhow::Result<()> {
+        for purpose in &self.purposes {
+            if crate::notice_json::article_6_points(&purpose.legal_basis).is_empty() {
+                bail!(
+                    "purpose {:?}: legal_basis must cite GDPR Art. 6(1), e.g. \"Contract (Art. 6(1)(b))\"",
+                    purpose.name
+                );
+            }
+            if let Some(unknown) = purpose.categories.iter().find(|c| !categories.contains(c)) {
+                bail!(
+                    "purpose {:?}: no category {unknown:?} in org.toml",
+                    purpose.name
+                );
+            }
+            if let Some(term) = purpose
+                .dpv_purposes
+                .iter()
+                .find(|t| !crate::notice_json::is_dpv_term(t))
+            {
+                bail!("purpose {:?}: {term:?} is not a DPV term", purpose.name);
+            }
+        }
+        for transfer in &self.transfers {
+            if transfer.country.len() != 2
+                || !transfer.country.chars().all(|c| c.is_ascii_uppercase())
+            {
+                bail!(
+                    "transfer to {:?}: country must be an ISO code such as US",
+                    transfer.recipient
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +136,7 @@ pub struct NoticeText {
     pub source: String,
     pub html: String,
     pub toc: Vec<TocEntry>,
+    pub facts: NoticeFacts,
 }
 
 #[derive(Debug, Clone)]
@@ -63,8 +165,10 @@ pub struct Notice {
 }
 
 impl Notice {
-    pub fn load(dir: &Path) -> anyhow::Result<Notice> {
-        let current = read_version(dir)?
+    /// Reads the notice folder; `categories` are the ids `org.toml` lists,
+    /// which purposes in the front matter may name.
+    pub fn load(dir: &Path, categories: &[String]) -> anyhow::Result<Notice> {
+        let current = read_version(dir, categories)?
             .with_context(|| format!("{}: no notice (en.md, nb.md or nl.md)", dir.display()))?;
         let mut versions = Vec::new();
         let history = dir.join("history");
@@ -75,7 +179,7 @@ impl Notice {
                     continue;
                 }
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let version = read_version(&path)?
+                let version = read_version(&path, categories)?
                     .with_context(|| format!("{}: no notice file", path.display()))?;
                 if version.date != name {
                     bail!(
@@ -137,7 +241,7 @@ impl Notice {
 }
 
 /// The notice files in one folder, as one version.
-fn read_version(dir: &Path) -> anyhow::Result<Option<NoticeVersion>> {
+fn read_version(dir: &Path, categories: &[String]) -> anyhow::Result<Option<NoticeVersion>> {
     let mut texts = BTreeMap::new();
     let mut date: Option<String> = None;
     for language in Language::ALL {
@@ -150,6 +254,16 @@ fn read_version(dir: &Path) -> anyhow::Result<Option<NoticeVersion>> {
             .with_context(|| format!("{}: needs front matter between +++ lines", path.display()))?;
         let front: FrontMatter = toml::from_str(front)
             .with_context(|| format!("{}: front matter is not valid", path.display()))?;
+        let facts = NoticeFacts {
+            controller: front.controller,
+            dpo: front.dpo,
+            purposes: front.purposes,
+            recipients: front.recipients,
+            transfers: front.transfers,
+        };
+        facts
+            .validate(categories)
+            .with_context(|| format!("{}: front matter", path.display()))?;
         time::Date::parse(
             &front.last_updated,
             &time::format_description::well_known::Iso8601::DATE,
@@ -176,6 +290,7 @@ fn read_version(dir: &Path) -> anyhow::Result<Option<NoticeVersion>> {
                 source: body.to_owned(),
                 html,
                 toc,
+                facts,
             },
         );
     }
@@ -464,7 +579,7 @@ mod tests {
             "2025-01-15",
             "## First\n\nFirst.",
         );
-        let notice = Notice::load(dir.path()).unwrap();
+        let notice = Notice::load(dir.path(), &[]).unwrap();
         assert_eq!(notice.current().date, "2026-10-01");
         assert_eq!(notice.version_on("2026-05-30").unwrap().date, "2026-03-01");
         assert_eq!(notice.version_on("2026-10-01").unwrap().date, "2026-10-01");
@@ -487,6 +602,45 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_facts_are_checked() {
+        let front = |extra: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("en.md"),
+                format!(
+                    "+++\ntitle = \"T\"\nlast_updated = \"2026-10-01\"\n{extra}\n+++\n\nText.\n"
+                ),
+            )
+            .unwrap();
+            Notice::load(dir.path(), &["identity".to_owned()]).map_err(|e| format!("{e:#}"))
+        };
+        let good = "[[purposes]]\nname = \"Billing\"\nlegal_basis = \"Contract (Art. 6(1)(b))\"\nretention = \"3 years\"\ncategories = [\"identity\"]\ndpv_purposes = [\"dpv:ServiceProvision\"]\n[[transfers]]\nrecipient = \"Host\"\ncountry = \"US\"\nsafeguard = \"SCC\"";
+        let notice = front(good).unwrap();
+        let facts = &notice.current().text(Language::En).1.facts;
+        assert_eq!(facts.purposes[0].categories, ["identity"]);
+        assert_eq!(facts.transfers[0].country, "US");
+        for (bad, says) in [
+            (
+                good.replace("Art. 6(1)(b)", "our contract"),
+                "must cite GDPR Art. 6(1)",
+            ),
+            (
+                good.replace("[\"identity\"]", "[\"health\"]"),
+                "no category \"health\"",
+            ),
+            (
+                good.replace("dpv:ServiceProvision", "ServiceProvision"),
+                "not a DPV term",
+            ),
+            (good.replace("\"US\"", "\"United States\""), "ISO code"),
+            ("controler = \"typo\"".to_owned(), "unknown field"),
+        ] {
+            let error = front(&bad).unwrap_err();
+            assert!(error.contains(says), "{says}: {error}");
+        }
+    }
+
+    #[test]
     fn a_history_folder_must_match_its_date_and_be_older() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "en.md", "2026-10-01", "Now.");
@@ -496,7 +650,7 @@ mod tests {
             "2026-03-01",
             "Then.",
         );
-        let error = Notice::load(dir.path()).unwrap_err();
+        let error = Notice::load(dir.path(), &[]).unwrap_err();
         assert!(
             format!("{error:#}").contains("named after last_updated"),
             "{error:#}"
@@ -509,10 +663,10 @@ mod tests {
             "2026-11-01",
             "Later.",
         );
-        assert!(Notice::load(dir.path()).is_err());
+        assert!(Notice::load(dir.path(), &[]).is_err());
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "en.md", "2026-10-01", "Now.");
         write(dir.path(), "nl.md", "2026-09-01", "Nu.");
-        assert!(Notice::load(dir.path()).is_err());
+        assert!(Notice::load(dir.path(), &[]).is_err());
     }
 }

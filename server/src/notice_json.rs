@@ -9,6 +9,7 @@
 //! the category's `dpv_data` and `dpv_purposes` in `org.toml`.
 
 use crate::content::Organisation;
+use app::domain::Language;
 use serde_json::{json, Value};
 
 /// The DPV and DPV-GDPR terms of each Art. 6(1) point.
@@ -62,9 +63,27 @@ fn legal_bases(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The notice of `org` as JSON-LD-flavoured JSON; `base` is the portal's
-/// address for links.
-pub fn notice_json(org: &Organisation, base: &str) -> Value {
+/// The notice of `org` as JSON-LD-flavoured JSON, with the facts of its
+/// front matter in `language` (or the language it falls back to); `base`
+/// is the portal's address for links.
+pub fn notice_json(org: &Organisation, base: &str, language: Language) -> Value {
+    let current = org.notice.current();
+    let (language, text) = current.text(language);
+    let facts = &text.facts;
+    let purposes: Vec<Value> = facts
+        .purposes
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "legal_basis": p.legal_basis,
+                "dpv:hasLegalBasis": legal_bases(&p.legal_basis),
+                "dpv:hasPurpose": p.dpv_purposes,
+                "retention": p.retention,
+                "categories": p.categories,
+            })
+        })
+        .collect();
     let processing: Vec<Value> = org
         .settings
         .categories
@@ -93,11 +112,17 @@ pub fn notice_json(org: &Organisation, base: &str) -> Value {
         },
         "organisation": { "slug": org.slug, "name": org.settings.name, "contact_email": org.settings.contact_email },
         "notice": {
-            "title": org.notice.current().text(app::domain::Language::En).1.title,
-            "last_updated": org.notice.current().date,
-            "languages": org.notice.current().texts.keys().map(|l| l.code()).collect::<Vec<_>>(),
-            "versions": org.notice.view(org.view.clone(), app::domain::Language::En).earlier_versions,
-            "url": format!("{}/o/{}", base.trim_end_matches('/'), org.slug),
+            "title": text.title,
+            "language": language.code(),
+            "last_updated": current.date,
+            "languages": current.texts.keys().map(|l| l.code()).collect::<Vec<_>>(),
+            "versions": org.notice.view(org.view.clone(), language).earlier_versions,
+            "url": format!("{}/o/{}?lang={}", base.trim_end_matches('/'), org.slug, language.code()),
+            "controller": facts.controller,
+            "dpo": facts.dpo,
+            "purposes": purposes,
+            "recipients": facts.recipients,
+            "transfers": facts.transfers,
         },
         "processing": processing,
     })

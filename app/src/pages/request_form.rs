@@ -96,8 +96,8 @@ fn RequestForm(
             <input type="hidden" name="kind" value=kind.as_str()/>
             <FormError message=form_error/>
             <div class="field">
-                <label for="email">{strings.with_value(|s| s.email_label.clone())}</label>
-                <p class="hint" id="email-hint">{strings.with_value(|s| s.email_hint.clone())}</p>
+                <label for="email">{strings.with_value(|s| s.email_label())}</label>
+                <p class="hint" id="email-hint">{strings.with_value(|s| s.email_hint())}</p>
                 <input
                     id="email"
                     name="email"
@@ -123,7 +123,7 @@ fn RequestForm(
                 .map(|(i, (field, required))| field_input(*field, *required, i, result, strings))
                 .collect_view()}
             <div class="field">
-                <label for="language">{strings.with_value(|s| s.language_label.clone())}</label>
+                <label for="language">{strings.with_value(|s| s.language_label())}</label>
                 <select id="language" name="language">
                     {Language::ALL
                         .into_iter()
@@ -132,7 +132,7 @@ fn RequestForm(
                 </select>
             </div>
             <button type="submit" class="button" disabled=move || submit.pending().get()>
-                {move || strings.with_value(|s| if submit.pending().get() { s.sending.clone() } else { s.send.clone() })}
+                {move || strings.with_value(|s| if submit.pending().get() { s.sending() } else { s.send() })}
             </button>
         </ActionForm>
     }
@@ -150,24 +150,24 @@ fn field_input(
     use leptos::either::Either;
     let name = field.name();
     let error = field_error(result, name, strings);
-    let label = strings.with_value(|s| s.field_labels.get(index).cloned().unwrap_or_default());
+    let label = strings.with_value(|s| s.field_label(index));
     match field {
         Field::ErasureScope => Either::Left(view! {
             <fieldset class="field" aria-describedby="erasure_scope-error">
                 <legend>{label}</legend>
                 <label class="choice">
                     <input type="radio" name=name value="all" checked=true/>
-                    " "{strings.with_value(|s| s.erasure_all.clone())}
+                    " "{strings.with_value(|s| s.erasure_all())}
                 </label>
                 <label class="choice">
                     <input type="radio" name=name value="specific"/>
-                    " "{strings.with_value(|s| s.erasure_specific.clone())}
+                    " "{strings.with_value(|s| s.erasure_specific())}
                 </label>
                 <ErrorText id="erasure_scope-error".to_string() error/>
             </fieldset>
         }),
         _ => Either::Right(view! {
-            <TextArea name label required error characters=strings.with_value(|s| s.characters.clone())/>
+            <TextArea name label required error characters=strings.with_value(|s| s.characters())/>
         }),
     }
 }

@@ -401,15 +401,21 @@ async fn download_export(
 
 /// An organisation's privacy notice as JSON, with W3C DPV terms for
 /// personal data, purposes and legal bases. Anyone.
-#[utoipa::path(get, path = "/api/v1/orgs/{org}/notice.json", params(("org" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/notice.json", params(("org" = String, Path), ("lang" = Option<String>, Query, description = "en, nb or nl; else the cookie, then Accept-Language")),
     responses((status = 200, description = "The notice, JSON-LD flavoured", content_type = "application/json"),
               (status = 404, description = "No such organisation", body = ErrorBody)))]
 async fn notice(
     State(service): State<Arc<Service>>,
     Path(org): Path<String>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let organisation = service.organisation(&org)?;
-    let body = crate::notice_json::notice_json(organisation, service.base_url().as_str());
+    // The same choice as the pages: ?lang=, cookie, Accept-Language.
+    let language = super::language::from_url(&uri)
+        .or_else(|| super::language::from_headers(&headers))
+        .unwrap_or_default();
+    let body = crate::notice_json::notice_json(organisation, service.base_url().as_str(), language);
     Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(body)).into_response())
 }
 

@@ -15,9 +15,6 @@ use serde::Deserialize;
 
 pub const COOKIE: &str = "portal_lang";
 
-/// Tags `accept-language` may match, and the language each stands for.
-const TAGS: [&str; 5] = ["en", "nb", "no", "nn", "nl"];
-
 #[derive(Deserialize)]
 struct LangQuery {
     lang: Option<String>,
@@ -36,14 +33,19 @@ pub fn from_headers(headers: &HeaderMap) -> Option<Language> {
         .and_then(|tag| Language::parse(&tag))
         .or_else(|| {
             let header = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-            accept_language::intersection(header, &TAGS)
-                .first()
-                .and_then(|tag| Language::parse(tag))
+            // Best first; `nl-NL` counts as `nl` (Language::parse reads the
+            // primary subtag).
+            accept_language::parse(header)
+                .iter()
+                .find_map(|tag| Language::parse(tag))
         })
 }
 
 pub async fn negotiate(mut request: Request, next: Next) -> Response {
     let chosen = from_url(request.uri());
+    // In a company's iframe the portal is a third party: only a
+    // `SameSite=None; Secure; Partitioned` cookie is kept there.
+    let framed = request.uri().path().starts_with("/embed/");
     let language = chosen
         .or_else(|| from_headers(request.headers()))
         .unwrap_or_default();
@@ -57,9 +59,14 @@ pub async fn negotiate(mut request: Request, next: Next) -> Response {
     if let Some(language) = chosen {
         let cookie = cookie::Cookie::build((COOKIE, language.code()))
             .path("/")
-            .secure(secure)
             .http_only(true)
-            .same_site(cookie::SameSite::Lax)
+            .same_site(if framed {
+                cookie::SameSite::None
+            } else {
+                cookie::SameSite::Lax
+            })
+            .secure(secure || framed)
+            .partitioned(framed)
             .max_age(cookie::time::Duration::days(365))
             .build();
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
@@ -114,6 +121,8 @@ mod tests {
         assert_eq!(from_headers(&browser), Some(Language::Nl));
         let norwegian = headers(&[("accept-language", "no;q=0.7, en;q=0.3")]);
         assert_eq!(from_headers(&norwegian), Some(Language::Nb));
+        let regional = headers(&[("accept-language", "nl-NL")]);
+        assert_eq!(from_headers(&regional), Some(Language::Nl));
         let unknown = headers(&[("accept-language", "fr-FR"), ("cookie", "portal_lang=zz")]);
         assert_eq!(from_headers(&unknown), None);
     }

@@ -132,6 +132,31 @@ async fn the_notice_shows_its_versions_and_what_changed() {
         json["notice"]["languages"],
         serde_json::json!(["en", "nb", "nl"])
     );
+
+    // The front matter's facts, in the language asked for, with DPV terms.
+    let (_, json) = app
+        .get_json("/api/v1/orgs/demo/notice.json?lang=nb", None)
+        .await;
+    let notice = &json["notice"];
+    assert_eq!(notice["language"], "nb");
+    assert_eq!(notice["title"], "Personvernerklæring");
+    assert_eq!(notice["controller"]["name"], "Fjordlys Energi AS");
+    assert_eq!(notice["dpo"]["email"], "dpo@fjordlys.example");
+    let purposes = notice["purposes"].as_array().unwrap();
+    let advice = purposes
+        .iter()
+        .find(|p| p["name"] == "Strømsparingsråd basert på forbruket ditt")
+        .expect("the consent purpose, in Norwegian");
+    assert_eq!(
+        advice["dpv:hasLegalBasis"],
+        serde_json::json!(["dpv:Consent", "eu-gdpr:A6-1-a"])
+    );
+    assert_eq!(notice["transfers"][0]["country"], "US");
+    // A language without a notice of its own gets the English one.
+    let (_, json) = app
+        .get_json("/api/v1/orgs/demo/notice.json?lang=xx", None)
+        .await;
+    assert_eq!(json["notice"]["language"], "en");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
