@@ -64,8 +64,8 @@ test('on an allowed site the portal shows in the frame, takes its height and wor
   await frame.locator('#email').fill(`embed-${test.info().project.name}-${Date.now()}@example.no`);
   await frame.getByRole('button', { name: 'Send forespørsel' }).click();
   await expect(frame.getByText('Vi har sendt en sekssifret kode')).toBeVisible();
-  const url = await iframe.evaluate((el: HTMLIFrameElement) => el.contentWindow?.location.pathname);
-  expect(url).toMatch(/^\/embed\/demo\/requests\/PR-/);
+  const inner = await (await iframe.elementHandle())!.contentFrame();
+  expect(new URL(inner!.url()).pathname).toMatch(/^\/embed\/demo\/requests\/PR-/);
   expect(page.url()).toBe(`http://localhost:${ALLOWED_PORT}/`);
 });
 
