@@ -60,7 +60,8 @@ test('on an allowed site the portal shows in the frame, takes its height and wor
   await frame.getByRole('link', { name: 'Bruk rettighetene dine' }).click();
   await expect(frame.getByRole('heading', { level: 1, name: 'Hva vil du gjøre?' })).toBeVisible();
   await frame.getByRole('link', { name: /Få en kopi av opplysningene mine/ }).click();
-  await expect(frame.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  // No wait for hydration: the form is a plain form that works without
+  // WebAssembly, which is what this test is about.
   await frame.locator('#email').fill(`embed-${test.info().project.name}-${Date.now()}@example.no`);
   await frame.getByRole('button', { name: 'Send forespørsel' }).click();
   await expect(frame.getByText('Vi har sendt en sekssifret kode')).toBeVisible();
