@@ -404,30 +404,31 @@ pub fn changes(old: &str, new: &str) -> Vec<ChangedParagraph> {
                 new_index,
                 new_len,
             } => {
-                for i in 0..old_len.max(new_len) {
-                    match (
-                        old.get(old_index + i).filter(|_| i < old_len),
-                        new.get(new_index + i).filter(|_| i < new_len),
-                    ) {
-                        // A paragraph that was reworded reads best word by word;
-                        // one that was replaced by something else, as two.
-                        (Some(before), Some(after))
-                            if TextDiff::from_words(&before.text, &after.text).ratio() >= 0.5 =>
-                        {
+                // Pair each old paragraph with the most alike of the new ones
+                // still to come (a reworded paragraph reads best word by
+                // word); the new ones passed over were added, an old one
+                // with no counterpart was removed.
+                let olds = &old[old_index..old_index + old_len];
+                let news = &new[new_index..new_index + new_len];
+                let mut next = 0;
+                for before in olds {
+                    let best = (next..news.len())
+                        .map(|j| (j, TextDiff::from_words(&before.text, &news[j].text).ratio()))
+                        .filter(|(_, ratio)| *ratio >= 0.5)
+                        .max_by(|a, b| a.1.total_cmp(&b.1));
+                    match best {
+                        Some((j, _)) => {
+                            result.extend(news[next..j].iter().map(|b| whole(b, Change::Added)));
                             result.push(ChangedParagraph {
-                                section: after.section.clone(),
-                                parts: words(&before.text, &after.text),
-                            })
+                                section: news[j].section.clone(),
+                                parts: words(&before.text, &news[j].text),
+                            });
+                            next = j + 1;
                         }
-                        (Some(before), Some(after)) => {
-                            result.push(whole(before, Change::Removed));
-                            result.push(whole(after, Change::Added));
-                        }
-                        (Some(before), None) => result.push(whole(before, Change::Removed)),
-                        (None, Some(after)) => result.push(whole(after, Change::Added)),
-                        (None, None) => {}
+                        None => result.push(whole(before, Change::Removed)),
                     }
                 }
+                result.extend(news[next..].iter().map(|b| whole(b, Change::Added)));
             }
         }
     }
@@ -545,6 +546,24 @@ mod tests {
             ]
         );
         assert!(changes.iter().all(|c| c.section == "Lagring"));
+    }
+
+    #[test]
+    fn a_row_added_above_a_changed_row_is_not_mistaken_for_it() {
+        let old = "| Formål | Grunnlag | Tid |\n|---|---|---|\n| Markedsføring | Samtykke (art. 6(1)(a)) | Til du trekker det |\n| Sikkerhet | Berettiget interesse (art. 6(1)(f)) | 180 dager for logger |\n";
+        let new = "| Formål | Grunnlag | Tid |\n|---|---|---|\n| Markedsføring | Samtykke (art. 6(1)(a)) | Til du trekker det |\n| Strømsparingsråd | Samtykke (art. 6(1)(a)) | Til du trekker det |\n| Sikkerhet | Berettiget interesse (art. 6(1)(f)) | 90 dager for logger |\n";
+        let changed = changes(old, new);
+        let flat: Vec<_> = changed.iter().map(|c| kinds(&c.parts)).collect();
+        assert_eq!(flat.len(), 2, "{flat:?}");
+        assert_eq!(
+            flat[0],
+            [(
+                Change::Added,
+                "Strømsparingsråd · Samtykke (art. 6(1)(a)) · Til du trekker det"
+            )]
+        );
+        assert!(flat[1].contains(&(Change::Removed, "180")), "{flat:?}");
+        assert!(flat[1].contains(&(Change::Added, "90")), "{flat:?}");
     }
 
     #[test]
