@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { baseURL } from '../playwright.config';
-import { expectAccessible } from './portal';
+import { codeFromMail, expectAccessible } from './portal';
 
 // The demo organisation allows http://localhost:4173 (content/orgs/demo/org.toml).
 const ALLOWED_PORT = 4173;
@@ -66,8 +66,21 @@ test('on an allowed site the portal shows in the frame, takes its height and wor
   await frame.getByRole('button', { name: 'Send forespørsel' }).click();
   await expect(frame.getByText('Vi har sendt en sekssifret kode')).toBeVisible();
   const inner = await (await iframe.elementHandle())!.contentFrame();
-  expect(new URL(inner!.url()).pathname).toMatch(/^\/embed\/demo\/requests\/PR-/);
+  const path = new URL(inner!.url()).pathname;
+  expect(path).toMatch(/^\/embed\/demo\/requests\/PR-/);
   expect(page.url()).toBe(`http://localhost:${ALLOWED_PORT}/`);
+
+  // Confirming in the frame: the session cookie is kept for this site's
+  // frame (SameSite=None; Secure; Partitioned), so the request shows.
+  const reference = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(path)![0];
+  await frame.locator('#code').fill(await codeFromMail(reference));
+  await frame.locator('.code-form button[type=submit]').click();
+  await expect(frame.getByRole('heading', { level: 1, name: `Forespørsel ${reference}` })).toBeVisible();
+  await expect(frame.locator('.status')).toHaveText('Mottatt');
+  await frame.getByRole('link', { name: 'Alle forespørslene mine' }).click();
+  await expect(frame.getByRole('heading', { level: 1, name: 'Mine forespørsler' })).toBeVisible();
+  expect(new URL(inner!.url()).pathname).toBe('/embed/demo/requests');
+  await expectAccessible(page);
 });
 
 test('on any other site the browser refuses to show the portal', async ({ page }) => {
