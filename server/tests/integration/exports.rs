@@ -548,7 +548,7 @@ async fn the_notice_is_published_as_json_with_dpv_terms() {
     assert!(notice["notice"]["url"]
         .as_str()
         .unwrap()
-        .ends_with("/o/demo"));
+        .ends_with("/o/demo?lang=en"));
     let processing = notice["processing"].as_array().unwrap();
     assert_eq!(processing.len(), 4, "one entry per category of the notice");
     let payments = processing
