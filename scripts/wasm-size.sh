@@ -16,6 +16,13 @@ for file in "$pkg"/portal.wasm "$pkg"/portal.js; do
   printf '%-22s %10d %10d %10d\n' "$(basename "$file")" "$raw" "$gz" "$br"
 done
 printf 'hydration payload, brotli: %d bytes (%d KiB)\n' "$total" $((total / 1024))
+# The script a company puts on its own pages: at most 5 KiB gzip.
+embed=$(gzip -9 -c public/embed.js | wc -c)
+printf 'embed.js, gzip: %d bytes (budget 5120)\n' "$embed"
+if [ -n "$budget" ] && [ "$embed" -gt 5120 ]; then
+  echo "embed.js over budget: $embed > 5120 bytes" >&2
+  exit 1
+fi
 if [ -n "$budget" ]; then
   if [ "$total" -gt "$budget" ]; then
     echo "over budget: $total > $budget bytes" >&2

@@ -6,7 +6,9 @@ use crate::{
     config::Settings,
     content::Content,
     crypto,
-    http::{api, embed, files, gpc, guard, hosts, language, org_assets, preferences, redirects},
+    http::{
+        api, embed, files, gpc, guard, health, hosts, language, org_assets, preferences, redirects,
+    },
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
     service::Service,
@@ -201,6 +203,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         ))
         .with_state(state)
         .route("/.well-known/gpc.json", get(gpc::well_known))
+        .route("/healthz", get(health::healthz))
         .merge(
             Router::new()
                 .route("/o/{org}/consents.json", get(gpc::receipts))
@@ -208,6 +211,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
                 .route("/o/{org}/logo", get(org_assets::logo))
                 .route("/o/{org}/unsubscribe/{token}", post(gpc::unsubscribe))
                 .route("/o/{org}/preferences", post(preferences::save))
+                .route("/readyz", get(health::readyz))
                 .with_state(service.clone()),
         )
         .nest("/api/v1", api::router(service.clone()))

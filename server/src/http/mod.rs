@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod gpc;
 pub mod guard;
+pub mod health;
 pub mod hosts;
 pub mod language;
 pub mod org_assets;

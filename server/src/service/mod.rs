@@ -97,6 +97,11 @@ impl Service {
         &self.base_url
     }
 
+    /// Whether the database answers with this build's schema (`/readyz`).
+    pub async fn schema(&self) -> Result<crate::store::Schema, sqlx::Error> {
+        self.store.schema().await
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.base_url.scheme() == "https"
     }

@@ -29,6 +29,19 @@ use std::{str::FromStr, time::Duration};
 
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
+/// The schema this build expects, compiled in.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Whether the database can serve this build, for `/readyz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    Current,
+    /// Migrations this build has are not applied (or failed half-way).
+    Behind,
+    /// The database was migrated by a newer build.
+    Ahead,
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
@@ -92,8 +105,29 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         Ok(Store { pool })
+    }
+
+    /// Reaches the database and compares its applied migrations with this
+    /// build's. An error means it could not be reached.
+    pub async fn schema(&self) -> Result<Schema, sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        let applied: Vec<(i64, bool)> =
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(&mut *conn)
+                .await?;
+        let known: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+        Ok(if applied.iter().any(|(v, _)| !known.contains(v)) {
+            Schema::Ahead
+        } else if known
+            .iter()
+            .all(|v| applied.iter().any(|(a, ok)| a == v && *ok))
+        {
+            Schema::Current
+        } else {
+            Schema::Behind
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {

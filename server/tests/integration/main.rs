@@ -11,6 +11,7 @@ mod flow;
 mod forms;
 mod gpc;
 mod harness;
+mod health;
 mod hosts;
 mod jobs;
 mod languages;
