@@ -124,6 +124,7 @@ error-code_limit = You have asked for 10 codes today, the daily limit. Please tr
 error-link_invalid = This link has expired or was already used. Ask for a new code.
 error-request_expired = This request expired because it was not confirmed within 7 days. Please make a new request.
 error-export_expired = This download has expired: packages can be downloaded for a limited time. Write to the privacy team on your request's page for a new one.
+error-idempotency_conflict = This Idempotency-Key was already used for a different request. Use a new key for a new request.
 error-malformed_body = The form could not be read. Please try again.
 error-payload_too_large = That is too much text to send at once.
 error-rate_limited = Too many attempts. Please wait a little and try again.

@@ -124,6 +124,7 @@ error-code_limit = Du har bedt om 10 koder i dag, som er grensen per dag. Prøv 
 error-link_invalid = Denne lenken er utløpt eller allerede brukt. Be om en ny kode.
 error-request_expired = Denne forespørselen er utløpt fordi den ikke ble bekreftet innen 7 dager. Send en ny forespørsel.
 error-export_expired = Denne nedlastingen er utløpt: Pakker kan bare lastes ned i en begrenset periode. Skriv til personvernteamet på siden for forespørselen din for å få en ny.
+error-idempotency_conflict = Denne Idempotency-Key er allerede brukt for en annen forespørsel. Bruk en ny nøkkel for en ny forespørsel.
 error-malformed_body = Vi kunne ikke lese skjemaet. Prøv igjen.
 error-payload_too_large = Det er for mye tekst til å sende på én gang.
 error-rate_limited = For mange forsøk. Vent litt og prøv igjen.

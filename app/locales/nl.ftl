@@ -124,6 +124,7 @@ error-code_limit = U hebt vandaag 10 codes aangevraagd, het maximum per dag. Pro
 error-link_invalid = Deze link is verlopen of al gebruikt. Vraag een nieuwe code aan.
 error-request_expired = Dit verzoek is verlopen, omdat het niet binnen 7 dagen is bevestigd. Dien een nieuw verzoek in.
 error-export_expired = Deze download is verlopen: pakketten kunnen maar een beperkte tijd worden gedownload. Schrijf het privacyteam via de pagina van uw verzoek voor een nieuw pakket.
+error-idempotency_conflict = Deze Idempotency-Key is al gebruikt voor een ander verzoek. Gebruik een nieuwe sleutel voor een nieuw verzoek.
 error-malformed_body = Het formulier kon niet worden gelezen. Probeer het opnieuw.
 error-payload_too_large = Dat is te veel tekst om in één keer te versturen.
 error-rate_limited = Te veel pogingen. Wacht even en probeer het opnieuw.

@@ -250,6 +250,9 @@ async fn sweep(service: Arc<Service>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
+        if let Err(error) = service.forget_idempotency_keys().await {
+            tracing::warn!(error = %error, "idempotency key sweep failed");
+        }
         if let Err(error) = service.expire_unverified().await {
             tracing::warn!(error = %error, "expiry sweep failed");
         }

@@ -97,6 +97,9 @@ pub enum AppError {
     /// The export package's download period is over.
     #[error("export expired")]
     ExportExpired,
+    /// An `Idempotency-Key` sent again with a different request.
+    #[error("idempotency key reused for a different request")]
+    IdempotencyConflict,
     #[error("malformed request body")]
     MalformedBody,
     #[error("request body too large")]
@@ -137,6 +140,7 @@ impl AppError {
             AppError::TransitionRefused { .. } => "transition_refused",
             AppError::RequestExpired => "request_expired",
             AppError::ExportExpired => "export_expired",
+            AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::MalformedBody => "malformed_body",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited => "rate_limited",
@@ -151,7 +155,7 @@ impl AppError {
             AppError::Validation { .. } | AppError::UnknownKind => 422,
             AppError::CodeInvalid { .. } | AppError::CodeExpired | AppError::CodeBurned => 422,
             AppError::LinkInvalid => 422,
-            AppError::TransitionRefused { .. } => 409,
+            AppError::TransitionRefused { .. } | AppError::IdempotencyConflict => 409,
             AppError::UnknownOrganisation | AppError::NotFound => 404,
             AppError::Unauthenticated | AppError::LoginFailed => 401,
             AppError::Forbidden => 403,
@@ -222,6 +226,7 @@ mod tests {
             AppError::MalformedBody,
             AppError::PayloadTooLarge,
             AppError::RateLimited,
+            AppError::IdempotencyConflict,
         ];
         for error in all {
             assert!(

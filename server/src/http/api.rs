@@ -3,9 +3,9 @@
 //! document at `/api/v1/openapi.json` is generated from these definitions.
 
 use super::error::{ApiError, ErrorBody};
-use crate::service::{Service, Subject};
+use crate::service::{IdempotencyKey, Service, Subject};
 use app::api::types::{EventView, RequestView};
-use app::domain::{AppError, Details, Reference, Submission};
+use app::domain::{AppError, Details, FieldErrorCode, Reference, Submission};
 use app::port::{session_cookie, session_from_headers};
 use axum::{
     extract::{FromRequest, Path, Request, State},
@@ -143,8 +143,10 @@ pub struct Submitted {
 
 /// Takes a request. Anyone; the answer is the same whatever the address.
 #[utoipa::path(post, path = "/api/v1/requests", request_body = SubmitBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters, e.g. a UUID. Sent again within 24 hours with the same body, the answer is the request already made (header Idempotent-Replayed: true); with another body, 409.")),
     responses(
-        (status = 201, description = "Stored; a code was mailed", body = Submitted),
+        (status = 201, description = "Stored; a code was mailed (or, for a repeated Idempotency-Key, the request already made)", body = Submitted),
+        (status = 409, description = "Idempotency-Key already used for a different request", body = ErrorBody),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 404, description = "Unknown organisation", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
@@ -152,8 +154,17 @@ pub struct Submitted {
     ))]
 async fn submit(
     State(service): State<Arc<Service>>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<SubmitBody>,
 ) -> Result<Response, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .map_err(|_| AppError::validation("idempotency_key", FieldErrorCode::InvalidChoice))
+                .and_then(IdempotencyKey::parse)
+        })
+        .transpose()?;
     let details = body.details.unwrap_or_default();
     let submission = Submission::parse(
         &body.org,
@@ -162,12 +173,19 @@ async fn submit(
         body.language.as_deref(),
         &details,
     )?;
-    let reference = service.submit(submission).await?;
+    let (reference, replayed) = service.submit_once(submission, key.as_ref()).await?;
     let created = Submitted {
         reference: reference.to_string(),
         status: "pending_verification".into(),
     };
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+    let mut response = (StatusCode::CREATED, Json(created)).into_response();
+    if replayed {
+        response.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize, ToSchema)]

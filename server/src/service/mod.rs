@@ -22,6 +22,7 @@ pub use app::domain::StaffAction;
 pub use consents::{Receipt, GPC_PURPOSE};
 pub use console::{Download, DownloadBody, QUEUE_PAGE_SIZE};
 pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+pub use requests::IdempotencyKey;
 pub use sessions::Subject;
 pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
 

@@ -6,20 +6,77 @@ use crate::{
     store::{NewRequest, Store},
 };
 use app::api::types::{RequestView, SourceProgress, SourceState, TrackView};
-use app::domain::{AppError, Reference, Submission};
+use app::domain::{AppError, FieldErrorCode, Reference, Submission};
+
+/// A client's `Idempotency-Key`: 1 to 255 visible ASCII characters (a UUID,
+/// say). Parsed at the edge; the service takes only this type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(text: &str) -> Result<IdempotencyKey, AppError> {
+        let field = "idempotency_key";
+        if text.is_empty() {
+            return Err(AppError::validation(field, FieldErrorCode::Required));
+        }
+        if text.len() > 255 {
+            return Err(AppError::validation(field, FieldErrorCode::TooLong));
+        }
+        if !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::validation(field, FieldErrorCode::InvalidChoice));
+        }
+        Ok(IdempotencyKey(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl Service {
     /// Stores a new request as `pending_verification` and mails its code.
     /// The reply is the same whatever the address: a known subject, an
     /// unknown one, or one over the daily code limit (then no mail goes out
     /// and "send a new code" explains the limit).
-    #[tracing::instrument(name = "service.submit", skip_all, fields(org = %submission.org, kind = %submission.kind))]
     pub async fn submit(&self, submission: Submission) -> Result<Reference, AppError> {
+        Ok(self.submit_once(submission, None).await?.0)
+    }
+
+    /// [`Service::submit`], once per `key`: the same key with the same
+    /// submission within a day answers with the request already made
+    /// (`true`: a replay, nothing stored or mailed again); with a different
+    /// submission it is refused.
+    #[tracing::instrument(name = "service.submit", skip_all, fields(org = %submission.org, kind = %submission.kind))]
+    pub async fn submit_once(
+        &self,
+        submission: Submission,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<(Reference, bool), AppError> {
         let org = self.organisation(&submission.org)?;
         let details_json =
             serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
+        let fingerprint = crypto::token_hash(&format!(
+            "{}\n{}\n{}\n{}\n{details_json}",
+            org.slug,
+            submission.kind.as_str(),
+            submission.email.as_str(),
+            submission.language.code()
+        ));
+        if let Some(key) = key {
+            let earlier = Store::idempotent_submission(&mut tx, &org.slug, key.as_str(), at)
+                .await
+                .map_err(db)?;
+            if let Some((earlier_fingerprint, reference)) = earlier {
+                if earlier_fingerprint != fingerprint {
+                    return Err(AppError::IdempotencyConflict);
+                }
+                let reference = Reference::parse(&reference).map_err(|_| AppError::Internal)?;
+                tracing::info!(reference = %reference, "submission replayed for its idempotency key");
+                return Ok((reference, true));
+            }
+        }
         let tracking_key = crypto::new_token();
         let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
         // 40 random bits: a collision is rare, and retried when it happens.
@@ -69,6 +126,18 @@ impl Service {
             email: submission.email.as_str(),
         };
         let issued = self.issue_code(&mut tx, request, at).await?;
+        if let Some(key) = key {
+            Store::remember_idempotency_key(
+                &mut tx,
+                &org.slug,
+                key.as_str(),
+                &fingerprint,
+                reference.as_str(),
+                at,
+            )
+            .await
+            .map_err(db)?;
+        }
         tx.commit().await.map_err(db)?;
         tracing::info!(reference = %reference, "request submitted");
         if let Some(issued) = issued {
@@ -76,7 +145,12 @@ impl Service {
             self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key)))
                 .await;
         }
-        Ok(reference)
+        Ok((reference, false))
+    }
+
+    /// Forgets idempotency keys past their day (the sweep).
+    pub async fn forget_idempotency_keys(&self) -> Result<u64, AppError> {
+        self.store.forget_idempotency_keys(now()).await.map_err(db)
     }
 
     pub(super) async fn request_row_by_id(

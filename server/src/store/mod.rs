@@ -6,6 +6,7 @@
 mod consents;
 mod console;
 mod exports;
+mod idempotency;
 mod jobs;
 mod rows;
 mod staff;

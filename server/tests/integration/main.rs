@@ -13,6 +13,7 @@ mod gpc;
 mod harness;
 mod health;
 mod hosts;
+mod idempotency;
 mod jobs;
 mod languages;
 mod lifecycle;
