@@ -241,7 +241,8 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             guard_config,
             guard::security_headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the method and a path without query or link tokens.
+        .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
 }
 
 /// Every ten minutes: expire unverified requests, forget dead sessions,

@@ -18,6 +18,7 @@ mod jobs;
 mod languages;
 mod lifecycle;
 mod preferences;
+mod secrets;
 mod sources;
 mod staff;
 mod verification;
