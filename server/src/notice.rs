@@ -231,12 +231,17 @@ impl Notice {
             toc: text.toc.clone(),
             html: text.html.clone(),
             language,
-            earlier_versions: self.versions[..self.versions.len() - 1]
-                .iter()
-                .rev()
-                .map(|v| v.date.clone())
-                .collect(),
+            earlier_versions: self.earlier_versions(),
         }
+    }
+
+    /// The dates of the versions before the current one, newest first.
+    pub fn earlier_versions(&self) -> Vec<String> {
+        self.versions[..self.versions.len() - 1]
+            .iter()
+            .rev()
+            .map(|v| v.date.clone())
+            .collect()
     }
 }
 

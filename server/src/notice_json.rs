@@ -116,7 +116,7 @@ pub fn notice_json(org: &Organisation, base: &str, language: Language) -> Value 
             "language": language.code(),
             "last_updated": current.date,
             "languages": current.texts.keys().map(|l| l.code()).collect::<Vec<_>>(),
-            "versions": org.notice.view(org.view.clone(), language).earlier_versions,
+            "versions": org.notice.earlier_versions(),
             "url": format!("{}/o/{}?lang={}", base.trim_end_matches('/'), org.slug, language.code()),
             "controller": facts.controller,
             "dpo": facts.dpo,

@@ -16,21 +16,6 @@ use std::sync::Arc;
 
 pub struct PortalAdapter(pub Arc<Service>);
 
-impl PortalAdapter {
-    /// The session's subject, who must belong to `org`.
-    async fn subject_in(
-        &self,
-        org: &str,
-        session: &str,
-    ) -> Result<crate::service::Subject, AppError> {
-        let subject = self.0.subject(session).await?;
-        if subject.org != org {
-            return Err(AppError::Unauthenticated);
-        }
-        Ok(subject)
-    }
-}
-
 #[async_trait]
 impl Portal for PortalAdapter {
     async fn organisation(&self, org: &str) -> Result<OrgView, AppError> {
@@ -47,7 +32,7 @@ impl Portal for PortalAdapter {
         session: &str,
         language: Language,
     ) -> Result<PreferencesView, AppError> {
-        let subject = self.subject_in(org, session).await?;
+        let subject = self.0.subject_in(org, session).await?;
         self.0.preferences(&subject, language).await
     }
 
@@ -118,7 +103,7 @@ impl Portal for PortalAdapter {
         reference: &Reference,
         body: &str,
     ) -> Result<(), AppError> {
-        let subject = self.subject_in(org, session).await?;
+        let subject = self.0.subject_in(org, session).await?;
         self.0
             .subject_reply(&subject, reference, body)
             .await
@@ -131,7 +116,7 @@ impl Portal for PortalAdapter {
         session: &str,
         reference: &Reference,
     ) -> Result<(), AppError> {
-        let subject = self.subject_in(org, session).await?;
+        let subject = self.0.subject_in(org, session).await?;
         self.0.subject_cancel(&subject, reference).await
     }
 

@@ -27,11 +27,7 @@ pub async fn frame_ancestors(
     request: Request,
     next: Next,
 ) -> Response {
-    let org = request
-        .uri()
-        .path()
-        .strip_prefix("/embed/")
-        .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned());
+    let org = super::slug_after(request.uri().path(), "/embed/").map(str::to_owned);
     let mut response = next.run(request).await;
     if let Some(organisation) = org.and_then(|org| service.organisation(&org).ok()) {
         if let Ok(value) = HeaderValue::from_str(&frame_policy(&organisation.view.embed_origins)) {

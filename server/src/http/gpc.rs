@@ -39,12 +39,10 @@ pub async fn well_known() -> Response {
 /// Records the signal for the verified subject of the organisation whose
 /// page is asked for; never stands in the page's way.
 pub async fn honour(State(service): State<Arc<Service>>, request: Request, next: Next) -> Response {
-    let org = request
-        .uri()
-        .path()
-        .strip_prefix("/o/")
-        .or_else(|| request.uri().path().strip_prefix("/embed/"))
-        .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned());
+    let path = request.uri().path();
+    let org = super::slug_after(path, "/o/")
+        .or_else(|| super::slug_after(path, "/embed/"))
+        .map(str::to_owned);
     if let (Some(org), true, true) = (
         org,
         request.method() == Method::GET,

@@ -18,11 +18,9 @@ use std::sync::Arc;
 /// The organisation slug a path is about: `/o/{org}/…`, `/embed/{org}/…`
 /// or `/console/o/{org}/…`.
 fn org_in_path(path: &str) -> Option<&str> {
-    let rest = path
-        .strip_prefix("/o/")
-        .or_else(|| path.strip_prefix("/embed/"))
-        .or_else(|| path.strip_prefix("/console/o/"))?;
-    Some(rest.split('/').next().unwrap_or(rest))
+    ["/o/", "/embed/", "/console/o/"]
+        .into_iter()
+        .find_map(|prefix| super::slug_after(path, prefix))
 }
 
 pub async fn one_org_per_host(

@@ -14,3 +14,10 @@ pub mod language;
 pub mod org_assets;
 pub mod preferences;
 pub mod redirects;
+
+/// The organisation slug right after `prefix` in a path:
+/// `slug_after("/o/demo/new", "/o/")` is `demo`.
+pub(crate) fn slug_after<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = path.strip_prefix(prefix)?;
+    Some(rest.split('/').next().unwrap_or(rest))
+}

@@ -22,10 +22,7 @@ pub async fn save(
 ) -> Result<Response, ApiError> {
     let token = session_from_headers(&headers, service.secure_cookies())
         .ok_or(AppError::Unauthenticated)?;
-    let subject = service.subject(&token).await?;
-    if subject.org != org {
-        return Err(ApiError(AppError::Unauthenticated));
-    }
+    let subject = service.subject_in(&org, &token).await?;
     let changed = service.set_preferences(&subject, &choices).await?;
     // Back to the page the form was on, in or out of an iframe.
     let prefix = if posted_from_frame(&headers) {

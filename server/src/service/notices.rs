@@ -62,10 +62,7 @@ impl Service {
         seen: Option<&str>,
     ) -> Result<Option<NoticeChanged>, AppError> {
         let organisation = self.organisation(org)?;
-        let subject = self.subject(session).await?;
-        if subject.org != org {
-            return Err(AppError::Unauthenticated);
-        }
+        let subject = self.subject_in(org, session).await?;
         let mut conn = self.store.conn().await.map_err(db)?;
         let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email)
             .await

@@ -217,10 +217,7 @@ impl Service {
         session: &str,
     ) -> Result<Vec<RequestView>, AppError> {
         self.organisation(org)?;
-        let subject = self.subject(session).await?;
-        if subject.org != org {
-            return Err(AppError::Unauthenticated);
-        }
+        let subject = self.subject_in(org, session).await?;
         self.requests_of(&subject).await
     }
 

@@ -53,6 +53,16 @@ impl Service {
         })
     }
 
+    /// The session's subject, who must belong to `org`: a session of
+    /// another organisation is no session here.
+    pub async fn subject_in(&self, org: &str, token: &str) -> Result<Subject, AppError> {
+        let subject = self.subject(token).await?;
+        if subject.org != org {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(subject)
+    }
+
     pub async fn sign_out(&self, token: &str) {
         if let Err(error) = self.store.delete_session(&crypto::token_hash(token)).await {
             tracing::warn!(error = %error, "could not delete a session");

@@ -332,6 +332,17 @@ impl TestApp {
         (reference, body["access_token"].as_str().unwrap().to_owned())
     }
 
+    /// Submits an access request to the demo organisation and verifies it
+    /// as a browser would: returns (reference, `portal_session=…` cookie).
+    pub async fn subject_session(&self, email: &str) -> (String, String) {
+        let before = self.mail.count();
+        let reference = self.submit_access(email).await;
+        let mail = self.mail.wait_for(before + 1).await;
+        let verified = self.verify(&reference, &mail.code()).await;
+        let cookie = set_cookie(&verified, "portal_session").expect("a session");
+        (reference, cookie)
+    }
+
     pub async fn get_json(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
         let mut request = self.client.get(self.url(path));
         if let Some(token) = token {

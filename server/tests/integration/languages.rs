@@ -162,16 +162,7 @@ async fn the_notice_shows_its_versions_and_what_changed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subject_who_confirmed_before_the_notice_changed_is_told_until_they_look() {
     let app = spawn_app().await;
-    let response = app
-        .submit(serde_json::json!({"org": "demo", "kind": "access", "email": "ola@example.no"}))
-        .await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mail = app.mail.wait_for(1).await;
-    let verified = app.verify(&reference, &mail.code()).await;
-    let session = set_cookie(&verified, "portal_session").expect("a session");
+    let (reference, session) = app.subject_session("ola@example.no").await;
 
     // Confirmed today: the current notice is the one they saw.
     let (_, page) = app.page("/o/demo/requests", Some(&session)).await;

@@ -2,20 +2,10 @@
 //! change is a receipt (who, what, when, which notice version, how), all of
 //! one form or none, and the receipts download as JSON.
 
-use crate::harness::{set_cookie, spawn_app, TestApp};
+use crate::harness::{spawn_app, TestApp};
 
 async fn session(app: &TestApp, email: &str) -> String {
-    let before = app.mail.count();
-    let response = app
-        .submit(serde_json::json!({"org": "demo", "kind": "access", "email": email}))
-        .await;
-    let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mail = app.mail.wait_for(before + 1).await;
-    let verified = app.verify(&reference, &mail.code()).await;
-    set_cookie(&verified, "portal_session").expect("a session")
+    app.subject_session(email).await.1
 }
 
 async fn post(app: &TestApp, cookie: Option<&str>, form: &[(&str, &str)]) -> reqwest::Response {
