@@ -68,9 +68,10 @@ unit:
 # One test at a time: each test starts its own server, and servers in one
 # process share Leptos's process-global rendering state, which has made
 # rare pages fail under parallel tests (see leptos-rs/leptos#4773; a
-# deployment runs one server per process). The suite takes about 30 s.
+# deployment runs one server per process). The suite runs on SQLite, then
+# on PostgreSQL when a server answers (see scripts/integration.sh).
 integration:
-	cargo test -p server -- --test-threads=1
+	./scripts/integration.sh
 
 budget: build
 	./scripts/wasm-size.sh $(WASM_BUDGET_BROTLI)

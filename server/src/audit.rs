@@ -4,9 +4,9 @@
 //! chained: `hash = SHA-256(prev_hash, id, at, actor_kind, actor, org, action,
 //! target, detail)`, starting from 64 zeros.
 
+use crate::store::{Conn, Pool};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{SqliteConnection, SqlitePool};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -62,11 +62,7 @@ fn chain_hash(fields: &Hashed<'_>) -> String {
 /// Appends an entry. Call inside the transaction of the action it records;
 /// write transactions begin IMMEDIATE, so reading the last hash and
 /// appending cannot interleave with another writer.
-pub async fn append(
-    conn: &mut SqliteConnection,
-    entry: Entry<'_>,
-    at: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn append(conn: &mut Conn, entry: Entry<'_>, at: i64) -> Result<(), sqlx::Error> {
     let last: Option<(i64, String)> =
         sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *conn)
@@ -89,7 +85,7 @@ pub async fn append(
     });
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(at)
@@ -130,7 +126,7 @@ struct Row {
 
 /// Walks the whole chain in id order, streaming, and reports the first
 /// entry that was changed, inserted out of order, or follows a removed one.
-pub async fn verify(pool: &SqlitePool) -> Result<Verdict, sqlx::Error> {
+pub async fn verify(pool: &Pool) -> Result<Verdict, sqlx::Error> {
     use futures_util::TryStreamExt;
     let mut rows = sqlx::query_as::<_, Row>(
         "SELECT id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY id",

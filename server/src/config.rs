@@ -61,8 +61,9 @@ impl Settings {
         let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}/portal.db", data_dir.display()));
-        if !database_url.starts_with("sqlite:") {
-            bail!("DATABASE_URL must start with sqlite: (PostgreSQL support is planned), got a different scheme");
+        // The URL may hold a password: the message names only the rule.
+        if let Err(rule) = crate::store::Backend::of_url(&database_url) {
+            bail!("DATABASE_URL {rule}");
         }
         let smtp_url = var("SMTP_URL");
         if let Some(smtp) = &smtp_url {

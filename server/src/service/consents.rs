@@ -93,7 +93,7 @@ impl Service {
     /// its audit entry, unless the current choice already is `decision`.
     async fn record(
         &self,
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut crate::store::Conn,
         subject: &Subject,
         purpose: &str,
         decision: &str,

@@ -71,7 +71,7 @@ impl Service {
     /// The request, for staff of its organisation, if it can take an export now.
     async fn exportable_request(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         member: &StaffMember,
         org: &str,
         reference: &Reference,
@@ -425,7 +425,7 @@ impl Service {
     /// Tells the subject a package is theirs to download: carried out (no
     /// more cancelling), a message, and (after commit) a mail.
     async fn offer(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         row: &RequestRow,
         member: &StaffMember,
         at: i64,

@@ -23,7 +23,7 @@ impl Service {
     #[tracing::instrument(name = "service.run_next_job", skip_all)]
     pub async fn run_next_job(&self) -> Result<bool, AppError> {
         let claimed_at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
+        let mut tx = self.store.begin_claim().await.map_err(db)?;
         let job = Store::claim_job(&mut tx, claimed_at, self.jobs.lease_secs)
             .await
             .map_err(db)?;

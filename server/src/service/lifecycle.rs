@@ -394,7 +394,7 @@ impl Service {
 
     async fn subject_row(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         subject: &Subject,
         reference: &Reference,
     ) -> Result<RequestRow, AppError> {
@@ -410,7 +410,7 @@ impl Service {
     /// the request completes, carried out, with no staff work. Runs inside
     /// the verification's transaction.
     pub(super) async fn take_effect(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         row: &RequestRow,
         kind: RequestKind,
         at: i64,

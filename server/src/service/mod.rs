@@ -155,7 +155,7 @@ fn db(error: sqlx::Error) -> AppError {
 /// Appends an audit entry for something staff member `staff_id` did, in the
 /// transaction of the action itself.
 async fn record_staff(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::Conn,
     staff_id: i64,
     org: &str,
     action: &str,

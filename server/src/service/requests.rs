@@ -256,7 +256,7 @@ impl Service {
 /// Requests with their history, conversation, attachments and package:
 /// four queries whatever the number of requests.
 pub(super) async fn views_of(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::Conn,
     rows: &[crate::store::RequestRow],
     content: &crate::content::Content,
 ) -> Result<Vec<RequestView>, AppError> {
@@ -266,7 +266,7 @@ pub(super) async fn views_of(
 /// As `views_of`; staff (`released_only == false`) also see a package that
 /// awaits their review.
 pub(super) async fn views_for(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::Conn,
     rows: &[crate::store::RequestRow],
     released_only: bool,
     content: &crate::content::Content,

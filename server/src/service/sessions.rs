@@ -2,10 +2,10 @@
 //! e-mail address, scoped to one organisation.
 
 use super::{db, now, Service, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
+use crate::store::Conn;
 use crate::{crypto, store::Store};
 use app::domain::AppError;
 use app::port::SessionGrant;
-use sqlx::SqliteConnection;
 
 /// Who a valid session speaks for.
 #[derive(Debug, Clone)]
@@ -16,7 +16,7 @@ pub struct Subject {
 
 impl Service {
     pub(super) async fn open_session(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
     ) -> Result<SessionGrant, AppError> {

@@ -119,7 +119,7 @@ fn totp_for(secret_base32: &str, account: &str) -> Option<totp_rs::TOTP> {
 /// One audit entry per organisation of the member (including those withheld
 /// until they enrol a second factor) about the member's own account.
 async fn audit_member(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::Conn,
     member: &StaffMember,
     action: &str,
     at: i64,
@@ -319,7 +319,7 @@ impl Service {
     /// accepted (no replays), with one step of clock skew either way.
     async fn accept_totp(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         account: &crate::store::StaffRow,
         code: &str,
         at: i64,
@@ -344,7 +344,7 @@ impl Service {
 
     async fn open_staff_session(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         staff_id: i64,
         method: &str,
         at: i64,
@@ -460,7 +460,7 @@ impl Service {
 
     async fn store_recovery_codes(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         staff_id: i64,
     ) -> Result<Vec<String>, AppError> {
         let generation = Store::next_recovery_generation(&mut *conn, staff_id, now())

@@ -3,13 +3,13 @@
 //! the package is built. A run's rows count only once it finished: a run
 //! that fails or dies leaves nothing the package would pick up.
 
+use crate::store::Pool;
 use crate::{
     export::{Chunks, LineBuffer, Lines, PackageError, Record},
     sources::{RecordSink, SourceError},
     store::Store,
 };
 use async_trait::async_trait;
-use sqlx::SqlitePool;
 
 struct Category {
     name: String,
@@ -21,7 +21,7 @@ struct Category {
 
 /// What one run of one source returned, being written.
 pub(super) struct Staging {
-    pool: SqlitePool,
+    pool: Pool,
     request_id: i64,
     source: String,
     staff: Option<i64>,
@@ -46,7 +46,7 @@ impl Staging {
     /// Starts a run: every category the source answers for gets its row
     /// up front, so one that returns nothing shows as "no data found".
     pub async fn begin(
-        pool: &SqlitePool,
+        pool: &Pool,
         request_id: i64,
         source: &str,
         categories: &[&str],
@@ -92,7 +92,7 @@ impl Staging {
     }
 
     async fn store_chunk(
-        pool: &SqlitePool,
+        pool: &Pool,
         category: &mut Category,
         chunk: Vec<u8>,
     ) -> Result<(), sqlx::Error> {
@@ -130,7 +130,7 @@ impl Staging {
 
     /// Makes a finished run's rows count.
     pub async fn complete(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut crate::store::Conn,
         staged: &[Staged],
     ) -> Result<(), sqlx::Error> {
         for data in staged {
@@ -142,7 +142,7 @@ impl Staging {
     }
 
     /// Throws a failed run's rows away.
-    pub async fn discard(pool: &SqlitePool, ids: &[i64]) -> Result<(), sqlx::Error> {
+    pub async fn discard(pool: &Pool, ids: &[i64]) -> Result<(), sqlx::Error> {
         let mut conn = pool.acquire().await?;
         Store::delete_export_data(&mut conn, ids).await
     }
@@ -176,7 +176,7 @@ impl RecordSink for Staging {
 /// Reads staged chunks for the package builder, which runs on a blocking
 /// thread: each chunk is fetched from the database as the builder needs it.
 pub(super) struct DatabaseChunks {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub runtime: tokio::runtime::Handle,
 }
 

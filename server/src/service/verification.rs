@@ -4,6 +4,7 @@
 //! most.
 
 use super::{db, now, views, Service, CODES_PER_DAY, CODE_MAX_ATTEMPTS, CODE_TTL_SECS};
+use crate::store::Conn;
 use crate::{
     audit::{self, ActorKind, Entry},
     crypto,
@@ -13,7 +14,6 @@ use app::domain::{one_month_after, AppError, Email, Language, Reference, Status}
 use app::port::SessionGrant;
 use secrecy::SecretString;
 use serde::Serialize;
-use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 /// The request a code is issued for.
@@ -26,7 +26,7 @@ pub(super) struct CodeFor<'a> {
 
 /// Appends an audit entry about one request.
 pub(super) async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     actor_kind: ActorKind,
     org: &str,
     action: &str,
@@ -85,7 +85,7 @@ impl Service {
     /// limit (then `None`). Earlier codes of the request stop working.
     pub(super) async fn issue_code(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request: CodeFor<'_>,
         at: i64,
     ) -> Result<Option<IssuedCode>, AppError> {

@@ -1,7 +1,8 @@
 //! Consent receipts (see migration 0014).
 
+use super::Conn;
 use super::Store;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReceiptRow {
@@ -16,13 +17,10 @@ pub struct ReceiptRow {
 }
 
 impl Store {
-    pub async fn insert_receipt(
-        conn: &mut SqliteConnection,
-        receipt: &ReceiptRow,
-    ) -> Result<i64, sqlx::Error> {
+    pub async fn insert_receipt(conn: &mut Conn, receipt: &ReceiptRow) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "INSERT INTO consent_receipts (org, email, purpose, decision, method, notice_version, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&receipt.org)
         .bind(&receipt.email)
@@ -37,14 +35,14 @@ impl Store {
 
     /// The subject's current choice for `purpose`: the newest receipt.
     pub async fn latest_receipt(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
         purpose: &str,
     ) -> Result<Option<ReceiptRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, org, email, purpose, decision, method, notice_version, at FROM consent_receipts
-             WHERE org = ? AND email = ? AND purpose = ? ORDER BY id DESC LIMIT 1",
+             WHERE org = $1 AND email = $2 AND purpose = $3 ORDER BY id DESC LIMIT 1",
         )
         .bind(org)
         .bind(email)
@@ -55,13 +53,13 @@ impl Store {
 
     /// Every receipt of a subject, oldest first.
     pub async fn receipts_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
     ) -> Result<Vec<ReceiptRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, org, email, purpose, decision, method, notice_version, at FROM consent_receipts
-             WHERE org = ? AND email = ? ORDER BY id",
+             WHERE org = $1 AND email = $2 ORDER BY id",
         )
         .bind(org)
         .bind(email)

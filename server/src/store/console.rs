@@ -2,7 +2,8 @@
 //! duplicates, colleagues, attachments, opt-outs and the audit log.
 
 use super::Store;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use super::{Conn, Sql};
+use sqlx::FromRow;
 
 /// Statuses in which staff still owe the subject an answer.
 pub const OPEN_STATUSES: [&str; 3] = ["received", "in_progress", "awaiting_subject"];
@@ -32,6 +33,7 @@ pub struct QueueRow {
     pub due_date: Option<String>,
     pub assignee_email: Option<String>,
     /// Another open request of the same subject, kind and organisation exists.
+    #[sqlx(try_from = "super::rows::Flag")]
     pub duplicate: bool,
 }
 
@@ -81,30 +83,22 @@ pub struct AuditQuery<'a> {
     pub offset: i64,
 }
 
-const DUPLICATE: &str = "EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email = r.email \
+const DUPLICATE: &str = "CASE WHEN EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email = r.email \
     AND d.kind = r.kind AND d.id <> r.id AND d.status IN ('received', 'in_progress', 'awaiting_subject') \
-    AND r.status IN ('received', 'in_progress', 'awaiting_subject'))";
+    AND r.status IN ('received', 'in_progress', 'awaiting_subject')) THEN 1 ELSE 0 END";
 
-fn push_in<'a>(
-    query: &mut QueryBuilder<'a, Sqlite>,
-    column: &str,
-    values: impl IntoIterator<Item = &'a str>,
-) {
+fn push_in<'a>(query: &mut Sql<'a>, column: &str, values: impl IntoIterator<Item = &'a str>) {
     query.push(format!(" AND {column} IN ("));
-    let mut list = query.separated(", ");
-    let mut any = false;
-    for value in values {
-        list.push_bind(value);
-        any = true;
-    }
-    if !any {
+    let mut values = values.into_iter().peekable();
+    if values.peek().is_none() {
         // `IN ()` is not SQL; no organisation means no rows.
-        list.push("NULL");
+        query.push("NULL");
     }
+    query.push_list(values);
     query.push(")");
 }
 
-fn queue_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &QueueQuery<'a>) {
+fn queue_filter<'a>(query: &mut Sql<'a>, q: &QueueQuery<'a>) {
     push_in(query, "r.org", q.orgs.iter().map(String::as_str));
     if !q.all_statuses {
         match q.status {
@@ -132,13 +126,16 @@ impl Store {
     /// One page of the queue, soonest deadline first (requests without a
     /// deadline, i.e. unverified ones, last), and the number of matches.
     pub async fn queue(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         q: &QueueQuery<'_>,
     ) -> Result<(Vec<QueueRow>, i64), sqlx::Error> {
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM requests r WHERE 1 = 1");
+        let mut count = Sql::new("SELECT COUNT(*) FROM requests r WHERE 1 = 1");
         queue_filter(&mut count, q);
-        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-        let mut page = QueryBuilder::new(format!(
+        let (sql, args) = count.into_parts();
+        let total: i64 = sqlx::query_scalar_with(&sql, args)
+            .fetch_one(&mut *conn)
+            .await?;
+        let mut page = Sql::new(format!(
             "SELECT r.org, r.reference, r.kind, r.status, r.created_at, r.due_date, s.email AS assignee_email, \
              {DUPLICATE} AS duplicate FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id WHERE 1 = 1"
         ));
@@ -147,33 +144,37 @@ impl Store {
             .push_bind(q.limit)
             .push(" OFFSET ")
             .push_bind(q.offset);
-        let rows = page.build_query_as().fetch_all(&mut *conn).await?;
+        let (sql, args) = page.into_parts();
+        let rows = sqlx::query_as_with(&sql, args)
+            .fetch_all(&mut *conn)
+            .await?;
         Ok((rows, total))
     }
 
     /// Open requests in `orgs` due before `before` (ISO date, exclusive).
     pub async fn open_due_before(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         orgs: &[String],
         before: &str,
     ) -> Result<i64, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM requests r WHERE r.due_date < ");
+        let mut query = Sql::new("SELECT COUNT(*) FROM requests r WHERE r.due_date < ");
         query.push_bind(before.to_owned());
         push_in(&mut query, "r.org", orgs.iter().map(String::as_str));
         push_in(&mut query, "r.status", OPEN_STATUSES);
-        query.build_query_scalar().fetch_one(conn).await
+        let (sql, args) = query.into_parts();
+        sqlx::query_scalar_with(&sql, args).fetch_one(conn).await
     }
 
     /// Other open requests of the same subject, kind and organisation.
     pub async fn duplicates_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
         kind: &str,
         except: i64,
     ) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT reference FROM requests WHERE org = ? AND email = ? AND kind = ? AND id <> ?
+            "SELECT reference FROM requests WHERE org = $1 AND email = $2 AND kind = $3 AND id <> $4
                AND status IN ('received', 'in_progress', 'awaiting_subject') ORDER BY created_at",
         )
         .bind(org)
@@ -186,11 +187,11 @@ impl Store {
 
     /// Staff with a role in `org`, for the assignee choice.
     pub async fn staff_of_org(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
     ) -> Result<Vec<ColleagueRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT s.id, s.email FROM staff s JOIN staff_roles r ON r.staff_id = s.id WHERE r.org = ? ORDER BY s.email",
+            "SELECT s.id, s.email FROM staff s JOIN staff_roles r ON r.staff_id = s.id WHERE r.org = $1 ORDER BY s.email",
         )
         .bind(org)
         .fetch_all(conn)
@@ -198,7 +199,7 @@ impl Store {
     }
 
     pub async fn insert_attachment(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         staff_id: i64,
         new: &NewAttachment<'_>,
@@ -206,7 +207,7 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO request_attachments (request_id, file_name, content_type, size, sha256, data, staff_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(request_id)
         .bind(new.file_name)
@@ -222,52 +223,48 @@ impl Store {
     }
 
     pub async fn attachments_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_ids: &[i64],
     ) -> Result<Vec<AttachmentRow>, sqlx::Error> {
         if request_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::new(
+        let mut query = Sql::new(
             "SELECT id, request_id, file_name, content_type, size, sha256, created_at FROM request_attachments \
              WHERE request_id IN (",
         );
-        let mut ids = query.separated(", ");
-        for id in request_ids {
-            ids.push_bind(*id);
-        }
+        query.push_list(request_ids.iter().copied());
         query.push(") ORDER BY id");
-        query.build_query_as().fetch_all(conn).await
+        let (sql, args) = query.into_parts();
+        sqlx::query_as_with(&sql, args).fetch_all(conn).await
     }
 
     /// One attachment's metadata and bytes, if it belongs to `request_id`.
     pub async fn attachment_data(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         id: i64,
     ) -> Result<Option<(AttachmentRow, Vec<u8>)>, sqlx::Error> {
         let meta: Option<AttachmentRow> = sqlx::query_as(
             "SELECT id, request_id, file_name, content_type, size, sha256, created_at FROM request_attachments
-             WHERE request_id = ? AND id = ?",
+             WHERE request_id = $1 AND id = $2",
         )
         .bind(request_id)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
         let Some(meta) = meta else { return Ok(None) };
-        let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM request_attachments WHERE id = ?")
-            .bind(id)
-            .fetch_one(conn)
-            .await?;
+        let data: Vec<u8> =
+            sqlx::query_scalar("SELECT data FROM request_attachments WHERE id = $1")
+                .bind(id)
+                .fetch_one(conn)
+                .await?;
         Ok(Some((meta, data)))
     }
 
     /// Records that a request was carried out: the subject can no longer cancel it.
-    pub async fn mark_executed(
-        conn: &mut SqliteConnection,
-        request_id: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE requests SET executed = 1 WHERE id = ?")
+    pub async fn mark_executed(conn: &mut Conn, request_id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE requests SET executed = 1 WHERE id = $1")
             .bind(request_id)
             .execute(conn)
             .await?;
@@ -275,7 +272,7 @@ impl Store {
     }
 
     pub async fn insert_opt_out(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
         kind: &str,
@@ -283,7 +280,7 @@ impl Store {
         request_id: i64,
         at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO opt_outs (org, email, kind, purpose, request_id, at) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO opt_outs (org, email, kind, purpose, request_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(org)
             .bind(email)
             .bind(kind)
@@ -296,11 +293,11 @@ impl Store {
     }
 
     pub async fn opt_outs_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
     ) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT kind FROM opt_outs WHERE org = ? AND email = ? ORDER BY id")
+        sqlx::query_scalar("SELECT kind FROM opt_outs WHERE org = $1 AND email = $2 ORDER BY id")
             .bind(org)
             .bind(email)
             .fetch_all(conn)
@@ -309,10 +306,10 @@ impl Store {
 
     /// The outcome JSON of a request, if it has one.
     pub async fn outcome_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
     ) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT outcome FROM requests WHERE id = ?")
+        sqlx::query_scalar("SELECT outcome FROM requests WHERE id = $1")
             .bind(request_id)
             .fetch_one(conn)
             .await
@@ -320,7 +317,7 @@ impl Store {
 
     /// Whether `actor` did `action` on `target` in `org` since `since`.
     pub async fn audited_since(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         actor: &str,
         action: &str,
@@ -328,7 +325,7 @@ impl Store {
         since: i64,
     ) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE org = ? AND target = ? AND actor = ? AND action = ? AND at >= ?)",
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM audit_log WHERE org = $1 AND target = $2 AND actor = $3 AND action = $4 AND at >= $5) THEN 1 ELSE 0 END",
         )
         .bind(org)
         .bind(target)
@@ -337,14 +334,15 @@ impl Store {
         .bind(since)
         .fetch_one(conn)
         .await
+        .map(|found: i64| found == 1)
     }
 
     /// One page of the audit log, newest first, and the number of matches.
     pub async fn audit_page(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         q: &AuditQuery<'_>,
     ) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
-        fn filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, q: &AuditQuery<'a>) {
+        fn filter<'a>(query: &mut Sql<'a>, q: &AuditQuery<'a>) {
             push_in(query, "org", q.orgs.iter().map(String::as_str));
             if let Some(action) = q.action {
                 // A prefix: "request." finds every request action.
@@ -361,15 +359,24 @@ impl Store {
                 query.push(" AND target = ").push_bind(target);
             }
         }
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM audit_log WHERE 1 = 1");
+        let mut count = Sql::new("SELECT COUNT(*) FROM audit_log WHERE 1 = 1");
         filter(&mut count, q);
-        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-        let mut page = QueryBuilder::new("SELECT id, at, actor_kind, actor, org, action, target, detail FROM audit_log WHERE 1 = 1");
+        let (sql, args) = count.into_parts();
+        let total: i64 = sqlx::query_scalar_with(&sql, args)
+            .fetch_one(&mut *conn)
+            .await?;
+        let mut page = Sql::new("SELECT id, at, actor_kind, actor, org, action, target, detail FROM audit_log WHERE 1 = 1");
         filter(&mut page, q);
         page.push(" ORDER BY id DESC LIMIT ")
             .push_bind(q.limit)
             .push(" OFFSET ")
             .push_bind(q.offset);
-        Ok((page.build_query_as().fetch_all(&mut *conn).await?, total))
+        let (sql, args) = page.into_parts();
+        Ok((
+            sqlx::query_as_with(&sql, args)
+                .fetch_all(&mut *conn)
+                .await?,
+            total,
+        ))
     }
 }

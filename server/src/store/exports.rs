@@ -1,7 +1,8 @@
 //! Collected export data and the packages built from it.
 
+use super::Conn;
 use super::Store;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 /// What one source returned in one category (complete rows only).
 #[derive(Debug, Clone, FromRow)]
@@ -32,7 +33,7 @@ impl Store {
     /// Starts the data of one source in one category; its chunks follow,
     /// and `complete_export_data` makes it count.
     pub async fn begin_export_data(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         category: &str,
         source: &str,
@@ -41,7 +42,7 @@ impl Store {
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
             "INSERT INTO export_data (request_id, category, source, records, staff_id, created_at, complete)
-             VALUES (?, ?, ?, '', ?, ?, 0) RETURNING id",
+             VALUES ($1, $2, $3, '', $4, $5, 0) RETURNING id",
         )
         .bind(request_id)
         .bind(category)
@@ -53,12 +54,12 @@ impl Store {
     }
 
     pub async fn insert_export_chunk(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         data_id: i64,
         seq: i64,
         lines: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO export_chunks (data_id, seq, lines) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO export_chunks (data_id, seq, lines) VALUES ($1, $2, $3)")
             .bind(data_id)
             .bind(seq)
             .bind(lines)
@@ -68,13 +69,13 @@ impl Store {
     }
 
     pub async fn complete_export_data(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         data_id: i64,
         records: i64,
         bytes: i64,
         fields_json: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE export_data SET record_count = ?, bytes = ?, fields = ?, complete = 1 WHERE id = ?")
+        sqlx::query("UPDATE export_data SET record_count = $1, bytes = $2, fields = $3, complete = 1 WHERE id = $4")
             .bind(records)
             .bind(bytes)
             .bind(fields_json)
@@ -88,35 +89,30 @@ impl Store {
     /// own rows): what an earlier run returned, and what a run that died
     /// left half-written.
     pub async fn delete_export_data_of_source(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         source: &str,
         keep: &[i64],
     ) -> Result<(), sqlx::Error> {
-        let mut query = sqlx::QueryBuilder::new("DELETE FROM export_data WHERE request_id = ");
+        let mut query = super::Sql::new("DELETE FROM export_data WHERE request_id = ");
         query
             .push_bind(request_id)
             .push(" AND source = ")
             .push_bind(source);
         if !keep.is_empty() {
             query.push(" AND id NOT IN (");
-            let mut ids = query.separated(", ");
-            for id in keep {
-                ids.push_bind(*id);
-            }
+            query.push_list(keep.iter().copied());
             query.push(")");
         }
-        query.build().execute(conn).await?;
+        let (sql, args) = query.into_parts();
+        sqlx::query_with(&sql, args).execute(conn).await?;
         Ok(())
     }
 
     /// Deletes rows by id (a failed run's own).
-    pub async fn delete_export_data(
-        conn: &mut SqliteConnection,
-        ids: &[i64],
-    ) -> Result<(), sqlx::Error> {
+    pub async fn delete_export_data(conn: &mut Conn, ids: &[i64]) -> Result<(), sqlx::Error> {
         for id in ids {
-            sqlx::query("DELETE FROM export_data WHERE id = ?")
+            sqlx::query("DELETE FROM export_data WHERE id = $1")
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
@@ -125,12 +121,12 @@ impl Store {
     }
 
     pub async fn export_data_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
     ) -> Result<Vec<ExportDataRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, category, source, record_count, bytes, fields FROM export_data
-             WHERE request_id = ? AND complete = 1 ORDER BY id",
+             WHERE request_id = $1 AND complete = 1 ORDER BY id",
         )
         .bind(request_id)
         .fetch_all(conn)
@@ -138,25 +134,18 @@ impl Store {
     }
 
     /// Packages past their download period whose file is still stored.
-    pub async fn exports_to_purge(
-        conn: &mut SqliteConnection,
-        at: i64,
-    ) -> Result<Vec<ExportRow>, sqlx::Error> {
+    pub async fn exports_to_purge(conn: &mut Conn, at: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, request_id, name, size, created_at, expires_at, released_at, purged_at FROM exports
-             WHERE expires_at <= ? AND purged_at IS NULL ORDER BY id",
+             WHERE expires_at <= $1 AND purged_at IS NULL ORDER BY id",
         )
         .bind(at)
         .fetch_all(conn)
         .await
     }
 
-    pub async fn mark_export_purged(
-        conn: &mut SqliteConnection,
-        id: i64,
-        at: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE exports SET purged_at = ? WHERE id = ?")
+    pub async fn mark_export_purged(conn: &mut Conn, id: i64, at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE exports SET purged_at = $1 WHERE id = $2")
             .bind(at)
             .bind(id)
             .execute(conn)
@@ -166,9 +155,7 @@ impl Store {
 
     /// Forgets what was collected for requests that are closed: no package
     /// can be built from it any more. Returns how many requests had some.
-    pub async fn delete_export_data_of_closed(
-        conn: &mut SqliteConnection,
-    ) -> Result<u64, sqlx::Error> {
+    pub async fn delete_export_data_of_closed(conn: &mut Conn) -> Result<u64, sqlx::Error> {
         let done = sqlx::query(
             "DELETE FROM export_data WHERE request_id IN
                (SELECT id FROM requests WHERE status IN ('completed', 'rejected', 'cancelled'))",
@@ -182,11 +169,11 @@ impl Store {
     /// so at most one chunk is in memory: a streaming query would buffer
     /// dozens of rows ahead.
     pub async fn export_chunk(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         data_id: i64,
         seq: i64,
     ) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT lines FROM export_chunks WHERE data_id = ? AND seq = ?")
+        sqlx::query_scalar("SELECT lines FROM export_chunks WHERE data_id = $1 AND seq = $2")
             .bind(data_id)
             .bind(seq)
             .fetch_optional(conn)
@@ -195,7 +182,7 @@ impl Store {
 
     #[allow(clippy::too_many_arguments)]
     pub async fn insert_export(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         name: &str,
         size: i64,
@@ -207,7 +194,7 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, staff_id, released_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(request_id)
         .bind(name)
@@ -224,12 +211,12 @@ impl Store {
 
     /// Lets the subject download a package (and its expiry counts from now).
     pub async fn release_export(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         at: i64,
         expires_at: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE exports SET released_at = ?, expires_at = ? WHERE id = ? AND released_at IS NULL AND purged_at IS NULL")
+        let done = sqlx::query("UPDATE exports SET released_at = $1, expires_at = $2 WHERE id = $3 AND released_at IS NULL AND purged_at IS NULL")
             .bind(at)
             .bind(expires_at)
             .bind(id)
@@ -241,7 +228,7 @@ impl Store {
     /// The newest package of each request in `request_ids`; with
     /// `released_only`, the newest the subject may see.
     pub async fn latest_exports(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_ids: &[i64],
         released_only: bool,
     ) -> Result<Vec<ExportRow>, sqlx::Error> {
@@ -253,22 +240,21 @@ impl Store {
         } else {
             ""
         };
-        let mut query = sqlx::QueryBuilder::new(format!(
+        let mut query = super::Sql::new(format!(
             "SELECT id, request_id, name, size, created_at, expires_at, released_at, purged_at FROM exports e WHERE id = \
              (SELECT MAX(id) FROM exports x WHERE x.request_id = e.request_id {released}) AND request_id IN ("
         ));
-        let mut ids = query.separated(", ");
-        for id in request_ids {
-            ids.push_bind(*id);
-        }
+        query.push_list(request_ids.iter().copied());
         query.push(")");
-        query.build_query_as().fetch_all(conn).await
+        let (sql, args) = query.into_parts();
+        sqlx::query_as_with(&sql, args).fetch_all(conn).await
     }
 }
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SourceRunRow {
     pub source: String,
+    #[sqlx(try_from = "super::rows::Flag")]
     pub ok: bool,
     pub records: i64,
     pub detail: Option<String>,
@@ -277,14 +263,14 @@ pub struct SourceRunRow {
 
 impl Store {
     pub async fn insert_source_run(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         run: &SourceRunRow,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO source_runs (request_id, source, ok, records, detail, at) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO source_runs (request_id, source, ok, records, detail, at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(request_id)
             .bind(&run.source)
-            .bind(run.ok)
+            .bind(i64::from(run.ok))
             .bind(run.records)
             .bind(&run.detail)
             .bind(run.at)
@@ -295,11 +281,11 @@ impl Store {
 
     /// The newest run of each source for a request.
     pub async fn latest_source_runs(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
     ) -> Result<Vec<SourceRunRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT source, ok, records, detail, at FROM source_runs r WHERE request_id = ?
+            "SELECT source, ok, records, detail, at FROM source_runs r WHERE request_id = $1
                AND id = (SELECT MAX(id) FROM source_runs x WHERE x.request_id = r.request_id AND x.source = r.source)
              ORDER BY source",
         )
@@ -320,12 +306,12 @@ pub struct ExecutionRow {
 
 impl Store {
     pub async fn insert_execution(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         row: &ExecutionRow,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO source_executions (request_id, source, operation, outcome, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO source_executions (request_id, source, operation, outcome, detail, at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(request_id)
         .bind(&row.source)
@@ -340,10 +326,10 @@ impl Store {
 
     /// Every execution on a request, oldest first.
     pub async fn executions_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
     ) -> Result<Vec<ExecutionRow>, sqlx::Error> {
-        sqlx::query_as("SELECT source, operation, outcome, detail, at FROM source_executions WHERE request_id = ? ORDER BY id")
+        sqlx::query_as("SELECT source, operation, outcome, detail, at FROM source_executions WHERE request_id = $1 ORDER BY id")
             .bind(request_id)
             .fetch_all(conn)
             .await

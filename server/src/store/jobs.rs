@@ -1,7 +1,8 @@
 //! The job queue's storage: enqueue, claim with a lease, finish once.
 
+use super::Conn;
 use super::Store;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct JobRow {
@@ -28,14 +29,14 @@ pub enum JobEnd<'a> {
 impl Store {
     /// Queues a collection for a request, unless one is already waiting or running.
     pub async fn enqueue_collect(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         at: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO jobs (kind, request_id, status, run_after, created_at)
-             SELECT 'collect', ?, 'queued', ?, ? WHERE NOT EXISTS
-               (SELECT 1 FROM jobs WHERE request_id = ? AND kind = 'collect' AND status IN ('queued', 'running'))",
+             SELECT 'collect', $1, 'queued', $2, $3 WHERE NOT EXISTS
+               (SELECT 1 FROM jobs WHERE request_id = $4 AND kind = 'collect' AND status IN ('queued', 'running'))",
         )
         .bind(request_id)
         .bind(at)
@@ -49,17 +50,24 @@ impl Store {
     /// Claims the oldest due job: queued and due, or running with its
     /// lease run out. Call inside a write transaction.
     pub async fn claim_job(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         now: i64,
         lease_secs: i64,
     ) -> Result<Option<JobRow>, sqlx::Error> {
-        sqlx::query_as(
-            "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?
+        // On PostgreSQL a job another server is claiming right now is
+        // skipped, not waited for; SQLite has one writer at a time anyway.
+        let lock = if super::is_postgres(conn) {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        sqlx::query_as(&format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = $1
              WHERE id = (SELECT id FROM jobs
-                         WHERE (status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_until < ?)
-                         ORDER BY id LIMIT 1)
-             RETURNING id, request_id, status, attempts, created_at",
-        )
+                         WHERE (status = 'queued' AND run_after <= $2) OR (status = 'running' AND lease_until < $3)
+                         ORDER BY id LIMIT 1 {lock})
+             RETURNING id, request_id, status, attempts, created_at"
+        ))
         .bind(now + lease_secs)
         .bind(now)
         .bind(now)
@@ -70,7 +78,7 @@ impl Store {
     /// Ends a claimed job; false when the claim is no longer ours (the
     /// lease ran out and another worker took it over).
     pub async fn finish_job(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         job: &JobRow,
         end: JobEnd<'_>,
         now: i64,
@@ -81,9 +89,9 @@ impl Store {
             JobEnd::Failed { error } => ("failed", None, Some(error), Some(now)),
         };
         let done = sqlx::query(
-            "UPDATE jobs SET status = ?, run_after = COALESCE(?, run_after), last_error = ?, finished_at = ?,
+            "UPDATE jobs SET status = $1, run_after = COALESCE($2, run_after), last_error = $3, finished_at = $4,
                     lease_until = NULL
-             WHERE id = ? AND status = 'running' AND attempts = ?",
+             WHERE id = $5 AND status = 'running' AND attempts = $6",
         )
         .bind(status)
         .bind(run_after)
@@ -98,21 +106,19 @@ impl Store {
 
     /// The newest job of each request in `request_ids`.
     pub async fn latest_jobs(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_ids: &[i64],
     ) -> Result<Vec<JobRow>, sqlx::Error> {
         if request_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = sqlx::QueryBuilder::new(
+        let mut query = super::Sql::new(
             "SELECT id, request_id, status, attempts, created_at FROM jobs j
              WHERE id = (SELECT MAX(id) FROM jobs x WHERE x.request_id = j.request_id) AND request_id IN (",
         );
-        let mut ids = query.separated(", ");
-        for id in request_ids {
-            ids.push_bind(*id);
-        }
+        query.push_list(request_ids.iter().copied());
         query.push(")");
-        query.build_query_as().fetch_all(conn).await
+        let (sql, args) = query.into_parts();
+        sqlx::query_as_with(&sql, args).fetch_all(conn).await
     }
 }

@@ -1,7 +1,14 @@
 //! Storage. The service layer talks to the `Store`; nothing else touches SQL.
 //! Rows stay here and are converted into domain types before they leave.
-//! SQLite is opened in WAL mode with `synchronous=FULL`: once a request is
-//! acknowledged it survives a crash.
+//!
+//! One set of queries serves SQLite (the embedded default) and PostgreSQL,
+//! through sqlx's `Any` driver: placeholders are numbered (`$1`), which
+//! both read; times are Unix seconds and flags 0/1 integers in both; the
+//! few statements that differ ask `Store::backend`. Each backend has its own
+//! migrations (`migrations/sqlite`, `migrations/postgres`).
+//!
+//! Acknowledged means durable: SQLite runs in WAL mode with
+//! `synchronous=FULL`, PostgreSQL with `synchronous_commit=on`.
 
 mod consents;
 mod console;
@@ -9,6 +16,7 @@ mod exports;
 mod idempotency;
 mod jobs;
 mod rows;
+mod sql;
 mod staff;
 
 pub use consents::ReceiptRow;
@@ -19,19 +27,49 @@ pub use console::{
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
 pub use jobs::{JobEnd, JobRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
+pub use sql::Sql;
 pub use staff::{MemberRow, RoleRow, StaffRow};
 
 use app::domain::{Language, RequestKind, Status};
-use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    SqliteConnection, SqlitePool,
-};
-use std::{str::FromStr, time::Duration};
+use sqlx::any::AnyPoolOptions;
+use std::time::Duration;
 
-pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+pub type Conn = sqlx::AnyConnection;
+pub type Pool = sqlx::AnyPool;
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
-/// The schema this build expects, compiled in.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The schema this build expects, compiled in, per backend.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database `DATABASE_URL` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Backend, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(
+                "must start with sqlite: (an embedded file) or postgres:// (a PostgreSQL server)"
+                    .into(),
+            )
+        }
+    }
+
+    fn migrator(self) -> &'static sqlx::migrate::Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
 
 /// Whether the database can serve this build, for `/readyz`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +83,8 @@ pub enum Schema {
 
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
+    backend: Backend,
 }
 
 /// A request as first written.
@@ -72,58 +111,94 @@ pub struct NewCode<'a> {
 /// Rows of `select` that belong to any of `request_ids`, oldest first, in
 /// one query.
 async fn of_requests<T>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     select: &str,
     request_ids: &[i64],
 ) -> Result<Vec<T>, sqlx::Error>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     if request_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = sqlx::QueryBuilder::new(select);
+    let mut query = Sql::new(select);
     query.push(" WHERE request_id IN (");
-    let mut ids = query.separated(", ");
-    for id in request_ids {
-        ids.push_bind(*id);
-    }
+    query.push_list(request_ids.iter().copied());
     query.push(") ORDER BY at, id");
-    query.build_query_as().fetch_all(conn).await
+    let (sql, args) = query.into_parts();
+    sqlx::query_as_with(&sql, args).fetch_all(conn).await
 }
+
+/// Whether a connection is to PostgreSQL, for the few statements that differ.
+pub fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
+}
+
+/// Session settings each new connection gets. SQLite's are per connection;
+/// PostgreSQL's default is already `synchronous_commit = on`, and is set
+/// anyway so that a server configured otherwise cannot weaken it.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000;";
+const POSTGRES_SETTINGS: &str = "SET synchronous_commit = on";
+
+/// The transaction-level advisory lock every PostgreSQL write transaction
+/// takes (see `Store::begin`). Any constant works; this one spells "PRIV".
+const WRITER_LOCK: i64 = 0x5052_4956;
 
 impl Store {
     pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
-        let options = SqliteConnectOptions::from_str(database_url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            // Writers queue for the lock rather than fail: a commit waits
-            // for fsync, which a busy disk can stretch to seconds.
-            .busy_timeout(Duration::from_secs(20));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
+        sqlx::any::install_default_drivers();
+        let backend =
+            Backend::of_url(database_url).map_err(|e| anyhow::anyhow!("DATABASE_URL {e}"))?;
+        let url = match backend {
+            // Created when missing, as before; a URL that says `mode=` keeps its own.
+            Backend::Sqlite if !database_url.contains("mode=") => {
+                let sep = if database_url.contains('?') { '&' } else { '?' };
+                format!("{database_url}{sep}mode=rwc")
+            }
+            _ => database_url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    let settings = match backend {
+                        Backend::Sqlite => SQLITE_SETTINGS,
+                        Backend::Postgres => POSTGRES_SETTINGS,
+                    };
+                    sqlx::Executor::execute(conn, settings).await.map(|_| ())
+                })
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(&url)
             .await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        backend.migrator().run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Reaches the database and compares its applied migrations with this
     /// build's. An error means it could not be reached.
     pub async fn schema(&self) -> Result<Schema, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
-        let applied: Vec<(i64, bool)> =
-            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
-                .fetch_all(&mut *conn)
-                .await?;
-        let known: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+        // `success` is a BOOLEAN, which the Any driver cannot read from SQLite.
+        let applied: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT version, CASE WHEN success THEN 1 ELSE 0 END FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let known: Vec<i64> = self.backend.migrator().iter().map(|m| m.version).collect();
         Ok(if applied.iter().any(|(v, _)| !known.contains(v)) {
             Schema::Ahead
         } else if known
             .iter()
-            .all(|v| applied.iter().any(|(a, ok)| a == v && *ok))
+            .all(|v| applied.iter().any(|(a, ok)| a == v && *ok == 1))
         {
             Schema::Current
         } else {
@@ -131,25 +206,51 @@ impl Store {
         })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
-    /// A write transaction. IMMEDIATE takes the write lock up front: with
-    /// SQLite's default DEFERRED, two transactions that both read and then
-    /// write would make the second fail at once instead of waiting.
+    /// A write transaction. Writers take turns, on both backends: the audit
+    /// log is one hash chain (each entry names the one before it), and
+    /// several read-then-write rules (one active code, daily limits) rely
+    /// on no other writer slipping in between. SQLite's IMMEDIATE takes
+    /// the write lock up front (with the default DEFERRED, two transactions
+    /// that both read and then write would make the second fail at once
+    /// instead of waiting); PostgreSQL takes a transaction-level advisory
+    /// lock, released at commit or rollback, which also holds across
+    /// several server processes. Reads never wait for it.
     pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // Wrapped in a select: the function returns `void`, which
+                // the Any driver cannot carry.
+                sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+                    .bind(WRITER_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
-    pub async fn insert_request(
-        conn: &mut SqliteConnection,
-        new: NewRequest<'_>,
-    ) -> Result<i64, sqlx::Error> {
+    /// A transaction that does not wait for other writers, for the job
+    /// queue alone: claiming a job touches nothing but its row, and on
+    /// PostgreSQL locks it with `FOR UPDATE SKIP LOCKED`, so workers on
+    /// several servers never claim the same job nor queue behind each other.
+    pub async fn begin_claim(&self) -> Result<Tx<'static>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    pub async fn insert_request(conn: &mut Conn, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO requests (reference, org, kind, email, language, details, status, tracking_key_hash,
                                    created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'pending_verification', ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending_verification', $7, $8, $9) RETURNING id",
         )
         .bind(new.reference)
         .bind(new.org)
@@ -166,14 +267,14 @@ impl Store {
     }
 
     pub async fn insert_event(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         at: i64,
         event: &str,
         actor: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO request_events (request_id, at, event, actor) VALUES (?, ?, ?, ?)",
+            "INSERT INTO request_events (request_id, at, event, actor) VALUES ($1, $2, $3, $4)",
         )
         .bind(request_id)
         .bind(at)
@@ -185,17 +286,14 @@ impl Store {
     }
 
     /// Issues a code; any earlier active code of the request stops working.
-    pub async fn insert_code(
-        conn: &mut SqliteConnection,
-        new: NewCode<'_>,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = ? AND state = 'active'")
+    pub async fn insert_code(conn: &mut Conn, new: NewCode<'_>) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = $1 AND state = 'active'")
             .bind(new.request_id)
             .execute(&mut *conn)
             .await?;
         sqlx::query(
             "INSERT INTO verification_codes (request_id, email, code_hash, link_hash, created_at, expires_at, state)
-             VALUES (?, ?, ?, ?, ?, ?, 'active')",
+             VALUES ($1, $2, $3, $4, $5, $6, 'active')",
         )
         .bind(new.request_id)
         .bind(new.email)
@@ -209,12 +307,12 @@ impl Store {
     }
 
     pub async fn codes_issued_since(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         email: &str,
         since: i64,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM verification_codes WHERE email = ? AND created_at >= ?",
+            "SELECT COUNT(*) FROM verification_codes WHERE email = $1 AND created_at >= $2",
         )
         .bind(email)
         .bind(since)
@@ -223,12 +321,12 @@ impl Store {
     }
 
     pub async fn find_request(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         reference: &str,
     ) -> Result<Option<RequestRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "{} WHERE org = ? AND reference = ?",
+            "{} WHERE org = $1 AND reference = $2",
             RequestRow::SELECT
         ))
         .bind(org)
@@ -238,21 +336,21 @@ impl Store {
     }
 
     pub async fn find_request_by_reference(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         reference: &str,
     ) -> Result<Option<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE reference = ?", RequestRow::SELECT))
+        sqlx::query_as(&format!("{} WHERE reference = $1", RequestRow::SELECT))
             .bind(reference)
             .fetch_optional(conn)
             .await
     }
 
     pub async fn set_tracking_key(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         key_hash: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE requests SET tracking_key_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE requests SET tracking_key_hash = $1 WHERE id = $2")
             .bind(key_hash)
             .bind(request_id)
             .execute(conn)
@@ -261,22 +359,22 @@ impl Store {
     }
 
     pub async fn find_request_by_id(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
     ) -> Result<Option<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE id = ?", RequestRow::SELECT))
+        sqlx::query_as(&format!("{} WHERE id = $1", RequestRow::SELECT))
             .bind(id)
             .fetch_optional(conn)
             .await
     }
 
     pub async fn requests_of_subject(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         org: &str,
         email: &str,
     ) -> Result<Vec<RequestRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "{} WHERE org = ? AND email = ? ORDER BY created_at DESC, id DESC",
+            "{} WHERE org = $1 AND email = $2 ORDER BY created_at DESC, id DESC",
             RequestRow::SELECT
         ))
         .bind(org)
@@ -287,7 +385,7 @@ impl Store {
 
     /// The history of several requests in one query (no N+1).
     pub async fn events_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_ids: &[i64],
     ) -> Result<Vec<EventRow>, sqlx::Error> {
         of_requests(
@@ -300,7 +398,7 @@ impl Store {
 
     /// The conversations of several requests in one query.
     pub async fn messages_of(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_ids: &[i64],
     ) -> Result<Vec<MessageRow>, sqlx::Error> {
         of_requests(
@@ -312,14 +410,14 @@ impl Store {
     }
 
     pub async fn insert_message(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         at: i64,
         author: &str,
         staff_id: Option<i64>,
         body: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_messages (request_id, at, author, staff_id, body) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO request_messages (request_id, at, author, staff_id, body) VALUES ($1, $2, $3, $4, $5)")
             .bind(request_id)
             .bind(at)
             .bind(author)
@@ -331,14 +429,14 @@ impl Store {
     }
 
     pub async fn insert_event_with_note(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         at: i64,
         event: &str,
         actor: &str,
         note: Option<&str>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_events (request_id, at, event, actor, note) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO request_events (request_id, at, event, actor, note) VALUES ($1, $2, $3, $4, $5)")
             .bind(request_id)
             .bind(at)
             .bind(event)
@@ -352,7 +450,7 @@ impl Store {
     /// Writes the state a transition produced.
     #[allow(clippy::too_many_arguments)]
     pub async fn update_lifecycle(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         status: Status,
         due_date: Option<&str>,
@@ -362,13 +460,13 @@ impl Store {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE requests SET status = ?, due_date = ?, extended = ?, assignee_id = ?,
-                    outcome = COALESCE(?, outcome), updated_at = ?
-             WHERE id = ?",
+            "UPDATE requests SET status = $1, due_date = $2, extended = $3, assignee_id = $4,
+                    outcome = COALESCE($5, outcome), updated_at = $6
+             WHERE id = $7",
         )
         .bind(status.as_str())
         .bind(due_date)
-        .bind(extended)
+        .bind(i64::from(extended))
         .bind(assignee_id)
         .bind(outcome)
         .bind(now)
@@ -379,11 +477,11 @@ impl Store {
     }
 
     pub async fn active_code(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
     ) -> Result<Option<CodeRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "{} WHERE request_id = ? AND state = 'active' ORDER BY id DESC LIMIT 1",
+            "{} WHERE request_id = $1 AND state = 'active' ORDER BY id DESC LIMIT 1",
             CodeRow::SELECT
         ))
         .bind(request_id)
@@ -393,11 +491,11 @@ impl Store {
 
     /// The newest code of a request whatever its state, to explain why it no longer works.
     pub async fn latest_code(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
     ) -> Result<Option<CodeRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "{} WHERE request_id = ? ORDER BY id DESC LIMIT 1",
+            "{} WHERE request_id = $1 ORDER BY id DESC LIMIT 1",
             CodeRow::SELECT
         ))
         .bind(request_id)
@@ -406,24 +504,24 @@ impl Store {
     }
 
     pub async fn code_by_link(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         link_hash: &str,
     ) -> Result<Option<CodeRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE link_hash = ?", CodeRow::SELECT))
+        sqlx::query_as(&format!("{} WHERE link_hash = $1", CodeRow::SELECT))
             .bind(link_hash)
             .fetch_optional(conn)
             .await
     }
 
     pub async fn record_failed_attempt(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         code_id: i64,
         burn: bool,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE verification_codes SET failed_attempts = failed_attempts + 1,
-                    state = CASE WHEN ? THEN 'burned' ELSE state END
-             WHERE id = ?",
+                    state = CASE WHEN $1 THEN 'burned' ELSE state END
+             WHERE id = $2",
         )
         .bind(burn)
         .bind(code_id)
@@ -433,9 +531,9 @@ impl Store {
     }
 
     /// Marks a code used; false when it was no longer active (a concurrent use won).
-    pub async fn use_code(conn: &mut SqliteConnection, code_id: i64) -> Result<bool, sqlx::Error> {
+    pub async fn use_code(conn: &mut Conn, code_id: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE verification_codes SET state = 'used' WHERE id = ? AND state = 'active'",
+            "UPDATE verification_codes SET state = 'used' WHERE id = $1 AND state = 'active'",
         )
         .bind(code_id)
         .execute(conn)
@@ -444,14 +542,14 @@ impl Store {
     }
 
     pub async fn mark_verified(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         request_id: i64,
         now: i64,
         due_date: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE requests SET status = ?, verified_at = ?, due_date = ?, updated_at = ?
-             WHERE id = ? AND status = ?",
+            "UPDATE requests SET status = $1, verified_at = $2, due_date = $3, updated_at = $4
+             WHERE id = $5 AND status = $6",
         )
         .bind(Status::Received.as_str())
         .bind(now)
@@ -466,24 +564,24 @@ impl Store {
 
     /// Cancels unverified requests created before `cutoff`, returning them.
     pub async fn expire_unverified(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         cutoff: i64,
         now: i64,
     ) -> Result<Vec<RequestRow>, sqlx::Error> {
         let expired: Vec<RequestRow> = sqlx::query_as(&format!(
-            "{} WHERE status = 'pending_verification' AND created_at < ? ORDER BY id",
+            "{} WHERE status = 'pending_verification' AND created_at < $1 ORDER BY id",
             RequestRow::SELECT
         ))
         .bind(cutoff)
         .fetch_all(&mut *conn)
         .await?;
         for request in &expired {
-            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = ? WHERE id = ?")
+            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(request.id)
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = ? AND state = 'active'")
+            sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = $1 AND state = 'active'")
                 .bind(request.id)
                 .execute(&mut *conn)
                 .await?;
@@ -493,7 +591,7 @@ impl Store {
     }
 
     pub async fn insert_session(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         token_hash: &str,
         org: &str,
         email: &str,
@@ -502,7 +600,7 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO subject_sessions (token_hash, org, email, created_at, last_seen_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_hash)
         .bind(org)
@@ -524,8 +622,8 @@ impl Store {
         idle_limit: i64,
     ) -> Result<Option<SessionRow>, sqlx::Error> {
         sqlx::query_as(
-            "UPDATE subject_sessions SET last_seen_at = ?
-             WHERE token_hash = ? AND expires_at > ? AND last_seen_at > ?
+            "UPDATE subject_sessions SET last_seen_at = $1
+             WHERE token_hash = $2 AND expires_at > $3 AND last_seen_at > $4
              RETURNING org, email",
         )
         .bind(now)
@@ -537,7 +635,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM subject_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM subject_sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -545,16 +643,17 @@ impl Store {
     }
 
     pub async fn purge_sessions(&self, now: i64, idle_limit: i64) -> Result<u64, sqlx::Error> {
-        let done =
-            sqlx::query("DELETE FROM subject_sessions WHERE expires_at <= ? OR last_seen_at <= ?")
-                .bind(now)
-                .bind(now - idle_limit)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "DELETE FROM subject_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+        )
+        .bind(now)
+        .bind(now - idle_limit)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected())
     }
 
-    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
         self.pool.acquire().await
     }
 }

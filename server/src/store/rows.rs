@@ -3,6 +3,19 @@
 
 use sqlx::FromRow;
 
+/// A 0/1 column read as a `bool`. SQLite has no boolean type, so flags are
+/// small integers on both backends (`#[sqlx(try_from = "Flag")]`); a
+/// computed condition is selected as `CASE WHEN … THEN 1 ELSE 0 END`.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct Flag(i64);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0 != 0
+    }
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct RequestRow {
     pub id: i64,
@@ -18,7 +31,9 @@ pub struct RequestRow {
     pub verified_at: Option<i64>,
     pub due_date: Option<String>,
     pub assignee_id: Option<i64>,
+    #[sqlx(try_from = "Flag")]
     pub extended: bool,
+    #[sqlx(try_from = "Flag")]
     pub executed: bool,
 }
 
@@ -43,13 +58,27 @@ pub struct MessageRow {
     pub body: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeState {
     Active,
     Used,
     Burned,
     Superseded,
+}
+
+impl TryFrom<String> for CodeState {
+    type Error = String;
+
+    fn try_from(state: String) -> Result<CodeState, String> {
+        Ok(match state.as_str() {
+            "active" => CodeState::Active,
+            "used" => CodeState::Used,
+            "burned" => CodeState::Burned,
+            "superseded" => CodeState::Superseded,
+            // The column's CHECK allows no other value.
+            other => return Err(format!("unknown code state {other:?}")),
+        })
+    }
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -59,6 +88,7 @@ pub struct CodeRow {
     pub code_hash: String,
     pub expires_at: i64,
     pub failed_attempts: i64,
+    #[sqlx(try_from = "String")]
     pub state: CodeState,
 }
 

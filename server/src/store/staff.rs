@@ -1,7 +1,8 @@
 //! Staff accounts, roles, sessions and failed logins.
 
+use super::Conn;
 use super::Store;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StaffRow {
@@ -9,6 +10,7 @@ pub struct StaffRow {
     pub email: String,
     pub password_hash: String,
     pub totp_secret: Option<String>,
+    #[sqlx(try_from = "super::rows::Flag")]
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
     pub recovery_generation: i64,
@@ -26,34 +28,31 @@ pub struct RoleRow {
 
 impl Store {
     pub async fn staff_by_email(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         email: &str,
     ) -> Result<Option<StaffRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = ?"
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
         ))
         .bind(email)
         .fetch_optional(conn)
         .await
     }
 
-    pub async fn staff_by_id(
-        conn: &mut SqliteConnection,
-        id: i64,
-    ) -> Result<Option<StaffRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?"))
+    pub async fn staff_by_id(conn: &mut Conn, id: i64) -> Result<Option<StaffRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1"))
             .bind(id)
             .fetch_optional(conn)
             .await
     }
 
     pub async fn set_totp_secret(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         secret: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE staff SET totp_secret = ?, totp_confirmed = 0, totp_last_step = 0 WHERE id = ?",
+            "UPDATE staff SET totp_secret = $1, totp_confirmed = 0, totp_last_step = 0 WHERE id = $2",
         )
         .bind(secret)
         .bind(id)
@@ -65,11 +64,11 @@ impl Store {
     /// Records the time step of an accepted code (and confirms enrolment);
     /// false when that step or a later one was already used (a replay).
     pub async fn accept_totp_step(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         step: i64,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("UPDATE staff SET totp_last_step = ?, totp_confirmed = 1 WHERE id = ? AND totp_last_step < ?")
+        let done = sqlx::query("UPDATE staff SET totp_last_step = $1, totp_confirmed = 1 WHERE id = $2 AND totp_last_step < $3")
             .bind(step)
             .bind(id)
             .bind(step)
@@ -80,12 +79,12 @@ impl Store {
 
     /// Starts a new generation of recovery codes; returns its number.
     pub async fn next_recovery_generation(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         now: i64,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "UPDATE staff SET recovery_generation = recovery_generation + 1, recovery_issued_at = ? WHERE id = ?
+            "UPDATE staff SET recovery_generation = recovery_generation + 1, recovery_issued_at = $1 WHERE id = $2
              RETURNING recovery_generation",
         )
         .bind(now)
@@ -95,16 +94,16 @@ impl Store {
     }
 
     pub async fn replace_recovery_codes(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         hashes: &[String],
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = ?")
+        sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = $1")
             .bind(id)
             .execute(&mut *conn)
             .await?;
         for hash in hashes {
-            sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?)")
+            sqlx::query("INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)")
                 .bind(id)
                 .bind(hash)
                 .execute(&mut *conn)
@@ -115,13 +114,13 @@ impl Store {
 
     /// Spends a recovery code; false when it is unknown or already spent.
     pub async fn spend_recovery_code(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         hash: &str,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE staff_recovery_codes SET used_at = ? WHERE staff_id = ? AND code_hash = ? AND used_at IS NULL",
+            "UPDATE staff_recovery_codes SET used_at = $1 WHERE staff_id = $2 AND code_hash = $3 AND used_at IS NULL",
         )
         .bind(now)
         .bind(id)
@@ -132,13 +131,13 @@ impl Store {
     }
 
     pub async fn insert_staff(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         email: &str,
         password_hash: &str,
         now: i64,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "INSERT INTO staff (email, password_hash, created_at) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO staff (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(email)
         .bind(password_hash)
@@ -148,11 +147,11 @@ impl Store {
     }
 
     pub async fn set_staff_password(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         id: i64,
         password_hash: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(id)
             .execute(conn)
@@ -162,13 +161,13 @@ impl Store {
 
     /// Grants `role` in `org`, replacing any earlier role there.
     pub async fn grant_role(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         staff_id: i64,
         org: &str,
         role: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO staff_roles (staff_id, org, role) VALUES (?, ?, ?)
+            "INSERT INTO staff_roles (staff_id, org, role) VALUES ($1, $2, $3)
              ON CONFLICT (staff_id, org) DO UPDATE SET role = excluded.role",
         )
         .bind(staff_id)
@@ -179,22 +178,19 @@ impl Store {
         Ok(())
     }
 
-    pub async fn roles_of(
-        conn: &mut SqliteConnection,
-        staff_id: i64,
-    ) -> Result<Vec<RoleRow>, sqlx::Error> {
-        sqlx::query_as("SELECT org, role FROM staff_roles WHERE staff_id = ? ORDER BY org")
+    pub async fn roles_of(conn: &mut Conn, staff_id: i64) -> Result<Vec<RoleRow>, sqlx::Error> {
+        sqlx::query_as("SELECT org, role FROM staff_roles WHERE staff_id = $1 ORDER BY org")
             .bind(staff_id)
             .fetch_all(conn)
             .await
     }
 
     pub async fn login_failures_since(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         email: &str,
         since: i64,
     ) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
             .bind(email)
             .bind(since)
             .fetch_one(conn)
@@ -202,11 +198,11 @@ impl Store {
     }
 
     pub async fn record_login_failure(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         email: &str,
         at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
+        sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
             .bind(email)
             .bind(at)
             .execute(conn)
@@ -215,7 +211,7 @@ impl Store {
     }
 
     pub async fn insert_staff_session(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         token_hash: &str,
         staff_id: i64,
         now: i64,
@@ -224,14 +220,14 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, expires_at, mfa_pending)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_hash)
         .bind(staff_id)
         .bind(now)
         .bind(now)
         .bind(expires_at)
-        .bind(mfa_pending)
+        .bind(i64::from(mfa_pending))
         .execute(conn)
         .await?;
         Ok(())
@@ -240,12 +236,12 @@ impl Store {
     /// Takes a password-only session that waits for its second factor
     /// (deleting it: the next step issues a new token either way).
     pub async fn take_pending_staff_session(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         token_hash: &str,
         now: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar(
-            "DELETE FROM staff_sessions WHERE token_hash = ? AND mfa_pending = 1 AND expires_at > ? RETURNING staff_id",
+            "DELETE FROM staff_sessions WHERE token_hash = $1 AND mfa_pending = 1 AND expires_at > $2 RETURNING staff_id",
         )
         .bind(token_hash)
         .bind(now)
@@ -262,8 +258,8 @@ impl Store {
         idle_limit: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar(
-            "UPDATE staff_sessions SET last_seen_at = ?
-             WHERE token_hash = ? AND expires_at > ? AND last_seen_at > ? AND mfa_pending = 0
+            "UPDATE staff_sessions SET last_seen_at = $1
+             WHERE token_hash = $2 AND expires_at > $3 AND last_seen_at > $4 AND mfa_pending = 0
              RETURNING staff_id",
         )
         .bind(now)
@@ -275,7 +271,7 @@ impl Store {
     }
 
     pub async fn delete_staff_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -288,18 +284,16 @@ pub struct MemberRow {
     pub id: i64,
     pub email: String,
     pub role: String,
+    #[sqlx(try_from = "super::rows::Flag")]
     pub totp_confirmed: bool,
 }
 
 impl Store {
     /// The staff of an organisation with their role and second factor.
-    pub async fn members_of(
-        conn: &mut SqliteConnection,
-        org: &str,
-    ) -> Result<Vec<MemberRow>, sqlx::Error> {
+    pub async fn members_of(conn: &mut Conn, org: &str) -> Result<Vec<MemberRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT s.id, s.email, r.role, s.totp_confirmed FROM staff s JOIN staff_roles r ON r.staff_id = s.id
-             WHERE r.org = ? ORDER BY s.email",
+             WHERE r.org = $1 ORDER BY s.email",
         )
         .bind(org)
         .fetch_all(conn)
@@ -308,11 +302,11 @@ impl Store {
 
     /// Takes a member's role in `org` away; false when they had none.
     pub async fn revoke_role(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         staff_id: i64,
         org: &str,
     ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM staff_roles WHERE staff_id = ? AND org = ?")
+        let done = sqlx::query("DELETE FROM staff_roles WHERE staff_id = $1 AND org = $2")
             .bind(staff_id)
             .bind(org)
             .execute(conn)

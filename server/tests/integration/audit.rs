@@ -1,7 +1,7 @@
 //! The audit log records every step, refuses changes, and `server audit
 //! verify` finds the first entry someone tampered with.
 
-use crate::harness::spawn_app;
+use crate::harness::{on_postgres, spawn_app};
 use server::audit::{verify, Verdict};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,7 +75,9 @@ async fn audit_verify_names_the_first_tampered_entry() {
     assert!(String::from_utf8_lossy(&clean.stdout).contains("intact: 6 entries"));
 
     // Someone with access to the database file drops the guard and edits entry 3.
-    sqlx::query("DROP TRIGGER audit_log_no_update")
+    // PostgreSQL names a trigger's table too.
+    let on = if on_postgres() { " ON audit_log" } else { "" };
+    sqlx::query(&format!("DROP TRIGGER audit_log_no_update{on}"))
         .execute(&app.db)
         .await
         .unwrap();
@@ -107,7 +109,7 @@ async fn audit_verify_names_the_first_tampered_entry() {
         verify(&app.db).await.unwrap(),
         Verdict::Intact { entries: 6 }
     ));
-    sqlx::query("DROP TRIGGER audit_log_no_delete")
+    sqlx::query(&format!("DROP TRIGGER audit_log_no_delete{on}"))
         .execute(&app.db)
         .await
         .unwrap();

@@ -60,7 +60,7 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 async fn status_of(app: &TestApp, reference: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?")
+    sqlx::query_scalar("SELECT status FROM requests WHERE reference = $1")
         .bind(reference)
         .fetch_one(&app.db)
         .await
@@ -197,12 +197,12 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
     )
     .await;
     assert_ne!(location(&wrong), "/console/recovery-codes");
-    let confirmed: bool = sqlx::query_scalar("SELECT totp_confirmed FROM staff WHERE id = ?")
+    let confirmed: i64 = sqlx::query_scalar("SELECT totp_confirmed FROM staff WHERE id = $1")
         .bind(staff.id)
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert!(!confirmed, "a wrong code enrols nothing");
+    assert_eq!(confirmed, 0, "a wrong code enrols nothing");
     let confirmed = post_form(
         &app,
         "/_sfn/console/confirm_enrolment",
@@ -271,7 +271,7 @@ async fn the_queue_sorts_by_deadline_flags_overdue_and_duplicates_and_pages() {
         (overdue, today - time::Duration::days(2)),
         (soon, today + time::Duration::days(3)),
     ] {
-        sqlx::query("UPDATE requests SET due_date = ? WHERE reference = ?")
+        sqlx::query("UPDATE requests SET due_date = $1 WHERE reference = $2")
             .bind(due.to_string())
             .bind(reference)
             .execute(&app.db)
@@ -385,7 +385,7 @@ async fn an_agent_works_a_request_in_the_console_and_the_subject_downloads_the_a
     )
     .await;
     assert_eq!(extend.status(), 303);
-    let due: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = ?")
+    let due: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = $1")
         .bind(&reference)
         .fetch_one(&app.db)
         .await
@@ -402,11 +402,12 @@ async fn an_agent_works_a_request_in_the_console_and_the_subject_downloads_the_a
         "refused: {}",
         location(&twice)
     );
-    let due_after: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = ?")
-        .bind(&reference)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let due_after: String =
+        sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = $1")
+            .bind(&reference)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(due, due_after, "extended once only");
 
     // Completing refuses an empty response and leaves nothing behind.
@@ -553,8 +554,8 @@ async fn each_kind_records_its_own_outcome() {
     )
     .await;
     assert!(location(&kept).ends_with("done=completed"));
-    let (outcome, executed): (String, bool) =
-        sqlx::query_as("SELECT outcome, executed FROM requests WHERE reference = ?")
+    let (outcome, executed): (String, i64) =
+        sqlx::query_as("SELECT outcome, executed FROM requests WHERE reference = $1")
             .bind(&erase)
             .fetch_one(&app.db)
             .await
@@ -563,7 +564,7 @@ async fn each_kind_records_its_own_outcome() {
         outcome.contains("legal_obligation") && outcome.contains("Bookkeeping Act"),
         "{outcome}"
     );
-    assert!(executed, "an erasure was carried out");
+    assert_eq!(executed, 1, "an erasure was carried out");
 
     // Objection: the decision is required and recorded.
     let object = submit(
@@ -771,7 +772,7 @@ async fn admins_add_and_remove_members_of_their_team() {
     )
     .await;
     assert_eq!(location(&removed), "/console/team?done=removed");
-    let roles: Vec<String> = sqlx::query_scalar("SELECT org FROM staff_roles WHERE staff_id = ?")
+    let roles: Vec<String> = sqlx::query_scalar("SELECT org FROM staff_roles WHERE staff_id = $1")
         .bind(existing.id)
         .fetch_all(&app.db)
         .await

@@ -318,7 +318,7 @@ async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
     assert_eq!(stored(&sealed_dir), 0, "the file is gone");
     assert_eq!(app.service.purge_exports().await.unwrap(), 0, "once");
     let purged: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'export.purged' AND target = ?",
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'export.purged' AND target = $1",
     )
     .bind(&reference)
     .fetch_one(&app.db)
@@ -339,7 +339,7 @@ async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
     // and goes once it is closed.
     assert_eq!(app.count("export_data").await, 2);
     // Closing by hand here: the lifecycle tests cover how staff close.
-    sqlx::query("UPDATE requests SET status = 'completed' WHERE reference = ?")
+    sqlx::query("UPDATE requests SET status = 'completed' WHERE reference = $1")
         .bind(&reference)
         .execute(&app.db)
         .await

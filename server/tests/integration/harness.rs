@@ -1,9 +1,12 @@
-//! Test harness: the real application on a random port with its own SQLite
-//! file, and a real SMTP server (a minimal sink speaking the protocol over
-//! TCP) that keeps every message it receives.
+//! Test harness: the real application on a random port with its own
+//! database, and a real SMTP server (a minimal sink speaking the protocol
+//! over TCP) that keeps every message it receives.
+//!
+//! The database is a fresh SQLite file, or with `TEST_DATABASE=postgres` a
+//! fresh PostgreSQL database on the server at `TEST_POSTGRES_URL`: the same
+//! tests run against both (`make integration` runs them twice).
 
-use server::{config::Settings, startup::Application};
-use sqlx::SqlitePool;
+use server::{config::Settings, startup::Application, store::Pool};
 use std::{
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -129,7 +132,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub mail: SmtpSink,
-    pub db: SqlitePool,
+    pub db: Pool,
     pub database_url: String,
     pub service: Arc<server::service::Service>,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -198,7 +201,11 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         .unwrap();
     }
     let (mail, smtp_port) = SmtpSink::start().await;
-    let database_url = format!("sqlite://{}/portal.db", dir.path().display());
+    let database_url = match std::env::var("TEST_DATABASE").as_deref() {
+        Ok("postgres") => fresh_postgres_database().await,
+        Ok("sqlite") | Err(_) => format!("sqlite://{}/portal.db", dir.path().display()),
+        Ok(other) => panic!("TEST_DATABASE is sqlite or postgres, not {other:?}"),
+    };
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         base_url: base_url.map(|u| u.parse().unwrap()),
@@ -215,7 +222,7 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         job_lease_secs: 2,
     };
     let (address, service, server) = start(&settings).await;
-    let db = SqlitePool::connect(&database_url).await.unwrap();
+    let db = Pool::connect(&database_url).await.unwrap();
     // A hung response fails its test instead of holding up the suite.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -233,6 +240,59 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         settings,
         _dir: dir,
     }
+}
+
+/// Whether this run of the suite is against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE").as_deref() == Ok("postgres")
+}
+
+/// The PostgreSQL server the suite runs against.
+pub fn postgres_server_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A new, empty database for one test, named with its creation time so
+/// that databases of earlier runs (a test's database outlives it, for
+/// looking into after a failure) are dropped once they are an hour old.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let server = postgres_server_url();
+    let mut admin = sqlx::AnyConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("no PostgreSQL server at {server}: {e}"));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let old: Vec<(String,)> =
+        sqlx::query_as("SELECT datname::text FROM pg_database WHERE datname LIKE 'portal_test_%'")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    for (name,) in old {
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|t| t.parse::<u64>().ok())
+            .unwrap_or(0);
+        if created + 3600 < now {
+            // Another run may be dropping it too.
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+    let name = format!("portal_test_{now}_{:08x}", rand::random::<u32>());
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.ok();
+    let (base, _) = server.rsplit_once('/').expect("a URL ending in /database");
+    format!("{base}/{name}")
 }
 
 async fn start(

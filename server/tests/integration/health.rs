@@ -30,7 +30,7 @@ async fn the_probes_tell_alive_from_ready() {
         .await
         .unwrap();
     let set_success = |ok: bool| {
-        sqlx::query("UPDATE _sqlx_migrations SET success = ? WHERE version = ?")
+        sqlx::query("UPDATE _sqlx_migrations SET success = $1 WHERE version = $2")
             .bind(ok)
             .bind(last)
             .execute(&app.db)
@@ -48,9 +48,11 @@ async fn the_probes_tell_alive_from_ready() {
     // Mended, but a newer build has migrated the database: not ready either.
     set_success(true).await.unwrap();
     sqlx::query(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (?, 'from a newer build', 1, X'00', 0)",
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES ($1, 'from a newer build', $2, $3, 0)",
     )
     .bind(last + 1000)
+    .bind(true)
+    .bind(vec![0_u8])
     .execute(&app.db)
     .await
     .unwrap();

@@ -172,7 +172,7 @@ async fn a_subject_who_confirmed_before_the_notice_changed_is_told_until_they_lo
     );
 
     // Confirmed in May 2026, under the March version: the October one is new to them.
-    sqlx::query("UPDATE requests SET verified_at = 1777593600 WHERE reference = ?")
+    sqlx::query("UPDATE requests SET verified_at = 1777593600 WHERE reference = $1")
         .bind(&reference)
         .execute(&app.db)
         .await

@@ -177,7 +177,7 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         ]
     );
     let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'staff:%' AND target = ?",
+        "SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'staff:%' AND target = $1",
     )
     .bind(&reference)
     .fetch_one(&app.db)

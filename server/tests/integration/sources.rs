@@ -440,12 +440,12 @@ operations = ["erase"]
         html.contains("kept under an exception — legal_obligation: invoices are kept 5 years"),
         "the HTTP source's exception"
     );
-    let executed: bool = sqlx::query_scalar("SELECT executed FROM requests WHERE reference = ?")
+    let executed: i64 = sqlx::query_scalar("SELECT executed FROM requests WHERE reference = $1")
         .bind(&reference)
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert!(executed, "carried out: the subject can no longer cancel");
+    assert_eq!(executed, 1, "carried out: the subject can no longer cancel");
     let audited: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'erase.%' ORDER BY id")
             .fetch_all(&app.db)

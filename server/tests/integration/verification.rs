@@ -141,7 +141,7 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
     let old = app.submit_access("old@example.no").await;
     let fresh = app.submit_access("fresh@example.no").await;
     let _ = app.mail.wait_for(2).await;
-    sqlx::query("UPDATE requests SET created_at = created_at - 7 * 86400 - 1 WHERE reference = ?")
+    sqlx::query("UPDATE requests SET created_at = created_at - 7 * 86400 - 1 WHERE reference = $1")
         .bind(&old)
         .execute(&app.db)
         .await
@@ -156,7 +156,7 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
         notice.body
     );
 
-    let status: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?")
+    let status: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = $1")
         .bind(&old)
         .fetch_one(&app.db)
         .await
@@ -175,7 +175,7 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
         (410, Some("request_expired"))
     );
 
-    let still: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = ?")
+    let still: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = $1")
         .bind(&fresh)
         .fetch_one(&app.db)
         .await
