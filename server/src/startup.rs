@@ -187,6 +187,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         ],
     );
     let context = move || {
+        crate::http::csp::provide_to_leptos();
         provide_context(portal.clone());
         provide_context(console.clone());
     };

@@ -50,7 +50,7 @@ fn Chrome(embedded: bool) -> impl IntoView {
                         let origins = organisation.embed_origins.join(" ");
                         view! {
                             {organisation.themed.then(|| view! { <Stylesheet id="org-theme" href=format!("{assets}/theme.css")/> })}
-                            {embedded.then(|| view! { <script src="/embed-frame.js" defer data-parent-origins=origins></script> })}
+                            {embedded.then(|| view! { <script src="/embed-frame.js" defer data-parent-origins=origins nonce=leptos::nonce::use_nonce()></script> })}
                             <header class=if embedded { "site-header embedded" } else { "site-header" }>
                                 <div class="wrap header-row">
                                     {(!embedded).then(|| view! {

@@ -10,7 +10,7 @@
 //! bearer token and send no cookie are not affected: a foreign site cannot
 //! make a browser attach one.
 
-use crate::http::error::ApiError;
+use crate::http::{csp, error::ApiError};
 use app::domain::AppError;
 use axum::{
     body::Body,
@@ -139,16 +139,22 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Headers on every response. (A full nonce-based CSP comes with the
-/// hardening work; this set is safe for the pages as they are.)
+/// Headers on every response, and the nonce of its CSP (see `csp`).
 pub async fn security_headers(
     State(config): State<GuardConfig>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let nonce = csp::CspNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let policy = csp::policy(&nonce, response.extensions().get::<csp::FrameAncestors>());
     let headers = response.headers_mut();
-    let has_policy = headers.contains_key("content-security-policy");
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     let mut set = |name: &'static str, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
@@ -157,13 +163,6 @@ pub async fn security_headers(
     // server-function handler redirects back to the Referer) while tokens in
     // URLs never leave the portal.
     set("referrer-policy", "same-origin");
-    // Pages for iframes (`/embed/…`) come with their organisation's policy.
-    if !has_policy {
-        set(
-            "content-security-policy",
-            "frame-ancestors 'self'; object-src 'none'; base-uri 'none'",
-        );
-    }
     set(
         "permissions-policy",
         "camera=(), microphone=(), geolocation=(), payment=()",

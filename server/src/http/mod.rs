@@ -3,6 +3,7 @@
 //! through.
 
 pub mod api;
+pub mod csp;
 pub mod embed;
 pub mod error;
 pub mod files;

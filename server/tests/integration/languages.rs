@@ -210,10 +210,18 @@ async fn a_subject_who_confirmed_before_the_notice_changed_is_told_until_they_lo
 async fn embed_pages_may_be_framed_by_the_organisations_sites_only() {
     let app = spawn_app().await;
     let plain = app.client.get(app.url("/o/demo")).send().await.unwrap();
-    assert_eq!(
-        plain.headers()["content-security-policy"],
-        "frame-ancestors 'self'; object-src 'none'; base-uri 'none'"
-    );
+    let frame_ancestors = |response: &reqwest::Response| {
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        policy
+            .split("; ")
+            .find_map(|d| d.strip_prefix("frame-ancestors "))
+            .unwrap_or_else(|| panic!("no frame-ancestors in {policy}"))
+            .to_owned()
+    };
+    assert_eq!(frame_ancestors(&plain), "'self'");
     let embed = app
         .client
         .get(app.url("/embed/demo/new"))
@@ -222,8 +230,8 @@ async fn embed_pages_may_be_framed_by_the_organisations_sites_only() {
         .unwrap();
     assert_eq!(embed.status(), 200);
     assert_eq!(
-        embed.headers()["content-security-policy"],
-        "frame-ancestors 'self' https://www.fjordlys.example http://localhost:4173; object-src 'none'; base-uri 'none'"
+        frame_ancestors(&embed),
+        "'self' https://www.fjordlys.example http://localhost:4173"
     );
     let body = embed.text().await.unwrap();
     assert!(body.contains("/embed-frame.js"));
@@ -241,10 +249,7 @@ async fn embed_pages_may_be_framed_by_the_organisations_sites_only() {
         .await
         .unwrap();
     assert_eq!(other.status(), 200);
-    assert_eq!(
-        other.headers()["content-security-policy"],
-        "frame-ancestors 'self'; object-src 'none'; base-uri 'none'"
-    );
+    assert_eq!(frame_ancestors(&other), "'self'");
     let unknown = app
         .client
         .get(app.url("/embed/nobody"))

@@ -19,6 +19,7 @@ mod languages;
 mod lifecycle;
 mod preferences;
 mod secrets;
+mod security;
 mod sources;
 mod staff;
 mod verification;
