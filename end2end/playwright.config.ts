@@ -60,6 +60,11 @@ export default defineConfig({
       PORTAL_CONTENT_DIR: '../content',
       PORTAL_DATA_DIR: '.e2e-data',
       RUST_LOG: 'warn',
+      // Every spec's browser comes from 127.0.0.1: one address standing
+      // for many people, so the per-address limits are raised.
+      PORTAL_RATE_LIMIT_SUBMIT: '1000/600',
+      PORTAL_RATE_LIMIT_VERIFY: '1000/600',
+      PORTAL_RATE_LIMIT_LOGIN: '1000/600',
     },
   },
 });

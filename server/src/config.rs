@@ -5,6 +5,8 @@ use anyhow::{bail, Context};
 use std::{net::SocketAddr, path::PathBuf};
 use url::Url;
 
+use crate::service::{Limit, RateLimits};
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// Where to listen (`LEPTOS_SITE_ADDR`, default 127.0.0.1:3000; port 0 picks one).
@@ -37,6 +39,16 @@ pub struct Settings {
     /// How long a background job is its worker's before another worker may
     /// take it over (a crashed worker's job is picked up after this), 300 s.
     pub job_lease_secs: i64,
+    /// `PORTAL_RATE_LIMIT_SUBMIT`, `…_VERIFY`, `…_LOGIN`: per client
+    /// address, `hits/seconds` or `off`; defaults in `RateLimits`.
+    pub rate_limits: RateLimits,
+    /// `PORTAL_CLIENT_IP_HEADER`: behind a load balancer, the header it
+    /// writes the client's address into (`X-Forwarded-For`, `X-Real-IP`);
+    /// the right-most address in it counts. Unset: the connection's peer.
+    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// `PORTAL_METRICS_TOKEN`: the bearer token `/metrics` wants; unset,
+    /// only connections from this machine get it.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -92,6 +104,28 @@ impl Settings {
                     )
                 })?,
         };
+        let mut rate_limits = RateLimits::default();
+        for (name, limit) in [
+            ("PORTAL_RATE_LIMIT_SUBMIT", &mut rate_limits.submit),
+            ("PORTAL_RATE_LIMIT_VERIFY", &mut rate_limits.verify),
+            ("PORTAL_RATE_LIMIT_LOGIN", &mut rate_limits.login),
+        ] {
+            match var(name).as_deref().map(str::trim) {
+                None => {}
+                Some("off") => *limit = None,
+                Some(raw) => {
+                    *limit = Some(Limit::parse(raw).with_context(|| {
+                        format!("{name} must be hits/seconds such as 20/600 (seconds up to 86400), or off; got {raw:?}")
+                    })?)
+                }
+            }
+        }
+        let client_ip_header = match var("PORTAL_CLIENT_IP_HEADER") {
+            None => None,
+            Some(raw) => Some(raw.trim().parse::<axum::http::HeaderName>().with_context(|| {
+                format!("PORTAL_CLIENT_IP_HEADER must be a header name such as X-Forwarded-For, got {raw:?}")
+            })?),
+        };
         Ok(Settings {
             listen,
             base_url,
@@ -111,6 +145,9 @@ impl Settings {
             export_key,
             export_days,
             job_lease_secs: 300,
+            rate_limits,
+            client_ip_header,
+            metrics_token: var("PORTAL_METRICS_TOKEN"),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod export;
 pub mod http;
 pub mod mail;
+pub mod monitoring;
 pub mod notice;
 pub mod notice_import;
 pub mod notice_json;

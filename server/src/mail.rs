@@ -87,6 +87,20 @@ impl Mailer {
         template: &str,
         context: impl Serialize,
     ) -> Result<(), MailError> {
+        let sent = self.deliver(to, language, template, context).await;
+        let outcome = if sent.is_ok() { "sent" } else { "failed" };
+        metrics::counter!("portal_mails_total", "template" => template.to_owned(), "outcome" => outcome)
+            .increment(1);
+        sent
+    }
+
+    async fn deliver(
+        &self,
+        to: &Email,
+        language: Language,
+        template: &str,
+        context: impl Serialize,
+    ) -> Result<(), MailError> {
         let name = format!("{}/{template}.txt", language.code());
         let rendered = self
             .templates

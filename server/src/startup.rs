@@ -8,6 +8,7 @@ use crate::{
     crypto,
     http::{
         api, embed, files, gpc, guard, health, hosts, language, org_assets, preferences, redirects,
+        throttle,
     },
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
@@ -53,6 +54,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        crate::monitoring::handle();
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
                 "cannot create the data folder {}",
@@ -94,8 +96,14 @@ impl Application {
     /// sweeper and the job worker run inside this future, so dropping it
     /// (as a crash would) stops them too.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let serve =
-            axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal());
+        let serve = axum::serve(
+            self.listener,
+            // The peer address is what rate limits count by, unless a
+            // load balancer's header is configured.
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal());
         tokio::select! {
             served = serve => served?,
             _ = sweep(self.service.clone()) => {}
@@ -148,7 +156,14 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         lease_secs: settings.job_lease_secs,
     };
     Ok(Arc::new(Service::new(
-        store, mailer, content, secret, base_url, exports, jobs,
+        store,
+        mailer,
+        content,
+        secret,
+        base_url,
+        exports,
+        jobs,
+        settings.rate_limits,
     )))
 }
 
@@ -205,6 +220,13 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .with_state(state)
         .route("/.well-known/gpc.json", get(gpc::well_known))
         .route("/healthz", get(health::healthz))
+        .route(
+            "/metrics",
+            get(crate::monitoring::endpoint).with_state(crate::monitoring::MetricsConfig {
+                service: service.clone(),
+                token: settings.metrics_token.clone(),
+            }),
+        )
         .merge(
             Router::new()
                 .route("/o/{org}/consents.json", get(gpc::receipts))
@@ -229,10 +251,17 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             embed::frame_ancestors,
         ))
         .layer(middleware::from_fn_with_state(
-            service,
+            service.clone(),
             hosts::one_org_per_host,
         ))
         .layer(middleware::from_fn(language::negotiate))
+        .layer(middleware::from_fn_with_state(
+            throttle::ThrottleConfig {
+                service,
+                client_ip_header: settings.client_ip_header.clone(),
+            },
+            throttle::limit,
+        ))
         .layer(middleware::from_fn(guard::server_fn_status))
         .layer(middleware::from_fn_with_state(
             guard_config.clone(),
@@ -242,6 +271,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             guard_config,
             guard::security_headers,
         ))
+        .layer(middleware::from_fn(crate::monitoring::track))
         // Spans name the method and a path without query or link tokens.
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
 }
@@ -252,6 +282,9 @@ async fn sweep(service: Arc<Service>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
+        if let Err(error) = service.forget_rate_limits().await {
+            tracing::warn!(error = %error, "rate limit sweep failed");
+        }
         if let Err(error) = service.forget_idempotency_keys().await {
             tracing::warn!(error = %error, "idempotency key sweep failed");
         }

@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 pub struct CspNonce(pub String);
 
 impl CspNonce {
-    pub fn new() -> CspNonce {
+    pub fn generate() -> CspNonce {
         // 128 bits; hex is within the base64 alphabet a nonce is written in.
         CspNonce(hex::encode(&crate::crypto::random_key()[..16]))
     }
@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn each_response_gets_its_own_nonce() {
-        let (a, b) = (CspNonce::new(), CspNonce::new());
+        let (a, b) = (CspNonce::generate(), CspNonce::generate());
         assert_eq!(a.0.len(), 32);
         assert_ne!(a.0, b.0);
     }

@@ -145,7 +145,7 @@ pub async fn security_headers(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let nonce = csp::CspNonce::new();
+    let nonce = csp::CspNonce::generate();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let policy = csp::policy(&nonce, response.extensions().get::<csp::FrameAncestors>());

@@ -15,6 +15,7 @@ pub mod language;
 pub mod org_assets;
 pub mod preferences;
 pub mod redirects;
+pub mod throttle;
 
 /// The organisation slug right after `prefix` in a path:
 /// `slug_after("/o/demo/new", "/o/")` is `demo`.

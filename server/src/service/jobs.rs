@@ -69,6 +69,8 @@ impl Service {
             JobEnd::Retry { .. } => "job.retry",
             JobEnd::Failed { .. } => "job.failed",
         };
+        metrics::counter!("portal_jobs_total", "kind" => "collect", "outcome" => &action[4..])
+            .increment(1);
         let mut tx = self.store.begin().await.map_err(db)?;
         if !Store::finish_job(&mut tx, &job, end, at)
             .await

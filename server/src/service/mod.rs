@@ -7,6 +7,7 @@ mod console;
 mod execution;
 mod expiry;
 mod exports;
+mod figures;
 mod jobs;
 mod lifecycle;
 mod notices;
@@ -15,6 +16,7 @@ mod sessions;
 mod staff;
 mod staging;
 mod team;
+mod throttle;
 mod verification;
 mod views;
 
@@ -25,6 +27,7 @@ pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 pub use requests::IdempotencyKey;
 pub use sessions::Subject;
 pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
+pub use throttle::{Bucket, Limit, RateLimits, ThrottleError};
 
 use crate::{content::Content, mail::Mailer, store::Store};
 use app::domain::AppError;
@@ -52,6 +55,7 @@ pub struct Service {
     base_url: Url,
     exports: Exports,
     jobs: JobSettings,
+    limits: RateLimits,
 }
 
 /// How the job worker runs.
@@ -70,6 +74,8 @@ pub struct Exports {
 }
 
 impl Service {
+    // Each part is built from its own settings at start-up (`startup`).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
         mailer: Mailer,
@@ -78,6 +84,7 @@ impl Service {
         base_url: Url,
         exports: Exports,
         jobs: JobSettings,
+        limits: RateLimits,
     ) -> Service {
         Service {
             store,
@@ -87,6 +94,7 @@ impl Service {
             base_url,
             exports,
             jobs,
+            limits,
         }
     }
 
@@ -143,6 +151,20 @@ fn db(error: sqlx::Error) -> AppError {
         // SQLITE_BUSY after the busy timeout: overloaded, not broken.
         sqlx::Error::Database(ref e) if e.code().as_deref() == Some("5") => {
             tracing::error!(error = %error, "database busy");
+            AppError::Unavailable
+        }
+        // PostgreSQL: the connection broke (class 08), the server is out of
+        // resources (53), is shutting down or starting (57P), or the
+        // database is gone (3D000, e.g. while it is being restored).
+        sqlx::Error::Database(ref e)
+            if e.code().is_some_and(|code| {
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P")
+                    || code == "3D000"
+            }) =>
+        {
+            tracing::error!(error = %error, "database unavailable");
             AppError::Unavailable
         }
         other => {

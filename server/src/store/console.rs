@@ -380,3 +380,23 @@ impl Store {
         ))
     }
 }
+
+impl Store {
+    /// Requests per status, across organisations.
+    pub async fn requests_by_status(pool: &super::Pool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        sqlx::query_as("SELECT status, COUNT(*) FROM requests GROUP BY status")
+            .fetch_all(pool)
+            .await
+    }
+
+    /// Open requests past their due date (`today`, ISO), across organisations.
+    pub async fn overdue(pool: &super::Pool, today: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM requests
+             WHERE status IN ('received', 'in_progress', 'awaiting_subject') AND due_date < $1",
+        )
+        .bind(today)
+        .fetch_one(pool)
+        .await
+    }
+}

@@ -15,6 +15,7 @@ mod console;
 mod exports;
 mod idempotency;
 mod jobs;
+mod rate_limits;
 mod rows;
 mod sql;
 mod staff;

@@ -137,7 +137,8 @@ pub struct TestApp {
     pub service: Arc<server::service::Service>,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     settings: Settings,
-    _dir: tempfile::TempDir,
+    /// Shared by instances of one portal (see `another_instance`).
+    _dir: Arc<tempfile::TempDir>,
 }
 
 /// The shipped content (mail templates, the demo organisation).
@@ -179,15 +180,24 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(base_url: Option<&str>) -> TestApp {
-    spawn(base_url, None).await
+    spawn(base_url, None, |_| {}).await
 }
 
 /// An app with one more organisation, `slug`, whose `org.toml` is given.
 pub async fn spawn_app_with_org(slug: &str, org_toml: &str) -> TestApp {
-    spawn(None, Some((slug, org_toml))).await
+    spawn(None, Some((slug, org_toml)), |_| {}).await
 }
 
-async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestApp {
+/// An app whose settings `configure` changes first.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(None, None, configure).await
+}
+
+async fn spawn(
+    base_url: Option<&str>,
+    extra_org: Option<(&str, &str)>,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let content = test_content(dir.path());
     if let Some((slug, toml)) = extra_org {
@@ -206,7 +216,7 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         Ok("sqlite") | Err(_) => format!("sqlite://{}/portal.db", dir.path().display()),
         Ok(other) => panic!("TEST_DATABASE is sqlite or postgres, not {other:?}"),
     };
-    let settings = Settings {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         base_url: base_url.map(|u| u.parse().unwrap()),
         database_url: database_url.clone(),
@@ -220,7 +230,24 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         export_key: None,
         export_days: 30,
         job_lease_secs: 2,
+        // One address (127.0.0.1) stands for every subject and staff member
+        // of a test; `throttle.rs` tests the limits themselves.
+        rate_limits: {
+            let plenty = Some(server::service::Limit {
+                hits: 1000,
+                window_secs: 600,
+            });
+            server::service::RateLimits {
+                submit: plenty,
+                verify: plenty,
+                login: plenty,
+            }
+        },
+        client_ip_header: None,
+        metrics_token: None,
     };
+    configure(&mut settings);
+    let database_url = settings.database_url.clone();
     let (address, service, server) = start(&settings).await;
     let db = Pool::connect(&database_url).await.unwrap();
     // A hung response fails its test instead of holding up the suite.
@@ -238,7 +265,7 @@ async fn spawn(base_url: Option<&str>, extra_org: Option<(&str, &str)>) -> TestA
         service,
         server,
         settings,
-        _dir: dir,
+        _dir: Arc::new(dir),
     }
 }
 
@@ -327,6 +354,25 @@ impl TestApp {
             service,
             server,
             ..self
+        }
+    }
+
+    /// A second server process of the same portal: the same database and
+    /// configuration, its own port, worker and sweeper. The data folder
+    /// (secret, export key, export packages) is shared, as a deployment
+    /// shares `PORTAL_SECRET`, `PORTAL_EXPORT_KEY` and the export store.
+    pub async fn another_instance(&self) -> TestApp {
+        let (address, service, server) = start(&self.settings).await;
+        TestApp {
+            address,
+            client: self.client.clone(),
+            mail: self.mail.clone(),
+            db: self.db.clone(),
+            database_url: self.database_url.clone(),
+            service,
+            server,
+            settings: self.settings.clone(),
+            _dir: self._dir.clone(),
         }
     }
 
