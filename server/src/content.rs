@@ -46,6 +46,16 @@ pub struct OrgSettings {
     /// (`[[consents]]`): marketing channels and purposes resting on consent.
     #[serde(default)]
     pub consents: Vec<ConsentPurpose>,
+    /// Days a closed request keeps its personal data (counted from when it
+    /// was closed); then the retention purge anonymises it. Default 1095
+    /// (three years, the usual time to bring a claim about how a request
+    /// was handled); 30 to 3650.
+    #[serde(default = "default_retention_days")]
+    pub retention_days: i64,
+}
+
+fn default_retention_days() -> i64 {
+    1095
 }
 
 /// One thing a subject consents to. The id is what receipts record; two ids
@@ -190,6 +200,10 @@ impl Content {
     pub fn org(&self, slug: &str) -> Option<&Organisation> {
         self.orgs.get(slug)
     }
+
+    pub fn orgs(&self) -> impl Iterator<Item = &Organisation> {
+        self.orgs.values()
+    }
 }
 
 fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
@@ -205,6 +219,12 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
     }
     for source in &settings.sources {
         source.validate(&settings.categories).context("org.toml")?;
+    }
+    if !(30..=3650).contains(&settings.retention_days) {
+        bail!(
+            "org.toml, retention_days: {} is not between 30 and 3650 days",
+            settings.retention_days
+        );
     }
     for category in &settings.categories {
         if let Some(term) = category

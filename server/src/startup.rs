@@ -27,7 +27,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
+use std::{future::IntoFuture, net::SocketAddr, path::Path, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 use url::Url;
@@ -92,10 +92,14 @@ impl Application {
         self.service.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, finishing requests in flight. The
-    /// sweeper and the job worker run inside this future, so dropping it
-    /// (as a crash would) stops them too.
+    /// Serves until Ctrl-C or SIGTERM, then stops taking connections and
+    /// returns once the requests in flight are answered and the job being
+    /// run is finished (a job longer than the orchestrator's grace period
+    /// is cut off by its SIGKILL, and taken up again by the next server
+    /// when its lease runs out). The sweeper and the job worker run inside
+    /// this future, so dropping it (as a crash would) stops them too.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopping) = tokio::sync::watch::channel(false);
         let serve = axum::serve(
             self.listener,
             // The peer address is what rate limits count by, unless a
@@ -103,12 +107,17 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal());
-        tokio::select! {
-            served = serve => served?,
-            _ = sweep(self.service.clone()) => {}
-            _ = work(self.service.clone()) => {}
-        }
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let (served, (), ()) = tokio::join!(
+            serve.into_future(),
+            sweep(self.service.clone(), stopping.clone()),
+            work(self.service.clone(), stopping),
+        );
+        served?;
+        tracing::info!("stopped");
         Ok(())
     }
 }
@@ -278,10 +287,13 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
 
 /// Every ten minutes: expire unverified requests, forget dead sessions,
 /// delete packages past their download period.
-async fn sweep(service: Arc<Service>) {
+async fn sweep(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
         if let Err(error) = service.forget_rate_limits().await {
             tracing::warn!(error = %error, "rate limit sweep failed");
         }
@@ -294,19 +306,26 @@ async fn sweep(service: Arc<Service>) {
         if let Err(error) = service.purge_exports().await {
             tracing::warn!(error = %error, "package purge failed");
         }
+        if let Err(error) = service.purge_retention().await {
+            tracing::warn!(error = %error, "retention purge failed");
+        }
     }
 }
 
 /// The job worker: runs due jobs one after another, and looks again every
-/// second when there are none.
-async fn work(service: Arc<Service>) {
-    loop {
+/// second when there are none. Asked to stop, it finishes the job it is
+/// running and takes no other.
+async fn work(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver<bool>) {
+    while !*stopping.borrow() {
         match service.run_next_job().await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(error) => tracing::warn!(error = %error, "a job failed to run"),
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
     }
 }
 

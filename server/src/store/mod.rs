@@ -16,6 +16,7 @@ mod exports;
 mod idempotency;
 mod jobs;
 mod rate_limits;
+mod retention;
 mod rows;
 mod sql;
 mod staff;

@@ -5,11 +5,11 @@
 //! and its code written with it), and SQLite's integrity check passes.
 //! Runs on SQLite, and on PostgreSQL in that run of the suite.
 
-use crate::harness::{fresh_postgres_database, on_postgres, shipped_content, SmtpSink};
+use crate::harness::{
+    fresh_postgres_database, on_postgres, server_process, shipped_content, SmtpSink,
+};
 use std::{
     collections::HashSet,
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc, Mutex,
@@ -20,37 +20,6 @@ use std::{
 /// Acknowledged submissions to reach, over as many kills as it takes.
 const ACKNOWLEDGED: usize = 2000;
 const CONCURRENCY: usize = 32;
-
-fn start(database_url: &str, data: &std::path::Path, smtp_port: u16) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_SITE_ROOT", data.join("site"))
-        .env("PORTAL_DATA_DIR", data)
-        .env("PORTAL_CONTENT_DIR", shipped_content())
-        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
-        .env("DATABASE_URL", database_url)
-        .env("PORTAL_RATE_LIMIT_SUBMIT", "off")
-        .env("RUST_LOG", "info")
-        .env("PORTAL_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("portal listening") {
-                let json: serde_json::Value = serde_json::from_str(&line).unwrap();
-                let _ = tx.send(json["fields"]["address"].as_str().unwrap().to_owned());
-            }
-        }
-    });
-    let address = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server says where it listens");
-    (child, format!("http://{address}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_submission_survives_sigkill() {
@@ -68,7 +37,8 @@ async fn every_acknowledged_submission_survives_sigkill() {
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut kills = 0;
     while acknowledged.lock().unwrap().len() < ACKNOWLEDGED {
-        let (mut server, base) = start(&database_url, dir.path(), smtp_port);
+        let (mut server, base) =
+            server_process(&database_url, dir.path(), &shipped_content(), smtp_port);
         // This round ends with a kill after a few hundred more
         // acknowledgements, while the other submissions are in flight.
         let target = acknowledged.lock().unwrap().len() + 200 + rand::random_range(0..200);
@@ -124,7 +94,8 @@ async fn every_acknowledged_submission_survives_sigkill() {
     }
 
     // Once more, to see that the database opens and migrates after the last kill.
-    let (mut server, base) = start(&database_url, dir.path(), smtp_port);
+    let (mut server, base) =
+        server_process(&database_url, dir.path(), &shipped_content(), smtp_port);
     assert_eq!(
         client
             .get(format!("{base}/readyz"))

@@ -146,7 +146,7 @@ pub fn shipped_content() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content")
 }
 
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -267,6 +267,47 @@ async fn spawn(
         settings,
         _dir: Arc::new(dir),
     }
+}
+
+/// The real server binary as an operator runs it, on `database_url`, with
+/// `data` as its data folder and `content` as its content, mailing to the
+/// sink on `smtp_port`, with no submission limit. Returns the process and
+/// its base URL once it listens.
+pub fn server_process(
+    database_url: &str,
+    data: &std::path::Path,
+    content: &std::path::Path,
+    smtp_port: u16,
+) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", data.join("site"))
+        .env("PORTAL_DATA_DIR", data)
+        .env("PORTAL_CONTENT_DIR", content)
+        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+        .env("DATABASE_URL", database_url)
+        .env("PORTAL_RATE_LIMIT_SUBMIT", "off")
+        .env("RUST_LOG", "info")
+        .env("PORTAL_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("portal listening") {
+                let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+                let _ = tx.send(json["fields"]["address"].as_str().unwrap().to_owned());
+            }
+        }
+    });
+    let address = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    (child, format!("http://{address}"))
 }
 
 /// Whether this run of the suite is against PostgreSQL.

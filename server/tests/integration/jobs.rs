@@ -10,7 +10,7 @@ use std::time::Duration;
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// A PostgreSQL source whose query takes a few seconds.
-async fn slow_source(name: &str) -> String {
+pub async fn slow_source(name: &str) -> String {
     let mut admin = sqlx::PgConnection::connect(PG_ADMIN)
         .await
         .expect("PostgreSQL at 127.0.0.1:5432 (as on CI)");

@@ -1,0 +1,118 @@
+//! The retention purge: a closed request keeps its subject's data for its
+//! organisation's retention period, then only its bare record remains.
+
+use crate::harness::spawn_app_with_org;
+
+async fn row(
+    app: &crate::harness::TestApp,
+    reference: &str,
+) -> (String, String, Option<String>, Option<i64>) {
+    sqlx::query_as(
+        "SELECT email, details, outcome, anonymised_at FROM requests WHERE reference = $1",
+    )
+    .bind(reference)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+async fn count(app: &crate::harness::TestApp, table: &str, reference: &str) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {table} t JOIN requests r ON r.id = t.request_id WHERE r.reference = $1"
+    ))
+    .bind(reference)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
+    let app = spawn_app_with_org(
+        "brief",
+        "name = \"Brief AS\"\ncontact_email = \"privacy@brief.example\"\nretention_days = 30\n",
+    )
+    .await;
+    let request = |email: &str| {
+        serde_json::json!({"org": "brief", "kind": "rectification", "email": email,
+                           "details": {"inaccurate": "Address: Kaigata 12", "correction": "Address: Storgata 1"}})
+    };
+    let (old, _) = app.verified_request(request("kari@example.no")).await;
+    let (recent, _) = app.verified_request(request("kari@example.no")).await;
+    let (open, _) = app.verified_request(request("ola@example.no")).await;
+    let day = 86_400;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for (reference, status, closed_days_ago) in [
+        (&old, "completed", 31),
+        (&recent, "completed", 29),
+        (&open, "in_progress", 400),
+    ] {
+        sqlx::query(
+            "UPDATE requests SET status = $1, updated_at = $2, outcome = '{\"response\":\"Changed as asked, Kari.\"}' WHERE reference = $3",
+        )
+        .bind(status)
+        .bind(now - closed_days_ago * day)
+        .bind(reference)
+        .execute(&app.db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO request_messages (request_id, at, author, body)
+             SELECT id, $1, 'subject', 'My new address is Storgata 1' FROM requests WHERE reference = $2",
+        )
+        .bind(now)
+        .bind(reference)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+
+    assert_eq!(app.service.purge_retention().await.unwrap(), 1);
+    let (email, details, outcome, anonymised) = row(&app, &old).await;
+    assert_eq!(
+        (email.as_str(), details.as_str(), outcome),
+        ("", "{}", None)
+    );
+    assert!(anonymised.is_some());
+    assert_eq!(count(&app, "request_messages", &old).await, 0);
+    assert_eq!(count(&app, "verification_codes", &old).await, 0);
+    assert!(
+        count(&app, "request_events", &old).await > 0,
+        "its history stays"
+    );
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM requests WHERE reference = $1")
+        .bind(&old)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        status, "completed",
+        "the bare record stays for the statistics"
+    );
+
+    // Closed too recently, or not closed at all: untouched.
+    for reference in [&recent, &open] {
+        let (email, details, outcome, anonymised) = row(&app, reference).await;
+        assert!(email.ends_with("@example.no") && details.contains("Storgata"));
+        assert!(outcome.is_some() && anonymised.is_none());
+        assert_eq!(count(&app, "request_messages", reference).await, 1);
+    }
+
+    // Recorded, the chain intact, and a second sweep finds nothing to do.
+    let (actions,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'request.anonymised' AND target = $1",
+    )
+    .bind(&old)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(actions, 1);
+    assert!(matches!(
+        server::audit::verify(&app.db).await.unwrap(),
+        server::audit::Verdict::Intact { .. }
+    ));
+    assert_eq!(app.service.purge_retention().await.unwrap(), 0);
+}
