@@ -85,9 +85,11 @@ e2e: build browser
 # Benchmarks measure; `make test` never judges speed. The export benchmark
 # (server/tests/integration/bench.rs) runs in release mode and compares
 # with the sqlite3 shell, which it needs. Report: target/bench/export.json.
-bench:
+bench: build
 	@command -v sqlite3 >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q sqlite3)
-	cargo test --release -p server --test integration bench:: -- --ignored --nocapture --test-threads=1
+	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
+	cargo test --release -p server --test integration bench -- --ignored --nocapture --test-threads=1
+	./scripts/wasm-size.sh
 
 clean:
 	cargo clean

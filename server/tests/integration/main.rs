@@ -5,6 +5,7 @@ mod audit;
 mod authz;
 mod bad_input;
 mod bench;
+mod bench_web;
 mod console;
 mod durability;
 mod exports;
