@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Brotli budget for the hydrated page (wasm + JS glue), in bytes.
 WASM_BUDGET_BROTLI := 153600
 
-.PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size bench clean
+.PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size bench fuzz clean
 
 # The demo admin gets a fresh generated password on every `make run`
 # (printed below); a real deployment creates its admins once, by hand.
@@ -90,6 +90,24 @@ bench: build
 	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	cargo test --release -p server --test integration bench -- --ignored --nocapture --test-threads=1
 	./scripts/wasm-size.sh
+
+# Fuzzing (cargo fuzz, libFuzzer) of every parser of outside input, each
+# target for FUZZ_SECONDS. cargo fuzz wants nightly's -Z flags: the one
+# toolchain here is stable, and RUSTC_BOOTSTRAP=1 lets it take them.
+# Corpora start from the shipped content; a crash leaves its input in
+# fuzz/artifacts/<target>/ and fails the run.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := submission notice_text notice_import org_settings portal_config
+fuzz:
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+	@mkdir -p fuzz/corpus/org_settings fuzz/corpus/notice_text fuzz/corpus/notice_import fuzz/corpus/submission fuzz/corpus/portal_config
+	@cp content/orgs/*/org.toml fuzz/corpus/org_settings/ 2>/dev/null; for f in content/orgs/demo/notice/*.md; do cp $$f fuzz/corpus/notice_text/; sed '1,/^+++$$/d' $$f > fuzz/corpus/notice_import/$$(basename $$f); done
+	@echo '{"org":"demo","kind":"rectification","email":"kari@example.no","language":"nb","details":{"inaccurate":"a","correction":"b"}}' > fuzz/corpus/submission/rectification.json
+	@printf 'DATABASE_URL = "postgres://portal@db/portal"\nPORTAL_EXPORT_DAYS = 14\nPORTAL_RATE_LIMIT_LOGIN = "off"\n' > fuzz/corpus/portal_config/example.toml
+	@for target in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$target for $(FUZZ_SECONDS) s"; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none $$target -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 || exit 1; \
+	done
 
 clean:
 	cargo clean

@@ -1,5 +1,8 @@
-//! Configuration from the environment, validated once at start-up with a
-//! clear message for each wrong value.
+//! Configuration: environment variables, and optionally a TOML file named by
+//! `PORTAL_CONFIG` whose keys are the same names (`DATABASE_URL = "…"`);
+//! the environment wins over the file. Everything is validated once at
+//! start-up, with a message for each wrong value that names the setting
+//! and, when it came from the file, the file.
 
 use anyhow::{bail, Context};
 use std::{net::SocketAddr, path::PathBuf};
@@ -49,11 +52,164 @@ pub struct Settings {
     /// `PORTAL_METRICS_TOKEN`: the bearer token `/metrics` wants; unset,
     /// only connections from this machine get it.
     pub metrics_token: Option<String>,
+    /// `PORTAL_DATA_KEY`: 64 hex characters, the AES-256 key sealing
+    /// personal data in the database (see `sealing`). Unset: generated once
+    /// into `<data_dir>/data.key`.
+    pub data_key: Option<[u8; 32]>,
+    /// `PORTAL_DATA_KEYS_PREVIOUS`: earlier data keys, comma-separated,
+    /// still read after a rotation until `server data reseal` has run.
+    pub previous_data_keys: Vec<[u8; 32]>,
+}
+
+/// Every setting there is: what the file may hold.
+pub const NAMES: [&str; 20] = [
+    "PORTAL_DATA_KEY",
+    "PORTAL_DATA_KEYS_PREVIOUS",
+    "LEPTOS_SITE_ADDR",
+    "LEPTOS_SITE_ROOT",
+    "PORTAL_BASE_URL",
+    "DATABASE_URL",
+    "SMTP_URL",
+    "PORTAL_MAIL_FROM",
+    "PORTAL_DATA_DIR",
+    "PORTAL_CONTENT_DIR",
+    "PORTAL_DEFAULT_ORG",
+    "PORTAL_SECRET",
+    "PORTAL_EXPORT_KEY",
+    "PORTAL_EXPORT_DAYS",
+    "PORTAL_RATE_LIMIT_SUBMIT",
+    "PORTAL_RATE_LIMIT_VERIFY",
+    "PORTAL_RATE_LIMIT_LOGIN",
+    "PORTAL_CLIENT_IP_HEADER",
+    "PORTAL_METRICS_TOKEN",
+    "PORTAL_LOG_FORMAT",
+];
+
+/// Where settings come from: the environment, then the file.
+#[derive(Debug, Default)]
+pub struct Sources {
+    env: std::collections::HashMap<String, String>,
+    file: Option<(PathBuf, std::collections::HashMap<String, String>)>,
+}
+
+impl Sources {
+    /// The process's environment, and the file `PORTAL_CONFIG` names.
+    pub fn load() -> anyhow::Result<Sources> {
+        let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+        let file = match env.get("PORTAL_CONFIG").filter(|p| !p.trim().is_empty()) {
+            None => None,
+            Some(path) => {
+                let path = PathBuf::from(path);
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!(
+                        "PORTAL_CONFIG names {}, which cannot be read",
+                        path.display()
+                    )
+                })?;
+                Some((
+                    path.clone(),
+                    parse_file(&text).with_context(|| path.display().to_string())?,
+                ))
+            }
+        };
+        Ok(Sources { env, file })
+    }
+
+    pub fn new(
+        env: impl IntoIterator<Item = (String, String)>,
+        file: Option<(&str, &str)>,
+    ) -> anyhow::Result<Sources> {
+        let file = match file {
+            None => None,
+            Some((path, text)) => Some((
+                PathBuf::from(path),
+                parse_file(text).context(path.to_owned())?,
+            )),
+        };
+        Ok(Sources {
+            env: env.into_iter().collect(),
+            file,
+        })
+    }
+
+    /// A setting's value, unless unset or blank.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let from_file = || {
+            self.file
+                .as_ref()
+                .and_then(|(_, values)| values.get(name).cloned())
+        };
+        self.env
+            .get(name)
+            .cloned()
+            .or_else(from_file)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// Adds to a validation message the file a setting it names came from.
+    fn explain(&self, error: anyhow::Error) -> anyhow::Error {
+        let message = error.to_string();
+        let Some((path, values)) = &self.file else {
+            return error;
+        };
+        match NAMES.iter().find(|name| {
+            message.contains(**name)
+                && values.contains_key(**name)
+                && !self.env.contains_key(**name)
+        }) {
+            Some(_) => error.context(format!("in {}", path.display())),
+            None => error,
+        }
+    }
+
+    /// `PORTAL_LOG_FORMAT`: whether logs are JSON lines.
+    pub fn json_logs(&self) -> anyhow::Result<bool> {
+        match self.get("PORTAL_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => Ok(false),
+            Some("json") => Ok(true),
+            Some(other) => Err(self.explain(anyhow::anyhow!(
+                "PORTAL_LOG_FORMAT must be json or text, got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// The file's keys are settings' names; values are strings or numbers.
+fn parse_file(text: &str) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let table: toml::Table = toml::from_str(text).context("not valid TOML")?;
+    let mut values = std::collections::HashMap::new();
+    for (key, value) in table {
+        if !NAMES.contains(&key.as_str()) {
+            bail!(
+                "{key} is not a setting (settings are named as their environment variables: {})",
+                NAMES.join(", ")
+            );
+        }
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(n) => n.to_string(),
+            other => bail!(
+                "{key} must be a string or a number, got {}",
+                other.type_str()
+            ),
+        };
+        values.insert(key, value);
+    }
+    Ok(values)
 }
 
 impl Settings {
-    pub fn from_env() -> anyhow::Result<Settings> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// From the process's environment and `PORTAL_CONFIG`'s file.
+    pub fn load() -> anyhow::Result<Settings> {
+        Settings::from_sources(&Sources::load()?)
+    }
+
+    pub fn from_sources(sources: &Sources) -> anyhow::Result<Settings> {
+        Settings::read(sources).map_err(|e| sources.explain(e))
+    }
+
+    fn read(sources: &Sources) -> anyhow::Result<Settings> {
+        let var = |name: &str| sources.get(name);
         let listen: SocketAddr = var("LEPTOS_SITE_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
@@ -148,6 +304,18 @@ impl Settings {
             rate_limits,
             client_ip_header,
             metrics_token: var("PORTAL_METRICS_TOKEN"),
+            data_key: match var("PORTAL_DATA_KEY") {
+                None => None,
+                Some(hex_key) => Some(parse_secret(&hex_key).context("PORTAL_DATA_KEY")?),
+            },
+            previous_data_keys: var("PORTAL_DATA_KEYS_PREVIOUS")
+                .map(|list| {
+                    list.split(',')
+                        .map(|key| parse_secret(key).context("PORTAL_DATA_KEYS_PREVIOUS"))
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 }
@@ -157,4 +325,106 @@ pub fn parse_secret(hex_key: &str) -> anyhow::Result<[u8; 32]> {
     bytes
         .try_into()
         .map_err(|_| anyhow::anyhow!("PORTAL_SECRET must be 32 bytes (64 hex characters)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_file_supplies_settings_and_the_environment_wins() {
+        let file = "DATABASE_URL = \"postgres://portal@db.internal/portal\"\nPORTAL_EXPORT_DAYS = 14\n\
+                    PORTAL_MAIL_FROM = \"Privacy <privacy@file.example>\"\nPORTAL_RATE_LIMIT_LOGIN = \"off\"\n";
+        let sources = Sources::new(
+            env(&[("PORTAL_MAIL_FROM", "Privacy <privacy@env.example>")]),
+            Some(("/etc/portal.toml", file)),
+        )
+        .unwrap();
+        let settings = Settings::from_sources(&sources).unwrap();
+        assert_eq!(
+            settings.database_url,
+            "postgres://portal@db.internal/portal"
+        );
+        assert_eq!(settings.export_days, 14);
+        assert_eq!(settings.mail_from, "Privacy <privacy@env.example>");
+        assert_eq!(settings.rate_limits.login, None);
+        assert!(settings.rate_limits.submit.is_some());
+    }
+
+    #[test]
+    fn each_wrong_value_is_named_with_where_it_came_from() {
+        let unknown = Sources::new(
+            env(&[]),
+            Some(("/etc/portal.toml", "PORTAL_EXPORTDAYS = 3\n")),
+        )
+        .unwrap_err();
+        assert!(
+            format!("{unknown:#}").contains("PORTAL_EXPORTDAYS is not a setting"),
+            "{unknown:#}"
+        );
+        let typed = Sources::new(
+            env(&[]),
+            Some(("/etc/portal.toml", "PORTAL_EXPORT_DAYS = true\n")),
+        )
+        .unwrap_err();
+        assert!(
+            format!("{typed:#}").contains("must be a string or a number"),
+            "{typed:#}"
+        );
+
+        let from_file = Sources::new(
+            env(&[]),
+            Some(("/etc/portal.toml", "PORTAL_EXPORT_DAYS = 400\n")),
+        )
+        .unwrap();
+        let error = format!("{:#}", Settings::from_sources(&from_file).unwrap_err());
+        assert!(
+            error.starts_with(
+                "in /etc/portal.toml: PORTAL_EXPORT_DAYS must be a number of days from 1 to 365"
+            ),
+            "{error}"
+        );
+        let from_env = Sources::new(env(&[("PORTAL_RATE_LIMIT_SUBMIT", "lots")]), None).unwrap();
+        let error = format!("{:#}", Settings::from_sources(&from_env).unwrap_err());
+        assert!(
+            error.starts_with("PORTAL_RATE_LIMIT_SUBMIT must be hits/seconds"),
+            "{error}"
+        );
+        for (name, value, says) in [
+            (
+                "DATABASE_URL",
+                "mysql://x/y",
+                "DATABASE_URL must start with sqlite:",
+            ),
+            (
+                "PORTAL_BASE_URL",
+                "ftp://x",
+                "PORTAL_BASE_URL must be an http(s) URL",
+            ),
+            ("PORTAL_SECRET", "abc", "PORTAL_SECRET must be"),
+            (
+                "PORTAL_CLIENT_IP_HEADER",
+                "not a header",
+                "PORTAL_CLIENT_IP_HEADER must be a header name",
+            ),
+            (
+                "LEPTOS_SITE_ADDR",
+                "localhost",
+                "LEPTOS_SITE_ADDR must be an address",
+            ),
+        ] {
+            let sources = Sources::new(env(&[(name, value)]), None).unwrap();
+            let error = format!("{:#}", Settings::from_sources(&sources).unwrap_err());
+            assert!(error.contains(says), "{name}: {error}");
+        }
+        let logs = Sources::new(env(&[("PORTAL_LOG_FORMAT", "xml")]), None).unwrap();
+        assert!(logs.json_logs().is_err());
+    }
 }

@@ -207,9 +207,15 @@ impl Content {
 }
 
 fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
-    let settings: OrgSettings =
-        toml::from_str(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)
-            .context("org.toml is not valid")?;
+    let settings =
+        parse_org_settings(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)?;
+    finish_org(slug, dir, settings)
+}
+
+/// An `org.toml`, parsed and checked as far as it can be without its
+/// folder (the notice and logo are checked by `load_org`).
+pub fn parse_org_settings(text: &str) -> anyhow::Result<OrgSettings> {
+    let settings: OrgSettings = toml::from_str(text).context("org.toml is not valid")?;
     let mut ids = std::collections::HashSet::new();
     for consent in &settings.consents {
         consent.validate().context("org.toml, [[consents]]")?;
@@ -239,12 +245,23 @@ fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
             );
         }
     }
+    settings
+        .theme
+        .clone()
+        .unwrap_or_default()
+        .validate()
+        .map_err(|e| anyhow::anyhow!("org.toml, [theme]: {e}"))?;
+    for origin in &settings.embed_origins {
+        embed_origin(origin).context("org.toml, embed_origins")?;
+    }
+    Ok(settings)
+}
+
+/// The rest of an organisation: its notice and logo, read from its folder.
+fn finish_org(slug: &str, dir: &Path, settings: OrgSettings) -> anyhow::Result<Organisation> {
     let category_ids: Vec<String> = settings.categories.iter().map(|c| c.id.clone()).collect();
     let notice = crate::notice::Notice::load(&dir.join("notice"), &category_ids)?;
     let theme = settings.theme.clone().unwrap_or_default();
-    theme
-        .validate()
-        .map_err(|e| anyhow::anyhow!("org.toml, [theme]: {e}"))?;
     let logo = match &theme.logo {
         Some(file) => {
             let path = dir.join(file);

@@ -14,6 +14,7 @@ pub mod notice;
 pub mod notice_import;
 pub mod notice_json;
 pub mod portal;
+pub mod sealing;
 pub mod service;
 pub mod sources;
 pub mod startup;

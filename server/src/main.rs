@@ -86,8 +86,9 @@ enum AuditCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    telemetry::init();
     let cli = Cli::parse();
+    let sources = server::config::Sources::load()?;
+    telemetry::init(sources.json_logs()?);
     if let Some(Command::Notice {
         command:
             NoticeCommand::Import {
@@ -100,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
     {
         return import_notice(file, lang, title.as_deref(), out.as_deref());
     }
-    let settings = Settings::from_env()?;
+    let settings = Settings::from_sources(&sources)?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let application = Application::build(settings).await?;

@@ -245,6 +245,37 @@ impl Notice {
     }
 }
 
+/// One notice file's text: its `last_updated` date and the rendered notice.
+pub fn parse_text(source: &str, categories: &[String]) -> anyhow::Result<(String, NoticeText)> {
+    let (front, body) =
+        split_front_matter(source).context("needs front matter between +++ lines")?;
+    let front: FrontMatter = toml::from_str(front).context("front matter is not valid")?;
+    let facts = NoticeFacts {
+        controller: front.controller,
+        dpo: front.dpo,
+        purposes: front.purposes,
+        recipients: front.recipients,
+        transfers: front.transfers,
+    };
+    facts.validate(categories).context("front matter")?;
+    time::Date::parse(
+        &front.last_updated,
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .context("last_updated must be a date such as 2026-10-01")?;
+    let (html, toc) = render_markdown(body);
+    Ok((
+        front.last_updated,
+        NoticeText {
+            title: front.title,
+            source: body.to_owned(),
+            html,
+            toc,
+            facts,
+        },
+    ))
+}
+
 /// The notice files in one folder, as one version.
 fn read_version(dir: &Path, categories: &[String]) -> anyhow::Result<Option<NoticeVersion>> {
     let mut texts = BTreeMap::new();
@@ -255,49 +286,16 @@ fn read_version(dir: &Path, categories: &[String]) -> anyhow::Result<Option<Noti
             continue;
         }
         let source = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-        let (front, body) = split_front_matter(&source)
-            .with_context(|| format!("{}: needs front matter between +++ lines", path.display()))?;
-        let front: FrontMatter = toml::from_str(front)
-            .with_context(|| format!("{}: front matter is not valid", path.display()))?;
-        let facts = NoticeFacts {
-            controller: front.controller,
-            dpo: front.dpo,
-            purposes: front.purposes,
-            recipients: front.recipients,
-            transfers: front.transfers,
-        };
-        facts
-            .validate(categories)
-            .with_context(|| format!("{}: front matter", path.display()))?;
-        time::Date::parse(
-            &front.last_updated,
-            &time::format_description::well_known::Iso8601::DATE,
-        )
-        .with_context(|| {
-            format!(
-                "{}: last_updated must be a date such as 2026-10-01",
-                path.display()
-            )
-        })?;
+        let (last_updated, text) =
+            parse_text(&source, categories).with_context(|| path.display().to_string())?;
         match &date {
-            Some(d) if *d != front.last_updated => bail!(
-                "{}: last_updated {} differs from the other languages' {d}",
+            Some(d) if *d != last_updated => bail!(
+                "{}: last_updated {last_updated} differs from the other languages' {d}",
                 path.display(),
-                front.last_updated
             ),
-            _ => date = Some(front.last_updated.clone()),
+            _ => date = Some(last_updated),
         }
-        let (html, toc) = render_markdown(body);
-        texts.insert(
-            language,
-            NoticeText {
-                title: front.title,
-                source: body.to_owned(),
-                html,
-                toc,
-                facts,
-            },
-        );
+        texts.insert(language, text);
     }
     Ok(date.map(|date| NoticeVersion { date, texts }))
 }

@@ -139,6 +139,14 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         Some(key) => key,
         None => load_or_create_secret(&settings.data_dir.join("export.key"))?,
     };
+    let data_key = match settings.data_key {
+        Some(key) => key,
+        None => load_or_create_secret(&settings.data_dir.join("data.key"))?,
+    };
+    let keys = Arc::new(crate::sealing::DataKeys::new(
+        &data_key,
+        &settings.previous_data_keys,
+    ));
     let exports =
         crate::export::LocalStore::new(settings.data_dir.join("exports")).with_context(|| {
             format!(
@@ -173,6 +181,7 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         exports,
         jobs,
         settings.rate_limits,
+        keys,
     )))
 }
 

@@ -1,12 +1,12 @@
 //! Logging. `PORTAL_LOG_FORMAT=json` gives one JSON object per line for log
-//! shippers; the default is human-readable. Spans never record personal data.
+//! shippers; the default (`text`) is human-readable. Spans never record
+//! personal data.
 
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
-pub fn init() {
+pub fn init(json: bool) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let json = std::env::var("PORTAL_LOG_FORMAT").is_ok_and(|v| v == "json");
     let registry = tracing_subscriber::registry().with(filter);
     let result = if json {
         registry

@@ -117,6 +117,27 @@ pub struct SubmitBody {
     details: Option<Details>,
 }
 
+impl SubmitBody {
+    fn into_submission(self) -> Result<Submission, AppError> {
+        let details = self.details.unwrap_or_default();
+        Submission::parse(
+            &self.org,
+            &self.kind,
+            &self.email,
+            self.language.as_deref(),
+            &details,
+        )
+    }
+}
+
+/// A submission's JSON body as the API reads it, for the fuzz target
+/// (`fuzz/`): the same parsing and validation, without a server.
+pub fn parse_submission(body: &[u8]) -> Result<Submission, AppError> {
+    serde_json::from_slice::<SubmitBody>(body)
+        .map_err(|_| AppError::MalformedBody)?
+        .into_submission()
+}
+
 /// Kind-specific answers. Rectification requires `inaccurate` and `correction`;
 /// erasure `erasure_scope` (`all` or `specific`, the latter with `description`);
 /// restriction and objection `grounds`; automated_decision `decision`;
@@ -165,14 +186,7 @@ async fn submit(
                 .and_then(IdempotencyKey::parse)
         })
         .transpose()?;
-    let details = body.details.unwrap_or_default();
-    let submission = Submission::parse(
-        &body.org,
-        &body.kind,
-        &body.email,
-        body.language.as_deref(),
-        &details,
-    )?;
+    let submission = body.into_submission()?;
     let (reference, replayed) = service.submit_once(submission, key.as_ref()).await?;
     let created = Submitted {
         reference: reference.to_string(),

@@ -4,6 +4,7 @@
 //! queue shows no personal data (references, kinds, dates only) and is not.
 
 use super::{db, now, requests::views_for, views, Service, StaffMember, Subject};
+use crate::sealing::Column;
 use crate::{
     audit::{self, ActorKind, Entry},
     store::{AuditQuery, AuditRow, QueueQuery, Store},
@@ -243,9 +244,15 @@ impl Service {
         tx.commit().await.map_err(db)?;
 
         let mut conn = self.store.conn().await.map_err(db)?;
-        let request = views_for(&mut conn, std::slice::from_ref(&row), false, &self.content)
-            .await?
-            .remove(0);
+        let request = views_for(
+            &mut conn,
+            std::slice::from_ref(&row),
+            false,
+            &self.content,
+            &self.keys,
+        )
+        .await?
+        .remove(0);
         let colleagues: Vec<Colleague> = Store::staff_of_org(&mut conn, org)
             .await
             .map_err(db)?
@@ -264,6 +271,8 @@ impl Service {
         let outcome = Store::outcome_of(&mut conn, row.id)
             .await
             .map_err(db)?
+            .map(|sealed| self.open(Column::RequestOutcome, &sealed))
+            .transpose()?
             .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
             .and_then(|value| {
                 serde_json::from_value::<Outcome>(value.get("outcome")?.clone()).ok()
@@ -479,10 +488,17 @@ impl Service {
             .map_err(db)?
             .filter(|row| owner.is_none_or(|email| email == row.email))
             .ok_or(AppError::NotFound)?;
-        let (meta, data) = Store::attachment_data(&mut tx, row.id, id)
+        let (meta, sealed) = Store::attachment_data(&mut tx, row.id, id)
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
+        let data = self
+            .keys
+            .open_bytes(Column::AttachmentData, &sealed)
+            .map_err(|error| {
+                tracing::error!(error = %error, "a sealed attachment does not open");
+                AppError::Internal
+            })?;
         let entry = Entry {
             actor_kind,
             actor,

@@ -9,6 +9,7 @@ use super::{
     staging::{DatabaseChunks, Staging},
     views, Download, DownloadBody, Service, StaffMember, Subject,
 };
+use crate::sealing::Column;
 use crate::{
     audit::{self, ActorKind, Entry},
     crypto,
@@ -134,9 +135,17 @@ impl Service {
             file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
         );
         let pool = self.store.pool();
-        let mut staging = Staging::begin(pool, row.id, &source, &[category], Some(member.id), at)
-            .await
-            .map_err(db)?;
+        let mut staging = Staging::begin(
+            pool,
+            self.keys.clone(),
+            row.id,
+            &source,
+            &[category],
+            Some(member.id),
+            at,
+        )
+        .await
+        .map_err(db)?;
         let ids = staging.ids();
         let written = async {
             for record in records {
@@ -213,6 +222,7 @@ impl Service {
             let started = now();
             let mut staging = Staging::begin(
                 pool,
+                self.keys.clone(),
                 row.id,
                 &source.name,
                 &source.categories(),
@@ -339,6 +349,7 @@ impl Service {
         let kind_name = kind.as_str();
         let (store, key) = (self.exports.store.clone(), self.exports.key.clone());
         let mut chunks = DatabaseChunks {
+            keys: self.keys.clone(),
             pool: self.store.pool().clone(),
             runtime: tokio::runtime::Handle::current(),
         };
@@ -400,7 +411,7 @@ impl Service {
         .await
         .map_err(db)?;
         if !review {
-            Self::offer(&mut tx, &row, member, at, expires_at).await?;
+            self.offer(&mut tx, &row, member, at, expires_at).await?;
         }
         let detail = serde_json::json!({
             "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
@@ -425,6 +436,7 @@ impl Service {
     /// Tells the subject a package is theirs to download: carried out (no
     /// more cancelling), a message, and (after commit) a mail.
     async fn offer(
+        &self,
         conn: &mut crate::store::Conn,
         row: &RequestRow,
         member: &StaffMember,
@@ -435,7 +447,10 @@ impl Service {
         // Written in the subject's language: it is shown to them as it is.
         let language = app::domain::Language::parse(&row.language).unwrap_or_default();
         let date = app::i18n::long_date(language, &views::rfc3339(expires_at));
-        let message = app::i18n::t1(language, "package-ready", "date", date);
+        let message = self.seal(
+            Column::MessageBody,
+            &app::i18n::t1(language, "package-ready", "date", date),
+        );
         Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message)
             .await
             .map_err(db)?;
@@ -473,7 +488,7 @@ impl Service {
                 reason: TransitionError::NotInThisStatus,
             });
         }
-        Self::offer(&mut tx, &row, member, at, expires_at).await?;
+        self.offer(&mut tx, &row, member, at, expires_at).await?;
         let detail = serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) });
         super::record_staff(
             &mut tx,

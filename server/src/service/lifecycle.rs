@@ -4,6 +4,7 @@
 //! and tells the subject by mail that there is news (never the content).
 
 use super::{db, now, views, Service, StaffMember, Subject};
+use crate::sealing::Column;
 use crate::{
     audit::ActorKind,
     store::{RequestRow, Store},
@@ -220,6 +221,7 @@ impl Service {
             }
         };
         let due = next.due.map(|d| d.to_string());
+        let outcome = outcome.map(|o| self.seal(Column::RequestOutcome, &o));
         Store::update_lifecycle(
             &mut tx,
             row.id,
@@ -232,6 +234,7 @@ impl Service {
         )
         .await
         .map_err(db)?;
+        let note = note.map(|n| self.seal(Column::EventNote, &n));
         Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref())
             .await
             .map_err(db)?;
@@ -246,7 +249,8 @@ impl Service {
                 .map_err(db)?;
         }
         if let Some(body) = &message {
-            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), body)
+            let body = self.seal(Column::MessageBody, body);
+            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &body)
                 .await
                 .map_err(db)?;
         }
@@ -257,11 +261,13 @@ impl Service {
         for (file_name, upload) in &files {
             use sha2::Digest;
             let sha256 = hex::encode(sha2::Sha256::digest(&upload.data));
+            let sealed = self.keys.seal_bytes(Column::AttachmentData, &upload.data);
             let new = crate::store::NewAttachment {
                 file_name,
                 content_type: &upload.content_type,
                 sha256: &sha256,
-                data: &upload.data,
+                size: upload.data.len() as i64,
+                data: &sealed,
             };
             Store::insert_attachment(&mut tx, row.id, member.id, &new, at)
                 .await
@@ -332,6 +338,7 @@ impl Service {
         Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None)
             .await
             .map_err(db)?;
+        let body = self.seal(Column::MessageBody, &body);
         Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
             .await
             .map_err(db)?;
@@ -410,12 +417,14 @@ impl Service {
     /// the request completes, carried out, with no staff work. Runs inside
     /// the verification's transaction.
     pub(super) async fn take_effect(
+        &self,
         conn: &mut crate::store::Conn,
         row: &RequestRow,
         kind: RequestKind,
         at: i64,
     ) -> Result<(), AppError> {
-        let purpose = serde_json::from_str::<serde_json::Value>(&row.details)
+        let details = self.open(Column::RequestDetails, &row.details)?;
+        let purpose = serde_json::from_str::<serde_json::Value>(&details)
             .ok()
             .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
         Store::insert_opt_out(

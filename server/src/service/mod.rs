@@ -30,7 +30,7 @@ pub use sessions::Subject;
 pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
 pub use throttle::{Bucket, Limit, RateLimits, ThrottleError};
 
-use crate::{content::Content, mail::Mailer, store::Store};
+use crate::{content::Content, mail::Mailer, sealing::Column, store::Store};
 use app::domain::AppError;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -57,6 +57,7 @@ pub struct Service {
     exports: Exports,
     jobs: JobSettings,
     limits: RateLimits,
+    keys: Arc<crate::sealing::DataKeys>,
 }
 
 /// How the job worker runs.
@@ -86,6 +87,7 @@ impl Service {
         exports: Exports,
         jobs: JobSettings,
         limits: RateLimits,
+        keys: Arc<crate::sealing::DataKeys>,
     ) -> Service {
         Service {
             store,
@@ -96,6 +98,7 @@ impl Service {
             exports,
             jobs,
             limits,
+            keys,
         }
     }
 
@@ -134,6 +137,29 @@ impl Service {
     pub fn organisation(&self, org: &str) -> Result<&crate::content::Organisation, AppError> {
         self.content.org(org).ok_or(AppError::UnknownOrganisation)
     }
+}
+
+impl Service {
+    fn seal(&self, column: Column, plain: &str) -> String {
+        self.keys.seal_text(column, plain)
+    }
+
+    fn open(&self, column: Column, stored: &str) -> Result<String, AppError> {
+        open(&self.keys, column, stored)
+    }
+
+    pub fn data_keys(&self) -> &crate::sealing::DataKeys {
+        &self.keys
+    }
+}
+
+/// A sealed value as the service uses it; one that does not open is
+/// reported once here and is an internal error (no detail leaves).
+fn open(keys: &crate::sealing::DataKeys, column: Column, stored: &str) -> Result<String, AppError> {
+    keys.open_text(column, stored).map_err(|error| {
+        tracing::error!(error = %error, column = ?column, "a sealed value does not open");
+        AppError::Internal
+    })
 }
 
 fn now() -> i64 {

@@ -1,6 +1,7 @@
 //! Taking in requests and showing them to their subject.
 
 use super::{db, now, views, Service};
+use crate::sealing::Column;
 use crate::{
     crypto,
     store::{NewRequest, Store},
@@ -77,6 +78,7 @@ impl Service {
                 return Ok((reference, true));
             }
         }
+        let sealed_details = self.seal(Column::RequestDetails, &details_json);
         let tracking_key = crypto::new_token();
         let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
         // 40 random bits: a collision is rare, and retried when it happens.
@@ -91,7 +93,7 @@ impl Service {
                     kind: submission.kind,
                     email: submission.email.as_str(),
                     language: submission.language,
-                    details_json: &details_json,
+                    details_json: &sealed_details,
                     tracking_key_hash: &tracking_key_hash,
                     now: at,
                 },
@@ -189,9 +191,14 @@ impl Service {
         };
         let Some(row) = row else { return Ok(sign_in) };
         if subject.is_some_and(|s| s.org == row.org && s.email == row.email) {
-            let view = views_of(&mut conn, std::slice::from_ref(&row), &self.content)
-                .await?
-                .remove(0);
+            let view = views_of(
+                &mut conn,
+                std::slice::from_ref(&row),
+                &self.content,
+                &self.keys,
+            )
+            .await?
+            .remove(0);
             return Ok(TrackView::Owner(Box::new(view)));
         }
         let key_matches = key.is_some_and(|k| {
@@ -229,7 +236,7 @@ impl Service {
         let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email)
             .await
             .map_err(db)?;
-        views_of(&mut conn, &rows, &self.content).await
+        views_of(&mut conn, &rows, &self.content, &self.keys).await
     }
 
     /// One request of the subject; another subject's request is `NotFound`,
@@ -245,11 +252,14 @@ impl Service {
             .map_err(db)?
             .filter(|row| row.email == subject.email)
             .ok_or(AppError::NotFound)?;
-        Ok(
-            views_of(&mut conn, std::slice::from_ref(&row), &self.content)
-                .await?
-                .remove(0),
+        Ok(views_of(
+            &mut conn,
+            std::slice::from_ref(&row),
+            &self.content,
+            &self.keys,
         )
+        .await?
+        .remove(0))
     }
 }
 
@@ -259,8 +269,9 @@ pub(super) async fn views_of(
     conn: &mut crate::store::Conn,
     rows: &[crate::store::RequestRow],
     content: &crate::content::Content,
+    keys: &crate::sealing::DataKeys,
 ) -> Result<Vec<RequestView>, AppError> {
-    views_for(conn, rows, true, content).await
+    views_for(conn, rows, true, content, keys).await
 }
 
 /// As `views_of`; staff (`released_only == false`) also see a package that
@@ -270,6 +281,7 @@ pub(super) async fn views_for(
     rows: &[crate::store::RequestRow],
     released_only: bool,
     content: &crate::content::Content,
+    keys: &crate::sealing::DataKeys,
 ) -> Result<Vec<RequestView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
@@ -279,6 +291,7 @@ pub(super) async fn views_for(
         .await
         .map_err(db)?;
     let related = views::Related {
+        keys,
         events: &events,
         messages: &messages,
         attachments: &attachments,

@@ -3,6 +3,7 @@
 //! the package is built. A run's rows count only once it finished: a run
 //! that fails or dies leaves nothing the package would pick up.
 
+use crate::sealing::{Column, DataKeys};
 use crate::store::Pool;
 use crate::{
     export::{Chunks, LineBuffer, Lines, PackageError, Record},
@@ -10,6 +11,7 @@ use crate::{
     store::Store,
 };
 use async_trait::async_trait;
+use std::sync::Arc;
 
 struct Category {
     name: String,
@@ -22,6 +24,7 @@ struct Category {
 /// What one run of one source returned, being written.
 pub(super) struct Staging {
     pool: Pool,
+    keys: Arc<DataKeys>,
     request_id: i64,
     source: String,
     staff: Option<i64>,
@@ -47,6 +50,7 @@ impl Staging {
     /// up front, so one that returns nothing shows as "no data found".
     pub async fn begin(
         pool: &Pool,
+        keys: Arc<DataKeys>,
         request_id: i64,
         source: &str,
         categories: &[&str],
@@ -55,6 +59,7 @@ impl Staging {
     ) -> Result<Staging, sqlx::Error> {
         let mut staging = Staging {
             pool: pool.clone(),
+            keys,
             request_id,
             source: source.to_owned(),
             staff,
@@ -93,12 +98,14 @@ impl Staging {
 
     async fn store_chunk(
         pool: &Pool,
+        keys: &DataKeys,
         category: &mut Category,
         chunk: Vec<u8>,
     ) -> Result<(), sqlx::Error> {
         let lines = String::from_utf8(chunk).expect("serde_json writes UTF-8");
+        let sealed = keys.seal_text(Column::ExportLines, &lines);
         let mut conn = pool.acquire().await?;
-        Store::insert_export_chunk(&mut conn, category.data_id, category.chunks, &lines).await?;
+        Store::insert_export_chunk(&mut conn, category.data_id, category.chunks, &sealed).await?;
         category.chunks += 1;
         category.bytes += lines.len() as i64;
         Ok(())
@@ -116,7 +123,7 @@ impl Staging {
         for mut category in self.categories {
             let (rest, summary) = std::mem::take(&mut category.buffer).finish();
             if let Some(chunk) = rest {
-                Self::store_chunk(&self.pool, &mut category, chunk).await?;
+                Self::store_chunk(&self.pool, &self.keys, &mut category, chunk).await?;
             }
             staged.push(Staged {
                 data_id: category.data_id,
@@ -154,7 +161,7 @@ impl RecordSink for Staging {
         let index = self.category(category).await.map_err(failed)?;
         let entry = &mut self.categories[index];
         if let Some(chunk) = entry.buffer.push(&record) {
-            Self::store_chunk(&self.pool, entry, chunk)
+            Self::store_chunk(&self.pool, &self.keys, entry, chunk)
                 .await
                 .map_err(failed)?;
         }
@@ -165,7 +172,7 @@ impl RecordSink for Staging {
         let index = self.category(category).await.map_err(failed)?;
         let entry = &mut self.categories[index];
         if let Some(chunk) = entry.buffer.append(lines) {
-            Self::store_chunk(&self.pool, entry, chunk)
+            Self::store_chunk(&self.pool, &self.keys, entry, chunk)
                 .await
                 .map_err(failed)?;
         }
@@ -176,6 +183,7 @@ impl RecordSink for Staging {
 /// Reads staged chunks for the package builder, which runs on a blocking
 /// thread: each chunk is fetched from the database as the builder needs it.
 pub(super) struct DatabaseChunks {
+    pub keys: Arc<DataKeys>,
     pub pool: Pool,
     pub runtime: tokio::runtime::Handle,
 }
@@ -194,7 +202,13 @@ impl Chunks for DatabaseChunks {
                     .await
                     .map_err(read)?
                 {
-                    Some(lines) => each(lines.as_bytes())?,
+                    Some(sealed) => {
+                        let lines = self
+                            .keys
+                            .open_text(Column::ExportLines, &sealed)
+                            .map_err(|e| PackageError::Read(e.to_string()))?;
+                        each(lines.as_bytes())?
+                    }
                     None => break,
                 }
             }

@@ -361,7 +361,7 @@ impl Service {
                     due_date: Some(due.to_string()),
                     ..row.clone()
                 };
-                Self::take_effect(tx, &verified, kind, at).await?;
+                self.take_effect(tx, &verified, kind, at).await?;
             }
         }
         record(

@@ -3,6 +3,7 @@
 //! is reported as an internal error, not guessed at.
 
 use super::UNVERIFIED_TTL_SECS;
+use crate::sealing::Column;
 use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
 use app::api::types::{
     AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary,
@@ -83,6 +84,8 @@ pub struct Related<'a> {
     pub attachments: &'a [AttachmentRow],
     pub exports: &'a [ExportRow],
     pub now: i64,
+    /// What opens the sealed details, notes and messages.
+    pub keys: &'a crate::sealing::DataKeys,
 }
 
 pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestView, AppError> {
@@ -92,10 +95,12 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         attachments,
         exports,
         now,
+        keys,
     } = related;
     let parsed = parse_row(row)?;
     let details: ValidDetails =
-        serde_json::from_str(&row.details).map_err(|_| corrupt("details"))?;
+        serde_json::from_str(&super::open(keys, Column::RequestDetails, &row.details)?)
+            .map_err(|_| corrupt("details"))?;
     let history = events
         .iter()
         .filter(|e| e.request_id == row.id)
@@ -103,19 +108,25 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             Ok(EventView {
                 at: rfc3339(e.at),
                 event: event_kind(&e.event).ok_or_else(|| corrupt("event"))?,
-                note: e.note.clone(),
+                note: e
+                    .note
+                    .as_deref()
+                    .map(|note| super::open(keys, Column::EventNote, note))
+                    .transpose()?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let messages = messages
         .iter()
         .filter(|m| m.request_id == row.id)
-        .map(|m| MessageView {
-            at: rfc3339(m.at),
-            from_staff: m.author == "staff",
-            body: m.body.clone(),
+        .map(|m| {
+            Ok(MessageView {
+                at: rfc3339(m.at),
+                from_staff: m.author == "staff",
+                body: super::open(keys, Column::MessageBody, &m.body)?,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(RequestView {
         reference: parsed.reference,
         kind: parsed.kind,

@@ -58,6 +58,8 @@ pub struct NewAttachment<'a> {
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub sha256: &'a str,
+    /// Of the file itself; `data` may be sealed.
+    pub size: i64,
     pub data: &'a [u8],
 }
 
@@ -212,7 +214,7 @@ impl Store {
         .bind(request_id)
         .bind(new.file_name)
         .bind(new.content_type)
-        .bind(new.data.len() as i64)
+        .bind(new.size)
         .bind(new.sha256)
         .bind(new.data)
         .bind(staff_id)

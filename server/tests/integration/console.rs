@@ -560,6 +560,7 @@ async fn each_kind_records_its_own_outcome() {
             .fetch_one(&app.db)
             .await
             .unwrap();
+    let outcome = app.open(server::sealing::Column::RequestOutcome, &outcome);
     assert!(
         outcome.contains("legal_obligation") && outcome.contains("Bookkeeping Act"),
         "{outcome}"

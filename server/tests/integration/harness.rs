@@ -245,6 +245,8 @@ async fn spawn(
         },
         client_ip_header: None,
         metrics_token: None,
+        data_key: None,
+        previous_data_keys: Vec::new(),
     };
     configure(&mut settings);
     let database_url = settings.database_url.clone();
@@ -501,6 +503,15 @@ impl TestApp {
             status,
             response.json().await.unwrap_or(serde_json::Value::Null),
         )
+    }
+
+    /// A sealed column's value as the portal reads it (the database holds
+    /// it sealed; see `sealing`).
+    pub fn open(&self, column: server::sealing::Column, stored: &str) -> String {
+        self.service
+            .data_keys()
+            .open_text(column, stored)
+            .expect("the value opens with this portal's data key")
     }
 
     pub async fn count(&self, table: &str) -> i64 {

@@ -9,7 +9,7 @@ use server::service::{LoginStep, StaffAction, StaffMember, Subject};
 use time::OffsetDateTime;
 
 /// An agent of `demo` with TOTP enrolled (the demo organisation requires it).
-async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
+pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     app.service
         .create_staff(email, "correct horse battery", "demo", Role::Agent)
         .await
@@ -249,11 +249,13 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         .await
         .unwrap();
     assert_eq!(status, Status::Rejected);
-    let note: String =
+    let sealed: String =
         sqlx::query_scalar("SELECT note FROM request_events WHERE event = 'rejected'")
             .fetch_one(&app.db)
             .await
             .unwrap();
+    assert!(!sealed.contains("Art. 12"), "sealed at rest");
+    let note = app.open(server::sealing::Column::EventNote, &sealed);
     assert!(
         note.contains("Art. 12(5)(b)") && note.contains("supervisory authority"),
         "{note}"

@@ -24,6 +24,7 @@ mod metrics;
 mod outage;
 mod preferences;
 mod retention;
+mod sealing;
 mod secrets;
 mod security;
 mod shutdown;

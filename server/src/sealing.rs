@@ -1,0 +1,253 @@
+//! Personal data at rest. What subjects and staff write in their own words
+//! (a request's answers, its outcome, the conversation, notes shown to the
+//! subject, attached files) and what sources return about a subject
+//! (collected export data) is stored sealed with AES-256-GCM under the
+//! data key (`PORTAL_DATA_KEY`), so a copy of the database or a backup
+//! alone reveals none of it. Each value names the column it belongs to as
+//! associated data: a sealed answer cannot be passed off as a message.
+//!
+//! A sealed value carries the id of its key (the first 4 bytes of the key's
+//! SHA-256), so keys can be rotated: the new key becomes `PORTAL_DATA_KEY`,
+//! the old one moves to `PORTAL_DATA_KEYS_PREVIOUS` (still read, never
+//! written), `server data reseal` rewrites every value under the new key,
+//! and then the old key can be dropped.
+//!
+//! Values written before sealing existed (no prefix) are read as they are
+//! and sealed by the next `server data reseal`.
+
+use aes_gcm::{
+    aead::{Aead, KeyInit, Payload},
+    Aes256Gcm, Nonce,
+};
+use base64::{engine::general_purpose::STANDARD_NO_PAD, Engine};
+use sha2::{Digest, Sha256};
+
+/// Text values: this prefix, the key id in hex, ':', base64(nonce ‖ ciphertext).
+const TEXT_PREFIX: &str = "sealed1:";
+/// Byte values: this magic, the key id, the nonce, the ciphertext.
+const BYTES_MAGIC: &[u8; 4] = b"PS1\0";
+const NONCE: usize = 12;
+
+/// Which column a value belongs to (its associated data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    RequestDetails,
+    RequestOutcome,
+    MessageBody,
+    EventNote,
+    AttachmentData,
+    ExportLines,
+}
+
+impl Column {
+    fn aad(self) -> &'static [u8] {
+        match self {
+            Column::RequestDetails => b"requests.details",
+            Column::RequestOutcome => b"requests.outcome",
+            Column::MessageBody => b"request_messages.body",
+            Column::EventNote => b"request_events.note",
+            Column::AttachmentData => b"request_attachments.data",
+            Column::ExportLines => b"export_chunks.lines",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OpenError {
+    #[error("sealed under a key that is not configured (id {0})")]
+    UnknownKey(String),
+    #[error("damaged, or sealed for another column")]
+    Damaged,
+}
+
+struct Keyed {
+    id: [u8; 4],
+    cipher: Aes256Gcm,
+}
+
+impl Keyed {
+    fn new(key: &[u8; 32]) -> Keyed {
+        let digest = Sha256::digest(key);
+        Keyed {
+            id: [digest[0], digest[1], digest[2], digest[3]],
+            cipher: Aes256Gcm::new(key.into()),
+        }
+    }
+}
+
+/// The data key and the previous ones still read.
+pub struct DataKeys {
+    current: Keyed,
+    previous: Vec<Keyed>,
+}
+
+impl DataKeys {
+    pub fn new(current: &[u8; 32], previous: &[[u8; 32]]) -> DataKeys {
+        DataKeys {
+            current: Keyed::new(current),
+            previous: previous.iter().map(Keyed::new).collect(),
+        }
+    }
+
+    fn key(&self, id: &[u8]) -> Option<&Keyed> {
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|k| k.id == id)
+    }
+
+    fn seal_raw(&self, column: Column, plain: &[u8]) -> Vec<u8> {
+        let nonce: [u8; NONCE] = crate::crypto::random_key()[..NONCE]
+            .try_into()
+            .expect("12 of 32 bytes");
+        let sealed = self
+            .current
+            .cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: column.aad(),
+                },
+            )
+            .expect("AES-GCM encrypts any input under 64 GiB");
+        [nonce.as_slice(), &sealed].concat()
+    }
+
+    fn open_raw(&self, column: Column, id: &[u8], sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
+        let key = self
+            .key(id)
+            .ok_or_else(|| OpenError::UnknownKey(hex::encode(id)))?;
+        if sealed.len() < NONCE {
+            return Err(OpenError::Damaged);
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE);
+        key.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: column.aad(),
+                },
+            )
+            .map_err(|_| OpenError::Damaged)
+    }
+
+    pub fn seal_text(&self, column: Column, plain: &str) -> String {
+        format!(
+            "{TEXT_PREFIX}{}:{}",
+            hex::encode(self.current.id),
+            STANDARD_NO_PAD.encode(self.seal_raw(column, plain.as_bytes()))
+        )
+    }
+
+    pub fn open_text(&self, column: Column, stored: &str) -> Result<String, OpenError> {
+        let Some(rest) = stored.strip_prefix(TEXT_PREFIX) else {
+            return Ok(stored.to_owned());
+        };
+        let (id, body) = rest.split_once(':').ok_or(OpenError::Damaged)?;
+        let id = hex::decode(id).map_err(|_| OpenError::Damaged)?;
+        let sealed = STANDARD_NO_PAD
+            .decode(body)
+            .map_err(|_| OpenError::Damaged)?;
+        String::from_utf8(self.open_raw(column, &id, &sealed)?).map_err(|_| OpenError::Damaged)
+    }
+
+    pub fn seal_bytes(&self, column: Column, plain: &[u8]) -> Vec<u8> {
+        [
+            BYTES_MAGIC.as_slice(),
+            &self.current.id,
+            &self.seal_raw(column, plain),
+        ]
+        .concat()
+    }
+
+    pub fn open_bytes(&self, column: Column, stored: &[u8]) -> Result<Vec<u8>, OpenError> {
+        match stored.strip_prefix(BYTES_MAGIC.as_slice()) {
+            Some(rest) if rest.len() >= 4 => self.open_raw(column, &rest[..4], &rest[4..]),
+            Some(_) => Err(OpenError::Damaged),
+            None => Ok(stored.to_vec()),
+        }
+    }
+
+    /// Whether a stored text value is sealed under the current key (what
+    /// `server data reseal` leaves alone).
+    pub fn is_current_text(&self, stored: &str) -> bool {
+        stored
+            .strip_prefix(TEXT_PREFIX)
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(id, _)| id == hex::encode(self.current.id))
+    }
+
+    pub fn is_current_bytes(&self, stored: &[u8]) -> bool {
+        stored
+            .strip_prefix(BYTES_MAGIC.as_slice())
+            .is_some_and(|rest| rest.get(..4) == Some(self.current.id.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_open_only_for_their_column_and_hide_their_text() {
+        let keys = DataKeys::new(&[7; 32], &[]);
+        let sealed = keys.seal_text(Column::MessageBody, "Kari Nordmann, Storgata 1");
+        assert!(sealed.starts_with("sealed1:") && !sealed.contains("Kari"));
+        assert_ne!(
+            sealed,
+            keys.seal_text(Column::MessageBody, "Kari Nordmann, Storgata 1"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(
+            keys.open_text(Column::MessageBody, &sealed).unwrap(),
+            "Kari Nordmann, Storgata 1"
+        );
+        assert_eq!(
+            keys.open_text(Column::RequestDetails, &sealed),
+            Err(OpenError::Damaged)
+        );
+        let mut tampered = sealed.clone();
+        tampered.replace_range(tampered.len() - 3.., "AAA");
+        assert_eq!(
+            keys.open_text(Column::MessageBody, &tampered),
+            Err(OpenError::Damaged)
+        );
+        // Written before sealing: read as it is.
+        assert_eq!(
+            keys.open_text(Column::MessageBody, "plain").unwrap(),
+            "plain"
+        );
+
+        let bytes = keys.seal_bytes(Column::AttachmentData, b"%PDF-1.7 ...");
+        assert!(keys.is_current_bytes(&bytes));
+        assert_eq!(
+            keys.open_bytes(Column::AttachmentData, &bytes).unwrap(),
+            b"%PDF-1.7 ..."
+        );
+        assert_eq!(
+            keys.open_bytes(Column::AttachmentData, b"%PDF").unwrap(),
+            b"%PDF"
+        );
+    }
+
+    #[test]
+    fn after_rotation_old_values_open_and_new_ones_use_the_new_key() {
+        let old = DataKeys::new(&[1; 32], &[]);
+        let sealed = old.seal_text(Column::RequestDetails, "{\"grounds\":\"x\"}");
+        let rotated = DataKeys::new(&[2; 32], &[[1; 32]]);
+        assert!(!rotated.is_current_text(&sealed));
+        assert_eq!(
+            rotated.open_text(Column::RequestDetails, &sealed).unwrap(),
+            "{\"grounds\":\"x\"}"
+        );
+        let resealed = rotated.seal_text(Column::RequestDetails, "{\"grounds\":\"x\"}");
+        assert!(rotated.is_current_text(&resealed));
+        // Once the old key is dropped, what it sealed is unreadable, and says why.
+        let dropped = DataKeys::new(&[2; 32], &[]);
+        assert!(matches!(
+            dropped.open_text(Column::RequestDetails, &sealed),
+            Err(OpenError::UnknownKey(_))
+        ));
+    }
+}

@@ -1,0 +1,108 @@
+//! Personal data at rest: what a subject and staff write, and what sources
+//! return, is sealed in the database. A copy of the database (here: the
+//! SQLite file itself, or the PostgreSQL columns) holds none of it in
+//! clear, while the subject and staff read it as written.
+
+use crate::{
+    harness::{on_postgres, spawn_app},
+    lifecycle::enrolled_agent,
+};
+use app::domain::Reference;
+use server::service::StaffAction;
+
+const ANSWER: &str = "Hemmeligveien 13";
+const CORRECTION: &str = "Skjultgata 42";
+const QUESTION: &str = "Which meter is at Skjultgata?";
+const REPLY: &str = "Meter 7070-4242";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_conversation_and_notes_are_sealed_in_the_database() {
+    let app = spawn_app().await;
+    let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
+    let (reference, token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "rectification", "email": "kari@example.no",
+            "details": {"inaccurate": format!("Lives at {ANSWER}"), "correction": format!("Lives at {CORRECTION}")}
+        }))
+        .await;
+    let r = Reference::parse(&reference).unwrap();
+    app.service
+        .staff_act(&agent, "demo", &r, StaffAction::Start)
+        .await
+        .unwrap();
+    app.service
+        .staff_act(
+            &agent,
+            "demo",
+            &r,
+            StaffAction::AskSubject {
+                question: QUESTION.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let cookie = format!("portal_session={token}");
+    let page = format!("/o/demo/requests/{reference}");
+    let replied = app
+        .client
+        .post(app.url("/_sfn/reply"))
+        .header("cookie", &cookie)
+        .header("accept", "text/html")
+        .header("referer", app.url(&page))
+        .form(&[
+            ("org", "demo"),
+            ("reference", reference.as_str()),
+            ("body", REPLY),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replied.status(), 303);
+
+    // Read back as written, by the subject and through the API.
+    let (_, html) = app.page(&page, Some(&cookie)).await;
+    assert!(
+        html.contains(QUESTION) && html.contains(REPLY),
+        "the page shows the conversation"
+    );
+    let (status, body) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(&token))
+        .await;
+    assert_eq!(status, 200);
+    assert!(body.to_string().contains(CORRECTION), "{body}");
+
+    // At rest: none of it in clear.
+    let secrets = [ANSWER, CORRECTION, QUESTION, REPLY];
+    if on_postgres() {
+        let stored: Vec<(Option<String>,)> = sqlx::query_as(
+            "SELECT details FROM requests UNION ALL SELECT outcome FROM requests
+             UNION ALL SELECT body FROM request_messages UNION ALL SELECT note FROM request_events",
+        )
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        let text: String = stored.into_iter().filter_map(|(v,)| v).collect();
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret} stored in clear");
+        }
+    } else {
+        // The file a backup would copy, with its write-ahead log.
+        let mut bytes = Vec::new();
+        for name in ["portal.db", "portal.db-wal"] {
+            if let Ok(file) = std::fs::read(app.data_dir().join(name)) {
+                bytes.extend(file);
+            }
+        }
+        assert!(bytes.len() > 10_000, "the database was read");
+        assert!(
+            bytes.windows(15).any(|w| w == b"kari@example.no"),
+            "addresses are lookup keys and stay in clear, so this search would find text"
+        );
+        for secret in secrets {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} stored in clear"
+            );
+        }
+    }
+}
