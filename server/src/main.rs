@@ -16,6 +16,11 @@ struct Cli {
 enum Command {
     /// Serve the portal (the default).
     Serve,
+    /// Work with the personal data sealed in the database.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
     /// Work with the audit log.
     Audit {
         #[command(subcommand)]
@@ -61,6 +66,13 @@ enum NoticeCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// Seal every value under the current PORTAL_DATA_KEY: run after moving
+    /// the old key to PORTAL_DATA_KEYS_PREVIOUS; then the old key can go.
+    Reseal,
 }
 
 #[derive(Subcommand)]
@@ -163,6 +175,17 @@ async fn main() -> anyhow::Result<()> {
                 out.write_record([email.as_str(), url.as_str()])?;
             }
             out.flush()?;
+            Ok(())
+        }
+        Command::Data {
+            command: DataCommand::Reseal,
+        } => {
+            let base_url = settings.base_url.clone().unwrap_or_else(|| {
+                url::Url::parse(&format!("http://{}", settings.listen)).expect("an address")
+            });
+            let service = server::startup::build_service(&settings, base_url).await?;
+            let rewritten = service.reseal().await?;
+            println!("resealed {rewritten} values under the current data key");
             Ok(())
         }
         Command::Audit {

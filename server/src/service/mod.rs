@@ -12,6 +12,7 @@ mod jobs;
 mod lifecycle;
 mod notices;
 mod requests;
+mod reseal;
 mod retention;
 mod sessions;
 mod staff;

@@ -18,6 +18,7 @@ mod jobs;
 mod rate_limits;
 mod retention;
 mod rows;
+mod sealed;
 mod sql;
 mod staff;
 
@@ -29,6 +30,7 @@ pub use console::{
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
 pub use jobs::{JobEnd, JobRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
+pub use sealed::SealedColumn;
 pub use sql::Sql;
 pub use staff::{MemberRow, RoleRow, StaffRow};
 

@@ -400,6 +400,22 @@ impl TestApp {
         }
     }
 
+    /// Stops the server and starts it again with changed settings, on the
+    /// same database and data folder (as an operator changing its
+    /// configuration does).
+    pub async fn restart_with(mut self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        configure(&mut self.settings);
+        let (address, service, server) = start(&self.settings).await;
+        TestApp {
+            address,
+            service,
+            server,
+            ..self
+        }
+    }
+
     /// A second server process of the same portal: the same database and
     /// configuration, its own port, worker and sweeper. The data folder
     /// (secret, export key, export packages) is shared, as a deployment

@@ -106,3 +106,62 @@ async fn answers_conversation_and_notes_are_sealed_in_the_database() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_key_is_rotated_without_losing_anything() {
+    let app = spawn_app().await;
+    let (reference, token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "rectification", "email": "kari@example.no",
+            "details": {"inaccurate": format!("Lives at {ANSWER}"), "correction": format!("Lives at {CORRECTION}")}
+        }))
+        .await;
+    let path = format!("/api/v1/requests/{reference}");
+    let readable = |body: &serde_json::Value| body.to_string().contains(CORRECTION);
+    // The first key was generated into the data folder.
+    let old = std::fs::read_to_string(app.data_dir().join("data.key")).unwrap();
+    let old_key = server::config::parse_secret(&old).unwrap();
+    let new_key = [42_u8; 32];
+
+    // The new key in use, the old one still read.
+    let app = app
+        .restart_with(|s| {
+            s.data_key = Some(new_key);
+            s.previous_data_keys = vec![old_key];
+        })
+        .await;
+    let (status, body) = app.get_json(&path, Some(&token)).await;
+    assert!(status == 200 && readable(&body), "{body}");
+
+    // The operator's command rewrites what the old key sealed.
+    let reseal = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["data", "reseal"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("PORTAL_DATA_DIR", app.data_dir())
+            .env("PORTAL_CONTENT_DIR", app.content_dir())
+            .env("PORTAL_DATA_KEY", hex::encode(new_key))
+            .env("PORTAL_DATA_KEYS_PREVIOUS", old.trim())
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let first = reseal();
+    let said = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(
+        first.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let count: u64 = said.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert_eq!(count, 1, "the request's answers, its one sealed value: {said}");
+    assert!(
+        String::from_utf8_lossy(&reseal().stdout).starts_with("resealed 0 values"),
+        "a second run finds nothing left"
+    );
+
+    // The old key dropped: everything still reads.
+    let app = app.restart_with(|s| s.previous_data_keys.clear()).await;
+    let (status, body) = app.get_json(&path, Some(&token)).await;
+    assert!(status == 200 && readable(&body), "{body}");
+}

@@ -1,0 +1,122 @@
+//! Reading and rewriting the sealed columns wholesale, for `server data
+//! reseal` (key rotation, and sealing what was written before sealing).
+
+use super::{Conn, Store};
+
+/// A column holding sealed values, and how its rows are named.
+#[derive(Clone, Copy, Debug)]
+pub enum SealedColumn {
+    RequestDetails,
+    RequestOutcome,
+    MessageBody,
+    EventNote,
+    AttachmentData,
+    ExportLines,
+}
+
+impl SealedColumn {
+    pub const ALL: [SealedColumn; 6] = [
+        SealedColumn::RequestDetails,
+        SealedColumn::RequestOutcome,
+        SealedColumn::MessageBody,
+        SealedColumn::EventNote,
+        SealedColumn::AttachmentData,
+        SealedColumn::ExportLines,
+    ];
+
+    /// (table, row key as two integers, column). Fixed strings only: never
+    /// anything from outside.
+    fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            SealedColumn::RequestDetails => ("requests", "id, 0", "details"),
+            SealedColumn::RequestOutcome => ("requests", "id, 0", "outcome"),
+            SealedColumn::MessageBody => ("request_messages", "id, 0", "body"),
+            SealedColumn::EventNote => ("request_events", "id, 0", "note"),
+            SealedColumn::AttachmentData => ("request_attachments", "id, 0", "data"),
+            SealedColumn::ExportLines => ("export_chunks", "data_id, seq", "lines"),
+        }
+    }
+
+    /// The row condition, with the key's two values as parameters `$a`, `$b`.
+    fn key_filter(self, a: usize, b: usize) -> String {
+        match self {
+            SealedColumn::ExportLines => format!("data_id = ${a} AND seq = ${b}"),
+            _ => format!("id = ${a} AND ${b} = 0"),
+        }
+    }
+}
+
+impl Store {
+    /// Every row's key and the first bytes of its value (enough for the
+    /// key id), where there is a value.
+    pub async fn sealed_heads(
+        &self,
+        column: SealedColumn,
+    ) -> Result<Vec<(i64, i64, Vec<u8>)>, sqlx::Error> {
+        let (table, key, name) = column.parts();
+        // Text is read as bytes so that one query shape serves both kinds.
+        let head = match (column, self.backend) {
+            (SealedColumn::AttachmentData, _) => format!("substr({name}, 1, 24)"),
+            (_, super::Backend::Sqlite) => format!("CAST(substr({name}, 1, 24) AS BLOB)"),
+            (_, super::Backend::Postgres) => format!("convert_to(substr({name}, 1, 24), 'UTF8')"),
+        };
+        sqlx::query_as(&format!(
+            "SELECT {key}, {head} FROM {table} WHERE {name} IS NOT NULL"
+        ))
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn sealed_text(
+        conn: &mut Conn,
+        column: SealedColumn,
+        k1: i64,
+        k2: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let (table, _, name) = column.parts();
+        sqlx::query_scalar(&format!(
+            "SELECT {name} FROM {table} WHERE {}",
+            column.key_filter(1, 2)
+        ))
+        .bind(k1)
+        .bind(k2)
+        .fetch_optional(conn)
+        .await
+    }
+
+    pub async fn sealed_bytes(conn: &mut Conn, id: i64) -> Result<Option<Vec<u8>>, sqlx::Error> {
+        sqlx::query_scalar("SELECT data FROM request_attachments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+    }
+
+    pub async fn reseal_text(
+        conn: &mut Conn,
+        column: SealedColumn,
+        k1: i64,
+        k2: i64,
+        value: &str,
+    ) -> Result<(), sqlx::Error> {
+        let (table, _, name) = column.parts();
+        sqlx::query(&format!(
+            "UPDATE {table} SET {name} = $1 WHERE {}",
+            column.key_filter(2, 3)
+        ))
+        .bind(value)
+        .bind(k1)
+        .bind(k2)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn reseal_bytes(conn: &mut Conn, id: i64, value: &[u8]) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE request_attachments SET data = $1 WHERE id = $2")
+            .bind(value)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
