@@ -29,7 +29,11 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{future::IntoFuture, net::SocketAddr, path::Path, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 use url::Url;
 
 #[derive(Clone)]
@@ -290,8 +294,13 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             guard::security_headers,
         ))
         .layer(middleware::from_fn(crate::monitoring::track))
-        // Spans name the method and a path without query or link tokens.
+        // Spans name the method, a path without query or link tokens, and
+        // the request id, which every log line of the request carries.
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
+        // An id per request (a load balancer's own `x-request-id` is kept),
+        // echoed in the response so a report can be matched to the logs.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// Every ten minutes: expire unverified requests, forget dead sessions,

@@ -40,8 +40,14 @@ pub fn loggable_path(path: &str) -> String {
 
 /// The span of each HTTP request: method and loggable path only.
 pub fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
     tracing::info_span!(
         "request",
+        id = %id,
         method = %request.method(),
         path = %loggable_path(request.uri().path()),
     )

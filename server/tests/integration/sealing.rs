@@ -154,7 +154,10 @@ async fn the_data_key_is_rotated_without_losing_anything() {
         String::from_utf8_lossy(&first.stderr)
     );
     let count: u64 = said.split_whitespace().nth(1).unwrap().parse().unwrap();
-    assert_eq!(count, 1, "the request's answers, its one sealed value: {said}");
+    assert_eq!(
+        count, 1,
+        "the request's answers, its one sealed value: {said}"
+    );
     assert!(
         String::from_utf8_lossy(&reseal().stdout).starts_with("resealed 0 values"),
         "a second run finds nothing left"

@@ -102,6 +102,9 @@ async fn a_full_journey_leaves_no_personal_data_or_secret_in_the_logs() {
         .await
         .unwrap();
     assert_eq!(api.status(), 200);
+    // Each response names its request id, and the logs carry it.
+    let request_id = api.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(request_id.len(), 36, "a UUID: {request_id}");
     for path in [
         format!("/o/demo/requests/{reference}"),
         "/o/demo/requests".to_owned(),
@@ -142,6 +145,14 @@ async fn a_full_journey_leaves_no_personal_data_or_secret_in_the_logs() {
         "references are not secret and help support"
     );
     assert!(logs.lines().count() > 20, "{logs}");
+    let with_id: Vec<&str> = logs.lines().filter(|l| l.contains(&request_id)).collect();
+    assert!(
+        !with_id.is_empty()
+            && with_id
+                .iter()
+                .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "JSON log lines carry the request id {request_id}"
+    );
     let session_value = session.split_once('=').unwrap().1;
     for (what, secret) in [
         ("the e-mail address", email),
