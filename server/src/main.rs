@@ -73,6 +73,13 @@ enum DataCommand {
     /// Seal every value under the current PORTAL_DATA_KEY: run after moving
     /// the old key to PORTAL_DATA_KEYS_PREVIOUS; then the old key can go.
     Reseal,
+    /// Write a consistent copy of the SQLite database to a new file while
+    /// the portal serves (SQLite's VACUUM INTO). PostgreSQL: use pg_dump.
+    Backup {
+        /// The file to create; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -186,6 +193,14 @@ async fn main() -> anyhow::Result<()> {
             let service = server::startup::build_service(&settings, base_url).await?;
             let rewritten = service.reseal().await?;
             println!("resealed {rewritten} values under the current data key");
+            Ok(())
+        }
+        Command::Data {
+            command: DataCommand::Backup { to },
+        } => {
+            let store = Store::connect(&settings.database_url).await?;
+            let bytes = store.backup_to(&to).await?;
+            println!("backup written to {} ({bytes} bytes)", to.display());
             Ok(())
         }
         Command::Audit {

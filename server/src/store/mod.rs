@@ -187,6 +187,27 @@ impl Store {
         self.backend
     }
 
+    /// A consistent copy of an SQLite database in a new file, taken while
+    /// others read and write (VACUUM INTO reads one snapshot); returns its
+    /// size. The copy is a complete database: restoring is putting it in
+    /// place of `portal.db` while the server is stopped.
+    pub async fn backup_to(&self, path: &std::path::Path) -> anyhow::Result<u64> {
+        if self.backend != Backend::Sqlite {
+            anyhow::bail!("backups of PostgreSQL are made with pg_dump (see the README)");
+        }
+        if path.exists() {
+            anyhow::bail!("{} exists; a backup goes to a new file", path.display());
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("the backup path must be UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(std::fs::metadata(path)?.len())
+    }
+
     /// Reaches the database and compares its applied migrations with this
     /// build's. An error means it could not be reached.
     pub async fn schema(&self) -> Result<Schema, sqlx::Error> {
