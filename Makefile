@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Brotli budget for the hydrated page (wasm + JS glue), in bytes.
 WASM_BUDGET_BROTLI := 153600
 
-.PHONY: run test tools rust-tools node-tools browser build lint unit integration e2e budget size bench fuzz clean
+.PHONY: run test tools rust-tools node-tools python-tools browser build lint unit integration e2e budget size bench fuzz clean
 
 # The demo admin gets a fresh generated password on every `make run`
 # (printed below); a real deployment creates its admins once, by hand.
@@ -29,7 +29,11 @@ run: rust-tools node-tools build
 test: tools lint unit integration build budget e2e
 	@echo "make test: all suites passed"
 
-tools: rust-tools node-tools browser
+tools: rust-tools node-tools browser python-tools
+
+# An S3-compatible server for the object-store test (moto, from PyPI).
+python-tools:
+	@command -v moto_server >/dev/null || pip install -q 'moto[server]==5.1.22'
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

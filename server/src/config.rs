@@ -59,10 +59,15 @@ pub struct Settings {
     /// `PORTAL_DATA_KEYS_PREVIOUS`: earlier data keys, comma-separated,
     /// still read after a rotation until `server data reseal` has run.
     pub previous_data_keys: Vec<[u8; 32]>,
+    /// `PORTAL_EXPORT_STORE`: `s3://bucket/prefix` keeps packages in an
+    /// S3-compatible object store (`AWS_*` variables for credentials,
+    /// region and endpoint). Unset: the folder `<data_dir>/exports`.
+    pub export_store: Option<String>,
 }
 
 /// Every setting there is: what the file may hold.
-pub const NAMES: [&str; 20] = [
+pub const NAMES: [&str; 21] = [
+    "PORTAL_EXPORT_STORE",
     "PORTAL_DATA_KEY",
     "PORTAL_DATA_KEYS_PREVIOUS",
     "LEPTOS_SITE_ADDR",
@@ -308,6 +313,7 @@ impl Settings {
                 None => None,
                 Some(hex_key) => Some(parse_secret(&hex_key).context("PORTAL_DATA_KEY")?),
             },
+            export_store: var("PORTAL_EXPORT_STORE"),
             previous_data_keys: var("PORTAL_DATA_KEYS_PREVIOUS")
                 .map(|list| {
                     list.split(',')

@@ -151,13 +151,22 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         &data_key,
         &settings.previous_data_keys,
     ));
-    let exports =
-        crate::export::LocalStore::new(settings.data_dir.join("exports")).with_context(|| {
-            format!(
-                "cannot create {}",
-                settings.data_dir.join("exports").display()
-            )
-        })?;
+    let exports: Arc<dyn crate::export::ExportStore> = match &settings.export_store {
+        Some(url) => Arc::new(crate::export::ObjectExports::new(
+            url,
+            settings.data_dir.join("exports/partial"),
+        )?),
+        None => Arc::new(
+            crate::export::LocalStore::new(settings.data_dir.join("exports")).with_context(
+                || {
+                    format!(
+                        "cannot create {}",
+                        settings.data_dir.join("exports").display()
+                    )
+                },
+            )?,
+        ),
+    };
     let store = Store::connect(&settings.database_url)
         .await
         .context("cannot open the database")?;
@@ -169,7 +178,7 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         &settings.content_dir,
     )?;
     let exports = crate::service::Exports {
-        store: Arc::new(exports),
+        store: exports,
         key: crate::export::ExportKey::new(export_key),
         days: settings.export_days,
     };

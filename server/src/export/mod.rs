@@ -3,11 +3,13 @@
 //! sources return as chunks, `package` builds the zip from them as a
 //! stream, `seal` encrypts it at rest, `store` keeps it.
 
+pub mod object;
 pub mod package;
 pub mod records;
 pub mod seal;
 pub mod store;
 
+pub use object::ObjectExports;
 pub use package::{build, Category, Chunks, PackageError, PackageInput, Staged};
 pub use records::{LineBuffer, Lines, Record, Summary};
 pub use seal::{open, seal, ExportKey, Opener, SealWriter};

@@ -583,3 +583,140 @@ async fn the_notice_is_published_as_json_with_dpv_terms() {
     assert_eq!(status, 404);
     assert_eq!(error["error"]["code"], "unknown_organisation");
 }
+
+/// An S3-compatible server for the test: moto's, from PyPI (`make tools`
+/// installs it), on a free port, stopped when dropped.
+struct S3Server {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl S3Server {
+    async fn start() -> S3Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server (pip install 'moto[server]'; make tools does)");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if reqwest::get(&endpoint).await.is_ok() {
+                return S3Server { child, endpoint };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("moto_server did not start");
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packages_can_live_in_an_s3_compatible_object_store() {
+    let s3 = S3Server::start().await;
+    let client = reqwest::Client::new();
+    let bucket = format!("{}/portal-packages", s3.endpoint);
+    assert!(client
+        .put(&bucket)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_success());
+    // The object store reads its endpoint and credentials from the usual
+    // AWS variables (tests run one at a time, see the Makefile).
+    for (name, value) in [
+        ("AWS_ENDPOINT", s3.endpoint.as_str()),
+        ("AWS_ALLOW_HTTP", "true"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "eu-north-1"),
+    ] {
+        std::env::set_var(name, value);
+    }
+    let app = crate::harness::spawn_app_configured(|s| {
+        s.export_store = Some("s3://portal-packages/exports".into());
+    })
+    .await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let cookie = app.staff_cookie(&mut agent).await;
+    let (reference, token) = submit(&app, "access", "kari@example.no").await;
+    let crm = br#"[{"name": "Kari Nordmann", "phone": "+47 912 34 567"}]"#;
+    assert!(
+        upload(&app, &cookie, &reference, "identity", "crm.json", crm)
+            .await
+            .ends_with("done=data_added")
+    );
+    assert!(build(&app, &cookie, &reference)
+        .await
+        .ends_with("done=export_built"));
+
+    // The package is in the bucket, sealed, and not on the server's disk.
+    let listing = client
+        .get(format!("{bucket}?list-type=2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = listing
+        .split("<Key>")
+        .nth(1)
+        .and_then(|rest| rest.split("</Key>").next())
+        .unwrap_or_else(|| panic!("no package in the bucket: {listing}"))
+        .to_owned();
+    assert!(
+        key.starts_with("exports/") && key.ends_with(".zip.sealed"),
+        "{key}"
+    );
+    let stored = client
+        .get(format!("{bucket}/{key}"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!stored.windows(4).any(|w| w == b"Kari") && !stored.starts_with(b"PK"));
+    let local: Vec<_> = std::fs::read_dir(app.data_dir().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(local.is_empty(), "{local:?}");
+
+    // The subject downloads it, opened, through the portal.
+    let response = app
+        .client
+        .get(app.url(&format!("/o/demo/requests/{reference}/export")))
+        .header("cookie", format!("portal_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let files = unzip(&response.bytes().await.unwrap());
+    assert!(String::from_utf8_lossy(&files["data.json"]).contains("Kari Nordmann"));
+
+    // Past its download period it is deleted from the bucket too.
+    sqlx::query("UPDATE exports SET expires_at = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.service.purge_exports().await.unwrap(), 1);
+    let gone = client.get(format!("{bucket}/{key}")).send().await.unwrap();
+    assert_eq!(gone.status(), 404);
+}

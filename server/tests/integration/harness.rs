@@ -247,6 +247,7 @@ async fn spawn(
         metrics_token: None,
         data_key: None,
         previous_data_keys: Vec::new(),
+        export_store: None,
     };
     configure(&mut settings);
     let database_url = settings.database_url.clone();
