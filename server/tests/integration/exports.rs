@@ -598,16 +598,19 @@ impl S3Server {
             .local_addr()
             .unwrap()
             .port();
-        let child = std::process::Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("moto_server (pip install 'moto[server]'; make tools does)");
-        let endpoint = format!("http://127.0.0.1:{port}");
+        // Owned by the guard at once, so that it is stopped whatever happens.
+        let server = S3Server {
+            child: std::process::Command::new("moto_server")
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("moto_server (pip install 'moto[server]'; make tools does)"),
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
         for _ in 0..200 {
-            if reqwest::get(&endpoint).await.is_ok() {
-                return S3Server { child, endpoint };
+            if reqwest::get(&server.endpoint).await.is_ok() {
+                return server;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
