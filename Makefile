@@ -86,14 +86,18 @@ size: build
 e2e: build browser
 	cd end2end && npx playwright test
 
-# Benchmarks measure; `make test` never judges speed. The export benchmark
-# (server/tests/integration/bench.rs) runs in release mode and compares
-# with the sqlite3 shell, which it needs. Report: target/bench/export.json.
+# Benchmarks measure; `make test` never judges speed. In one run on this
+# machine: the export of a million rows next to the sqlite3 shell
+# (bench.rs), the notice page next to ServeDir, the tracking page and
+# submissions on SQLite and PostgreSQL under wrk, a 1 GiB package download
+# (bench_web.rs), the hydration payload, and Lighthouse on four pages
+# (scripts/lighthouse.sh). Reports in target/bench/.
 bench: build
 	@command -v sqlite3 >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q sqlite3)
 	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	cargo test --release -p server --test integration bench -- --ignored --nocapture --test-threads=1
 	./scripts/wasm-size.sh
+	./scripts/lighthouse.sh
 
 # Fuzzing (cargo fuzz, libFuzzer) of every parser of outside input, each
 # target for FUZZ_SECONDS. cargo fuzz wants nightly's -Z flags: the one

@@ -303,3 +303,138 @@ async fn pages_and_submissions_under_load() {
     )
     .unwrap();
 }
+
+/// Resident and peak memory of a process, in MiB (`/proc/<pid>/status`).
+fn memory_mib(pid: &str, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .unwrap();
+    kib / 1024.0
+}
+
+/// A subject downloads a 1 GiB package from the release server: time to
+/// first byte, throughput, and how much the server's memory grows (its
+/// peak resident set during the download over its resident set before).
+/// The package is sealed straight into the export store (making a real
+/// one this size takes several GB of source data; `bench.rs` measures
+/// that path) and served through the same route as any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: make bench runs it"]
+async fn download_of_a_one_gib_package() {
+    use futures_util::StreamExt;
+    use std::io::Write;
+    const SIZE: usize = 1 << 30;
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}/portal.db", dir.path().display());
+    let (mut portal, mail) = portal(&database_url, dir.path()).await;
+    let verified = reqwest::Client::new()
+        .post(format!("{}/api/v1/requests", portal.base))
+        .json(&serde_json::json!({"org": "demo", "kind": "access", "email": "big@example.no"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), 201);
+    let reference = verified.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = mail.wait_for(2).await.code();
+    let token = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/requests/{reference}/verify",
+            portal.base
+        ))
+        .json(&serde_json::json!({ "code": code }))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // 1 GiB sealed with the server's own export key, in its export folder.
+    let key = std::fs::read_to_string(dir.path().join("export.key")).unwrap();
+    let key = server::export::ExportKey::new(server::config::parse_secret(&key).unwrap());
+    let name = "bench00000000000000000000000000001";
+    let file =
+        std::fs::File::create(dir.path().join(format!("exports/{name}.zip.sealed"))).unwrap();
+    let mut writer =
+        server::export::SealWriter::new(&key, &reference, std::io::BufWriter::new(file)).unwrap();
+    let block: Vec<u8> = (0..1 << 20).map(|_| rand::random::<u8>()).collect();
+    for _ in 0..SIZE / block.len() {
+        writer.write_all(&block).unwrap();
+    }
+    writer.finish().unwrap();
+    let db = server::store::Pool::connect(&database_url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, released_at)
+         SELECT id, $1, $2, 'bench', 0, 4102444800, 0 FROM requests WHERE reference = $3",
+    )
+    .bind(name)
+    .bind(SIZE as i64)
+    .bind(&reference)
+    .execute(&db)
+    .await
+    .unwrap();
+
+    let before = memory_mib(&portal.pid, "VmRSS:");
+    // Peak from here on (Linux: 5 resets VmHWM to the current size).
+    std::fs::write(format!("/proc/{}/clear_refs", portal.pid), "5").unwrap();
+    let started = std::time::Instant::now();
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/requests/{reference}/export",
+            portal.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut first_byte = None;
+    let mut received = 0_usize;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.unwrap();
+        if first_byte.is_none() && !chunk.is_empty() {
+            first_byte = Some(started.elapsed());
+        }
+        received += chunk.len();
+    }
+    let took = started.elapsed();
+    let peak = memory_mib(&portal.pid, "VmHWM:");
+    portal.child.kill().unwrap();
+    portal.child.wait().unwrap();
+    assert_eq!(received, SIZE, "the whole package arrived");
+    let mb_s = SIZE as f64 / 1e6 / took.as_secs_f64();
+    let growth = peak - before;
+    println!(
+        "\n1 GiB package download: {:.1} s, {mb_s:.0} MB/s, first byte after {:.1} ms; \
+         server memory {before:.1} MiB before, peak {peak:.1} MiB: +{growth:.1} MiB (target ≤ 64 MiB: {})",
+        took.as_secs_f64(),
+        first_byte.unwrap().as_secs_f64() * 1000.0,
+        if growth <= 64.0 { "met" } else { "NOT met" }
+    );
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("download.json"),
+        serde_json::to_string_pretty(&serde_json::json!({
+            "bytes": SIZE, "seconds": took.as_secs_f64(), "mb_per_s": mb_s,
+            "ttfb_ms": first_byte.unwrap().as_secs_f64() * 1000.0,
+            "rss_before_mib": before, "peak_mib": peak, "growth_mib": growth,
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+}
