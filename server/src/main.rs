@@ -5,6 +5,9 @@ use app::domain::Role;
 use clap::{Parser, Subcommand};
 use server::{audit, config::Settings, crypto, startup::Application, store::Store, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", about = "The privacy portal")]
 struct Cli {
