@@ -101,7 +101,10 @@ try {
   await chrome.kill();
 }
 
-console.log(`\nLighthouse ${lighthouse.version ?? ''} mobile preset, median of ${RUNS} runs`);
+const { version } = JSON.parse(
+  fs.readFileSync(new URL('./node_modules/lighthouse/package.json', import.meta.url), 'utf8'),
+);
+console.log(`\nLighthouse ${version}, mobile preset, median of ${RUNS} runs`);
 console.log('page        perf (≥95)  a11y (100)  LCP ms (≤1500)  CLS (≤0.05)  TBT ms');
 for (const [name, { median: m }] of Object.entries(results)) {
   const met = m.performance >= 95 && m.accessibility === 100 && m.lcp_ms <= 1500 && m.cls <= 0.05;

@@ -59,9 +59,10 @@ fn chain_hash(fields: &Hashed<'_>) -> String {
     hex::encode(Sha256::digest(canonical))
 }
 
-/// Appends an entry. Call inside the transaction of the action it records;
-/// write transactions begin IMMEDIATE, so reading the last hash and
-/// appending cannot interleave with another writer.
+/// Appends an entry. Call inside the write transaction (`Store::begin`) of
+/// the action it records: writers take turns (SQLite's IMMEDIATE, a
+/// PostgreSQL advisory lock), so reading the last hash and appending cannot
+/// interleave with another writer, on any server.
 pub async fn append(conn: &mut Conn, entry: Entry<'_>, at: i64) -> Result<(), sqlx::Error> {
     let last: Option<(i64, String)> =
         sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")

@@ -137,18 +137,21 @@ impl Sources {
         })
     }
 
-    /// A setting's value, unless unset or blank.
+    /// A setting's value, unless unset or blank. A blank environment
+    /// variable (as `${X:-}` in a compose file leaves) counts as unset, so
+    /// the file's value is used.
     pub fn get(&self, name: &str) -> Option<String> {
-        let from_file = || {
-            self.file
-                .as_ref()
-                .and_then(|(_, values)| values.get(name).cloned())
-        };
+        let present = |v: &&String| !v.trim().is_empty();
         self.env
             .get(name)
+            .filter(present)
+            .or_else(|| {
+                self.file
+                    .as_ref()
+                    .and_then(|(_, values)| values.get(name))
+                    .filter(present)
+            })
             .cloned()
-            .or_else(from_file)
-            .filter(|v| !v.trim().is_empty())
     }
 
     /// Adds to a validation message the file a setting it names came from.
@@ -362,6 +365,16 @@ mod tests {
         assert_eq!(settings.mail_from, "Privacy <privacy@env.example>");
         assert_eq!(settings.rate_limits.login, None);
         assert!(settings.rate_limits.submit.is_some());
+        // A blank variable does not hide the file's value.
+        let blank = Sources::new(
+            env(&[("DATABASE_URL", " ")]),
+            Some(("/etc/portal.toml", file)),
+        )
+        .unwrap();
+        assert_eq!(
+            blank.get("DATABASE_URL").unwrap(),
+            "postgres://portal@db.internal/portal"
+        );
     }
 
     #[test]

@@ -43,6 +43,21 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// What a key is known by where it must not be shown: the first 8 bytes
+/// of its SHA-256, in hex.
+pub fn fingerprint(key: &[u8; 32]) -> String {
+    hex::encode(&Sha256::digest(key)[..8])
+}
+
+/// A keyed digest of `text` (HMAC-SHA256 under the server secret): stored
+/// in place of a value that is small enough to guess (an IP address), so
+/// the stored form cannot be reversed by trying every value.
+pub fn keyed_hash(secret: &[u8; 32], text: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(text.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// The stored form of a code: keyed, and bound to the request it was issued for.
 pub fn code_hash(secret: &[u8; 32], request_id: i64, code: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");

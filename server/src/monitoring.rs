@@ -6,8 +6,9 @@
 //! Prometheus expects.
 //!
 //! `/metrics` tells how busy and how late a privacy team is, so it is not
-//! public: with `PORTAL_METRICS_TOKEN` set it wants that bearer token,
-//! without it only connections from the machine itself get it.
+//! public: with `PORTAL_METRICS_TOKEN` set it wants that bearer token;
+//! without it only connections from the machine itself get it, and behind
+//! a proxy (`PORTAL_CLIENT_IP_HEADER` set) nobody does.
 
 use crate::service::Service;
 use axum::{
@@ -67,6 +68,9 @@ pub async fn track(request: Request, next: Next) -> Response {
 pub struct MetricsConfig {
     pub service: Arc<Service>,
     pub token: Option<String>,
+    /// Behind a proxy (a client address header is configured) every
+    /// request may come from loopback, so the token is the only way in.
+    pub behind_proxy: bool,
 }
 
 pub async fn endpoint(State(config): State<MetricsConfig>, request: Request) -> Response {
@@ -81,6 +85,7 @@ pub async fn endpoint(State(config): State<MetricsConfig>, request: Request) -> 
                 use subtle::ConstantTimeEq;
                 bool::from(given.as_bytes().ct_eq(token.as_bytes()))
             }),
+        None if config.behind_proxy => false,
         None => peer.is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback()),
     };
     if !allowed {

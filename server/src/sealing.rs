@@ -3,8 +3,11 @@
 //! subject, attached files) and what sources return about a subject
 //! (collected export data) is stored sealed with AES-256-GCM under the
 //! data key (`PORTAL_DATA_KEY`), so a copy of the database or a backup
-//! alone reveals none of it. Each value names the column it belongs to as
+//! alone reveals none of that. Each value names the column it belongs to as
 //! associated data: a sealed answer cannot be passed off as a message.
+//! Not sealed: e-mail addresses (what requests, codes, opt-outs and
+//! receipts are looked up by), attachment file names, audit details and
+//! what sources report about an erasure.
 //!
 //! A sealed value carries the id of its key (the first 4 bytes of the key's
 //! SHA-256), so keys can be rotated: the new key becomes `PORTAL_DATA_KEY`,

@@ -170,6 +170,14 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
     let store = Store::connect(&settings.database_url)
         .await
         .context("cannot open the database")?;
+    check_keys(
+        &store,
+        &secret,
+        &export_key,
+        &data_key,
+        &settings.previous_data_keys,
+    )
+    .await?;
     let content = Arc::new(Content::load(&settings.content_dir)?);
     let mailer = Mailer::new(
         settings.smtp_url.as_deref(),
@@ -256,6 +264,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
             get(crate::monitoring::endpoint).with_state(crate::monitoring::MetricsConfig {
                 service: service.clone(),
                 token: settings.metrics_token.clone(),
+                behind_proxy: settings.client_ip_header.is_some(),
             }),
         )
         .merge(
@@ -356,6 +365,50 @@ async fn work(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver<
     }
 }
 
+/// Every server of a portal must use the keys its database was written
+/// with: a code hashed under one secret cannot be checked under another,
+/// nor a package or a sealed value opened. The first server records the
+/// keys' fingerprints; a server with different keys refuses to start and
+/// says which setting differs. A data key rotation (the recorded key now
+/// among `PORTAL_DATA_KEYS_PREVIOUS`) moves the record to the new key.
+async fn check_keys(
+    store: &Store,
+    secret: &[u8; 32],
+    export_key: &[u8; 32],
+    data_key: &[u8; 32],
+    previous_data_keys: &[[u8; 32]],
+) -> anyhow::Result<()> {
+    let previous: Vec<String> = previous_data_keys.iter().map(crypto::fingerprint).collect();
+    for (name, setting, key, rotated_from) in [
+        ("secret", "PORTAL_SECRET", secret, &[][..]),
+        ("export", "PORTAL_EXPORT_KEY", export_key, &[][..]),
+        ("data", "PORTAL_DATA_KEY", data_key, previous.as_slice()),
+    ] {
+        let ours = crypto::fingerprint(key);
+        store.record_key_fingerprint(name, &ours).await?;
+        let recorded = store.key_fingerprint(name).await?.unwrap_or_default();
+        if recorded == ours {
+            continue;
+        }
+        if rotated_from.contains(&recorded) {
+            store
+                .replace_key_fingerprint(name, &recorded, &ours)
+                .await?;
+            tracing::info!(
+                key = name,
+                "data key rotated: new values are sealed under the new key"
+            );
+            continue;
+        }
+        anyhow::bail!(
+            "{setting} is not the key this database was written with (its fingerprint is {recorded}, \
+             this server's is {ours}): give every server of the portal the same {setting}, \
+             or a generated one from the same data folder"
+        );
+    }
+    Ok(())
+}
+
 fn load_or_create_secret(path: &Path) -> anyhow::Result<[u8; 32]> {
     if let Ok(existing) = std::fs::read_to_string(path) {
         return crate::config::parse_secret(&existing)
@@ -380,16 +433,21 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(contents.as_bytes())
 }
 
+/// Ctrl-C or SIGTERM. A signal that cannot be listened for is waited for
+/// forever rather than taken as given: a server must not stop as it starts.
 async fn shutdown_signal() {
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
         }
     };
     #[cfg(not(unix))]

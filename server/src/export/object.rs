@@ -82,22 +82,31 @@ impl ExportStore for ObjectExports {
         let location = self.location(name)?;
         let upload = self.store.put_multipart(&location).await.map_err(io)?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
-        let mut file = tokio::fs::File::open(&sealed).await?;
-        let mut buffer = vec![0; 1024 * 1024];
-        loop {
-            let read = file.read(&mut buffer).await?;
-            if read == 0 {
-                break;
+        let copied = async {
+            let mut file = tokio::fs::File::open(&sealed).await?;
+            let mut buffer = vec![0; 1024 * 1024];
+            loop {
+                let read = file.read(&mut buffer).await?;
+                if read == 0 {
+                    return Ok::<(), std::io::Error>(());
+                }
+                writer
+                    .wait_for_capacity(PARTS_IN_FLIGHT)
+                    .await
+                    .map_err(io)?;
+                writer.write(&buffer[..read]);
             }
-            writer
-                .wait_for_capacity(PARTS_IN_FLIGHT)
-                .await
-                .map_err(io)?;
-            writer.write(&buffer[..read]);
         }
-        // Only a completed upload is visible under its name: whole or nothing.
-        writer.finish().await.map_err(io)?;
-        Ok(())
+        .await;
+        match copied {
+            // Only a completed upload is visible under its name: whole or nothing.
+            Ok(()) => writer.finish().await.map(|_| ()).map_err(io),
+            // The parts already sent would otherwise stay (and be billed).
+            Err(error) => {
+                let _ = writer.abort().await;
+                Err(error)
+            }
+        }
     }
 
     async fn get(&self, name: &str) -> std::io::Result<PackageReader> {

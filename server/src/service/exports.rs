@@ -516,19 +516,24 @@ impl Service {
             return Err(AppError::NotFound);
         }
         let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let row = Store::find_request(&mut tx, org, reference.as_str())
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = Store::find_request(&mut conn, org, reference.as_str())
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        let package = Store::latest_exports(&mut tx, &[row.id], false)
+        let package = Store::latest_exports(&mut conn, &[row.id], false)
             .await
             .map_err(db)?
             .pop()
             .ok_or(AppError::NotFound)?;
+        drop(conn);
         if package.purged_at.is_some() {
             return Err(AppError::ExportExpired);
         }
+        // Opened before the write transaction: reaching an object store
+        // must not hold up every other writer.
+        let data = self.open_package(&package, reference).await?;
+        let mut tx = self.store.begin().await.map_err(db)?;
         let detail = serde_json::json!({ "package": package.name });
         super::record_staff(
             &mut tx,
@@ -540,7 +545,6 @@ impl Service {
             at,
         )
         .await?;
-        let data = self.open_package(&package, reference).await?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
             file_name: format!("{reference}-data.zip"),
@@ -607,20 +611,24 @@ impl Service {
         reference: &Reference,
     ) -> Result<Download, AppError> {
         let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let row = Store::find_request(&mut tx, &subject.org, reference.as_str())
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
             .await
             .map_err(db)?
             .filter(|row| row.email == subject.email)
             .ok_or(AppError::NotFound)?;
-        let package = Store::latest_exports(&mut tx, &[row.id], true)
+        let package = Store::latest_exports(&mut conn, &[row.id], true)
             .await
             .map_err(db)?
             .pop()
             .ok_or(AppError::NotFound)?;
+        drop(conn);
         if package.expires_at <= at {
             return Err(AppError::ExportExpired);
         }
+        // Opened before the write transaction, as for staff.
+        let data = self.open_package(&package, reference).await?;
+        let mut tx = self.store.begin().await.map_err(db)?;
         let entry = Entry {
             actor_kind: ActorKind::Subject,
             actor: "subject",
@@ -630,7 +638,6 @@ impl Service {
             detail: serde_json::json!({ "package": package.name }),
         };
         audit::append(&mut tx, entry, at).await.map_err(db)?;
-        let data = self.open_package(&package, reference).await?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
             file_name: format!("{reference}-data.zip"),
@@ -657,9 +664,13 @@ impl Service {
                 AppError::Unavailable
             })?;
             let mut tx = self.store.begin().await.map_err(db)?;
-            Store::mark_export_purged(&mut tx, package.id, at)
+            if !Store::mark_export_purged(&mut tx, package.id, at)
                 .await
-                .map_err(db)?;
+                .map_err(db)?
+            {
+                // Another server's sweep got there first and audited it.
+                continue;
+            }
             if let Some(row) = Store::find_request_by_id(&mut tx, package.request_id)
                 .await
                 .map_err(db)?

@@ -438,7 +438,10 @@ impl Service {
         )
         .await
         .map_err(db)?;
-        let outcome = serde_json::json!({ "outcome": Outcome::TookEffect }).to_string();
+        let outcome = self.seal(
+            Column::RequestOutcome,
+            &serde_json::json!({ "outcome": Outcome::TookEffect }).to_string(),
+        );
         Store::update_lifecycle(
             conn,
             row.id,
@@ -456,7 +459,8 @@ impl Service {
             RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
             _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
         };
-        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(note))
+        let note = self.seal(Column::EventNote, note);
+        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(&note))
             .await
             .map_err(db)?;
         super::verification::record(

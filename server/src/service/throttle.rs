@@ -102,8 +102,11 @@ impl Service {
         let Some(limit) = limit else { return Ok(()) };
         let at = now();
         let window_start = at - at.rem_euclid(limit.window_secs);
-        // Addresses are kept hashed, and only for a day.
-        let key = crate::crypto::token_hash(&format!("{}:{client}", bucket.as_str()));
+        // Addresses are kept keyed-hashed, and only for a day.
+        let key = crate::crypto::keyed_hash(
+            &self.secret,
+            &format!("{}:{}", bucket.as_str(), network(client)),
+        );
         let hits = Store::hit(
             self.store.pool(),
             &format!("{}:{key}", bucket.as_str()),
@@ -127,6 +130,21 @@ impl Service {
     }
 }
 
+/// What a limit counts as one client: an IPv4 address, or an IPv6 /64
+/// (one household or server is given a whole /64 and can pick any address
+/// in it). Anything else (no address known) is counted as it is.
+fn network(client: &str) -> String {
+    match client.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().expect("checked").to_string(),
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => client.to_owned(),
+    }
+}
+
 #[derive(Debug)]
 pub enum ThrottleError {
     Throttled(Throttled),
@@ -136,6 +154,19 @@ pub enum ThrottleError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_its_slash_64() {
+        assert_eq!(network("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            network("2001:db8:1:2:ffff:1:2:3"),
+            network("2001:db8:1:2::9")
+        );
+        assert_ne!(network("2001:db8:1:3::1"), network("2001:db8:1:2::1"));
+        assert_eq!(network("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(network("203.0.113.9"), "203.0.113.9");
+        assert_eq!(network("unknown"), "unknown");
+    }
 
     #[test]
     fn limits_are_read_as_hits_per_seconds() {

@@ -144,13 +144,19 @@ impl Store {
         .await
     }
 
-    pub async fn mark_export_purged(conn: &mut Conn, id: i64, at: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE exports SET purged_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(id)
-            .execute(conn)
-            .await?;
-        Ok(())
+    /// False when another server's sweep marked it first.
+    pub async fn mark_export_purged(
+        conn: &mut Conn,
+        id: i64,
+        at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done =
+            sqlx::query("UPDATE exports SET purged_at = $1 WHERE id = $2 AND purged_at IS NULL")
+                .bind(at)
+                .bind(id)
+                .execute(conn)
+                .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Forgets what was collected for requests that are closed: no package

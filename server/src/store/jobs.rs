@@ -48,7 +48,7 @@ impl Store {
     }
 
     /// Claims the oldest due job: queued and due, or running with its
-    /// lease run out. Call inside a write transaction.
+    /// lease run out. Call inside `Store::begin_claim`'s transaction.
     pub async fn claim_job(
         conn: &mut Conn,
         now: i64,

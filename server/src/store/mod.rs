@@ -15,6 +15,7 @@ mod console;
 mod exports;
 mod idempotency;
 mod jobs;
+mod keys;
 mod rate_limits;
 mod retention;
 mod rows;
@@ -141,9 +142,20 @@ pub fn is_postgres(conn: &Conn) -> bool {
 /// Session settings each new connection gets. SQLite's are per connection;
 /// PostgreSQL's default is already `synchronous_commit = on`, and is set
 /// anyway so that a server configured otherwise cannot weaken it.
-const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 20000;";
-const POSTGRES_SETTINGS: &str = "SET synchronous_commit = on";
+const SQLITE_SETTINGS: &[&str] = &[
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 20000",
+];
+/// READ COMMITTED too: the writer lock (`Store::begin`) only makes writers
+/// see each other's commits when each statement takes a fresh snapshot; a
+/// server defaulting to REPEATABLE READ would give a transaction the
+/// snapshot from before it waited for the lock.
+const POSTGRES_SETTINGS: &[&str] = &[
+    "SET synchronous_commit = on",
+    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+];
 
 /// The transaction-level advisory lock every PostgreSQL write transaction
 /// takes (see `Store::begin`). Any constant works; this one spells "PRIV".
@@ -173,7 +185,10 @@ impl Store {
                         Backend::Sqlite => SQLITE_SETTINGS,
                         Backend::Postgres => POSTGRES_SETTINGS,
                     };
-                    sqlx::Executor::execute(conn, settings).await.map(|_| ())
+                    for statement in settings {
+                        sqlx::Executor::execute(&mut *conn, *statement).await?;
+                    }
+                    Ok(())
                 })
             })
             .acquire_timeout(Duration::from_secs(10))

@@ -47,11 +47,23 @@ impl Store {
     /// Erases everything personal about a request. Opt-outs and consent
     /// receipts stay: they are what stops the marketing and proves a
     /// consent, and have their own lives.
+    /// False (and nothing done) when another server's sweep did it first.
     pub async fn anonymise_request(
         conn: &mut Conn,
         request_id: i64,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
+        let claimed = sqlx::query(
+            "UPDATE requests SET email = '', details = '{}', outcome = NULL, anonymised_at = $1
+             WHERE id = $2 AND anonymised_at IS NULL",
+        )
+        .bind(now)
+        .bind(request_id)
+        .execute(&mut *conn)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            return Ok(false);
+        }
         for statement in [
             "DELETE FROM request_messages WHERE request_id = $1",
             "DELETE FROM request_attachments WHERE request_id = $1",
@@ -66,14 +78,6 @@ impl Store {
                 .execute(&mut *conn)
                 .await?;
         }
-        sqlx::query(
-            "UPDATE requests SET email = '', details = '{}', outcome = NULL, anonymised_at = $1
-             WHERE id = $2",
-        )
-        .bind(now)
-        .bind(request_id)
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
+        Ok(true)
     }
 }

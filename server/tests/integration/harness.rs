@@ -436,6 +436,10 @@ impl TestApp {
         }
     }
 
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
     }

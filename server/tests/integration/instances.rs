@@ -108,3 +108,33 @@ async fn two_servers_on_one_database_behave_as_one_portal() {
         server::audit::Verdict::Intact { .. }
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_with_another_key_refuses_to_start_and_says_which() {
+    let app = crate::harness::spawn_app().await;
+    app.submit_access("kari@example.no").await;
+    for (setting, change) in [
+        ("PORTAL_SECRET", 0),
+        ("PORTAL_EXPORT_KEY", 1),
+        ("PORTAL_DATA_KEY", 2),
+    ] {
+        let mut settings = app.settings().clone();
+        let other = Some([7_u8; 32]);
+        match change {
+            0 => settings.secret = other,
+            1 => settings.export_key = other,
+            _ => settings.data_key = other,
+        }
+        let error = match server::startup::Application::build(settings).await {
+            Ok(_) => panic!("a server with another {setting} started"),
+            Err(error) => format!("{error:#}"),
+        };
+        assert!(
+            error.contains(setting) && error.contains("not the key this database was written with"),
+            "{error}"
+        );
+    }
+    // The same keys (from the shared data folder): a second server starts.
+    let again = app.another_instance().await;
+    assert_eq!(again.get_json("/healthz", None).await.0, 200);
+}
