@@ -7,8 +7,8 @@ use crate::{
     content::Content,
     crypto,
     http::{
-        api, embed, files, gpc, guard, health, hosts, language, org_assets, preferences, redirects,
-        throttle,
+        api, embed, files, gpc, guard, health, hosts, language, org_assets, page_cache,
+        preferences, redirects, throttle,
     },
     mail::Mailer,
     portal::{ConsoleAdapter, PortalAdapter},
@@ -293,6 +293,11 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .layer(middleware::from_fn_with_state(
             service.clone(),
             hosts::one_org_per_host,
+        ))
+        // Inside the language choice (part of its key), outside the rest.
+        .layer(middleware::from_fn_with_state(
+            Arc::new(page_cache::PageCache::default()),
+            page_cache::serve,
         ))
         .layer(middleware::from_fn(language::negotiate))
         .layer(middleware::from_fn_with_state(

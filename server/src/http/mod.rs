@@ -13,6 +13,7 @@ pub mod health;
 pub mod hosts;
 pub mod language;
 pub mod org_assets;
+pub mod page_cache;
 pub mod preferences;
 pub mod redirects;
 pub mod throttle;

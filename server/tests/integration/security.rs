@@ -18,13 +18,32 @@ fn script_nonces(html: &str) -> Vec<Option<String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_script_carries_the_nonce_its_policy_names() {
     let app = spawn_app().await;
+    let hits = || async {
+        let text = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find(|l| l.starts_with(r#"portal_page_cache_total{outcome="hit"}"#))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let hits_before = hits().await;
     let mut seen = Vec::new();
     // The request form hydrates (an island); the embedded page adds the
-    // frame script.
+    // frame script; the notice twice: the second time from the page cache,
+    // with a nonce of its own.
     for path in [
         "/o/demo/new/access",
         "/embed/demo/new",
         "/o/demo/new/access",
+        "/o/demo",
+        "/o/demo",
     ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
@@ -60,6 +79,11 @@ async fn every_script_carries_the_nonce_its_policy_names() {
         assert!(!seen.contains(&nonce), "a nonce is never reused");
         seen.push(nonce);
     }
+    assert_eq!(
+        hits().await,
+        hits_before + 1.0,
+        "the second notice came from the cache"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
