@@ -19,6 +19,7 @@ use anyhow::Context;
 use app::port::{
     pending_cookie_name, session_cookie_name, staff_cookie_name, SharedConsole, SharedPortal,
 };
+use axum::serve::ListenerExt;
 use axum::{
     extract::FromRef,
     middleware,
@@ -104,8 +105,14 @@ impl Application {
     /// this future, so dropping it (as a crash would) stops them too.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopping) = tokio::sync::watch::channel(false);
+        // Responses go out as soon as they are written: with Nagle's
+        // algorithm a response written in two parts (headers, then body)
+        // waits for the client's delayed ACK, some 40 ms.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let serve = axum::serve(
-            self.listener,
+            listener,
             // The peer address is what rate limits count by, unless a
             // load balancer's header is configured.
             self.router

@@ -133,6 +133,10 @@ async fn static_server(dir: &Path) -> (tokio::task::JoinHandle<()>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dir));
+    // TCP_NODELAY as the portal sets it: a fair reference.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let handle = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
