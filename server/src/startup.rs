@@ -266,6 +266,13 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .with_state(state)
         .route("/.well-known/gpc.json", get(gpc::well_known))
         .route("/healthz", get(health::healthz))
+        // The site's assets, compressed at build time (`make build`).
+        .nest_service(
+            "/pkg",
+            tower_http::services::ServeDir::new(settings.site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .route(
             "/metrics",
             get(crate::monitoring::endpoint).with_state(crate::monitoring::MetricsConfig {

@@ -56,17 +56,7 @@ fn create_source(db: &Path, rows: u64) {
 
 /// Peak resident memory of this process since the last reset, in MiB.
 fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kib: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .unwrap()
-        .trim()
-        .trim_end_matches(" kB")
-        .trim()
-        .parse()
-        .unwrap();
-    kib / 1024.0
+    crate::bench_web::memory_mib("self", "VmHWM:")
 }
 
 /// Starts a new peak (Linux: writing 5 to clear_refs resets VmHWM).

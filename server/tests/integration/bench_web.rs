@@ -308,8 +308,9 @@ async fn pages_and_submissions_under_load() {
     .unwrap();
 }
 
-/// Resident and peak memory of a process, in MiB (`/proc/<pid>/status`).
-fn memory_mib(pid: &str, field: &str) -> f64 {
+/// Resident and peak memory of a process (`self` for this one), in MiB
+/// (`/proc/<pid>/status`).
+pub(crate) fn memory_mib(pid: &str, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let kib: f64 = status
         .lines()

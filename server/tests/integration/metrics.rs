@@ -12,7 +12,7 @@ async fn scrape(app: &crate::harness::TestApp, token: Option<&str>) -> (u16, Str
 }
 
 /// The value of the sample line that starts with `series`.
-fn sample(text: &str, series: &str) -> Option<f64> {
+pub(crate) fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find(|line| line.starts_with(series))
         .and_then(|line| line.rsplit(' ').next())

@@ -28,10 +28,7 @@ async fn every_script_carries_the_nonce_its_policy_names() {
             .text()
             .await
             .unwrap();
-        text.lines()
-            .find(|l| l.starts_with(r#"portal_page_cache_total{outcome="hit"}"#))
-            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .unwrap_or(0.0)
+        crate::metrics::sample(&text, r#"portal_page_cache_total{outcome="hit"}"#).unwrap_or(0.0)
     };
     let hits_before = hits().await;
     let mut seen = Vec::new();
