@@ -5,9 +5,18 @@
 //! data key (`PORTAL_DATA_KEY`), so a copy of the database or a backup
 //! alone reveals none of that. Each value names the column it belongs to as
 //! associated data: a sealed answer cannot be passed off as a message.
-//! Not sealed: e-mail addresses (what requests, codes, opt-outs and
-//! receipts are looked up by), attachment file names, audit details and
-//! what sources report about an erasure.
+//!
+//! Subjects' e-mail addresses are sealed too (requests, opt-outs, consent
+//! receipts, sessions). Since sealing is randomised, rows are found by an
+//! [`EmailIndex`] stored beside the address: an HMAC-SHA256 of it under the
+//! server secret, not the data key, so that rotating the data key leaves
+//! every index as it is. A database copy without the secret cannot be
+//! searched for an address by trying candidates. Codes and failed logins
+//! keep only the index.
+//!
+//! Not sealed: staff accounts' addresses (the console's user names),
+//! attachment file names, audit details and what sources report about an
+//! erasure.
 //!
 //! A sealed value carries the id of its key (the first 4 bytes of the key's
 //! SHA-256), so keys can be rotated: the new key becomes `PORTAL_DATA_KEY`,
@@ -40,6 +49,9 @@ pub enum Column {
     EventNote,
     AttachmentData,
     ExportLines,
+    /// A subject's address, in whichever table holds it: moving one
+    /// between tables changes nothing it reveals.
+    Email,
 }
 
 impl Column {
@@ -51,8 +63,34 @@ impl Column {
             Column::EventNote => b"request_events.note",
             Column::AttachmentData => b"request_attachments.data",
             Column::ExportLines => b"export_chunks.lines",
+            Column::Email => b"subject.email",
         }
     }
+}
+
+/// What a sealed e-mail address is found by: equal addresses (already in
+/// their canonical form, `Email::parse`) give equal indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailIndex(String);
+
+impl EmailIndex {
+    pub fn of(secret: &[u8; 32], email: &str) -> EmailIndex {
+        EmailIndex(crate::crypto::keyed_hash(
+            secret,
+            &format!("email-index\0{email}"),
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A subject's address as it is written: sealed, with its index.
+#[derive(Clone, Debug)]
+pub struct StoredEmail {
+    pub sealed: String,
+    pub index: EmailIndex,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -232,6 +270,15 @@ mod tests {
             keys.open_bytes(Column::AttachmentData, b"%PDF").unwrap(),
             b"%PDF"
         );
+    }
+
+    #[test]
+    fn an_address_index_depends_on_the_address_and_the_secret_only() {
+        let a = EmailIndex::of(&[1; 32], "kari@example.no");
+        assert_eq!(a, EmailIndex::of(&[1; 32], "kari@example.no"));
+        assert_ne!(a, EmailIndex::of(&[1; 32], "ola@example.no"));
+        assert_ne!(a, EmailIndex::of(&[2; 32], "kari@example.no"));
+        assert!(!a.as_str().contains("kari") && a.as_str().len() == 64);
     }
 
     #[test]

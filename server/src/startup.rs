@@ -200,7 +200,7 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
     let jobs = crate::service::JobSettings {
         lease_secs: settings.job_lease_secs,
     };
-    Ok(Arc::new(Service::new(
+    let service = Service::new(
         store,
         mailer,
         content,
@@ -210,7 +210,12 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         jobs,
         settings.rate_limits,
         keys,
-    )))
+    );
+    service
+        .seal_emails()
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot seal the stored e-mail addresses: {error}"))?;
+    Ok(Arc::new(service))
 }
 
 /// The app's routes, listed once per process. Listing them runs the app

@@ -58,10 +58,7 @@ impl Service {
         self.organisation(org)?;
         let email = crate::crypto::unsubscribe_email(&self.secret, org, token)
             .ok_or(AppError::LinkInvalid)?;
-        let subject = Subject {
-            org: org.to_owned(),
-            email,
-        };
+        let subject = self.subject_of(org, &email);
         self.withdraw(
             &subject,
             MARKETING_PURPOSE,
@@ -102,7 +99,7 @@ impl Service {
     ) -> Result<bool, AppError> {
         let organisation = self.organisation(&subject.org)?;
         let at = now();
-        let current = Store::latest_receipt(&mut *tx, &subject.org, &subject.email, purpose)
+        let current = Store::latest_receipt(&mut *tx, &subject.org, &subject.email_index, purpose)
             .await
             .map_err(db)?;
         // A signal or a refusal with nothing recorded before is still
@@ -113,14 +110,14 @@ impl Service {
         let receipt = ReceiptRow {
             id: 0,
             org: subject.org.clone(),
-            email: subject.email.clone(),
+            email: String::new(),
             purpose: purpose.into(),
             decision: decision.into(),
             method: method.into(),
             notice_version: organisation.notice.current().date.clone(),
             at,
         };
-        let id = Store::insert_receipt(&mut *tx, &receipt)
+        let id = Store::insert_receipt(&mut *tx, &receipt, &self.store_email(&subject.email))
             .await
             .map_err(db)?;
         let entry = Entry {
@@ -145,7 +142,7 @@ impl Service {
     ) -> Result<PreferencesView, AppError> {
         let organisation = self.organisation(&subject.org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
-        let receipts = Store::receipts_of(&mut conn, &subject.org, &subject.email)
+        let receipts = Store::receipts_of(&mut conn, &subject.org, &subject.email_index)
             .await
             .map_err(db)?;
         let choices = organisation
@@ -228,7 +225,7 @@ impl Service {
     pub async fn consent_receipts(&self, subject: &Subject) -> Result<Vec<Receipt>, AppError> {
         let organisation = self.organisation(&subject.org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
-        let rows = Store::receipts_of(&mut conn, &subject.org, &subject.email)
+        let rows = Store::receipts_of(&mut conn, &subject.org, &subject.email_index)
             .await
             .map_err(db)?;
         Ok(rows
@@ -236,7 +233,8 @@ impl Service {
             .map(|r| Receipt {
                 id: r.id,
                 organisation: organisation.settings.name.clone(),
-                subject: r.email,
+                // Found by the subject's index: the subject's own address.
+                subject: subject.email.clone(),
                 purpose: r.purpose,
                 decision: r.decision,
                 method: r.method,

@@ -265,9 +265,11 @@ impl Service {
         let assignee = row
             .assignee_id
             .and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
-        let duplicates = Store::duplicates_of(&mut conn, org, &row.email, &row.kind, row.id)
-            .await
-            .map_err(db)?;
+        let email = self.open_email(&row.email)?;
+        let duplicates =
+            Store::duplicates_of(&mut conn, org, &self.email_index(&email), &row.kind, row.id)
+                .await
+                .map_err(db)?;
         let outcome = Store::outcome_of(&mut conn, row.id)
             .await
             .map_err(db)?
@@ -362,7 +364,7 @@ impl Service {
         };
         Ok(CaseView {
             org: org.to_owned(),
-            email: row.email.clone(),
+            email,
             language: Language::parse(&row.language).ok_or(AppError::Internal)?,
             assignee,
             colleagues,
@@ -464,7 +466,7 @@ impl Service {
         self.attachment(
             &subject.org,
             reference,
-            Some(&subject.email),
+            Some(subject),
             id,
             ActorKind::Subject,
             "subject",
@@ -476,7 +478,7 @@ impl Service {
         &self,
         org: &str,
         reference: &Reference,
-        owner: Option<&str>,
+        owner: Option<&Subject>,
         id: i64,
         actor_kind: ActorKind,
         actor: &str,
@@ -486,7 +488,7 @@ impl Service {
         let row = Store::find_request(&mut tx, org, reference.as_str())
             .await
             .map_err(db)?
-            .filter(|row| owner.is_none_or(|email| email == row.email))
+            .filter(|row| owner.is_none_or(|subject| subject.owns(row)))
             .ok_or(AppError::NotFound)?;
         let (meta, sealed) = Store::attachment_data(&mut tx, row.id, id)
             .await

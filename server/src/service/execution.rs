@@ -52,8 +52,9 @@ impl Service {
                 reason: TransitionError::NotInThisStatus,
             });
         }
+        let email = self.open_email(&row.email)?;
         let who = Identifiers {
-            email: &row.email,
+            email: &email,
             reference: &row.reference,
         };
         let mut failed = 0;

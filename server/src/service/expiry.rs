@@ -2,7 +2,7 @@
 //! their subjects so, and that forgets dead sessions.
 
 use super::{db, now, views, Service, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
-use app::domain::{AppError, Email, Language};
+use app::domain::{AppError, Language};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -42,7 +42,7 @@ impl Service {
                 .unwrap_or_default();
             let (Ok(parsed), Ok(email), Some(language)) = (
                 views::parse_row(row),
-                Email::parse(&row.email),
+                self.address_of(row),
                 Language::parse(&row.language),
             ) else {
                 continue;

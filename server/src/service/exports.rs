@@ -212,8 +212,9 @@ impl Service {
             None => (ActorKind::System, "jobs".to_owned()),
         };
         let reference = views::parse_row(row)?.reference;
+        let email = self.open_email(&row.email)?;
         let who = crate::sources::Identifiers {
-            email: &row.email,
+            email: &email,
             reference: &row.reference,
         };
         let mut failed = 0;
@@ -615,7 +616,7 @@ impl Service {
         let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
             .await
             .map_err(db)?
-            .filter(|row| row.email == subject.email)
+            .filter(|row| subject.owns(row))
             .ok_or(AppError::NotFound)?;
         let package = Store::latest_exports(&mut conn, &[row.id], true)
             .await

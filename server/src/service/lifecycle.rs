@@ -10,8 +10,8 @@ use crate::{
     store::{RequestRow, Store},
 };
 use app::domain::{
-    Action, AppError, Email, Language, Outcome, Reference, RequestKind, RequestState, Role,
-    StaffAction, Status, MAX_DETAIL_CHARS,
+    Action, AppError, Language, Outcome, Reference, RequestKind, RequestState, Role, StaffAction,
+    Status, MAX_DETAIL_CHARS,
 };
 use serde::Serialize;
 use time::Date;
@@ -408,7 +408,7 @@ impl Service {
         Store::find_request(conn, &subject.org, reference.as_str())
             .await
             .map_err(db)?
-            .filter(|row| row.email == subject.email)
+            .filter(|row| subject.owns(row))
             .ok_or(AppError::NotFound)
     }
 
@@ -427,10 +427,11 @@ impl Service {
         let purpose = serde_json::from_str::<serde_json::Value>(&details)
             .ok()
             .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
+        let email = self.store_email(self.address_of(row)?.as_str());
         Store::insert_opt_out(
             conn,
             &row.org,
-            &row.email,
+            &email,
             kind.as_str(),
             purpose.as_deref(),
             row.id,
@@ -478,8 +479,7 @@ impl Service {
     /// "There is news on your request": a link to the tracking page, never
     /// the content, in the subject's language.
     pub(super) async fn mail_update(&self, row: &RequestRow) {
-        let (Ok(email), Some(language)) =
-            (Email::parse(&row.email), Language::parse(&row.language))
+        let (Ok(email), Some(language)) = (self.address_of(row), Language::parse(&row.language))
         else {
             return;
         };

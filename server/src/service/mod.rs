@@ -31,7 +31,8 @@ pub use sessions::Subject;
 pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
 pub use throttle::{Bucket, Limit, RateLimits, ThrottleError};
 
-use crate::{content::Content, mail::Mailer, sealing::Column, store::Store};
+use crate::sealing::{Column, EmailIndex, StoredEmail};
+use crate::{content::Content, mail::Mailer, store::Store};
 use app::domain::AppError;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -151,6 +152,30 @@ impl Service {
 
     pub fn data_keys(&self) -> &crate::sealing::DataKeys {
         &self.keys
+    }
+
+    fn email_index(&self, email: &str) -> EmailIndex {
+        EmailIndex::of(&self.secret, email)
+    }
+
+    /// A subject's address as it is written (`email` in canonical form).
+    fn store_email(&self, email: &str) -> StoredEmail {
+        StoredEmail {
+            sealed: self.seal(Column::Email, email),
+            index: self.email_index(email),
+        }
+    }
+
+    fn open_email(&self, stored: &str) -> Result<String, AppError> {
+        self.open(Column::Email, stored)
+    }
+
+    /// Where mail about a request goes.
+    fn address_of(&self, row: &crate::store::RequestRow) -> Result<app::domain::Email, AppError> {
+        app::domain::Email::parse(&self.open_email(&row.email)?).map_err(|_| {
+            tracing::error!(reference = %row.reference, "a stored address does not parse");
+            AppError::Internal
+        })
     }
 }
 

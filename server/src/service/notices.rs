@@ -64,7 +64,7 @@ impl Service {
         let organisation = self.organisation(org)?;
         let subject = self.subject_in(org, session).await?;
         let mut conn = self.store.conn().await.map_err(db)?;
-        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email)
+        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email_index)
             .await
             .map_err(db)?;
         let Some(verified) = rows.iter().filter_map(|r| r.verified_at).max() else {

@@ -58,13 +58,17 @@ impl Service {
             serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let fingerprint = crypto::token_hash(&format!(
-            "{}\n{}\n{}\n{}\n{details_json}",
-            org.slug,
-            submission.kind.as_str(),
-            submission.email.as_str(),
-            submission.language.code()
-        ));
+        // Keyed: it covers the address and answers, which are otherwise sealed.
+        let fingerprint = crypto::keyed_hash(
+            &self.secret,
+            &format!(
+                "{}\n{}\n{}\n{}\n{details_json}",
+                org.slug,
+                submission.kind.as_str(),
+                submission.email.as_str(),
+                submission.language.code()
+            ),
+        );
         if let Some(key) = key {
             let earlier = Store::idempotent_submission(&mut tx, &org.slug, key.as_str(), at)
                 .await
@@ -79,6 +83,7 @@ impl Service {
             }
         }
         let sealed_details = self.seal(Column::RequestDetails, &details_json);
+        let email = self.store_email(submission.email.as_str());
         let tracking_key = crypto::new_token();
         let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
         // 40 random bits: a collision is rare, and retried when it happens.
@@ -91,7 +96,7 @@ impl Service {
                     reference: reference.as_str(),
                     org: &org.slug,
                     kind: submission.kind,
-                    email: submission.email.as_str(),
+                    email: &email,
                     language: submission.language,
                     details_json: &sealed_details,
                     tracking_key_hash: &tracking_key_hash,
@@ -125,7 +130,7 @@ impl Service {
             id: request_id,
             reference: reference.as_str(),
             org: &org.slug,
-            email: submission.email.as_str(),
+            email_index: &email.index,
         };
         let issued = self.issue_code(&mut tx, request, at).await?;
         if let Some(key) = key {
@@ -190,7 +195,7 @@ impl Service {
             summary: None,
         };
         let Some(row) = row else { return Ok(sign_in) };
-        if subject.is_some_and(|s| s.org == row.org && s.email == row.email) {
+        if subject.is_some_and(|s| s.owns(&row)) {
             let view = views_of(
                 &mut conn,
                 std::slice::from_ref(&row),
@@ -233,7 +238,7 @@ impl Service {
         subject: &super::Subject,
     ) -> Result<Vec<RequestView>, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
-        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email)
+        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email_index)
             .await
             .map_err(db)?;
         views_of(&mut conn, &rows, &self.content, &self.keys).await
@@ -250,7 +255,7 @@ impl Service {
         let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
             .await
             .map_err(db)?
-            .filter(|row| row.email == subject.email)
+            .filter(|row| subject.owns(row))
             .ok_or(AppError::NotFound)?;
         Ok(views_of(
             &mut conn,

@@ -4,10 +4,17 @@
 //! can be removed from `PORTAL_DATA_KEYS_PREVIOUS`. Safe to run while the
 //! portal serves, and to run again: each value is rewritten in a short
 //! transaction of its own, and values already current are skipped.
+//!
+//! Also here: the start-up pass that seals and indexes subjects' addresses
+//! written before addresses were sealed (schema 19).
 
 use super::{db, Service};
-use crate::{sealing::Column, store::SealedColumn, store::Store};
+use crate::sealing::Column;
+use crate::store::{EmailTable, SealedColumn, Store};
 use app::domain::AppError;
+
+/// Rows sealed per transaction by the start-up pass.
+const EMAIL_BATCH: i64 = 500;
 
 fn column_of(sealed: SealedColumn) -> Column {
     match sealed {
@@ -17,6 +24,9 @@ fn column_of(sealed: SealedColumn) -> Column {
         SealedColumn::EventNote => Column::EventNote,
         SealedColumn::AttachmentData => Column::AttachmentData,
         SealedColumn::ExportLines => Column::ExportLines,
+        SealedColumn::RequestEmail | SealedColumn::OptOutEmail | SealedColumn::ReceiptEmail => {
+            Column::Email
+        }
     }
 }
 
@@ -67,7 +77,61 @@ impl Service {
                 rewritten += 1;
             }
         }
+        for (token_hash, stored) in self.store.session_emails().await.map_err(db)? {
+            if self.keys.is_current_text(&stored) {
+                continue;
+            }
+            let email = self.open_email(&stored)?;
+            self.store
+                .reseal_session_email(&token_hash, &stored, &self.seal(Column::Email, &email))
+                .await
+                .map_err(db)?;
+            rewritten += 1;
+        }
         tracing::info!(rewritten, "data resealed under the current key");
         Ok(rewritten)
+    }
+
+    /// Seals and indexes every address that has no index yet; run at
+    /// start-up, before the portal serves (an unindexed request would not
+    /// be found by its subject). Any number of servers may run it at once.
+    /// Anonymised rows (no address) get an empty index, which nothing finds.
+    /// Returns how many rows it wrote.
+    pub async fn seal_emails(&self) -> Result<u64, AppError> {
+        let mut written = 0;
+        for table in EmailTable::ALL {
+            loop {
+                let batch = self
+                    .store
+                    .unindexed_emails(table, EMAIL_BATCH)
+                    .await
+                    .map_err(db)?;
+                if batch.is_empty() {
+                    break;
+                }
+                let mut tx = self.store.begin().await.map_err(db)?;
+                for (id, stored) in &batch {
+                    let email = self.open_email(stored)?;
+                    let (sealed, index) = if email.is_empty() {
+                        (String::new(), String::new())
+                    } else {
+                        let stored = self.store_email(&email);
+                        (stored.sealed, stored.index.as_str().to_owned())
+                    };
+                    Store::index_email(&mut tx, table, *id, &sealed, &index)
+                        .await
+                        .map_err(db)?;
+                }
+                tx.commit().await.map_err(db)?;
+                written += batch.len() as u64;
+            }
+        }
+        if written > 0 {
+            tracing::info!(
+                written,
+                "addresses written before sealing are now sealed and indexed"
+            );
+        }
+        Ok(written)
     }
 }

@@ -2,7 +2,8 @@
 //! e-mail address, scoped to one organisation.
 
 use super::{db, now, Service, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
-use crate::store::Conn;
+use crate::sealing::EmailIndex;
+use crate::store::{Conn, RequestRow};
 use crate::{crypto, store::Store};
 use app::domain::AppError;
 use app::port::SessionGrant;
@@ -12,10 +13,19 @@ use app::port::SessionGrant;
 pub struct Subject {
     pub org: String,
     pub email: String,
+    pub email_index: EmailIndex,
+}
+
+impl Subject {
+    /// Whether a request is this subject's (same organisation and address).
+    pub fn owns(&self, row: &RequestRow) -> bool {
+        self.org == row.org && row.email_index.as_deref() == Some(self.email_index.as_str())
+    }
 }
 
 impl Service {
     pub(super) async fn open_session(
+        &self,
         conn: &mut Conn,
         org: &str,
         email: &str,
@@ -26,7 +36,7 @@ impl Service {
             conn,
             &crypto::token_hash(crypto::expose(&token)),
             org,
-            email,
+            &self.seal(crate::sealing::Column::Email, email),
             at,
             at + SESSION_ABSOLUTE_SECS,
         )
@@ -47,10 +57,17 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Subject {
-            org: row.org,
-            email: row.email,
-        })
+        Ok(self.subject_of(&row.org, &self.open_email(&row.email)?))
+    }
+
+    /// The subject with address `email` (canonical form) in `org`, for a
+    /// caller that has established who they are: a session, a signed link.
+    pub fn subject_of(&self, org: &str, email: &str) -> Subject {
+        Subject {
+            org: org.to_owned(),
+            email: email.to_owned(),
+            email_index: self.email_index(email),
+        }
     }
 
     /// The session's subject, who must belong to `org`: a session of

@@ -220,8 +220,9 @@ impl Service {
         let email = Email::parse(email)
             .map(String::from)
             .unwrap_or_else(|_| email.trim().to_ascii_lowercase());
+        let index = self.email_index(&email);
         let mut tx = self.store.begin().await.map_err(db)?;
-        if Store::login_failures_since(&mut tx, &email, at - LOGIN_WINDOW_SECS)
+        if Store::login_failures_since(&mut tx, &index, at - LOGIN_WINDOW_SECS)
             .await
             .map_err(db)?
             >= LOGIN_FAILURE_LIMIT
@@ -239,7 +240,7 @@ impl Service {
             .await
             .map_err(|_| AppError::Internal)?;
         let Some(account) = account.filter(|_| matches) else {
-            Store::record_login_failure(&mut tx, &email, at)
+            Store::record_login_failure(&mut tx, &index, at)
                 .await
                 .map_err(db)?;
             tx.commit().await.map_err(db)?;
@@ -275,7 +276,8 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        if Store::login_failures_since(&mut tx, &account.email, at - LOGIN_WINDOW_SECS)
+        let index = self.email_index(&account.email);
+        if Store::login_failures_since(&mut tx, &index, at - LOGIN_WINDOW_SECS)
             .await
             .map_err(db)?
             >= LOGIN_FAILURE_LIMIT
@@ -296,7 +298,7 @@ impl Service {
             .map_err(db)?
         };
         if !accepted {
-            Store::record_login_failure(&mut tx, &account.email, at)
+            Store::record_login_failure(&mut tx, &index, at)
                 .await
                 .map_err(db)?;
             // A wrong code costs the pending login; the password is asked again.

@@ -4,13 +4,14 @@
 //! most.
 
 use super::{db, now, views, Service, CODES_PER_DAY, CODE_MAX_ATTEMPTS, CODE_TTL_SECS};
+use crate::sealing::EmailIndex;
 use crate::store::Conn;
 use crate::{
     audit::{self, ActorKind, Entry},
     crypto,
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
 };
-use app::domain::{one_month_after, AppError, Email, Language, Reference, Status};
+use app::domain::{one_month_after, AppError, Language, Reference, Status};
 use app::port::SessionGrant;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -21,7 +22,7 @@ pub(super) struct CodeFor<'a> {
     pub id: i64,
     pub reference: &'a str,
     pub org: &'a str,
-    pub email: &'a str,
+    pub email_index: &'a EmailIndex,
 }
 
 /// Appends an audit entry about one request.
@@ -93,9 +94,9 @@ impl Service {
             id: request_id,
             reference,
             org,
-            email,
+            email_index,
         } = request;
-        let issued_today = Store::codes_issued_since(conn, email, at - 24 * 60 * 60)
+        let issued_today = Store::codes_issued_since(conn, email_index, at - 24 * 60 * 60)
             .await
             .map_err(db)?;
         if issued_today >= CODES_PER_DAY {
@@ -118,7 +119,7 @@ impl Service {
             conn,
             NewCode {
                 request_id,
-                email,
+                email_index,
                 code_hash: &crypto::code_hash(&self.secret, request_id, crypto::expose(&code)),
                 link_hash: &crypto::token_hash(crypto::expose(&link_token)),
                 now: at,
@@ -191,8 +192,7 @@ impl Service {
             ),
             tracking_url,
         };
-        let (Ok(email), Some(language)) =
-            (Email::parse(&row.email), Language::parse(&row.language))
+        let (Ok(email), Some(language)) = (self.address_of(row), Language::parse(&row.language))
         else {
             tracing::error!("stored address or language does not parse");
             return;
@@ -374,7 +374,8 @@ impl Service {
             at,
         )
         .await?;
-        Self::open_session(tx, &row.org, &row.email).await
+        let email = self.open_email(&row.email)?;
+        self.open_session(tx, &row.org, &email).await
     }
 
     /// "Send a new code": only ever to the address of the request. Unknown
@@ -398,11 +399,12 @@ impl Service {
             return Ok(());
         };
         refuse_if_expired(&row, at)?;
+        let email_index = self.email_index(self.address_of(&row)?.as_str());
         let request = CodeFor {
             id: row.id,
             reference: &row.reference,
             org: &row.org,
-            email: &row.email,
+            email_index: &email_index,
         };
         let Some(issued) = self.issue_code(&mut tx, request, at).await? else {
             // The refusal is recorded too.

@@ -2,12 +2,14 @@
 
 use super::Conn;
 use super::Store;
+use crate::sealing::{EmailIndex, StoredEmail};
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReceiptRow {
     pub id: i64,
     pub org: String,
+    /// Sealed (`Column::Email`).
     pub email: String,
     pub purpose: String,
     pub decision: String,
@@ -17,13 +19,19 @@ pub struct ReceiptRow {
 }
 
 impl Store {
-    pub async fn insert_receipt(conn: &mut Conn, receipt: &ReceiptRow) -> Result<i64, sqlx::Error> {
+    /// `receipt.email` is not read: `email` is what is written.
+    pub async fn insert_receipt(
+        conn: &mut Conn,
+        receipt: &ReceiptRow,
+        email: &StoredEmail,
+    ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "INSERT INTO consent_receipts (org, email, purpose, decision, method, notice_version, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO consent_receipts (org, email, email_index, purpose, decision, method, notice_version, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&receipt.org)
-        .bind(&receipt.email)
+        .bind(&email.sealed)
+        .bind(email.index.as_str())
         .bind(&receipt.purpose)
         .bind(&receipt.decision)
         .bind(&receipt.method)
@@ -37,15 +45,15 @@ impl Store {
     pub async fn latest_receipt(
         conn: &mut Conn,
         org: &str,
-        email: &str,
+        email: &EmailIndex,
         purpose: &str,
     ) -> Result<Option<ReceiptRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, org, email, purpose, decision, method, notice_version, at FROM consent_receipts
-             WHERE org = $1 AND email = $2 AND purpose = $3 ORDER BY id DESC LIMIT 1",
+             WHERE org = $1 AND email_index = $2 AND purpose = $3 ORDER BY id DESC LIMIT 1",
         )
         .bind(org)
-        .bind(email)
+        .bind(email.as_str())
         .bind(purpose)
         .fetch_optional(conn)
         .await
@@ -55,14 +63,14 @@ impl Store {
     pub async fn receipts_of(
         conn: &mut Conn,
         org: &str,
-        email: &str,
+        email: &EmailIndex,
     ) -> Result<Vec<ReceiptRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, org, email, purpose, decision, method, notice_version, at FROM consent_receipts
-             WHERE org = $1 AND email = $2 ORDER BY id",
+             WHERE org = $1 AND email_index = $2 ORDER BY id",
         )
         .bind(org)
-        .bind(email)
+        .bind(email.as_str())
         .fetch_all(conn)
         .await
     }

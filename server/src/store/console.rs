@@ -3,6 +3,7 @@
 
 use super::Store;
 use super::{Conn, Sql};
+use crate::sealing::{EmailIndex, StoredEmail};
 use sqlx::FromRow;
 
 /// Statuses in which staff still owe the subject an answer.
@@ -85,7 +86,7 @@ pub struct AuditQuery<'a> {
     pub offset: i64,
 }
 
-const DUPLICATE: &str = "CASE WHEN EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email = r.email \
+const DUPLICATE: &str = "CASE WHEN EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email_index = r.email_index \
     AND d.kind = r.kind AND d.id <> r.id AND d.status IN ('received', 'in_progress', 'awaiting_subject') \
     AND r.status IN ('received', 'in_progress', 'awaiting_subject')) THEN 1 ELSE 0 END";
 
@@ -171,16 +172,16 @@ impl Store {
     pub async fn duplicates_of(
         conn: &mut Conn,
         org: &str,
-        email: &str,
+        email: &EmailIndex,
         kind: &str,
         except: i64,
     ) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT reference FROM requests WHERE org = $1 AND email = $2 AND kind = $3 AND id <> $4
+            "SELECT reference FROM requests WHERE org = $1 AND email_index = $2 AND kind = $3 AND id <> $4
                AND status IN ('received', 'in_progress', 'awaiting_subject') ORDER BY created_at",
         )
         .bind(org)
-        .bind(email)
+        .bind(email.as_str())
         .bind(kind)
         .bind(except)
         .fetch_all(conn)
@@ -276,15 +277,16 @@ impl Store {
     pub async fn insert_opt_out(
         conn: &mut Conn,
         org: &str,
-        email: &str,
+        email: &StoredEmail,
         kind: &str,
         purpose: Option<&str>,
         request_id: i64,
         at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO opt_outs (org, email, kind, purpose, request_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO opt_outs (org, email, email_index, kind, purpose, request_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(org)
-            .bind(email)
+            .bind(&email.sealed)
+            .bind(email.index.as_str())
             .bind(kind)
             .bind(purpose)
             .bind(request_id)
@@ -297,13 +299,15 @@ impl Store {
     pub async fn opt_outs_of(
         conn: &mut Conn,
         org: &str,
-        email: &str,
+        email: &EmailIndex,
     ) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT kind FROM opt_outs WHERE org = $1 AND email = $2 ORDER BY id")
-            .bind(org)
-            .bind(email)
-            .fetch_all(conn)
-            .await
+        sqlx::query_scalar(
+            "SELECT kind FROM opt_outs WHERE org = $1 AND email_index = $2 ORDER BY id",
+        )
+        .bind(org)
+        .bind(email.as_str())
+        .fetch_all(conn)
+        .await
     }
 
     /// The outcome JSON of a request, if it has one.

@@ -31,10 +31,11 @@ pub use console::{
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
 pub use jobs::{JobEnd, JobRow};
 pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
-pub use sealed::SealedColumn;
+pub use sealed::{EmailTable, SealedColumn};
 pub use sql::Sql;
 pub use staff::{MemberRow, RoleRow, StaffRow};
 
+use crate::sealing::{EmailIndex, StoredEmail};
 use app::domain::{Language, RequestKind, Status};
 use sqlx::any::AnyPoolOptions;
 use std::time::Duration;
@@ -97,7 +98,7 @@ pub struct NewRequest<'a> {
     pub reference: &'a str,
     pub org: &'a str,
     pub kind: RequestKind,
-    pub email: &'a str,
+    pub email: &'a StoredEmail,
     pub language: Language,
     pub details_json: &'a str,
     pub tracking_key_hash: &'a str,
@@ -106,7 +107,7 @@ pub struct NewRequest<'a> {
 
 pub struct NewCode<'a> {
     pub request_id: i64,
-    pub email: &'a str,
+    pub email_index: &'a EmailIndex,
     pub code_hash: &'a str,
     pub link_hash: &'a str,
     pub now: i64,
@@ -288,14 +289,15 @@ impl Store {
 
     pub async fn insert_request(conn: &mut Conn, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO requests (reference, org, kind, email, language, details, status, tracking_key_hash,
-                                   created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending_verification', $7, $8, $9) RETURNING id",
+            "INSERT INTO requests (reference, org, kind, email, email_index, language, details, status,
+                                   tracking_key_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending_verification', $8, $9, $10) RETURNING id",
         )
         .bind(new.reference)
         .bind(new.org)
         .bind(new.kind.as_str())
-        .bind(new.email)
+        .bind(&new.email.sealed)
+        .bind(new.email.index.as_str())
         .bind(new.language.code())
         .bind(new.details_json)
         .bind(new.tracking_key_hash)
@@ -332,11 +334,11 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         sqlx::query(
-            "INSERT INTO verification_codes (request_id, email, code_hash, link_hash, created_at, expires_at, state)
+            "INSERT INTO verification_codes (request_id, email_index, code_hash, link_hash, created_at, expires_at, state)
              VALUES ($1, $2, $3, $4, $5, $6, 'active')",
         )
         .bind(new.request_id)
-        .bind(new.email)
+        .bind(new.email_index.as_str())
         .bind(new.code_hash)
         .bind(new.link_hash)
         .bind(new.now)
@@ -348,13 +350,13 @@ impl Store {
 
     pub async fn codes_issued_since(
         conn: &mut Conn,
-        email: &str,
+        email: &EmailIndex,
         since: i64,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT COUNT(*) FROM verification_codes WHERE email = $1 AND created_at >= $2",
+            "SELECT COUNT(*) FROM verification_codes WHERE email_index = $1 AND created_at >= $2",
         )
-        .bind(email)
+        .bind(email.as_str())
         .bind(since)
         .fetch_one(conn)
         .await
@@ -411,14 +413,14 @@ impl Store {
     pub async fn requests_of_subject(
         conn: &mut Conn,
         org: &str,
-        email: &str,
+        email: &EmailIndex,
     ) -> Result<Vec<RequestRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "{} WHERE org = $1 AND email = $2 ORDER BY created_at DESC, id DESC",
+            "{} WHERE org = $1 AND email_index = $2 ORDER BY created_at DESC, id DESC",
             RequestRow::SELECT
         ))
         .bind(org)
-        .bind(email)
+        .bind(email.as_str())
         .fetch_all(conn)
         .await
     }
@@ -634,7 +636,7 @@ impl Store {
         conn: &mut Conn,
         token_hash: &str,
         org: &str,
-        email: &str,
+        sealed_email: &str,
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
@@ -644,7 +646,7 @@ impl Store {
         )
         .bind(token_hash)
         .bind(org)
-        .bind(email)
+        .bind(sealed_email)
         .bind(now)
         .bind(now)
         .bind(expires_at)

@@ -54,7 +54,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let claimed = sqlx::query(
-            "UPDATE requests SET email = '', details = '{}', outcome = NULL, anonymised_at = $1
+            "UPDATE requests SET email = '', email_index = '', details = '{}', outcome = NULL, anonymised_at = $1
              WHERE id = $2 AND anonymised_at IS NULL",
         )
         .bind(now)

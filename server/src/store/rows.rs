@@ -22,7 +22,9 @@ pub struct RequestRow {
     pub reference: String,
     pub org: String,
     pub kind: String,
+    /// Sealed (`Column::Email`); `email_index` finds and compares it.
     pub email: String,
+    pub email_index: Option<String>,
     pub language: String,
     pub details: String,
     pub status: String,
@@ -38,7 +40,7 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
-    pub const SELECT: &'static str = "SELECT id, reference, org, kind, email, language, details, status, \
+    pub const SELECT: &'static str = "SELECT id, reference, org, kind, email, email_index, language, details, status, \
         tracking_key_hash, created_at, verified_at, due_date, assignee_id, extended, executed FROM requests";
 }
 
@@ -100,5 +102,6 @@ impl CodeRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
     pub org: String,
+    /// Sealed (`Column::Email`).
     pub email: String,
 }

@@ -1,5 +1,7 @@
 //! Reading and rewriting the sealed columns wholesale, for `server data
-//! reseal` (key rotation, and sealing what was written before sealing).
+//! reseal` (key rotation, and sealing what was written before sealing),
+//! and for sealing and indexing, at start-up, the addresses written before
+//! addresses were sealed.
 
 use super::{Conn, Store};
 
@@ -12,16 +14,22 @@ pub enum SealedColumn {
     EventNote,
     AttachmentData,
     ExportLines,
+    RequestEmail,
+    OptOutEmail,
+    ReceiptEmail,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 6] = [
+    pub const ALL: [SealedColumn; 9] = [
         SealedColumn::RequestDetails,
         SealedColumn::RequestOutcome,
         SealedColumn::MessageBody,
         SealedColumn::EventNote,
         SealedColumn::AttachmentData,
         SealedColumn::ExportLines,
+        SealedColumn::RequestEmail,
+        SealedColumn::OptOutEmail,
+        SealedColumn::ReceiptEmail,
     ];
 
     /// (table, row key as two integers, column). Fixed strings only: never
@@ -34,6 +42,9 @@ impl SealedColumn {
             SealedColumn::EventNote => ("request_events", "id, 0", "note"),
             SealedColumn::AttachmentData => ("request_attachments", "id, 0", "data"),
             SealedColumn::ExportLines => ("export_chunks", "data_id, seq", "lines"),
+            SealedColumn::RequestEmail => ("requests", "id, 0", "email"),
+            SealedColumn::OptOutEmail => ("opt_outs", "id, 0", "email"),
+            SealedColumn::ReceiptEmail => ("consent_receipts", "id, 0", "email"),
         }
     }
 
@@ -42,6 +53,30 @@ impl SealedColumn {
         match self {
             SealedColumn::ExportLines => format!("data_id = ${a} AND seq = ${b}"),
             _ => format!("id = ${a} AND ${b} = 0"),
+        }
+    }
+}
+
+/// A table whose rows carry a subject's sealed address and its index.
+#[derive(Clone, Copy, Debug)]
+pub enum EmailTable {
+    Requests,
+    OptOuts,
+    ConsentReceipts,
+}
+
+impl EmailTable {
+    pub const ALL: [EmailTable; 3] = [
+        EmailTable::Requests,
+        EmailTable::OptOuts,
+        EmailTable::ConsentReceipts,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            EmailTable::Requests => "requests",
+            EmailTable::OptOuts => "opt_outs",
+            EmailTable::ConsentReceipts => "consent_receipts",
         }
     }
 }
@@ -106,6 +141,65 @@ impl Store {
         .bind(value)
         .bind(k1)
         .bind(k2)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Sessions' addresses (sessions are keyed by their token's hash).
+    pub async fn session_emails(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT token_hash, email FROM subject_sessions")
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Rewrites a session's address unless it changed meanwhile.
+    pub async fn reseal_session_email(
+        &self,
+        token_hash: &str,
+        was: &str,
+        value: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE subject_sessions SET email = $1 WHERE token_hash = $2 AND email = $3")
+            .bind(value)
+            .bind(token_hash)
+            .bind(was)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` rows of `table` whose address has no index yet
+    /// (written before addresses were sealed): id and stored address.
+    pub async fn unindexed_emails(
+        &self,
+        table: EmailTable,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT id, email FROM {} WHERE email_index IS NULL ORDER BY id LIMIT $1",
+            table.name()
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Writes a row's sealed address and index, unless another server did.
+    pub async fn index_email(
+        conn: &mut Conn,
+        table: EmailTable,
+        id: i64,
+        sealed: &str,
+        index: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!(
+            "UPDATE {} SET email = $1, email_index = $2 WHERE id = $3 AND email_index IS NULL",
+            table.name()
+        ))
+        .bind(sealed)
+        .bind(index)
+        .bind(id)
         .execute(conn)
         .await?;
         Ok(())

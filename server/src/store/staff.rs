@@ -2,6 +2,7 @@
 
 use super::Conn;
 use super::Store;
+use crate::sealing::EmailIndex;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
@@ -187,23 +188,25 @@ impl Store {
 
     pub async fn login_failures_since(
         conn: &mut Conn,
-        email: &str,
+        email: &EmailIndex,
         since: i64,
     ) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
-            .bind(email)
-            .bind(since)
-            .fetch_one(conn)
-            .await
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE email_index = $1 AND at >= $2",
+        )
+        .bind(email.as_str())
+        .bind(since)
+        .fetch_one(conn)
+        .await
     }
 
     pub async fn record_login_failure(
         conn: &mut Conn,
-        email: &str,
+        email: &EmailIndex,
         at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
-            .bind(email)
+        sqlx::query("INSERT INTO login_failures (email_index, at) VALUES ($1, $2)")
+            .bind(email.as_str())
             .bind(at)
             .execute(conn)
             .await?;

@@ -5,7 +5,7 @@ use crate::harness::{spawn_app, TestApp};
 use app::domain::{
     add_months, one_month_after, AppError, Reference, Role, Status, TransitionError,
 };
-use server::service::{LoginStep, StaffAction, StaffMember, Subject};
+use server::service::{LoginStep, StaffAction, StaffMember};
 use time::OffsetDateTime;
 
 /// An agent of `demo` with TOTP enrolled (the demo organisation requires it).
@@ -83,10 +83,7 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         "news, never the content"
     );
 
-    let subject = Subject {
-        org: "demo".into(),
-        email: "kari@example.no".into(),
-    };
+    let subject = app.service.subject_of("demo", "kari@example.no");
     assert_eq!(
         app.service
             .subject_reply(&subject, &r, "Kaigata 12, Bergen")
@@ -267,18 +264,12 @@ async fn the_subject_can_cancel_their_own_open_request_once() {
     let app = spawn_app().await;
     let (reference, _) = app.verified_subject("cancel@example.no").await;
     let r = Reference::parse(&reference).unwrap();
-    let stranger = Subject {
-        org: "demo".into(),
-        email: "someone@example.no".into(),
-    };
+    let stranger = app.service.subject_of("demo", "someone@example.no");
     assert_eq!(
         app.service.subject_cancel(&stranger, &r).await,
         Err(AppError::NotFound)
     );
-    let owner = Subject {
-        org: "demo".into(),
-        email: "cancel@example.no".into(),
-    };
+    let owner = app.service.subject_of("demo", "cancel@example.no");
     app.service.subject_cancel(&owner, &r).await.unwrap();
     assert!(matches!(
         app.service.subject_cancel(&owner, &r).await,

@@ -1,7 +1,8 @@
-//! Personal data at rest: what a subject and staff write, and what sources
-//! return, is sealed in the database. A copy of the database (here: the
-//! SQLite file itself, or the PostgreSQL columns) holds none of it in
-//! clear, while the subject and staff read it as written.
+//! Personal data at rest: what a subject and staff write, what sources
+//! return, and subjects' e-mail addresses are sealed in the database. A
+//! copy of the database (here: the SQLite file itself, or the PostgreSQL
+//! columns) holds none of it in clear, while the subject and staff read it
+//! as written and requests are still found by their subject's address.
 
 use crate::{
     harness::{on_postgres, spawn_app},
@@ -14,14 +15,15 @@ const ANSWER: &str = "Hemmeligveien 13";
 const CORRECTION: &str = "Skjultgata 42";
 const QUESTION: &str = "Which meter is at Skjultgata?";
 const REPLY: &str = "Meter 7070-4242";
+const SUBJECT: &str = "kari.hemmelig@example.no";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn answers_conversation_and_notes_are_sealed_in_the_database() {
+async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
     let app = spawn_app().await;
     let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
     let (reference, token) = app
         .verified_request(serde_json::json!({
-            "org": "demo", "kind": "rectification", "email": "kari@example.no",
+            "org": "demo", "kind": "rectification", "email": SUBJECT,
             "details": {"inaccurate": format!("Lives at {ANSWER}"), "correction": format!("Lives at {CORRECTION}")}
         }))
         .await;
@@ -71,12 +73,42 @@ async fn answers_conversation_and_notes_are_sealed_in_the_database() {
     assert_eq!(status, 200);
     assert!(body.to_string().contains(CORRECTION), "{body}");
 
+    // Found by the address: the subject's list, the staff's duplicate hint,
+    // the subject's consent receipts, and a marketing opt-out.
+    let (status, list) = app.get_json("/api/v1/requests", Some(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["requests"].as_array().map(Vec::len), Some(1), "{list}");
+    let (second, _) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "rectification", "email": SUBJECT,
+            "details": {"inaccurate": "Name: Kari", "correction": "Name: Kari H."}
+        }))
+        .await;
+    let case = app
+        .service
+        .case(&agent, "demo", &Reference::parse(&second).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(case.email, SUBJECT, "staff read the address as written");
+    assert_eq!(case.duplicates, vec![reference.clone()]);
+    let (_, opt_out_token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "marketing_opt_out", "email": SUBJECT, "details": {}
+        }))
+        .await;
+    let (status, list) = app.get_json("/api/v1/requests", Some(&opt_out_token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["requests"].as_array().map(Vec::len), Some(3), "{list}");
+    assert_eq!(app.count("opt_outs").await, 1);
+
     // At rest: none of it in clear.
-    let secrets = [ANSWER, CORRECTION, QUESTION, REPLY];
+    let secrets = [ANSWER, CORRECTION, QUESTION, REPLY, SUBJECT];
     if on_postgres() {
         let stored: Vec<(Option<String>,)> = sqlx::query_as(
             "SELECT details FROM requests UNION ALL SELECT outcome FROM requests
-             UNION ALL SELECT body FROM request_messages UNION ALL SELECT note FROM request_events",
+             UNION ALL SELECT body FROM request_messages UNION ALL SELECT note FROM request_events
+             UNION ALL SELECT email FROM requests UNION ALL SELECT email FROM subject_sessions
+             UNION ALL SELECT email FROM opt_outs UNION ALL SELECT email FROM consent_receipts",
         )
         .fetch_all(&app.db)
         .await
@@ -95,8 +127,8 @@ async fn answers_conversation_and_notes_are_sealed_in_the_database() {
         }
         assert!(bytes.len() > 10_000, "the database was read");
         assert!(
-            bytes.windows(15).any(|w| w == b"kari@example.no"),
-            "addresses are lookup keys and stay in clear, so this search would find text"
+            bytes.windows(22).any(|w| w == b"agent@fjordlys.example"),
+            "staff addresses are user names and stay in clear, so this search would find text"
         );
         for secret in secrets {
             assert!(
@@ -155,8 +187,8 @@ async fn the_data_key_is_rotated_without_losing_anything() {
     );
     let count: u64 = said.split_whitespace().nth(1).unwrap().parse().unwrap();
     assert_eq!(
-        count, 1,
-        "the request's answers, its one sealed value: {said}"
+        count, 3,
+        "the request's answers and address, and its session's address: {said}"
     );
     assert!(
         String::from_utf8_lossy(&reseal().stdout).starts_with("resealed 0 values"),
@@ -167,4 +199,66 @@ async fn the_data_key_is_rotated_without_losing_anything() {
     let app = app.restart_with(|s| s.previous_data_keys.clear()).await;
     let (status, body) = app.get_json(&path, Some(&token)).await;
     assert!(status == 200 && readable(&body), "{body}");
+}
+
+/// A database written before addresses were sealed: the server seals and
+/// indexes them when it starts, and the subject still finds everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn addresses_written_before_sealing_are_sealed_at_start_up() {
+    let app = spawn_app().await;
+    // What a server of schema 18 wrote: addresses in clear, no index.
+    sqlx::query(
+        "INSERT INTO requests (reference, org, kind, email, language, details, status,
+                               tracking_key_hash, created_at, updated_at, due_date, verified_at)
+         VALUES ('PR-AGED-0001', 'demo', 'access', 'old@example.no', 'nb', '{}', 'received',
+                 'legacy-hash', 1700000000, 1700000000, '2023-12-14', 1700000000)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO opt_outs (org, email, kind, purpose, request_id, at)
+         SELECT 'demo', 'old@example.no', 'marketing_opt_out', NULL, id, 1700000000
+         FROM requests WHERE reference = 'PR-AGED-0001'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO consent_receipts (org, email, purpose, decision, method, notice_version, at)
+         VALUES ('demo', 'old@example.no', 'marketing', 'withdrawn', 'form', '2023-01-01', 1700000000)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let app = app.restart_with(|_| {}).await;
+    for table in ["requests", "opt_outs", "consent_receipts"] {
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as(&format!("SELECT email, email_index FROM {table}"))
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 1, "{table}");
+        let (email, index) = &rows[0];
+        assert!(!email.contains("old@example.no"), "{table}: {email}");
+        assert_eq!(
+            app.open(server::sealing::Column::Email, email),
+            "old@example.no"
+        );
+        assert!(index.as_deref().is_some_and(|i| i.len() == 64), "{table}");
+    }
+
+    // The subject signs in with a new request and finds the old one too.
+    let (_, token) = app.verified_subject("old@example.no").await;
+    let (status, list) = app.get_json("/api/v1/requests", Some(&token)).await;
+    assert_eq!(status, 200);
+    let references: Vec<&str> = list["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["reference"].as_str())
+        .collect();
+    assert!(references.contains(&"PR-AGED-0001"), "{list}");
+    assert_eq!(references.len(), 2, "{list}");
 }
