@@ -78,38 +78,38 @@ try {
   for (const [name, pagePath] of Object.entries(pages)) {
     const runs = [];
     for (let i = 0, failed = 0; i < RUNS; i++) {
-     try {
-      const { lhr } = await lighthouse(`${base}${pagePath}`, {
-        port: chrome.port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: ['performance', 'accessibility', 'best-practices'],
-      });
-      // A page whose wasm or scripts failed to load would score well for
-      // the wrong reason: such a run is an error, not a figure.
-      const errors = lhr.audits['errors-in-console'];
-      if (errors.score !== 1) {
-        throw new Error(`${name}: errors in the console: ${JSON.stringify(errors.details?.items ?? [])}`);
+      try {
+        const { lhr } = await lighthouse(`${base}${pagePath}`, {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices'],
+        });
+        // A page whose wasm or scripts failed to load would score well for
+        // the wrong reason: such a run is an error, not a figure.
+        const errors = lhr.audits['errors-in-console'];
+        if (errors.score !== 1) {
+          throw new Error(`${name}: errors in the console: ${JSON.stringify(errors.details?.items ?? [])}`);
+        }
+        runs.push({
+          performance: Math.round(lhr.categories.performance.score * 100),
+          accessibility: Math.round(lhr.categories.accessibility.score * 100),
+          lcp_ms: Math.round(lhr.audits['largest-contentful-paint'].numericValue),
+          cls: (() => {
+            const audit = lhr.audits['cumulative-layout-shift'];
+            if (audit.numericValue === undefined) {
+              throw new Retry(`${name}: no CLS: ${audit.errorMessage ?? audit.scoreDisplayMode}`);
+            }
+            return Number(audit.numericValue.toFixed(3));
+          })(),
+          tbt_ms: Math.round(lhr.audits['total-blocking-time'].numericValue),
+        });
+      } catch (error) {
+        // Chromium sometimes loses a trace ("please run Lighthouse again"):
+        // that run is repeated, up to three times per page.
+        if (!(error instanceof Retry) || ++failed > 3) throw error;
+        i--;
       }
-      runs.push({
-        performance: Math.round(lhr.categories.performance.score * 100),
-        accessibility: Math.round(lhr.categories.accessibility.score * 100),
-        lcp_ms: Math.round(lhr.audits['largest-contentful-paint'].numericValue),
-        cls: (() => {
-          const audit = lhr.audits['cumulative-layout-shift'];
-          if (audit.numericValue === undefined) {
-            throw new Retry(`${name}: no CLS: ${audit.errorMessage ?? audit.scoreDisplayMode}`);
-          }
-          return Number(audit.numericValue.toFixed(3));
-        })(),
-        tbt_ms: Math.round(lhr.audits['total-blocking-time'].numericValue),
-      });
-     } catch (error) {
-      // Chromium sometimes loses a trace ("please run Lighthouse again"):
-      // that run is repeated, up to three times per page.
-      if (!(error instanceof Retry) || ++failed > 3) throw error;
-      i--;
-     }
     }
     results[name] = {
       runs,

@@ -18,6 +18,19 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// Hydration starts once the page has loaded and shown its first content
+/// (the browser's `first-contentful-paint` entry), not while it loads:
+/// pages work as plain HTML, and on a slow phone connection a preloaded
+/// wasm (≈150 KiB) would share the bandwidth with what the first paint
+/// waits for. Leptos's scripts and preload links wait, inert, in a
+/// `<template>`; the copy put into the document runs (allowed by the nonce
+/// and 'strict-dynamic'). A browser without paint timing starts at `load`.
+const HYDRATE_AFTER_PAINT: &str = "addEventListener('load',()=>{\
+const go=()=>document.head.append(document.importNode(document.getElementById('hydration').content,true));\
+if(!(PerformanceObserver.supportedEntryTypes||[]).includes('paint'))return go();\
+new PerformanceObserver((list,observer)=>{if(list.getEntriesByName('first-contentful-paint').length){observer.disconnect();go()}})\
+.observe({type:'paint',buffered:true})})";
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -33,7 +46,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <template id="hydration">
+                    <HydrationScripts options islands=true/>
+                </template>
+                <script nonce=leptos::nonce::use_nonce()>{HYDRATE_AFTER_PAINT}</script>
                 <MetaTags/>
             </head>
             <body>

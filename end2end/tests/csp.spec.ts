@@ -18,3 +18,26 @@ test('pages hydrate under the policy and the browser refuses nothing', async ({ 
   }
   expect(refused).toEqual([]);
 });
+
+// The wasm never competes with what the first paint needs: it is requested
+// only after the page has loaded and painted, and the form still hydrates.
+test('the wasm is fetched after the page has loaded and painted', async ({ page }) => {
+  await page.goto('/o/demo/new/access');
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  const timing = await page.evaluate(() => {
+    const wasm = performance
+      .getEntriesByType('resource')
+      .find((entry) => entry.name.endsWith('.wasm'));
+    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    return {
+      wasm: wasm?.startTime ?? null,
+      load: navigation.loadEventEnd,
+      paint: paint?.startTime ?? null,
+    };
+  });
+  expect(timing.wasm, JSON.stringify(timing)).not.toBeNull();
+  expect(timing.paint, JSON.stringify(timing)).not.toBeNull();
+  expect(timing.wasm!, JSON.stringify(timing)).toBeGreaterThanOrEqual(timing.load);
+  expect(timing.wasm!, JSON.stringify(timing)).toBeGreaterThanOrEqual(timing.paint!);
+});

@@ -395,6 +395,8 @@ impl Service {
             .await
             .map_err(db)?
             .filter(|row| org.is_none_or(|org| org == row.org))
+            // Anonymised by the retention purge: no address, nobody to mail.
+            .filter(|row| !row.email.is_empty())
         else {
             return Ok(());
         };

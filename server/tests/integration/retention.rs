@@ -77,6 +77,17 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
         ("", "{}", None)
     );
     assert!(anonymised.is_some());
+    // Nobody to send a code to: the same quiet answer as for an unknown reference.
+    let mails = app.mail.count();
+    let resend = app
+        .client
+        .post(app.url(&format!("/api/v1/requests/{old}/resend")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resend.status(), 202);
+    assert_eq!(count(&app, "verification_codes", &old).await, 0);
+    assert_eq!(app.mail.count(), mails);
     assert_eq!(count(&app, "request_messages", &old).await, 0);
     assert_eq!(count(&app, "verification_codes", &old).await, 0);
     assert!(
