@@ -54,8 +54,11 @@ pub struct OrgSettings {
     pub retention_days: i64,
 }
 
+/// Also the period for organisations no longer in the content folder.
+pub const DEFAULT_RETENTION_DAYS: i64 = 1095;
+
 fn default_retention_days() -> i64 {
-    1095
+    DEFAULT_RETENTION_DAYS
 }
 
 /// One thing a subject consents to. The id is what receipts record; two ids

@@ -60,6 +60,9 @@ pub struct Service {
     jobs: JobSettings,
     limits: RateLimits,
     keys: Arc<crate::sealing::DataKeys>,
+    /// Organisations with requests but no longer in the content folder
+    /// (found by the first retention purge).
+    removed_orgs: tokio::sync::OnceCell<Vec<String>>,
 }
 
 /// How the job worker runs.
@@ -101,6 +104,7 @@ impl Service {
             jobs,
             limits,
             keys,
+            removed_orgs: tokio::sync::OnceCell::new(),
         }
     }
 

@@ -68,7 +68,8 @@ impl Service {
                             continue;
                         };
                         let plain = self.open(column, &stored)?;
-                        Store::reseal_text(&mut tx, sealed, k1, k2, &self.seal(column, &plain))
+                        let value = self.seal(column, &plain);
+                        Store::reseal_text(&mut tx, sealed, (k1, k2), &stored, &value)
                             .await
                             .map_err(db)?;
                     }

@@ -4,10 +4,16 @@
 //! dates) kept, so statistics and the audit log still add up. Runs with the
 //! sweeper; each request is anonymised in its own transaction, with its
 //! audit entry, after its package files are deleted.
+//!
+//! An organisation removed from the content folder keeps requests in the
+//! database that nobody can reach any more; its closed ones are purged
+//! after the default period (`DEFAULT_RETENTION_DAYS`), so removing an
+//! organisation never keeps its subjects' data for longer.
 
 use super::{db, now, Service};
 use crate::{
     audit::{self, ActorKind, Entry},
+    content::DEFAULT_RETENTION_DAYS,
     store::Store,
 };
 use app::domain::AppError;
@@ -22,9 +28,33 @@ impl Service {
     pub async fn purge_retention(&self) -> Result<usize, AppError> {
         let at = now();
         let mut done = 0;
-        for org in self.content.orgs() {
-            let cutoff = at - org.settings.retention_days * 86_400;
-            let due = Store::due_for_anonymisation(self.store.pool(), &org.slug, cutoff, BATCH)
+        let mut periods: Vec<(String, i64)> = self
+            .content
+            .orgs()
+            .map(|org| (org.slug.clone(), org.settings.retention_days))
+            .collect();
+        // Content is loaded once per process, and requests are only made
+        // for organisations it has: the removed ones are found once.
+        let removed = self
+            .removed_orgs
+            .get_or_try_init(|| async {
+                let orgs = Store::orgs_with_requests(self.store.pool()).await?;
+                Ok::<_, sqlx::Error>(
+                    orgs.into_iter()
+                        .filter(|slug| self.content.org(slug).is_none())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .await
+            .map_err(db)?;
+        periods.extend(
+            removed
+                .iter()
+                .map(|slug| (slug.clone(), DEFAULT_RETENTION_DAYS)),
+        );
+        for (org, retention_days) in &periods {
+            let cutoff = at - retention_days * 86_400;
+            let due = Store::due_for_anonymisation(self.store.pool(), org, cutoff, BATCH)
                 .await
                 .map_err(db)?;
             for request in due {
@@ -50,12 +80,12 @@ impl Service {
                 let entry = Entry {
                     actor_kind: ActorKind::System,
                     actor: "sweep",
-                    org: &org.slug,
+                    org,
                     action: "request.anonymised",
                     target: &request.reference,
                     detail: serde_json::json!({
                         "status": request.status,
-                        "retention_days": org.settings.retention_days,
+                        "retention_days": retention_days,
                         "packages_deleted": packages.len(),
                     }),
                 };

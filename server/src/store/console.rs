@@ -296,20 +296,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn opt_outs_of(
-        conn: &mut Conn,
-        org: &str,
-        email: &EmailIndex,
-    ) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT kind FROM opt_outs WHERE org = $1 AND email_index = $2 ORDER BY id",
-        )
-        .bind(org)
-        .bind(email.as_str())
-        .fetch_all(conn)
-        .await
-    }
-
     /// The outcome JSON of a request, if it has one.
     pub async fn outcome_of(
         conn: &mut Conn,

@@ -33,6 +33,13 @@ impl Store {
         .await
     }
 
+    /// Every organisation with requests not yet anonymised, configured or not.
+    pub async fn orgs_with_requests(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT DISTINCT org FROM requests WHERE anonymised_at IS NULL")
+            .fetch_all(pool)
+            .await
+    }
+
     /// The names of a request's packages whose files are still stored.
     pub async fn stored_packages(
         conn: &mut Conn,

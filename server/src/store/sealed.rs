@@ -95,8 +95,13 @@ impl Store {
             (_, super::Backend::Sqlite) => format!("CAST(substr({name}, 1, 24) AS BLOB)"),
             (_, super::Backend::Postgres) => format!("convert_to(substr({name}, 1, 24), 'UTF8')"),
         };
+        // Empty text is what anonymisation leaves: nothing to seal.
+        let present = match column {
+            SealedColumn::AttachmentData => format!("{name} IS NOT NULL"),
+            _ => format!("{name} IS NOT NULL AND {name} <> ''"),
+        };
         sqlx::query_as(&format!(
-            "SELECT {key}, {head} FROM {table} WHERE {name} IS NOT NULL"
+            "SELECT {key}, {head} FROM {table} WHERE {present}"
         ))
         .fetch_all(&self.pool)
         .await
@@ -126,21 +131,24 @@ impl Store {
             .await
     }
 
+    /// Rewrites a value unless it changed since it was read as `was` (the
+    /// retention purge may have erased it meanwhile).
     pub async fn reseal_text(
         conn: &mut Conn,
         column: SealedColumn,
-        k1: i64,
-        k2: i64,
+        (k1, k2): (i64, i64),
+        was: &str,
         value: &str,
     ) -> Result<(), sqlx::Error> {
         let (table, _, name) = column.parts();
         sqlx::query(&format!(
-            "UPDATE {table} SET {name} = $1 WHERE {}",
+            "UPDATE {table} SET {name} = $1 WHERE {} AND {name} = $4",
             column.key_filter(2, 3)
         ))
         .bind(value)
         .bind(k1)
         .bind(k2)
+        .bind(was)
         .execute(conn)
         .await?;
         Ok(())

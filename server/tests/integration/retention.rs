@@ -77,6 +77,13 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
         ("", "{}", None)
     );
     assert!(anonymised.is_some());
+    // Nothing for a key rotation to seal again.
+    app.service.reseal().await.unwrap();
+    assert_eq!(
+        row(&app, &old).await.0,
+        "",
+        "still no address after a reseal"
+    );
     // Nobody to send a code to: the same quiet answer as for an unknown reference.
     let mails = app.mail.count();
     let resend = app
@@ -89,7 +96,6 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
     assert_eq!(count(&app, "verification_codes", &old).await, 0);
     assert_eq!(app.mail.count(), mails);
     assert_eq!(count(&app, "request_messages", &old).await, 0);
-    assert_eq!(count(&app, "verification_codes", &old).await, 0);
     assert!(
         count(&app, "request_events", &old).await > 0,
         "its history stays"
@@ -128,4 +134,62 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
         server::audit::Verdict::Intact { .. }
     ));
     assert_eq!(app.service.purge_retention().await.unwrap(), 0);
+}
+
+/// An organisation taken out of the content folder: nobody reaches its
+/// requests any more, and its closed ones are purged after the default
+/// period (three years) instead of being kept for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_requests_of_a_removed_organisation_are_purged_after_the_default_period() {
+    let app = spawn_app_with_org(
+        "gone",
+        "name = \"Gone AS\"\ncontact_email = \"privacy@gone.example\"\n",
+    )
+    .await;
+    let request =
+        |email: &str| serde_json::json!({"org": "gone", "kind": "access", "email": email});
+    let (old, _) = app.verified_request(request("kari@example.no")).await;
+    let (younger, _) = app.verified_request(request("ola@example.no")).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for (reference, closed_days_ago) in [(&old, 1096), (&younger, 1000)] {
+        sqlx::query(
+            "UPDATE requests SET status = 'completed', updated_at = $1 WHERE reference = $2",
+        )
+        .bind(now - closed_days_ago * 86_400)
+        .bind(reference)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+
+    std::fs::remove_dir_all(app.content_dir().join("orgs/gone")).unwrap();
+    let app = app.restart_with(|_| {}).await;
+    assert_eq!(
+        app.page("/o/gone", None).await.0,
+        404,
+        "the organisation is gone"
+    );
+    // The sweep also runs when the server starts: whichever comes first
+    // anonymises it, the other finds it done.
+    app.service.purge_retention().await.unwrap();
+    let (email, _, _, anonymised) = row(&app, &old).await;
+    assert_eq!(email, "");
+    assert!(anonymised.is_some());
+    let (email, _, _, anonymised) = row(&app, &younger).await;
+    assert_eq!(
+        app.open(server::sealing::Column::Email, &email),
+        "ola@example.no"
+    );
+    assert!(anonymised.is_none());
+    let (retention,): (String,) = sqlx::query_as(
+        "SELECT detail FROM audit_log WHERE action = 'request.anonymised' AND target = $1",
+    )
+    .bind(&old)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(retention.contains("\"retention_days\":1095"), "{retention}");
 }

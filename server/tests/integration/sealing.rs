@@ -73,8 +73,9 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
     assert_eq!(status, 200);
     assert!(body.to_string().contains(CORRECTION), "{body}");
 
-    // Found by the address: the subject's list, the staff's duplicate hint,
-    // the subject's consent receipts, and a marketing opt-out.
+    // Found by the address: the subject's list, the staff's duplicate hint
+    // and the subject's consent receipts; a marketing opt-out is stored
+    // sealed too.
     let (status, list) = app.get_json("/api/v1/requests", Some(&token)).await;
     assert_eq!(status, 200);
     assert_eq!(list["requests"].as_array().map(Vec::len), Some(1), "{list}");
@@ -100,6 +101,22 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
     assert_eq!(status, 200);
     assert_eq!(list["requests"].as_array().map(Vec::len), Some(3), "{list}");
     assert_eq!(app.count("opt_outs").await, 1);
+    let subject = app.service.subject_of("demo", SUBJECT);
+    assert!(app.service.honour_gpc(&subject).await.unwrap());
+    assert!(
+        !app.service.honour_gpc(&subject).await.unwrap(),
+        "the earlier receipt is found by the address: nothing new to record"
+    );
+    let receipts = app.service.consent_receipts(&subject).await.unwrap();
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0].subject, SUBJECT);
+    let stranger = app.service.subject_of("demo", "someone.else@example.no");
+    assert!(app
+        .service
+        .consent_receipts(&stranger)
+        .await
+        .unwrap()
+        .is_empty());
 
     // At rest: none of it in clear.
     let secrets = [ANSWER, CORRECTION, QUESTION, REPLY, SUBJECT];
@@ -224,6 +241,16 @@ async fn addresses_written_before_sealing_are_sealed_at_start_up() {
     .execute(&app.db)
     .await
     .unwrap();
+    // Anonymised by a retention purge before the upgrade: no address.
+    sqlx::query(
+        "INSERT INTO requests (reference, org, kind, email, language, details, status,
+                               tracking_key_hash, created_at, updated_at, anonymised_at)
+         VALUES ('PR-AGED-0002', 'demo', 'access', '', 'nb', '{}', 'completed',
+                 'legacy-hash-2', 1600000000, 1600000000, 1700000000)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO consent_receipts (org, email, purpose, decision, method, notice_version, at)
          VALUES ('demo', 'old@example.no', 'marketing', 'withdrawn', 'form', '2023-01-01', 1700000000)",
@@ -233,12 +260,28 @@ async fn addresses_written_before_sealing_are_sealed_at_start_up() {
     .unwrap();
 
     let app = app.restart_with(|_| {}).await;
+    let (email, index): (String, Option<String>) =
+        sqlx::query_as("SELECT email, email_index FROM requests WHERE reference = 'PR-AGED-0002'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (email.as_str(), index.as_deref()),
+        ("", Some("")),
+        "nothing to seal, found by nothing"
+    );
+    assert_eq!(
+        app.service.seal_emails().await.unwrap(),
+        0,
+        "once is enough"
+    );
     for table in ["requests", "opt_outs", "consent_receipts"] {
-        let rows: Vec<(String, Option<String>)> =
-            sqlx::query_as(&format!("SELECT email, email_index FROM {table}"))
-                .fetch_all(&app.db)
-                .await
-                .unwrap();
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT email, email_index FROM {table} WHERE email <> ''"
+        ))
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
         assert_eq!(rows.len(), 1, "{table}");
         let (email, index) = &rows[0];
         assert!(!email.contains("old@example.no"), "{table}: {email}");
