@@ -14,9 +14,10 @@
 //! searched for an address by trying candidates. Codes and failed logins
 //! keep only the index.
 //!
-//! Not sealed: staff accounts' addresses (the console's user names),
-//! attachment file names, audit details and what sources report about an
-//! erasure.
+//! Not sealed: staff accounts' addresses (the console's user names), the
+//! audit log (actions, references, sizes and hashes: no answers, addresses
+//! or file names) and what sources report about an erasure (their own
+//! operational messages).
 //!
 //! A sealed value carries the id of its key (the first 4 bytes of the key's
 //! SHA-256), so keys can be rotated: the new key becomes `PORTAL_DATA_KEY`,
@@ -52,6 +53,8 @@ pub enum Column {
     /// A subject's address, in whichever table holds it: moving one
     /// between tables changes nothing it reveals.
     Email,
+    /// An attached file's name (it may name the subject).
+    AttachmentName,
 }
 
 impl Column {
@@ -64,6 +67,7 @@ impl Column {
             Column::AttachmentData => b"request_attachments.data",
             Column::ExportLines => b"export_chunks.lines",
             Column::Email => b"subject.email",
+            Column::AttachmentName => b"request_attachments.file_name",
         }
     }
 }

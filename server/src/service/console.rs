@@ -512,7 +512,7 @@ impl Service {
         audit::append(&mut tx, entry, at).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
-            file_name: meta.file_name,
+            file_name: self.open(Column::AttachmentName, &meta.file_name)?,
             content_type: meta.content_type,
             data: DownloadBody::Bytes(data),
         })

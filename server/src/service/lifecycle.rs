@@ -262,8 +262,9 @@ impl Service {
             use sha2::Digest;
             let sha256 = hex::encode(sha2::Sha256::digest(&upload.data));
             let sealed = self.keys.seal_bytes(Column::AttachmentData, &upload.data);
+            let sealed_name = self.seal(Column::AttachmentName, file_name);
             let new = crate::store::NewAttachment {
-                file_name,
+                file_name: &sealed_name,
                 content_type: &upload.content_type,
                 sha256: &sha256,
                 size: upload.data.len() as i64,
@@ -272,7 +273,9 @@ impl Service {
             Store::insert_attachment(&mut tx, row.id, member.id, &new, at)
                 .await
                 .map_err(db)?;
-            attached.push(serde_json::json!({ "name": file_name, "size": upload.data.len(), "sha256": sha256 }));
+            // The name is sealed with the file; the audit log keeps what
+            // identifies the file without naming anyone.
+            attached.push(serde_json::json!({ "size": upload.data.len(), "sha256": sha256 }));
         }
         let detail = serde_json::json!({
             "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,

@@ -27,6 +27,7 @@ fn column_of(sealed: SealedColumn) -> Column {
         SealedColumn::RequestEmail | SealedColumn::OptOutEmail | SealedColumn::ReceiptEmail => {
             Column::Email
         }
+        SealedColumn::AttachmentName => Column::AttachmentName,
     }
 }
 

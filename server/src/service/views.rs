@@ -140,13 +140,15 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         attachments: attachments
             .iter()
             .filter(|a| a.request_id == row.id)
-            .map(|a| AttachmentView {
-                id: a.id,
-                file_name: a.file_name.clone(),
-                size: a.size,
-                sha256: a.sha256.clone(),
+            .map(|a| {
+                Ok(AttachmentView {
+                    id: a.id,
+                    file_name: super::open(keys, Column::AttachmentName, &a.file_name)?,
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         export: exports
             .iter()
             .find(|e| e.request_id == row.id)

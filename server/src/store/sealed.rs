@@ -17,10 +17,11 @@ pub enum SealedColumn {
     RequestEmail,
     OptOutEmail,
     ReceiptEmail,
+    AttachmentName,
 }
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 9] = [
+    pub const ALL: [SealedColumn; 10] = [
         SealedColumn::RequestDetails,
         SealedColumn::RequestOutcome,
         SealedColumn::MessageBody,
@@ -30,6 +31,7 @@ impl SealedColumn {
         SealedColumn::RequestEmail,
         SealedColumn::OptOutEmail,
         SealedColumn::ReceiptEmail,
+        SealedColumn::AttachmentName,
     ];
 
     /// (table, row key as two integers, column). Fixed strings only: never
@@ -45,6 +47,7 @@ impl SealedColumn {
             SealedColumn::RequestEmail => ("requests", "id, 0", "email"),
             SealedColumn::OptOutEmail => ("opt_outs", "id, 0", "email"),
             SealedColumn::ReceiptEmail => ("consent_receipts", "id, 0", "email"),
+            SealedColumn::AttachmentName => ("request_attachments", "id, 0", "file_name"),
         }
     }
 
