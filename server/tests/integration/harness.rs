@@ -480,6 +480,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// "Send a new code" for a request, through the REST API.
+    pub async fn resend(&self, reference: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/requests/{reference}/resend")))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Submits an access request to the demo organisation, reads the code
     /// from the mail, verifies: returns (reference, access token).
     pub async fn verified_subject(&self, email: &str) -> (String, String) {

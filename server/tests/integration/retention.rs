@@ -86,12 +86,7 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
     );
     // Nobody to send a code to: the same quiet answer as for an unknown reference.
     let mails = app.mail.count();
-    let resend = app
-        .client
-        .post(app.url(&format!("/api/v1/requests/{old}/resend")))
-        .send()
-        .await
-        .unwrap();
+    let resend = app.resend(&old).await;
     assert_eq!(resend.status(), 202);
     assert_eq!(count(&app, "verification_codes", &old).await, 0);
     assert_eq!(app.mail.count(), mails);

@@ -44,12 +44,7 @@ async fn five_wrong_codes_burn_the_code_and_a_new_one_works() {
         "the message says what to do: {error}"
     );
 
-    let resend = app
-        .client
-        .post(app.url(&format!("/api/v1/requests/{reference}/resend")))
-        .send()
-        .await
-        .unwrap();
+    let resend = app.resend(&reference).await;
     assert_eq!(resend.status(), 202);
     let fresh = app.mail.wait_for(2).await;
     assert!(
@@ -107,20 +102,10 @@ async fn at_most_ten_codes_a_day_per_address() {
     let app = spawn_app().await;
     let reference = app.submit_access("limit@example.no").await;
     for _ in 0..9 {
-        let resend = app
-            .client
-            .post(app.url(&format!("/api/v1/requests/{reference}/resend")))
-            .send()
-            .await
-            .unwrap();
+        let resend = app.resend(&reference).await;
         assert_eq!(resend.status(), 202);
     }
-    let resend = app
-        .client
-        .post(app.url(&format!("/api/v1/requests/{reference}/resend")))
-        .send()
-        .await
-        .unwrap();
+    let resend = app.resend(&reference).await;
     let (status, error) = error_code(resend).await;
     assert_eq!((status, error["code"].as_str()), (429, Some("code_limit")));
     assert_eq!(app.count("verification_codes").await, 10);
@@ -162,12 +147,7 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
         .await
         .unwrap();
     assert_eq!(status, "cancelled");
-    let resend = app
-        .client
-        .post(app.url(&format!("/api/v1/requests/{old}/resend")))
-        .send()
-        .await
-        .unwrap();
+    let resend = app.resend(&old).await;
     assert_eq!(resend.status(), 410);
     let (status, error) = error_code(app.verify(&old, "123456").await).await;
     assert_eq!(
