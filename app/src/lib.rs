@@ -96,12 +96,16 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/login/code") view=pages::SecondFactorPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/login/forgot") view=pages::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/reset/:token") view=pages::ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/invitation/:token") view=pages::InvitationPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/console") view=pages::ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("enrol") view=pages::EnrolPage ssr=SsrMode::Async/>
                     <Route path=path!("recovery-codes") view=pages::RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=pages::AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("team") view=pages::TeamPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("o/:org/requests/:reference") view=pages::CasePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

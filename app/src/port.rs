@@ -4,7 +4,8 @@
 //! function shares, so session handling lives in one place.
 
 use crate::api::console::types::{
-    AuditFilter, AuditView, CaseView, EnrolmentView, QueueFilter, QueueView, StaffView, TeamView,
+    AuditFilter, AuditView, CaseView, EnrolmentView, InvitationView, QueueFilter, QueueView,
+    StaffView, TeamView,
 };
 use crate::api::types::{
     NoticeChanged, NoticeChangesView, NoticeView, OrgView, PreferencesView, RequestView, TrackView,
@@ -42,19 +43,32 @@ pub trait Portal: Send + Sync + 'static {
         session: &str,
         seen: Option<&str>,
     ) -> Result<Option<NoticeChanged>, AppError>;
-    async fn submit(&self, submission: Submission) -> Result<Reference, AppError>;
+    async fn submit(
+        &self,
+        submission: Submission,
+        client: &ClientAddress,
+    ) -> Result<Reference, AppError>;
     async fn verify_code(
         &self,
         org: &str,
         reference: &Reference,
         code: &str,
+        client: &ClientAddress,
     ) -> Result<SessionGrant, AppError>;
     async fn confirm_link(
         &self,
         org: &str,
         token: &str,
+        client: &ClientAddress,
     ) -> Result<(Reference, SessionGrant), AppError>;
-    async fn resend_code(&self, org: &str, reference: &Reference) -> Result<(), AppError>;
+    /// `key`: the request's tracking-link key, when the asker has it.
+    async fn resend_code(
+        &self,
+        org: &str,
+        reference: &Reference,
+        key: Option<&str>,
+        client: &ClientAddress,
+    ) -> Result<(), AppError>;
     async fn track(
         &self,
         org: &str,
@@ -99,17 +113,45 @@ pub enum StaffLogin {
 /// request's organisation itself: a server function cannot forget to.
 #[async_trait]
 pub trait Console: Send + Sync + 'static {
-    async fn login(&self, email: &str, password: &str) -> Result<StaffLogin, AppError>;
-    async fn second_factor(&self, pending: &str, code: &str) -> Result<String, AppError>;
+    async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientAddress,
+    ) -> Result<StaffLogin, AppError>;
+    async fn second_factor(
+        &self,
+        pending: &str,
+        code: &str,
+        client: &ClientAddress,
+    ) -> Result<String, AppError>;
     async fn logout(&self, token: &str);
     async fn me(&self, token: &str) -> Result<StaffView, AppError>;
     async fn begin_enrolment(&self, token: &str) -> Result<EnrolmentView, AppError>;
-    async fn confirm_enrolment(&self, token: &str, code: &str) -> Result<(), AppError>;
+    /// Needs the member's password: a session alone cannot change the factor.
+    async fn confirm_enrolment(
+        &self,
+        token: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<(), AppError>;
     /// The newest recovery codes while they may still be shown (`None`
     /// after that), for a member with TOTP.
     async fn recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError>;
-    /// A new set of recovery codes; the earlier ones stop working.
-    async fn new_recovery_codes(&self, token: &str) -> Result<(), AppError>;
+    /// A new set of recovery codes, on the member's password; the earlier
+    /// ones stop working.
+    async fn new_recovery_codes(&self, token: &str, password: &str) -> Result<(), AppError>;
+    async fn change_password(
+        &self,
+        token: &str,
+        current: &str,
+        new: &str,
+        repeated: &str,
+    ) -> Result<(), AppError>;
+    /// Mails a reset link if the address has an account; the same answer either way.
+    async fn request_password_reset(&self, email: &str) -> Result<(), AppError>;
+    async fn password_reset_valid(&self, token: &str) -> Result<bool, AppError>;
+    async fn reset_password(&self, token: &str, new: &str, repeated: &str) -> Result<(), AppError>;
     async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError>;
     async fn case(
         &self,
@@ -126,15 +168,28 @@ pub trait Console: Send + Sync + 'static {
     ) -> Result<(), AppError>;
     async fn audit(&self, token: &str, filter: AuditFilter) -> Result<AuditView, AppError>;
     async fn teams(&self, token: &str) -> Result<Vec<TeamView>, AppError>;
-    async fn add_member(
+    async fn invite(&self, token: &str, org: &str, email: &str, role: Role)
+        -> Result<(), AppError>;
+    async fn revoke_invitation(&self, token: &str, org: &str, id: i64) -> Result<(), AppError>;
+    async fn remove_member(&self, token: &str, org: &str, staff_id: i64) -> Result<(), AppError>;
+    async fn reset_two_factor(&self, token: &str, org: &str, staff_id: i64)
+        -> Result<(), AppError>;
+    /// The page behind an invitation link; `staff` is the visitor's session.
+    async fn invitation(
         &self,
         token: &str,
-        org: &str,
-        email: &str,
-        role: Role,
-        password: &str,
+        staff: Option<&str>,
+    ) -> Result<InvitationView, AppError>;
+    /// A new account through an invitation link; returns its session token.
+    async fn join(&self, token: &str, password: &str, repeated: &str) -> Result<String, AppError>;
+    /// A signed-in member accepts an invitation: the one behind `link`, or
+    /// their listed invitation `id`.
+    async fn accept_invitation(
+        &self,
+        staff: &str,
+        link: Option<&str>,
+        id: Option<i64>,
     ) -> Result<(), AppError>;
-    async fn remove_member(&self, token: &str, org: &str, staff_id: i64) -> Result<(), AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;
@@ -188,6 +243,19 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     } else {
         "portal_session"
     }
+}
+
+/// The caller's network address as the server saw it (the connection's
+/// peer, or the load balancer's header): what rate limits, code quotas and
+/// sign-in lockouts count by. The server's middleware puts it in the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+/// This request's `ClientAddress`.
+pub fn client_address() -> ClientAddress {
+    request_parts()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+        .unwrap_or_else(|| ClientAddress("unknown".into()))
 }
 
 fn request_parts() -> Option<Parts> {

@@ -1,12 +1,71 @@
 //! The tamper-evident audit log. Every action by a subject, staff member or
 //! the system is appended in the same transaction as the action itself, so an
 //! action without its entry (or the reverse) cannot be committed. Entries are
-//! chained: `hash = SHA-256(prev_hash, id, at, actor_kind, actor, org, action,
-//! target, detail)`, starting from 64 zeros.
+//! chained: `hash = HMAC-SHA256(key, prev_hash, id, at, actor_kind, actor,
+//! org, action, target, detail)`, starting from 64 zeros, under a key
+//! derived from the server secret, which the database never holds: someone
+//! who can write to the database can change an entry, but cannot compute
+//! the hashes that would hide it.
+//!
+//! A chain written before it was keyed (plain SHA-256 links) is checked
+//! and keyed once, when the first server of this version starts
+//! (`key_chain`); from then on only keyed links count. Cutting entries off
+//! the end, or writing the whole chain anew after the key was stolen,
+//! leaves a chain that still links up: an operator who keeps a checkpoint
+//! (`server audit checkpoint` prints the head) outside the database finds
+//! that with `server audit verify --checkpoint`.
 
-use crate::store::{Conn, Pool};
+use crate::store::{ChainRow, Conn, Pool, Store};
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The key of the chain's MACs, derived from the server secret.
+#[derive(Clone)]
+pub struct ChainKey([u8; 32]);
+
+impl ChainKey {
+    pub fn derive(secret: &[u8; 32]) -> ChainKey {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+        mac.update(b"audit chain key\0");
+        ChainKey(mac.finalize().into_bytes().into())
+    }
+}
+
+/// A point of the chain an operator keeps outside the database: an
+/// entry's id and hash, written `<id>:<hash>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub id: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Checkpoint {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Checkpoint, String> {
+        let (id, hash) = text
+            .trim()
+            .split_once(':')
+            .ok_or("a checkpoint is <id>:<hash>, as `server audit checkpoint` prints it")?;
+        let id = id
+            .parse()
+            .map_err(|_| "the checkpoint's id is not a number")?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("the checkpoint's hash is not 64 hex digits".into());
+        }
+        Ok(Checkpoint {
+            id,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+impl std::fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
+}
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -54,7 +113,16 @@ struct Hashed<'a> {
     detail: &'a str,
 }
 
-fn chain_hash(fields: &Hashed<'_>) -> String {
+fn chain_hash(key: &ChainKey, fields: &Hashed<'_>) -> String {
+    let canonical = serde_json::to_vec(fields).expect("plain strings and numbers serialise");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes any key length");
+    mac.update(&canonical);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// How entries were linked before the chain was keyed (`key_chain` checks
+/// them so before it keys them).
+fn unkeyed_hash(fields: &Hashed<'_>) -> String {
     let canonical = serde_json::to_vec(fields).expect("plain strings and numbers serialise");
     hex::encode(Sha256::digest(canonical))
 }
@@ -63,44 +131,104 @@ fn chain_hash(fields: &Hashed<'_>) -> String {
 /// the action it records: writers take turns (SQLite's IMMEDIATE, a
 /// PostgreSQL advisory lock), so reading the last hash and appending cannot
 /// interleave with another writer, on any server.
-pub async fn append(conn: &mut Conn, entry: Entry<'_>, at: i64) -> Result<(), sqlx::Error> {
-    let last: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
+pub async fn append(
+    conn: &mut Conn,
+    key: &ChainKey,
+    entry: Entry<'_>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let last = Store::last_audit_link(&mut *conn).await?;
     let (id, prev_hash) = match last {
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
-    let detail = entry.detail.to_string();
-    let hash = chain_hash(&Hashed {
-        prev_hash: &prev_hash,
+    let mut row = ChainRow {
         id,
         at,
-        actor_kind: entry.actor_kind.as_str(),
-        actor: entry.actor,
-        org: entry.org,
-        action: entry.action,
-        target: entry.target,
-        detail: &detail,
-    });
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(id)
-    .bind(at)
-    .bind(entry.actor_kind.as_str())
-    .bind(entry.actor)
-    .bind(entry.org)
-    .bind(entry.action)
-    .bind(entry.target)
-    .bind(detail)
-    .bind(prev_hash)
-    .bind(hash)
-    .execute(conn)
-    .await?;
-    Ok(())
+        actor_kind: entry.actor_kind.as_str().to_owned(),
+        actor: entry.actor.to_owned(),
+        org: entry.org.to_owned(),
+        action: entry.action.to_owned(),
+        target: entry.target.to_owned(),
+        detail: entry.detail.to_string(),
+        prev_hash,
+        hash: String::new(),
+    };
+    row.hash = chain_hash(key, &hashed(&row));
+    Store::insert_audit_entry(conn, &row).await
+}
+
+fn hashed(row: &ChainRow) -> Hashed<'_> {
+    Hashed {
+        prev_hash: &row.prev_hash,
+        id: row.id,
+        at: row.at,
+        actor_kind: &row.actor_kind,
+        actor: &row.actor,
+        org: &row.org,
+        action: &row.action,
+        target: &row.target,
+        detail: &row.detail,
+    }
+}
+
+/// What `key_chain` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Keying {
+    /// Every entry was keyed already.
+    AlreadyKeyed,
+    /// This many entries, written before the chain was keyed, now are.
+    Keyed(u64),
+    /// The unkeyed chain was broken at this entry: it is left as it is,
+    /// for `verify` to report.
+    Broken(i64),
+}
+
+/// Keys a chain written before it was keyed, once per database: checks
+/// every plain SHA-256 link, then writes each entry's keyed hash, all in
+/// one write transaction. A broken chain is not keyed (that would hide
+/// the break).
+pub async fn key_chain(store: &Store, key: &ChainKey) -> Result<Keying, sqlx::Error> {
+    let mut tx = store.begin().await?;
+    if Store::audit_chain_keyed(&mut tx).await? {
+        return Ok(Keying::AlreadyKeyed);
+    }
+    let fingerprint = crate::crypto::fingerprint(&key.0);
+    let mut keyed = 0;
+    let mut after = 0;
+    let (mut old_prev, mut new_prev) = (GENESIS.to_owned(), GENESIS.to_owned());
+    let mut rewritable = false;
+    loop {
+        let batch = Store::audit_entries_after(&mut tx, after, 1000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        if !rewritable {
+            Store::audit_log_rewritable(&mut tx, true).await?;
+            rewritable = true;
+        }
+        for mut row in batch {
+            if row.prev_hash != old_prev || unkeyed_hash(&hashed(&row)) != row.hash {
+                tracing::error!(entry = row.id, "the audit chain is broken; it is not keyed");
+                return Ok(Keying::Broken(row.id));
+            }
+            old_prev = std::mem::take(&mut row.hash);
+            row.prev_hash = new_prev;
+            row.hash = chain_hash(key, &hashed(&row));
+            Store::rewrite_audit_link(&mut tx, row.id, &row.prev_hash, &row.hash).await?;
+            new_prev = row.hash;
+            keyed += 1;
+        }
+    }
+    if rewritable {
+        Store::audit_log_rewritable(&mut tx, false).await?;
+    }
+    Store::mark_audit_chain_keyed(&mut tx, &fingerprint).await?;
+    tx.commit().await?;
+    Ok(if keyed == 0 {
+        Keying::AlreadyKeyed
+    } else {
+        Keying::Keyed(keyed)
+    })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -111,28 +239,17 @@ pub enum Verdict {
     Broken { id: i64, reason: &'static str },
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    at: i64,
-    actor_kind: String,
-    actor: String,
-    org: String,
-    action: String,
-    target: String,
-    detail: String,
-    prev_hash: String,
-    hash: String,
-}
-
 /// Walks the whole chain in id order, streaming, and reports the first
-/// entry that was changed, inserted out of order, or follows a removed one.
-pub async fn verify(pool: &Pool) -> Result<Verdict, sqlx::Error> {
+/// entry that was changed, inserted out of order, or follows a removed one;
+/// with a `checkpoint`, also a chain that no longer reaches it, or reaches
+/// another entry there (cut off and written anew).
+pub async fn verify(
+    pool: &Pool,
+    key: &ChainKey,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<Verdict, sqlx::Error> {
     use futures_util::TryStreamExt;
-    let mut rows = sqlx::query_as::<_, Row>(
-        "SELECT id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY id",
-    )
-    .fetch(pool);
+    let mut rows = std::pin::pin!(Store::audit_chain(pool));
     let mut expected_prev = GENESIS.to_owned();
     let mut expected_id = 1;
     let mut entries = 0;
@@ -149,26 +266,81 @@ pub async fn verify(pool: &Pool) -> Result<Verdict, sqlx::Error> {
                 reason: "does not link to the entry before it",
             });
         }
-        let hash = chain_hash(&Hashed {
-            prev_hash: &row.prev_hash,
-            id: row.id,
-            at: row.at,
-            actor_kind: &row.actor_kind,
-            actor: &row.actor,
-            org: &row.org,
-            action: &row.action,
-            target: &row.target,
-            detail: &row.detail,
-        });
-        if hash != row.hash {
+        if chain_hash(key, &hashed(&row)) != row.hash {
             return Ok(Verdict::Broken {
                 id: row.id,
                 reason: "its content was changed",
+            });
+        }
+        if checkpoint.is_some_and(|c| c.id == row.id && c.hash != row.hash) {
+            return Ok(Verdict::Broken {
+                id: row.id,
+                reason: "it is not the entry the checkpoint names",
             });
         }
         expected_prev = row.hash;
         expected_id += 1;
         entries += 1;
     }
+    if let Some(checkpoint) = checkpoint.filter(|c| c.id > entries) {
+        return Ok(Verdict::Broken {
+            id: checkpoint.id,
+            reason: "entries were cut off the end: the chain no longer reaches the checkpoint",
+        });
+    }
     Ok(Verdict::Intact { entries })
+}
+
+/// The newest entry, as a checkpoint to keep outside the database.
+pub async fn head(pool: &Pool) -> Result<Option<Checkpoint>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(Store::last_audit_link(&mut conn)
+        .await?
+        .map(|(id, hash)| Checkpoint { id, hash }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_read_as_they_are_printed() {
+        let hash = "ab".repeat(32);
+        let checkpoint: Checkpoint = format!("42:{hash}").parse().unwrap();
+        assert_eq!(
+            checkpoint,
+            Checkpoint {
+                id: 42,
+                hash: hash.clone()
+            }
+        );
+        assert_eq!(checkpoint.to_string(), format!("42:{hash}"));
+        for wrong in [
+            "",
+            "42",
+            "x:ab",
+            "42:abc",
+            &format!("42:{}", "zz".repeat(32)),
+        ] {
+            assert!(wrong.parse::<Checkpoint>().is_err(), "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn the_chain_key_comes_from_the_secret_and_changes_every_hash() {
+        let fields = Hashed {
+            prev_hash: GENESIS,
+            id: 1,
+            at: 0,
+            actor_kind: "system",
+            actor: "jobs",
+            org: "demo",
+            action: "job.done",
+            target: "PR-AAAA-BBBB",
+            detail: "{}",
+        };
+        let a = chain_hash(&ChainKey::derive(&[1; 32]), &fields);
+        assert_ne!(a, chain_hash(&ChainKey::derive(&[2; 32]), &fields));
+        assert_ne!(a, unkeyed_hash(&fields), "keyed, not a plain digest");
+    }
 }

@@ -95,6 +95,33 @@ pub fn recovery_code(secret: &[u8; 32], staff_id: i64, generation: i64, index: u
     code
 }
 
+/// The stored form of a recovery code: keyed under the server secret and
+/// bound to its account, so a copy of the database cannot be searched for
+/// the codes (50 bits each) by trying them all.
+pub fn recovery_hash(secret: &[u8; 32], staff_id: i64, code: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"staff recovery code hash\0");
+    mac.update(&staff_id.to_be_bytes());
+    mac.update(code.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The personal tracking link's key of a request: derived from the server
+/// secret and the reference, so every code mail can carry the same link and
+/// nothing a stranger does (a resend, say) changes it. 256 bits, URL-safe.
+pub fn tracking_key(secret: &[u8; 32], reference: &str) -> SecretString {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"tracking link\0");
+    mac.update(reference.as_bytes());
+    SecretString::from(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// Compares two strings in constant time.
+pub fn same(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
 /// Compares a typed code with a stored hash in constant time.
 pub fn code_matches(secret: &[u8; 32], request_id: i64, code: &str, stored: &str) -> bool {
     use subtle::ConstantTimeEq;
@@ -195,6 +222,20 @@ mod tests {
         assert_ne!(code, recovery_code(&secret, 1, 2, 0));
         assert_ne!(code, recovery_code(&secret, 2, 1, 0));
         assert_ne!(code, recovery_code(&secret, 1, 1, 1));
+    }
+
+    #[test]
+    fn tracking_keys_and_recovery_hashes_depend_on_the_secret_and_their_owner() {
+        let key = expose(&tracking_key(&[1; 32], "PR-AAAA-BBBB")).to_owned();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&key).unwrap().len(), 32);
+        assert_eq!(key, expose(&tracking_key(&[1; 32], "PR-AAAA-BBBB")));
+        assert_ne!(key, expose(&tracking_key(&[1; 32], "PR-AAAA-BBBC")));
+        assert_ne!(key, expose(&tracking_key(&[2; 32], "PR-AAAA-BBBB")));
+        let hash = recovery_hash(&[1; 32], 7, "abcde-fghjk");
+        assert_ne!(hash, token_hash("abcde-fghjk"), "keyed, not a plain digest");
+        assert_ne!(hash, recovery_hash(&[1; 32], 8, "abcde-fghjk"));
+        assert_ne!(hash, recovery_hash(&[2; 32], 7, "abcde-fghjk"));
+        assert!(same(&hash, &recovery_hash(&[1; 32], 7, "abcde-fghjk")));
     }
 
     #[test]

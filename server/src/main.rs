@@ -88,8 +88,10 @@ enum DataCommand {
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Create a staff account (or give an existing one a new password and
-    /// role in the organisation). The password comes from
-    /// PORTAL_ADMIN_PASSWORD, or a strong one is generated and printed once.
+    /// role in the organisation): for the first admin of a deployment;
+    /// admins invite everyone else from the console. The password comes
+    /// from PORTAL_ADMIN_PASSWORD, or a strong one is generated and printed
+    /// once.
     Create {
         #[arg(long)]
         org: String,
@@ -98,12 +100,28 @@ enum AdminCommand {
         #[arg(long, default_value = "admin")]
         role: Role,
     },
+    /// Take an account's second factor away (a lost phone, and no admin of
+    /// every organisation it belongs to can): its sessions end, and it
+    /// enrols again at the next sign-in.
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check the hash chain; exits 1 and names the first broken entry if any.
-    Verify,
+    Verify {
+        /// A checkpoint printed earlier by `server audit checkpoint`: the
+        /// chain must still reach it, unchanged (entries cut off the end
+        /// are found this way).
+        #[arg(long)]
+        checkpoint: Option<audit::Checkpoint>,
+    },
+    /// Print the chain's newest entry as `<id>:<hash>`, to keep outside the
+    /// database (a ticket, a log, a notebook) for `verify --checkpoint`.
+    Checkpoint,
 }
 
 #[tokio::main]
@@ -162,6 +180,23 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Admin {
+            command: AdminCommand::ResetTwoFactor { email },
+        } => {
+            let service = server::startup::build_service(&settings, base_url_of(&settings)).await?;
+            match service.reset_two_factor_from_command_line(&email).await {
+                Ok(()) => {
+                    println!(
+                        "{email} has no second factor now; it enrols again at the next sign-in"
+                    );
+                    Ok(())
+                }
+                Err(error) => {
+                    eprintln!("could not reset the second factor: {error}");
+                    std::process::exit(2);
+                }
+            }
+        }
         Command::Notice { .. } => unreachable!("handled before the settings are read"),
         Command::UnsubscribeLinks { org } => {
             let base_url = settings.base_url.clone().unwrap_or_else(|| {
@@ -207,12 +242,17 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { checkpoint },
         } => {
-            let store = Store::connect(&settings.database_url).await?;
-            match audit::verify(store.pool()).await? {
+            // The chain's key comes from the server secret: the same
+            // settings as the servers.
+            let service = server::startup::build_service(&settings, base_url_of(&settings)).await?;
+            match service.verify_audit(checkpoint.as_ref()).await? {
                 audit::Verdict::Intact { entries } => {
-                    println!("audit log intact: {entries} entries, every link checks out");
+                    let reached = checkpoint
+                        .map(|c| format!(", and it reaches checkpoint {}", c.id))
+                        .unwrap_or_default();
+                    println!("audit log intact: {entries} entries, every link checks out{reached}");
                     Ok(())
                 }
                 audit::Verdict::Broken { id, reason } => {
@@ -221,7 +261,29 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => {
+            let store = Store::connect(&settings.database_url).await?;
+            match audit::head(store.pool()).await? {
+                Some(head) => {
+                    println!("{head}");
+                    Ok(())
+                }
+                None => {
+                    eprintln!("the audit log is empty");
+                    std::process::exit(1);
+                }
+            }
+        }
     }
+}
+
+/// The portal's public address, for commands that build links.
+fn base_url_of(settings: &Settings) -> url::Url {
+    settings.base_url.clone().unwrap_or_else(|| {
+        url::Url::parse(&format!("http://{}", settings.listen)).expect("an address makes a URL")
+    })
 }
 
 /// `server notice import`: needs no configuration or database.

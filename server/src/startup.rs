@@ -16,9 +16,7 @@ use crate::{
     store::Store,
 };
 use anyhow::Context;
-use app::port::{
-    pending_cookie_name, session_cookie_name, staff_cookie_name, SharedConsole, SharedPortal,
-};
+use app::port::{SharedConsole, SharedPortal};
 use axum::serve::ListenerExt;
 use axum::{
     extract::FromRef,
@@ -215,6 +213,30 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         .seal_emails()
         .await
         .map_err(|error| anyhow::anyhow!("cannot seal the stored e-mail addresses: {error}"))?;
+    service
+        .seal_staff_secrets()
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot seal the staff's second factors: {error}"))?;
+    match service
+        .key_audit_chain()
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot key the audit chain: {error}"))?
+    {
+        crate::audit::Keying::Keyed(entries) => {
+            tracing::info!(
+                entries,
+                "the audit chain written before it was keyed is keyed now"
+            )
+        }
+        // Served all the same: `server audit verify` names the break.
+        crate::audit::Keying::Broken(entry) => {
+            tracing::error!(
+                entry,
+                "the audit chain is broken; run `server audit verify`"
+            )
+        }
+        crate::audit::Keying::AlreadyKeyed => {}
+    }
     Ok(Arc::new(service))
 }
 
@@ -243,15 +265,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         leptos_options: leptos_options.clone(),
         default_org: settings.default_org.clone(),
     };
-    let secure = service.secure_cookies();
-    let guard_config = guard::GuardConfig::new(
-        service.base_url(),
-        vec![
-            session_cookie_name(secure),
-            staff_cookie_name(secure),
-            pending_cookie_name(secure),
-        ],
-    );
+    let guard_config = guard::GuardConfig::new(service.base_url());
     let context = move || {
         crate::http::csp::provide_to_leptos();
         provide_context(portal.clone());

@@ -31,7 +31,7 @@ pub fn loggable_path(path: &str) -> String {
             } else {
                 segment
             };
-            redact_next = matches!(segment, "confirm" | "unsubscribe");
+            redact_next = matches!(segment, "confirm" | "unsubscribe" | "reset" | "invitation");
             shown
         })
         .collect::<Vec<_>>()
@@ -60,6 +60,11 @@ mod tests {
     #[test]
     fn link_tokens_are_cut_from_logged_paths() {
         assert_eq!(loggable_path("/o/demo/confirm/abc123"), "/o/demo/confirm/…");
+        assert_eq!(loggable_path("/console/reset/abc123"), "/console/reset/…");
+        assert_eq!(
+            loggable_path("/console/invitation/abc"),
+            "/console/invitation/…"
+        );
         assert_eq!(
             loggable_path("/embed/demo/confirm/abc"),
             "/embed/demo/confirm/…"

@@ -122,7 +122,10 @@ pub async fn submit_request(
     };
     let submission =
         Submission::parse(&org, &kind, &email, language.as_deref(), &details).map_err(fail)?;
-    let reference = portal.submit(submission).await.map_err(fail)?;
+    let reference = portal
+        .submit(submission, &crate::port::client_address())
+        .await
+        .map_err(fail)?;
     crate::port::see_other(&format!("/o/{org}/requests/{reference}?sent=1"));
     Ok(reference)
 }
@@ -134,7 +137,7 @@ pub async fn verify_code(org: String, reference: String, code: String) -> Result
     let portal = portal()?;
     let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
     let grant = portal
-        .verify_code(&org, &reference, &code)
+        .verify_code(&org, &reference, &code, &crate::port::client_address())
         .await
         .map_err(fail)?;
     crate::port::set_session_cookie(&portal, &grant);
@@ -147,20 +150,40 @@ pub async fn verify_code(org: String, reference: String, code: String) -> Result
 #[server(prefix = "/_sfn", endpoint = "confirm_link")]
 pub async fn confirm_link(org: String, token: String) -> Result<(), AppError> {
     let portal = portal()?;
-    let (reference, grant) = portal.confirm_link(&org, &token).await.map_err(fail)?;
+    let (reference, grant) = portal
+        .confirm_link(&org, &token, &crate::port::client_address())
+        .await
+        .map_err(fail)?;
     crate::port::set_session_cookie(&portal, &grant);
     crate::port::see_other(&format!("/o/{org}/requests/{reference}"));
     Ok(())
 }
 
 /// Mails a new code for a request. Anyone may ask; the mail only ever goes
-/// to the address the request was made with, at most 10 codes a day.
+/// to the address the request was made with, within the code quotas (the
+/// holder of the tracking link, `key`, draws on the owner's own).
 #[server(prefix = "/_sfn", endpoint = "resend_code")]
-pub async fn resend_code(org: String, reference: String) -> Result<(), AppError> {
+pub async fn resend_code(
+    org: String,
+    reference: String,
+    #[server(default)] key: Option<String>,
+) -> Result<(), AppError> {
     let portal = portal()?;
     let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    portal.resend_code(&org, &reference).await.map_err(fail)?;
-    crate::port::see_other(&format!("/o/{org}/requests/{reference}?sent=1"));
+    portal
+        .resend_code(
+            &org,
+            &reference,
+            key.as_deref().filter(|k| !k.is_empty()),
+            &crate::port::client_address(),
+        )
+        .await
+        .map_err(fail)?;
+    let key = key
+        .filter(|k| !k.is_empty())
+        .map(|k| format!("&key={k}"))
+        .unwrap_or_default();
+    crate::port::see_other(&format!("/o/{org}/requests/{reference}?sent=1{key}"));
     Ok(())
 }
 

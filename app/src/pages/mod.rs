@@ -13,8 +13,8 @@ mod unsubscribe;
 
 pub use confirm::ConfirmLinkPage;
 pub use console::{
-    AuditPage, CasePage, ConsoleLayout, EnrolPage, LoginPage, QueuePage, RecoveryCodesPage,
-    SecondFactorPage, TeamPage,
+    AccountPage, AuditPage, CasePage, ConsoleLayout, EnrolPage, ForgotPasswordPage, InvitationPage,
+    LoginPage, QueuePage, RecoveryCodesPage, ResetPasswordPage, SecondFactorPage, TeamPage,
 };
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;

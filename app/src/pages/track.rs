@@ -31,7 +31,10 @@ pub fn TrackPage() -> impl IntoView {
                 match track.await {
                     Ok(TrackView::Owner(request)) => view! { <RequestDetail request=*request/> }.into_any(),
                     Ok(TrackView::SignIn { reference, summary }) => {
-                        view! { <SignIn reference summary sent=sent.get_untracked()/> }.into_any()
+                        // The tracking link's key (it opened the summary)
+                        // goes with "send a new code": its holder reads the mailbox.
+                        let key = summary.is_some().then(|| key.get_untracked()).flatten();
+                        view! { <SignIn reference summary key sent=sent.get_untracked()/> }.into_any()
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
@@ -41,7 +44,12 @@ pub fn TrackPage() -> impl IntoView {
 }
 
 #[component]
-fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl IntoView {
+fn SignIn(
+    reference: Reference,
+    summary: Option<Summary>,
+    key: Option<String>,
+    sent: bool,
+) -> impl IntoView {
     let org = use_org();
     let lang = use_language();
     // Plain forms: a successful post redirects to this page, which the
@@ -112,6 +120,7 @@ fn SignIn(reference: Reference, summary: Option<Summary>, sent: bool) -> impl In
                     <ActionForm action=resend attr:class="resend-form">
                         <input type="hidden" name="org" value=move || org.get()/>
                         <input type="hidden" name="reference" value=resend_reference/>
+                        {key.map(|key| view! { <input type="hidden" name="key" value=key/> })}
                         <FormError message=resend_error/>
                         <button type="submit" class="button secondary" disabled=move || resend.pending().get()>
                             {t(lang, "resend-code")}

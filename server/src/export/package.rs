@@ -285,7 +285,9 @@ fn write_category_csv(
     let mut writer = csv::Writer::from_writer(out);
     let mut header = vec!["source", "purpose", "legal_basis", "retention"];
     header.extend(fields.iter().copied());
-    writer.write_record(&header).map_err(render)?;
+    writer
+        .write_record(header.iter().map(|h| inert(h).into_owned()))
+        .map_err(render)?;
     let labels = [
         category.purpose.as_str(),
         category.legal_basis.as_str(),
@@ -294,9 +296,11 @@ fn write_category_csv(
     for staged in staged_of(input, category).filter(|s| s.records > 0) {
         chunks.each(staged.id, &mut |chunk| {
             for line in super::records::lines(chunk) {
-                writer.write_field(&staged.source).map_err(render)?;
+                writer
+                    .write_field(inert(&staged.source).as_ref())
+                    .map_err(render)?;
                 for label in labels {
-                    writer.write_field(label).map_err(render)?;
+                    writer.write_field(inert(label).as_ref()).map_err(render)?;
                 }
                 write_csv_cells(&mut writer, &fields, line)?;
                 writer.write_record(None::<&[u8]>).map_err(render)?;
@@ -308,8 +312,20 @@ fn write_category_csv(
     Ok(())
 }
 
-/// Writes one record's cells in `fields` order: strings as they are,
-/// nested values as JSON, nothing for null or absent. Values are borrowed
+/// A text cell a spreadsheet will not run: one that starts like a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as
+/// OWASP advises against CSV injection. Numbers, booleans and nested values
+/// are written as JSON, which never starts so.
+fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Writes one record's cells in `fields` order: strings as they are (made
+/// `inert`), nested values as JSON, nothing for null or absent. Values are borrowed
 /// from the line where they can be (a million rows go through here), and
 /// parsed in full only when a field name carries escapes.
 fn write_csv_cells<W: Write>(
@@ -325,7 +341,7 @@ fn write_csv_cells<W: Write>(
         for field in fields {
             match record.get(*field) {
                 None | Some(Value::Null) => writer.write_field("").map_err(render)?,
-                Some(Value::String(s)) => writer.write_field(s).map_err(render)?,
+                Some(Value::String(s)) => writer.write_field(inert(s).as_ref()).map_err(render)?,
                 Some(other) => writer.write_field(other.to_string()).map_err(render)?,
             }
         }
@@ -337,10 +353,11 @@ fn write_csv_cells<W: Write>(
             writer.write_field("").map_err(render)?;
         } else if raw.starts_with('"') {
             match serde_json::from_str::<&str>(raw) {
-                Ok(text) => writer.write_field(text).map_err(render)?,
-                Err(_) => writer
-                    .write_field(serde_json::from_str::<String>(raw).map_err(read)?)
-                    .map_err(render)?,
+                Ok(text) => writer.write_field(inert(text).as_ref()).map_err(render)?,
+                Err(_) => {
+                    let text = serde_json::from_str::<String>(raw).map_err(read)?;
+                    writer.write_field(inert(&text).as_ref()).map_err(render)?
+                }
             }
         } else {
             // Numbers, booleans and nested values, as compact JSON.
@@ -350,16 +367,20 @@ fn write_csv_cells<W: Write>(
     Ok(())
 }
 
-const INDEX_TEMPLATE: &str = include_str!("index.html.j2");
+const INDEX_TEMPLATE: &str = include_str!("index.html");
 
 fn index_html(
     input: &PackageInput<'_>,
     header: &Value,
     samples: Vec<Vec<Value>>,
 ) -> Result<String, PackageError> {
+    // The name ends in `.html`, which is what makes minijinja escape every
+    // value (its default auto-escape looks at the name): records, field
+    // names and file names come from sources and staff, never trusted.
     let mut env = minijinja::Environment::new();
-    env.add_template("index", INDEX_TEMPLATE).map_err(render)?;
-    let template = env.get_template("index").map_err(render)?;
+    env.add_template("index.html", INDEX_TEMPLATE)
+        .map_err(render)?;
+    let template = env.get_template("index.html").map_err(render)?;
     let per_category: Vec<Value> = included(input)
         .into_iter()
         .zip(samples)
@@ -613,9 +634,57 @@ mod tests {
             lines.next().unwrap(),
             "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,Kari,,"
         );
+        // A cell that starts like a formula (a phone number's `+`) is made
+        // inert for spreadsheets; `data.json` keeps the value as it is.
         assert_eq!(
             lines.next().unwrap(),
-            "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,,+47 1,\"[\"\"a\"\"]\""
+            "crm,Supplying electricity,\"Contract, Art. 6(1)(b)\",5 years,,'+47 1,\"[\"\"a\"\"]\""
+        );
+    }
+
+    #[test]
+    fn no_csv_cell_starts_like_a_spreadsheet_formula() {
+        let categories = [category("contact", true)];
+        let mut chunks = HashMap::new();
+        let staged = [stage(
+            &mut chunks,
+            1,
+            "=crm",
+            "contact",
+            &[serde_json::json!({
+                "=cmd|' /C calc'!A0": "=HYPERLINK(\"https://evil.example\")",
+                "b": "+1+1", "c": "-2+3", "d": "@SUM(A1)", "e": "\tx", "f": "\rx",
+                "n": -5, "ok": "plain"
+            })],
+        )];
+        let files = package("access", &categories, &staged, &mut chunks);
+        let csv = String::from_utf8(files["csv/contact.csv"].clone()).unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            header.contains(&"'=cmd|' /C calc'!A0".to_owned()),
+            "{header:?}"
+        );
+        let record = reader.records().next().unwrap().unwrap();
+        for cell in header.iter().map(String::as_str).chain(record.iter()) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || cell == "-5",
+                "{cell:?} would run as a formula"
+            );
+        }
+        assert!(record
+            .iter()
+            .any(|c| c == "'=HYPERLINK(\"https://evil.example\")"));
+        assert!(record.iter().any(|c| c == "-5"), "numbers stay numbers");
+        let data: serde_json::Value = serde_json::from_slice(&files["data.json"]).unwrap();
+        assert!(
+            data.to_string().contains("=HYPERLINK"),
+            "the machine-readable data keeps the value as it is"
         );
     }
 

@@ -3,10 +3,11 @@
 //! document at `/api/v1/openapi.json` is generated from these definitions.
 
 use super::error::{ApiError, ErrorBody};
-use crate::service::{IdempotencyKey, Service, Subject};
+use super::identity::{Client, HostOrg, SubjectCaller};
+use crate::service::{IdempotencyKey, Service};
 use app::api::types::{EventView, RequestView};
 use app::domain::{AppError, Details, FieldErrorCode, Reference, Submission};
-use app::port::{session_cookie, session_from_headers};
+use app::port::session_cookie;
 use axum::{
     extract::{FromRequest, Path, Request, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -22,7 +23,7 @@ use utoipa::{OpenApi, ToSchema};
 #[openapi(
     info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests."),
     paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema, notice),
-    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody)),
+    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, ResendBody, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -76,26 +77,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError(AppError::PayloadTooLarge)),
             Err(_) => Err(ApiError(AppError::MalformedBody)),
         }
-    }
-}
-
-/// The subject behind `Authorization: Bearer <access_token>` or the session cookie.
-struct Authenticated(Subject);
-
-impl Authenticated {
-    async fn from_headers(
-        service: &Service,
-        headers: &HeaderMap,
-    ) -> Result<Authenticated, ApiError> {
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_owned());
-        let token = bearer
-            .or_else(|| session_from_headers(headers, service.secure_cookies()))
-            .ok_or(ApiError(AppError::Unauthenticated))?;
-        Ok(Authenticated(service.subject(&token).await?))
     }
 }
 
@@ -175,6 +156,8 @@ pub struct Submitted {
     ))]
 async fn submit(
     State(service): State<Arc<Service>>,
+    host: HostOrg,
+    Client(client): Client,
     headers: HeaderMap,
     JsonBody(body): JsonBody<SubmitBody>,
 ) -> Result<Response, ApiError> {
@@ -187,7 +170,12 @@ async fn submit(
         })
         .transpose()?;
     let submission = body.into_submission()?;
-    let (reference, replayed) = service.submit_once(submission, key.as_ref()).await?;
+    if !host.allows(&submission.org) {
+        return Err(ApiError(AppError::UnknownOrganisation));
+    }
+    let (reference, replayed) = service
+        .submit_once(submission, key.as_ref(), &client)
+        .await?;
     let created = Submitted {
         reference: reference.to_string(),
         status: "pending_verification".into(),
@@ -233,10 +221,15 @@ fn parse_reference(raw: &str) -> Result<Reference, ApiError> {
 async fn verify(
     State(service): State<Arc<Service>>,
     Path(reference): Path<String>,
+    host: HostOrg,
+    Client(client): Client,
     JsonBody(body): JsonBody<VerifyBody>,
 ) -> Result<Response, ApiError> {
     let reference = parse_reference(&reference)?;
-    let (_, grant) = service.verify_code(None, &reference, &body.code).await?;
+    // On an organisation's own host name, only its requests are found.
+    let (_, grant) = service
+        .verify_code(host.0.as_deref(), &reference, &body.code, &client)
+        .await?;
     let subject = service.subject(&grant.token).await?;
     let status = service.request_of(&subject, &reference).await?.status;
     let cookie = session_cookie(
@@ -256,22 +249,43 @@ async fn verify(
     Ok(response)
 }
 
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResendBody {
+    /// The `key` of the personal tracking link mailed with the first code:
+    /// its holder reads the mailbox, so draws on the owner's quota, which
+    /// nobody else can use up.
+    #[serde(default)]
+    key: Option<String>,
+}
+
 /// Mails a new code to the request's own address. Anyone; unknown references look the same.
 #[utoipa::path(post, path = "/api/v1/requests/{reference}/resend",
     params(("reference" = String, Path)),
+    request_body(content = Option<ResendBody>, description = "Optional: the tracking link's key"),
     responses(
-        (status = 202, description = "A new code was mailed to the request's address (also answered for unknown references)"),
+        (status = 202, description = "A new code was mailed to the request's address, or the one mailed less than a minute ago is still on its way (also answered for unknown references)"),
         (status = 410, description = "Expired", body = ErrorBody),
-        (status = 429, description = "10 codes a day reached", body = ErrorBody),
+        (status = 429, description = "The address's or the request's code quota for the day is used up", body = ErrorBody),
     ))]
 async fn resend(
     State(service): State<Arc<Service>>,
     Path(reference): Path<String>,
+    host: HostOrg,
+    Client(client): Client,
+    body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
+    let body: ResendBody = if body.is_empty() {
+        ResendBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::MalformedBody))?
+    };
     let Ok(reference) = Reference::parse(&reference) else {
         return Ok(StatusCode::ACCEPTED);
     };
-    service.resend_code(None, &reference).await?;
+    service
+        .resend_code(host.0.as_deref(), &reference, body.key.as_deref(), &client)
+        .await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -387,9 +401,8 @@ impl From<RequestView> for RequestResource {
 async fn get_request(
     State(service): State<Arc<Service>>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
+    SubjectCaller(subject): SubjectCaller,
 ) -> Result<Json<RequestResource>, ApiError> {
-    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     let reference = parse_reference(&reference)?;
     Ok(Json(service.request_of(&subject, &reference).await?.into()))
 }
@@ -406,9 +419,8 @@ async fn get_request(
 async fn download_attachment(
     State(service): State<Arc<Service>>,
     Path((reference, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    SubjectCaller(subject): SubjectCaller,
 ) -> Result<Response, ApiError> {
-    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     super::files::api_download(&service, &subject, &reference, id).await
 }
 
@@ -425,9 +437,8 @@ async fn download_attachment(
 async fn download_export(
     State(service): State<Arc<Service>>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
+    SubjectCaller(subject): SubjectCaller,
 ) -> Result<Response, ApiError> {
-    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     super::files::api_export(&service, &subject, &reference).await
 }
 
@@ -439,9 +450,13 @@ async fn download_export(
 async fn notice(
     State(service): State<Arc<Service>>,
     Path(org): Path<String>,
+    host: HostOrg,
     uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if !host.allows(&org) {
+        return Err(ApiError(AppError::UnknownOrganisation));
+    }
     let organisation = service.organisation(&org)?;
     // The same choice as the pages: ?lang=, cookie, Accept-Language.
     let language = super::language::from_url(&uri)
@@ -475,9 +490,8 @@ pub struct RequestList {
     ))]
 async fn list_requests(
     State(service): State<Arc<Service>>,
-    headers: HeaderMap,
+    SubjectCaller(subject): SubjectCaller,
 ) -> Result<Json<RequestList>, ApiError> {
-    let Authenticated(subject) = Authenticated::from_headers(&service, &headers).await?;
     let requests = service.requests_of(&subject).await?;
     Ok(Json(RequestList {
         requests: requests.into_iter().map(Into::into).collect(),

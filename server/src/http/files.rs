@@ -1,15 +1,16 @@
 //! Files in and out: staff complete a request with attachments (a multipart
 //! upload, which server functions do not handle without JavaScript), and
-//! staff and the subject download them. Each handler authenticates, calls
-//! the service and maps the result, like every other door.
+//! staff and the subject download them. Each handler learns its caller from
+//! the extractors of `identity`, calls the service and maps the result,
+//! like every other door. Uploads are authorised before their body is read:
+//! a stranger's 50 MB are refused, not parsed.
 
 use super::error::ApiError;
+use super::identity::{MaybeSubject, StaffCaller};
 use crate::service::{
-    Download, DownloadBody, Service, StaffAction, StaffMember, Upload, MAX_ATTACHMENTS,
-    MAX_ATTACHMENT_BYTES,
+    Download, DownloadBody, Service, StaffAction, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
 };
 use app::domain::{AppError, OutcomeForm, Reference};
-use app::port::{cookie_from_headers, session_from_headers, staff_cookie_name};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -73,12 +74,6 @@ pub fn router(service: Arc<Service>) -> Router {
         )
         .route("/o/{org}/requests/{reference}/export", get(subject_export))
         .with_state(service)
-}
-
-async fn staff_member(service: &Service, headers: &HeaderMap) -> Result<StaffMember, AppError> {
-    let token = cookie_from_headers(headers, staff_cookie_name(service.secure_cookies()))
-        .ok_or(AppError::Unauthenticated)?;
-    service.staff_member(&token).await
 }
 
 fn parse_reference(raw: &str) -> Result<Reference, AppError> {
@@ -191,13 +186,14 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
 async fn complete(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    StaffCaller(member): StaffCaller,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
     let html = wants_html(&headers);
     let result = async {
-        let member = staff_member(&service, &headers).await?;
         let parsed = parse_reference(&reference)?;
+        service.may_work(&member, &org, &parsed).await?;
         let form = read_form(multipart).await?;
         let action = StaffAction::Complete {
             response: form.response,
@@ -246,13 +242,14 @@ fn after_console_post(
 async fn add_export_data(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    StaffCaller(member): StaffCaller,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
     let html = wants_html(&headers);
     let result = async {
-        let member = staff_member(&service, &headers).await?;
         let parsed = parse_reference(&reference)?;
+        service.may_work(&member, &org, &parsed).await?;
         let (mut category, mut file) = (String::new(), None);
         while let Some(field) = multipart
             .next_field()
@@ -287,11 +284,11 @@ async fn add_export_data(
 async fn build_export(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    StaffCaller(member): StaffCaller,
     headers: HeaderMap,
 ) -> Response {
     let html = wants_html(&headers);
     let result = async {
-        let member = staff_member(&service, &headers).await?;
         service
             .build_export(&member, &org, &parse_reference(&reference)?)
             .await
@@ -306,11 +303,11 @@ async fn build_export(
 async fn collect_sources(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    StaffCaller(member): StaffCaller,
     headers: HeaderMap,
 ) -> Response {
     let html = wants_html(&headers);
     let result = async {
-        let member = staff_member(&service, &headers).await?;
         service
             .collect_sources(&member, &org, &parse_reference(&reference)?)
             .await
@@ -329,11 +326,11 @@ async fn collect_sources(
 async fn execute_on_sources(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    StaffCaller(member): StaffCaller,
     headers: HeaderMap,
 ) -> Response {
     let html = wants_html(&headers);
     let result = async {
-        let member = staff_member(&service, &headers).await?;
         service
             .execute_on_sources(&member, &org, &parse_reference(&reference)?)
             .await
@@ -352,11 +349,11 @@ async fn execute_on_sources(
 async fn release_export(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    StaffCaller(member): StaffCaller,
     headers: HeaderMap,
 ) -> Response {
     let html = wants_html(&headers);
     let result = async {
-        let member = staff_member(&service, &headers).await?;
         service
             .release_export(&member, &org, &parse_reference(&reference)?)
             .await
@@ -370,9 +367,8 @@ async fn release_export(
 async fn staff_export(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
-    headers: HeaderMap,
+    StaffCaller(member): StaffCaller,
 ) -> Result<Response, ApiError> {
-    let member = staff_member(&service, &headers).await?;
     Ok(download_response(
         service
             .staff_export(&member, &org, &parse_reference(&reference)?)
@@ -385,14 +381,10 @@ async fn staff_export(
 async fn subject_export(
     State(service): State<Arc<Service>>,
     Path((org, reference)): Path<(String, String)>,
+    caller: MaybeSubject,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = session_from_headers(&headers, service.secure_cookies())
-        .ok_or(AppError::Unauthenticated)?;
-    let subject = service.subject(&token).await?;
-    if subject.org != org {
-        return Err(ApiError(AppError::NotFound));
-    }
+    let subject = caller.in_org(&org)?;
     match service
         .subject_export(&subject, &parse_reference(&reference)?)
         .await
@@ -470,9 +462,8 @@ fn download_response(download: Download) -> Response {
 async fn staff_download(
     State(service): State<Arc<Service>>,
     Path((org, reference, id)): Path<(String, String, i64)>,
-    headers: HeaderMap,
+    StaffCaller(member): StaffCaller,
 ) -> Result<Response, ApiError> {
-    let member = staff_member(&service, &headers).await?;
     let reference = parse_reference(&reference)?;
     Ok(download_response(
         service
@@ -486,14 +477,9 @@ async fn staff_download(
 async fn subject_download(
     State(service): State<Arc<Service>>,
     Path((org, reference, id)): Path<(String, String, i64)>,
-    headers: HeaderMap,
+    caller: MaybeSubject,
 ) -> Result<Response, ApiError> {
-    let token = session_from_headers(&headers, service.secure_cookies())
-        .ok_or(AppError::Unauthenticated)?;
-    let subject = service.subject(&token).await?;
-    if subject.org != org {
-        return Err(ApiError(AppError::NotFound));
-    }
+    let subject = caller.in_org(&org)?;
     let reference = parse_reference(&reference)?;
     Ok(download_response(
         service.subject_attachment(&subject, &reference, id).await?,

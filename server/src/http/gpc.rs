@@ -7,7 +7,6 @@
 
 use super::error::ApiError;
 use crate::service::Service;
-use app::domain::AppError;
 use app::port::session_from_headers;
 use axum::{
     extract::{Path, Request, State},
@@ -66,14 +65,9 @@ pub async fn honour(State(service): State<Arc<Service>>, request: Request, next:
 pub async fn receipts(
     State(service): State<Arc<Service>>,
     Path(org): Path<String>,
-    headers: HeaderMap,
+    caller: super::identity::MaybeSubject,
 ) -> Result<Response, ApiError> {
-    let token = session_from_headers(&headers, service.secure_cookies())
-        .ok_or(AppError::Unauthenticated)?;
-    let subject = service.subject(&token).await?;
-    if subject.org != org {
-        return Err(ApiError(AppError::NotFound));
-    }
+    let subject = caller.in_org(&org)?;
     let receipts = service.consent_receipts(&subject).await?;
     Ok((
         [

@@ -2,13 +2,17 @@
 //! security headers.
 //!
 //! Forgery: Leptos server functions do not check where a request comes from.
-//! Any state-changing request (anything but GET, HEAD, OPTIONS) that carries
-//! a session cookie (the subject's, the staff member's or a pending staff
-//! login) is refused with 403 when the browser says it is
-//! cross-site (`Sec-Fetch-Site: cross-site`) or its `Origin` is not this
-//! portal, whatever the body encoding. Clients that authenticate with a
-//! bearer token and send no cookie are not affected: a foreign site cannot
-//! make a browser attach one.
+//! Every state-changing request (anything but GET, HEAD, OPTIONS) that a
+//! browser sends from another site is refused with 403: when the browser
+//! says it is cross-site (`Sec-Fetch-Site: cross-site`) or its `Origin` is
+//! not this portal (`null` included), whatever the body encoding, and
+//! whether or not it carries a cookie: a foreign page must not sign a
+//! victim into the attacker's account either (login CSRF: posting the
+//! attacker's magic link or staff password). Requests with
+//! `Authorization: Bearer` are exempt: a browser sends that header across
+//! sites only after a CORS preflight, which the portal never grants. So are
+//! clients that are not browsers and name no origin (an API client, a mail
+//! provider's RFC 8058 unsubscribe).
 
 use crate::http::{csp, error::ApiError};
 use app::domain::AppError;
@@ -28,29 +32,25 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct GuardConfig {
     /// The configured public origin, e.g. `https://privacy.example.com`.
     pub public_origin: String,
-    /// The cookies that prove a session (subject, staff, pending login).
-    pub cookie_names: Vec<&'static str>,
     pub https: bool,
 }
 
 impl GuardConfig {
-    pub fn new(base_url: &Url, cookie_names: Vec<&'static str>) -> GuardConfig {
+    pub fn new(base_url: &Url) -> GuardConfig {
         GuardConfig {
             public_origin: base_url.origin().ascii_serialization(),
-            cookie_names,
             https: base_url.scheme() == "https",
         }
     }
 }
 
-fn carries_session_cookie(request: &Request, names: &[&str]) -> bool {
+/// An API client's bearer token: no browser sends one across sites.
+fn carries_bearer(request: &Request) -> bool {
     request
         .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| cookie::Cookie::split_parse(v.to_owned()).filter_map(Result::ok))
-        .any(|c| names.contains(&c.name()))
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "))
 }
 
 /// Same-origin when `Origin` is the configured public origin, or names the
@@ -84,7 +84,7 @@ pub async fn forgery_guard(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe && carries_session_cookie(&request, &config.cookie_names) {
+    if !safe && !carries_bearer(&request) {
         let cross_site = request
             .headers()
             .get("sec-fetch-site")

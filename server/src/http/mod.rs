@@ -11,6 +11,7 @@ pub mod gpc;
 pub mod guard;
 pub mod health;
 pub mod hosts;
+pub mod identity;
 pub mod language;
 pub mod org_assets;
 pub mod page_cache;

@@ -4,8 +4,7 @@
 
 use super::error::ApiError;
 use crate::service::Service;
-use app::domain::AppError;
-use app::port::{posted_from_frame, session_from_headers};
+use app::port::posted_from_frame;
 use axum::{
     extract::{Path, State},
     http::HeaderMap,
@@ -17,12 +16,11 @@ use std::sync::Arc;
 pub async fn save(
     State(service): State<Arc<Service>>,
     Path(org): Path<String>,
+    caller: super::identity::MaybeSubject,
     headers: HeaderMap,
     Form(choices): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let token = session_from_headers(&headers, service.secure_cookies())
-        .ok_or(AppError::Unauthenticated)?;
-    let subject = service.subject_in(&org, &token).await?;
+    let subject = caller.in_org(&org)?;
     let changed = service.set_preferences(&subject, &choices).await?;
     // Back to the page the form was on, in or out of an iframe.
     let prefix = if posted_from_frame(&headers) {

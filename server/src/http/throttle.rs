@@ -61,12 +61,22 @@ pub fn client_address(request: &Request, trusted: Option<&HeaderName>) -> String
         .unwrap_or_else(|| "unknown".into())
 }
 
-pub async fn limit(State(config): State<ThrottleConfig>, request: Request, next: Next) -> Response {
+/// Every request learns its client's address here (`ClientAddress`, for
+/// the quotas and lockouts the service keeps per client), and the guarded
+/// routes are counted.
+pub async fn limit(
+    State(config): State<ThrottleConfig>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let client = client_address(&request, config.client_ip_header.as_ref());
+    request
+        .extensions_mut()
+        .insert(app::port::ClientAddress(client.clone()));
     let bucket = (request.method() == Method::POST)
         .then(|| bucket_of(request.uri().path()))
         .flatten();
     if let Some(bucket) = bucket {
-        let client = client_address(&request, config.client_ip_header.as_ref());
         match config.service.throttle(bucket, &client).await {
             Ok(()) => {}
             Err(ThrottleError::Throttled(throttled)) => {

@@ -78,9 +78,19 @@ impl Service {
         method: &str,
         action: &str,
     ) -> Result<bool, AppError> {
+        // Most signals repeat a choice already recorded: that costs a read,
+        // not a turn of the write lock. `record` checks again inside it.
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let current = Store::latest_receipt(&mut conn, &subject.org, &subject.email_index, purpose)
+            .await
+            .map_err(db)?;
+        drop(conn);
+        if current.is_some_and(|r| r.decision == "withdrawn") {
+            return Ok(false);
+        }
         let mut tx = self.store.begin().await.map_err(db)?;
         let written = self
-            .record(&mut tx, subject, purpose, "withdrawn", method, action)
+            .record_receipt(&mut tx, subject, purpose, "withdrawn", method, action)
             .await?;
         tx.commit().await.map_err(db)?;
         Ok(written)
@@ -88,7 +98,7 @@ impl Service {
 
     /// Writes a receipt (who, what, when, which notice version, how) and
     /// its audit entry, unless the current choice already is `decision`.
-    async fn record(
+    async fn record_receipt(
         &self,
         tx: &mut crate::store::Conn,
         subject: &Subject,
@@ -117,9 +127,13 @@ impl Service {
             notice_version: organisation.notice.current().date.clone(),
             at,
         };
-        let id = Store::insert_receipt(&mut *tx, &receipt, &self.store_email(&subject.email))
-            .await
-            .map_err(db)?;
+        let id = Store::insert_receipt(
+            &mut *tx,
+            &receipt,
+            &self.store_subject_email(&subject.org, &subject.email),
+        )
+        .await
+        .map_err(db)?;
         let entry = Entry {
             actor_kind: ActorKind::Subject,
             actor: "subject",
@@ -128,7 +142,9 @@ impl Service {
             target: &format!("receipt:{id}"),
             detail: serde_json::json!({ "purpose": purpose, "decision": decision, "method": method, "notice_version": receipt.notice_version }),
         };
-        audit::append(&mut *tx, entry, at).await.map_err(db)?;
+        audit::append(&mut *tx, &self.audit_key, entry, at)
+            .await
+            .map_err(db)?;
         tracing::info!(receipt = id, purpose, decision, method, "consent recorded");
         Ok(true)
     }
@@ -204,7 +220,7 @@ impl Service {
         let mut changed = 0;
         for (purpose, decision) in parsed {
             if self
-                .record(
+                .record_receipt(
                     &mut tx,
                     subject,
                     purpose,

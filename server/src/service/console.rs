@@ -4,7 +4,7 @@
 //! queue shows no personal data (references, kinds, dates only) and is not.
 
 use super::{db, now, requests::views_for, views, Service, StaffMember, Subject};
-use crate::sealing::Column;
+use crate::sealing::{Column, Row};
 use crate::{
     audit::{self, ActorKind, Entry},
     store::{AuditQuery, AuditRow, QueueQuery, Store},
@@ -86,9 +86,30 @@ fn entry_view(row: AuditRow) -> AuditEntryView {
 }
 
 impl Service {
+    /// Whether `member` may work request `reference` of `org`: staff of
+    /// that organisation, and the request is there; anyone else gets
+    /// `NotFound`, as for a reference that does not exist. Doors that take
+    /// a large body (uploads) ask this before they read it.
+    pub async fn may_work(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::find_request(&mut conn, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .map(|_| ())
+            .ok_or(AppError::NotFound)
+    }
+
     /// The member as the console shows them.
-    pub fn staff_view(&self, member: &StaffMember) -> StaffView {
-        StaffView {
+    pub async fn staff_view(&self, member: &StaffMember) -> Result<StaffView, AppError> {
+        Ok(StaffView {
             email: member.email.clone(),
             orgs: member
                 .roles
@@ -105,7 +126,9 @@ impl Service {
                 .collect(),
             two_factor: member.two_factor,
             must_enrol_for: member.must_enrol_for.clone(),
-        }
+            must_enrol: member.must_enrol,
+            invitations: self.my_invitations(member).await?,
+        })
     }
 
     /// One page of the member's queue: their organisations' requests,
@@ -239,7 +262,9 @@ impl Service {
                 target: reference.as_str(),
                 detail: serde_json::json!({}),
             };
-            audit::append(&mut tx, entry, at).await.map_err(db)?;
+            audit::append(&mut tx, &self.audit_key, entry, at)
+                .await
+                .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
 
@@ -265,7 +290,7 @@ impl Service {
         let assignee = row
             .assignee_id
             .and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
-        let email = self.open_email(&row.email)?;
+        let email = self.request_email(&row)?;
         let duplicates =
             Store::duplicates_of(&mut conn, org, &self.email_index(&email), &row.kind, row.id)
                 .await
@@ -273,7 +298,13 @@ impl Service {
         let outcome = Store::outcome_of(&mut conn, row.id)
             .await
             .map_err(db)?
-            .map(|sealed| self.open(Column::RequestOutcome, &sealed))
+            .map(|sealed| {
+                self.open(
+                    Column::RequestOutcome,
+                    Row::Request(&row.reference),
+                    &sealed,
+                )
+            })
             .transpose()?
             .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
             .and_then(|value| {
@@ -292,28 +323,33 @@ impl Service {
                 let runs = Store::latest_source_runs(&mut conn, row.id)
                     .await
                     .map_err(db)?;
+                let bound = Row::Request(&row.reference);
                 let sources = self
                     .organisation(org)?
                     .settings
                     .sources
                     .iter()
                     .map(|s| match runs.iter().find(|r| r.source == s.name) {
-                        Some(run) => SourceRunView {
+                        Some(run) => Ok(SourceRunView {
                             source: s.name.clone(),
                             at: Some(views::rfc3339(run.at)),
                             ok: run.ok,
                             records: run.records,
-                            detail: run.detail.clone(),
-                        },
-                        None => SourceRunView {
+                            detail: run
+                                .detail
+                                .as_deref()
+                                .map(|d| self.open(Column::SourceFailure, bound, d))
+                                .transpose()?,
+                        }),
+                        None => Ok(SourceRunView {
                             source: s.name.clone(),
                             at: None,
                             ok: false,
                             records: 0,
                             detail: None,
-                        },
+                        }),
                     })
-                    .collect();
+                    .collect::<Result<_, AppError>>()?;
                 let categories = self
                     .organisation(org)?
                     .settings
@@ -351,14 +387,20 @@ impl Service {
                     .await
                     .map_err(db)?
                     .into_iter()
-                    .map(|e| ExecutionView {
-                        source: e.source,
-                        operation: e.operation,
-                        outcome: e.outcome,
-                        detail: e.detail,
-                        at: views::rfc3339(e.at),
+                    .map(|e| {
+                        Ok(ExecutionView {
+                            detail: self.open(
+                                Column::SourceReport,
+                                Row::Request(&row.reference),
+                                &e.detail,
+                            )?,
+                            source: e.source,
+                            operation: e.operation,
+                            outcome: e.outcome,
+                            at: views::rfc3339(e.at),
+                        })
                     })
-                    .collect(),
+                    .collect::<Result<_, AppError>>()?,
             ),
             None => (Vec::new(), Vec::new()),
         };
@@ -496,7 +538,11 @@ impl Service {
             .ok_or(AppError::NotFound)?;
         let data = self
             .keys
-            .open_bytes(Column::AttachmentData, &sealed)
+            .open_bytes(
+                Column::AttachmentData,
+                Row::Request(&row.reference),
+                &sealed,
+            )
             .map_err(|error| {
                 tracing::error!(error = %error, "a sealed attachment does not open");
                 AppError::Internal
@@ -509,10 +555,16 @@ impl Service {
             target: reference.as_str(),
             detail: serde_json::json!({ "attachment": id, "sha256": meta.sha256 }),
         };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        audit::append(&mut tx, &self.audit_key, entry, at)
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
-            file_name: self.open(Column::AttachmentName, &meta.file_name)?,
+            file_name: self.open(
+                Column::AttachmentName,
+                Row::Request(&row.reference),
+                &meta.file_name,
+            )?,
             content_type: meta.content_type,
             data: DownloadBody::Bytes(data),
         })

@@ -52,7 +52,7 @@ impl Service {
                 reason: TransitionError::NotInThisStatus,
             });
         }
-        let email = self.open_email(&row.email)?;
+        let email = self.request_email(&row)?;
         let who = Identifiers {
             email: &email,
             reference: &row.reference,
@@ -64,14 +64,17 @@ impl Service {
             .iter()
             .filter(|s| s.supports(operation))
         {
-            let (outcome, detail) = match source.execute(operation, &who).await {
-                Ok(Execution::Done { detail }) => ("done", detail),
+            // What the source says is kept sealed for staff; the audit log
+            // and the logs get the outcome and the failure's class only.
+            let (outcome, detail, failure) = match source.execute(operation, &who).await {
+                Ok(Execution::Done { detail }) => ("done", detail, None),
                 Ok(Execution::Exception { ground, detail }) => {
-                    ("exception", format!("{ground}: {detail}"))
+                    ("exception", format!("{ground}: {detail}"), None)
                 }
                 Err(error) => {
                     failed += 1;
-                    ("failed", error.to_string())
+                    tracing::warn!(source = %source.name, failure = error.failure.as_str(), status = ?error.status, "a data source failed to carry out the request");
+                    ("failed", error.for_staff(), Some(error.failure))
                 }
             };
             let at = now();
@@ -79,7 +82,12 @@ impl Service {
                 source: source.name.clone(),
                 operation: operation.as_str().into(),
                 outcome: outcome.into(),
-                detail,
+                detail: self.seal(
+                    crate::sealing::Column::SourceReport,
+                    crate::sealing::Row::Request(&row.reference),
+                    &detail,
+                ),
+                failure: failure.map(|f| f.as_str().to_owned()),
                 at,
             };
             let mut tx = self.store.begin().await.map_err(db)?;
@@ -90,8 +98,8 @@ impl Service {
                 Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
             }
             let detail =
-                serde_json::json!({ "source": execution.source, "detail": execution.detail });
-            super::record_staff(
+                serde_json::json!({ "source": execution.source, "failure": execution.failure });
+            self.record_staff(
                 &mut tx,
                 member.id,
                 org,

@@ -22,7 +22,7 @@ impl Service {
             .await
             .map_err(db)?;
         for row in &expired {
-            super::verification::record(
+            self.record(
                 &mut tx,
                 crate::audit::ActorKind::System,
                 &row.org,

@@ -138,7 +138,7 @@ impl Service {
         let mut staging = Staging::begin(
             pool,
             self.keys.clone(),
-            row.id,
+            &row,
             &source,
             &[category],
             Some(member.id),
@@ -159,7 +159,7 @@ impl Service {
             Staging::complete(&mut tx, &staged).await.map_err(db)?;
             let detail =
                 serde_json::json!({ "category": category, "source": source, "records": count });
-            super::record_staff(
+            self.record_staff(
                 &mut tx,
                 member.id,
                 org,
@@ -212,7 +212,7 @@ impl Service {
             None => (ActorKind::System, "jobs".to_owned()),
         };
         let reference = views::parse_row(row)?.reference;
-        let email = self.open_email(&row.email)?;
+        let email = self.request_email(row)?;
         let who = crate::sources::Identifiers {
             email: &email,
             reference: &row.reference,
@@ -224,7 +224,7 @@ impl Service {
             let mut staging = Staging::begin(
                 pool,
                 self.keys.clone(),
-                row.id,
+                row,
                 &source.name,
                 &source.categories(),
                 staff,
@@ -236,9 +236,7 @@ impl Service {
             let outcome = match source.collect(&who, &mut staging).await {
                 Ok(()) => staging.finish().await.map_err(|error| {
                     tracing::error!(error = %error, "storing collected data failed");
-                    crate::sources::SourceError::Failed(
-                        "the portal could not store the data".into(),
-                    )
+                    crate::sources::Failure::Storage.error()
                 }),
                 Err(error) => Err(error),
             };
@@ -257,18 +255,24 @@ impl Service {
                         ok: true,
                         records,
                         detail: None,
+                        failure: None,
                         at,
                     }
                 }
                 Err(error) => {
                     failed += 1;
-                    tracing::warn!(source = %source.name, error = %error, "a data source failed");
-                    let detail = Some(error.to_string());
+                    // The class only: the source's words may quote the subject.
+                    tracing::warn!(source = %source.name, failure = error.failure.as_str(), status = ?error.status, "a data source failed");
                     crate::store::SourceRunRow {
                         source: source.name.clone(),
                         ok: false,
                         records: 0,
-                        detail,
+                        detail: Some(self.seal(
+                            Column::SourceFailure,
+                            crate::sealing::Row::Request(&row.reference),
+                            &error.for_staff(),
+                        )),
+                        failure: Some(error.failure.as_str().to_owned()),
                         at,
                     }
                 }
@@ -276,6 +280,7 @@ impl Service {
             Store::insert_source_run(&mut tx, row.id, &run)
                 .await
                 .map_err(db)?;
+            let status = outcome.as_ref().err().and_then(|e| e.status);
             let entry = Entry {
                 actor_kind,
                 actor: &actor,
@@ -286,9 +291,11 @@ impl Service {
                     "export.source_failed"
                 },
                 target: reference.as_str(),
-                detail: serde_json::json!({ "source": run.source, "records": run.records, "error": run.detail }),
+                detail: serde_json::json!({ "source": run.source, "records": run.records, "failure": run.failure, "status": status }),
             };
-            audit::append(&mut tx, entry, at).await.map_err(db)?;
+            audit::append(&mut tx, &self.audit_key, entry, at)
+                .await
+                .map_err(db)?;
             tx.commit().await.map_err(db)?;
             if outcome.is_err() {
                 // Earlier results stay; this run's partial rows go.
@@ -351,6 +358,7 @@ impl Service {
         let (store, key) = (self.exports.store.clone(), self.exports.key.clone());
         let mut chunks = DatabaseChunks {
             keys: self.keys.clone(),
+            reference: row.reference.clone(),
             pool: self.store.pool().clone(),
             runtime: tokio::runtime::Handle::current(),
         };
@@ -417,7 +425,7 @@ impl Service {
         let detail = serde_json::json!({
             "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
         });
-        super::record_staff(
+        self.record_staff(
             &mut tx,
             member.id,
             org,
@@ -450,6 +458,7 @@ impl Service {
         let date = app::i18n::long_date(language, &views::rfc3339(expires_at));
         let message = self.seal(
             Column::MessageBody,
+            crate::sealing::Row::Request(&row.reference),
             &app::i18n::t1(language, "package-ready", "date", date),
         );
         Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message)
@@ -491,7 +500,7 @@ impl Service {
         }
         self.offer(&mut tx, &row, member, at, expires_at).await?;
         let detail = serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) });
-        super::record_staff(
+        self.record_staff(
             &mut tx,
             member.id,
             org,
@@ -536,7 +545,7 @@ impl Service {
         let data = self.open_package(&package, reference).await?;
         let mut tx = self.store.begin().await.map_err(db)?;
         let detail = serde_json::json!({ "package": package.name });
-        super::record_staff(
+        self.record_staff(
             &mut tx,
             member.id,
             org,
@@ -638,7 +647,9 @@ impl Service {
             target: reference.as_str(),
             detail: serde_json::json!({ "package": package.name }),
         };
-        audit::append(&mut tx, entry, at).await.map_err(db)?;
+        audit::append(&mut tx, &self.audit_key, entry, at)
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
             file_name: format!("{reference}-data.zip"),
@@ -684,7 +695,9 @@ impl Service {
                     target: &row.reference,
                     detail: serde_json::json!({ "package": package.name, "expired_at": views::rfc3339(package.expires_at) }),
                 };
-                audit::append(&mut tx, entry, at).await.map_err(db)?;
+                audit::append(&mut tx, &self.audit_key, entry, at)
+                    .await
+                    .map_err(db)?;
             }
             tx.commit().await.map_err(db)?;
         }

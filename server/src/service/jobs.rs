@@ -91,7 +91,9 @@ impl Service {
                 target: &row.reference,
                 detail: serde_json::json!({ "job": job.id, "attempt": job.attempts, "error": error }),
             };
-            audit::append(&mut tx, entry, at).await.map_err(db)?;
+            audit::append(&mut tx, &self.audit_key, entry, at)
+                .await
+                .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(true)

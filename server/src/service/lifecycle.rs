@@ -4,7 +4,7 @@
 //! and tells the subject by mail that there is news (never the content).
 
 use super::{db, now, views, Service, StaffMember, Subject};
-use crate::sealing::Column;
+use crate::sealing::{Column, Row};
 use crate::{
     audit::ActorKind,
     store::{RequestRow, Store},
@@ -221,7 +221,8 @@ impl Service {
             }
         };
         let due = next.due.map(|d| d.to_string());
-        let outcome = outcome.map(|o| self.seal(Column::RequestOutcome, &o));
+        let bound = Row::Request(&row.reference);
+        let outcome = outcome.map(|o| self.seal(Column::RequestOutcome, bound, &o));
         Store::update_lifecycle(
             &mut tx,
             row.id,
@@ -234,7 +235,7 @@ impl Service {
         )
         .await
         .map_err(db)?;
-        let note = note.map(|n| self.seal(Column::EventNote, &n));
+        let note = note.map(|n| self.seal(Column::EventNote, bound, &n));
         Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref())
             .await
             .map_err(db)?;
@@ -249,7 +250,7 @@ impl Service {
                 .map_err(db)?;
         }
         if let Some(body) = &message {
-            let body = self.seal(Column::MessageBody, body);
+            let body = self.seal(Column::MessageBody, bound, body);
             Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &body)
                 .await
                 .map_err(db)?;
@@ -261,8 +262,10 @@ impl Service {
         for (file_name, upload) in &files {
             use sha2::Digest;
             let sha256 = hex::encode(sha2::Sha256::digest(&upload.data));
-            let sealed = self.keys.seal_bytes(Column::AttachmentData, &upload.data);
-            let sealed_name = self.seal(Column::AttachmentName, file_name);
+            let sealed = self
+                .keys
+                .seal_bytes(Column::AttachmentData, bound, &upload.data);
+            let sealed_name = self.seal(Column::AttachmentName, bound, file_name);
             let new = crate::store::NewAttachment {
                 file_name: &sealed_name,
                 content_type: &upload.content_type,
@@ -280,7 +283,7 @@ impl Service {
         let detail = serde_json::json!({
             "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
         });
-        super::record_staff(
+        self.record_staff(
             &mut tx,
             member.id,
             org,
@@ -341,11 +344,11 @@ impl Service {
         Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None)
             .await
             .map_err(db)?;
-        let body = self.seal(Column::MessageBody, &body);
+        let body = self.seal(Column::MessageBody, Row::Request(&row.reference), &body);
         Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
             .await
             .map_err(db)?;
-        super::verification::record(
+        self.record(
             &mut tx,
             ActorKind::Subject,
             &row.org,
@@ -387,7 +390,7 @@ impl Service {
         Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None)
             .await
             .map_err(db)?;
-        super::verification::record(
+        self.record(
             &mut tx,
             ActorKind::Subject,
             &row.org,
@@ -426,11 +429,12 @@ impl Service {
         kind: RequestKind,
         at: i64,
     ) -> Result<(), AppError> {
-        let details = self.open(Column::RequestDetails, &row.details)?;
+        let bound = Row::Request(&row.reference);
+        let details = self.open(Column::RequestDetails, bound, &row.details)?;
         let purpose = serde_json::from_str::<serde_json::Value>(&details)
             .ok()
             .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
-        let email = self.store_email(self.address_of(row)?.as_str());
+        let email = self.store_subject_email(&row.org, self.address_of(row)?.as_str());
         Store::insert_opt_out(
             conn,
             &row.org,
@@ -444,6 +448,7 @@ impl Service {
         .map_err(db)?;
         let outcome = self.seal(
             Column::RequestOutcome,
+            bound,
             &serde_json::json!({ "outcome": Outcome::TookEffect }).to_string(),
         );
         Store::update_lifecycle(
@@ -463,11 +468,11 @@ impl Service {
             RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
             _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
         };
-        let note = self.seal(Column::EventNote, note);
+        let note = self.seal(Column::EventNote, bound, note);
         Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(&note))
             .await
             .map_err(db)?;
-        super::verification::record(
+        self.record(
             conn,
             ActorKind::System,
             &row.org,

@@ -11,6 +11,7 @@ mod figures;
 mod jobs;
 mod lifecycle;
 mod notices;
+mod passwords;
 mod requests;
 mod reseal;
 mod retention;
@@ -19,6 +20,7 @@ mod staff;
 mod staging;
 mod team;
 mod throttle;
+mod two_factor;
 mod verification;
 mod views;
 
@@ -28,10 +30,13 @@ pub use console::{Download, DownloadBody, QUEUE_PAGE_SIZE};
 pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 pub use requests::IdempotencyKey;
 pub use sessions::Subject;
-pub use staff::{CreateStaffError, Enrolment, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
+pub use staff::{CreateStaffError, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
+pub use team::Invitation;
 pub use throttle::{Bucket, Limit, RateLimits, ThrottleError};
+pub use two_factor::Enrolment;
+pub use verification::{CODES_PER_ADDRESS, CODES_PER_CLIENT, RESENDS_PER_REQUEST};
 
-use crate::sealing::{Column, EmailIndex, StoredEmail};
+use crate::sealing::{Column, EmailIndex, Row, StoredEmail};
 use crate::{content::Content, mail::Mailer, store::Store};
 use app::domain::AppError;
 use std::sync::Arc;
@@ -42,8 +47,6 @@ use url::Url;
 pub const CODE_TTL_SECS: i64 = 10 * 60;
 /// After 5 wrong attempts the code is burned.
 pub const CODE_MAX_ATTEMPTS: i64 = 5;
-/// At most 10 codes per e-mail address per rolling day.
-pub const CODES_PER_DAY: i64 = 10;
 /// Unverified requests expire after 7 days.
 pub const UNVERIFIED_TTL_SECS: i64 = 7 * 24 * 60 * 60;
 /// Subject sessions end after 30 idle minutes, and after 12 hours whatever happens.
@@ -60,6 +63,8 @@ pub struct Service {
     jobs: JobSettings,
     limits: RateLimits,
     keys: Arc<crate::sealing::DataKeys>,
+    /// The audit chain's key, derived from the secret.
+    audit_key: crate::audit::ChainKey,
     /// Organisations with requests but no longer in the content folder
     /// (found by the first retention purge).
     removed_orgs: tokio::sync::OnceCell<Vec<String>>,
@@ -95,6 +100,7 @@ impl Service {
         keys: Arc<crate::sealing::DataKeys>,
     ) -> Service {
         Service {
+            audit_key: crate::audit::ChainKey::derive(&secret),
             store,
             mailer,
             content,
@@ -146,37 +152,68 @@ impl Service {
 }
 
 impl Service {
-    fn seal(&self, column: Column, plain: &str) -> String {
-        self.keys.seal_text(column, plain)
+    fn seal(&self, column: Column, row: Row<'_>, plain: &str) -> String {
+        self.keys.seal_text(column, row, plain)
     }
 
-    fn open(&self, column: Column, stored: &str) -> Result<String, AppError> {
-        open(&self.keys, column, stored)
+    fn open(&self, column: Column, row: Row<'_>, stored: &str) -> Result<String, AppError> {
+        open(&self.keys, column, row, stored)
     }
 
     pub fn data_keys(&self) -> &crate::sealing::DataKeys {
         &self.keys
     }
 
+    /// Keys an audit chain written before it was keyed; at start-up.
+    pub async fn key_audit_chain(&self) -> Result<crate::audit::Keying, sqlx::Error> {
+        crate::audit::key_chain(&self.store, &self.audit_key).await
+    }
+
+    /// Checks the audit chain (`server audit verify`).
+    pub async fn verify_audit(
+        &self,
+        checkpoint: Option<&crate::audit::Checkpoint>,
+    ) -> Result<crate::audit::Verdict, sqlx::Error> {
+        crate::audit::verify(self.store.pool(), &self.audit_key, checkpoint).await
+    }
+
     fn email_index(&self, email: &str) -> EmailIndex {
         EmailIndex::of(&self.secret, email)
     }
 
-    /// A subject's address as it is written (`email` in canonical form).
-    fn store_email(&self, email: &str) -> StoredEmail {
+    /// A request's address as it is written (`email` in canonical form).
+    fn store_request_email(&self, reference: &str, email: &str) -> StoredEmail {
         StoredEmail {
-            sealed: self.seal(Column::Email, email),
+            sealed: self.seal(Column::Email, Row::Request(reference), email),
             index: self.email_index(email),
         }
     }
 
-    fn open_email(&self, stored: &str) -> Result<String, AppError> {
-        self.open(Column::Email, stored)
+    /// An opt-out's or receipt's address: bound to its organisation and
+    /// its own index.
+    fn store_subject_email(&self, org: &str, email: &str) -> StoredEmail {
+        let index = self.email_index(email);
+        StoredEmail {
+            sealed: self.seal(
+                Column::Email,
+                Row::Subject {
+                    org,
+                    index: index.as_str(),
+                },
+                email,
+            ),
+            index,
+        }
+    }
+
+    /// The address of a request, opened.
+    fn request_email(&self, row: &crate::store::RequestRow) -> Result<String, AppError> {
+        self.open(Column::Email, Row::Request(&row.reference), &row.email)
     }
 
     /// Where mail about a request goes.
     fn address_of(&self, row: &crate::store::RequestRow) -> Result<app::domain::Email, AppError> {
-        app::domain::Email::parse(&self.open_email(&row.email)?).map_err(|_| {
+        app::domain::Email::parse(&self.request_email(row)?).map_err(|_| {
             tracing::error!(reference = %row.reference, "a stored address does not parse");
             AppError::Internal
         })
@@ -185,8 +222,13 @@ impl Service {
 
 /// A sealed value as the service uses it; one that does not open is
 /// reported once here and is an internal error (no detail leaves).
-fn open(keys: &crate::sealing::DataKeys, column: Column, stored: &str) -> Result<String, AppError> {
-    keys.open_text(column, stored).map_err(|error| {
+fn open(
+    keys: &crate::sealing::DataKeys,
+    column: Column,
+    row: Row<'_>,
+    stored: &str,
+) -> Result<String, AppError> {
+    keys.open_text(column, row, stored).map_err(|error| {
         tracing::error!(error = %error, column = ?column, "a sealed value does not open");
         AppError::Internal
     })
@@ -231,25 +273,32 @@ fn db(error: sqlx::Error) -> AppError {
     }
 }
 
-/// Appends an audit entry for something staff member `staff_id` did, in the
-/// transaction of the action itself.
-async fn record_staff(
-    conn: &mut crate::store::Conn,
-    staff_id: i64,
-    org: &str,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-    at: i64,
-) -> Result<(), AppError> {
-    let actor = format!("staff:{staff_id}");
-    let entry = crate::audit::Entry {
-        actor_kind: crate::audit::ActorKind::Staff,
-        actor: &actor,
-        org,
-        action,
-        target,
-        detail,
-    };
-    crate::audit::append(conn, entry, at).await.map_err(db)
+impl Service {
+    /// Appends an audit entry for something staff member `staff_id` did, in
+    /// the transaction of the action itself.
+    // One argument per field of the entry: issue 14 makes them types.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_staff(
+        &self,
+        conn: &mut crate::store::Conn,
+        staff_id: i64,
+        org: &str,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let actor = format!("staff:{staff_id}");
+        let entry = crate::audit::Entry {
+            actor_kind: crate::audit::ActorKind::Staff,
+            actor: &actor,
+            org,
+            action,
+            target,
+            detail,
+        };
+        crate::audit::append(conn, &self.audit_key, entry, at)
+            .await
+            .map_err(db)
+    }
 }

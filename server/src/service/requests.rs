@@ -1,13 +1,14 @@
 //! Taking in requests and showing them to their subject.
 
 use super::{db, now, views, Service};
-use crate::sealing::Column;
+use crate::sealing::{Column, Row};
 use crate::{
     crypto,
     store::{NewRequest, Store},
 };
 use app::api::types::{RequestView, SourceProgress, SourceState, TrackView};
 use app::domain::{AppError, FieldErrorCode, Reference, Submission};
+use app::port::ClientAddress;
 
 /// A client's `Idempotency-Key`: 1 to 255 visible ASCII characters (a UUID,
 /// say). Parsed at the edge; the service takes only this type.
@@ -39,8 +40,12 @@ impl Service {
     /// The reply is the same whatever the address: a known subject, an
     /// unknown one, or one over the daily code limit (then no mail goes out
     /// and "send a new code" explains the limit).
-    pub async fn submit(&self, submission: Submission) -> Result<Reference, AppError> {
-        Ok(self.submit_once(submission, None).await?.0)
+    pub async fn submit(
+        &self,
+        submission: Submission,
+        client: &ClientAddress,
+    ) -> Result<Reference, AppError> {
+        Ok(self.submit_once(submission, None, client).await?.0)
     }
 
     /// [`Service::submit`], once per `key`: the same key with the same
@@ -52,6 +57,7 @@ impl Service {
         &self,
         submission: Submission,
         key: Option<&IdempotencyKey>,
+        client: &ClientAddress,
     ) -> Result<(Reference, bool), AppError> {
         let org = self.organisation(&submission.org)?;
         let details_json =
@@ -82,14 +88,19 @@ impl Service {
                 return Ok((reference, true));
             }
         }
-        let sealed_details = self.seal(Column::RequestDetails, &details_json);
-        let email = self.store_email(submission.email.as_str());
-        let tracking_key = crypto::new_token();
-        let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
         // 40 random bits: a collision is rare, and retried when it happens.
         let mut attempt = 0;
-        let (reference, request_id) = loop {
+        let (reference, request_id, email) = loop {
             let reference = Reference::from_random(crypto::reference_bits());
+            // Sealed values are bound to the request they belong to.
+            let sealed_details = self.seal(
+                Column::RequestDetails,
+                Row::Request(reference.as_str()),
+                &details_json,
+            );
+            let email = self.store_request_email(reference.as_str(), submission.email.as_str());
+            let tracking_key = crypto::tracking_key(&self.secret, reference.as_str());
+            let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
             let inserted = Store::insert_request(
                 &mut tx,
                 NewRequest {
@@ -105,7 +116,7 @@ impl Service {
             )
             .await;
             match inserted {
-                Ok(id) => break (reference, id),
+                Ok(id) => break (reference, id, email),
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => {
                     attempt += 1
                 }
@@ -116,7 +127,7 @@ impl Service {
             .await
             .map_err(db)?;
         let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
-        super::verification::record(
+        self.record(
             &mut tx,
             crate::audit::ActorKind::Subject,
             &org.slug,
@@ -126,13 +137,19 @@ impl Service {
             at,
         )
         .await?;
+        let client = self.client_key(client);
         let request = super::verification::CodeFor {
             id: request_id,
             reference: reference.as_str(),
             org: &org.slug,
             email_index: &email.index,
+            client: &client,
+            asked: super::verification::Asked::Submission,
         };
-        let issued = self.issue_code(&mut tx, request, at).await?;
+        let issued = match self.issue_code(&mut tx, request, at).await? {
+            super::verification::Issue::Issued(issued) => Some(issued),
+            _ => None,
+        };
         if let Some(key) = key {
             Store::remember_idempotency_key(
                 &mut tx,
@@ -149,8 +166,7 @@ impl Service {
         tracing::info!(reference = %reference, "request submitted");
         if let Some(issued) = issued {
             let row = self.request_row_by_id(request_id).await?;
-            self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key)))
-                .await;
+            self.mail_code(&row, &issued).await;
         }
         Ok((reference, false))
     }
@@ -206,13 +222,7 @@ impl Service {
             .remove(0);
             return Ok(TrackView::Owner(Box::new(view)));
         }
-        let key_matches = key.is_some_and(|k| {
-            use subtle::ConstantTimeEq;
-            crypto::token_hash(k)
-                .as_bytes()
-                .ct_eq(row.tracking_key_hash.as_bytes())
-                .into()
-        });
+        let key_matches = key.is_some_and(|k| self.tracking_key_matches(&row, k));
         if key_matches {
             return Ok(TrackView::SignIn {
                 reference: reference.clone(),

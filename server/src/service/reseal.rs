@@ -9,8 +9,8 @@
 //! written before addresses were sealed (schema 19).
 
 use super::{db, Service};
-use crate::sealing::Column;
-use crate::store::{EmailTable, SealedColumn, Store};
+use crate::sealing::{Column, Row};
+use crate::store::{Binding, EmailTable, SealedColumn, SealedHead, Store};
 use app::domain::AppError;
 
 /// Rows sealed per transaction by the start-up pass.
@@ -28,6 +28,21 @@ fn column_of(sealed: SealedColumn) -> Column {
             Column::Email
         }
         SealedColumn::AttachmentName => Column::AttachmentName,
+        SealedColumn::SourceFailure => Column::SourceFailure,
+        SealedColumn::SourceReport => Column::SourceReport,
+        SealedColumn::TotpSecret | SealedColumn::TotpPending => Column::TotpSecret,
+    }
+}
+
+/// The row a value read by the reseal is bound to.
+fn row_of<'a>(sealed: SealedColumn, head: &'a SealedHead) -> Row<'a> {
+    match sealed.binding() {
+        Binding::Request => Row::Request(&head.a),
+        Binding::Subject => Row::Subject {
+            org: &head.a,
+            index: &head.b,
+        },
+        Binding::Staff => Row::Staff(head.k1),
     }
 }
 
@@ -38,14 +53,18 @@ impl Service {
         for sealed in SealedColumn::ALL {
             let column = column_of(sealed);
             let heads = self.store.sealed_heads(sealed).await.map_err(db)?;
-            for (k1, k2, head) in heads {
+            for head in &heads {
                 let current = match sealed {
-                    SealedColumn::AttachmentData => self.keys.is_current_bytes(&head),
-                    _ => self.keys.is_current_text(&String::from_utf8_lossy(&head)),
+                    SealedColumn::AttachmentData => self.keys.is_current_bytes(&head.head),
+                    _ => self
+                        .keys
+                        .is_current_text(&String::from_utf8_lossy(&head.head)),
                 };
                 if current {
                     continue;
                 }
+                let row = row_of(sealed, head);
+                let (k1, k2) = (head.k1, head.k2);
                 let mut tx = self.store.begin().await.map_err(db)?;
                 match sealed {
                     SealedColumn::AttachmentData => {
@@ -53,13 +72,17 @@ impl Service {
                         else {
                             continue;
                         };
-                        let plain = self.keys.open_bytes(column, &stored).map_err(|error| {
+                        let plain = self.keys.open_bytes(column, row, &stored).map_err(|error| {
                             tracing::error!(error = %error, "a sealed attachment does not open");
                             AppError::Internal
                         })?;
-                        Store::reseal_bytes(&mut tx, k1, &self.keys.seal_bytes(column, &plain))
-                            .await
-                            .map_err(db)?;
+                        Store::reseal_bytes(
+                            &mut tx,
+                            k1,
+                            &self.keys.seal_bytes(column, row, &plain),
+                        )
+                        .await
+                        .map_err(db)?;
                     }
                     _ => {
                         let Some(stored) = Store::sealed_text(&mut tx, sealed, k1, k2)
@@ -68,8 +91,8 @@ impl Service {
                         else {
                             continue;
                         };
-                        let plain = self.open(column, &stored)?;
-                        let value = self.seal(column, &plain);
+                        let plain = self.open(column, row, &stored)?;
+                        let value = self.seal(column, row, &plain);
                         Store::reseal_text(&mut tx, sealed, (k1, k2), &stored, &value)
                             .await
                             .map_err(db)?;
@@ -83,9 +106,10 @@ impl Service {
             if self.keys.is_current_text(&stored) {
                 continue;
             }
-            let email = self.open_email(&stored)?;
+            let row = Row::Session(&token_hash);
+            let email = self.open(Column::Email, row, &stored)?;
             self.store
-                .reseal_session_email(&token_hash, &stored, &self.seal(Column::Email, &email))
+                .reseal_session_email(&token_hash, &stored, &self.seal(Column::Email, row, &email))
                 .await
                 .map_err(db)?;
             rewritten += 1;
@@ -112,12 +136,17 @@ impl Service {
                     break;
                 }
                 let mut tx = self.store.begin().await.map_err(db)?;
-                for (id, stored) in &batch {
-                    let email = self.open_email(stored)?;
+                for (id, stored, bound) in &batch {
+                    // Written before addresses were sealed: in clear
+                    // (which `open` passes through as it is).
+                    let email = self.open(Column::Email, Row::Request(bound), stored)?;
                     let (sealed, index) = if email.is_empty() {
                         (String::new(), String::new())
                     } else {
-                        let stored = self.store_email(&email);
+                        let stored = match table {
+                            EmailTable::Requests => self.store_request_email(bound, &email),
+                            _ => self.store_subject_email(bound, &email),
+                        };
                         (stored.sealed, stored.index.as_str().to_owned())
                     };
                     Store::index_email(&mut tx, table, *id, &sealed, &index)

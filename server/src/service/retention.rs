@@ -89,7 +89,9 @@ impl Service {
                         "packages_deleted": packages.len(),
                     }),
                 };
-                audit::append(&mut tx, entry, at).await.map_err(db)?;
+                audit::append(&mut tx, &self.audit_key, entry, at)
+                    .await
+                    .map_err(db)?;
                 tx.commit().await.map_err(db)?;
                 done += 1;
             }

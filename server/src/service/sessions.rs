@@ -2,7 +2,7 @@
 //! e-mail address, scoped to one organisation.
 
 use super::{db, now, Service, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
-use crate::sealing::EmailIndex;
+use crate::sealing::{Column, EmailIndex, Row};
 use crate::store::{Conn, RequestRow};
 use crate::{crypto, store::Store};
 use app::domain::AppError;
@@ -31,12 +31,13 @@ impl Service {
         email: &str,
     ) -> Result<SessionGrant, AppError> {
         let token = crypto::new_token();
+        let token_hash = crypto::token_hash(crypto::expose(&token));
         let at = now();
         Store::insert_session(
             conn,
-            &crypto::token_hash(crypto::expose(&token)),
+            &token_hash,
             org,
-            &self.seal(crate::sealing::Column::Email, email),
+            &self.seal(Column::Email, Row::Session(&token_hash), email),
             at,
             at + SESSION_ABSOLUTE_SECS,
         )
@@ -51,13 +52,15 @@ impl Service {
     /// The subject behind a session token; `Unauthenticated` when it is
     /// unknown, idle too long or past its absolute end.
     pub async fn subject(&self, token: &str) -> Result<Subject, AppError> {
+        let token_hash = crypto::token_hash(token);
         let row = self
             .store
-            .live_session(&crypto::token_hash(token), now(), SESSION_IDLE_SECS)
+            .live_session(&token_hash, now(), SESSION_IDLE_SECS)
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(self.subject_of(&row.org, &self.open_email(&row.email)?))
+        let email = self.open(Column::Email, Row::Session(&token_hash), &row.email)?;
+        Ok(self.subject_of(&row.org, &email))
     }
 
     /// The subject with address `email` (canonical form) in `org`, for a

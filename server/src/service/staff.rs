@@ -1,8 +1,18 @@
-//! Staff accounts: creation (from the command line for the first admin),
-//! login with argon2id-hashed passwords and TOTP, and server-side sessions.
-//! A failed login looks and takes the same whether or not the account exists,
-//! and an address is locked out for 15 minutes after 5 failures (wrong
-//! passwords and wrong second factors alike).
+//! Staff accounts: creation from the command line (the first admin of a
+//! deployment; everyone else is invited, see `team`), sign-in with
+//! argon2id-hashed passwords and TOTP, and server-side sessions.
+//!
+//! A failed sign-in looks and takes the same whether or not the account
+//! exists. Failures (wrong passwords and wrong second factors alike) count
+//! per address and client network: five in 15 minutes lock the address for
+//! that client only, so a stranger who knows the address cannot lock its
+//! owner out. Against guessing from many networks at once, an address with
+//! `GLOBAL_FAILURE_LIMIT` failures from anyone in the window accepts a
+//! password alone no more: an account with a second factor still signs in
+//! (the factor proves the owner), one without waits.
+//!
+//! Password hashing never runs inside a write transaction: it takes tens
+//! of milliseconds on purpose, and writers take turns.
 
 use super::{db, now, Service};
 use crate::{
@@ -11,6 +21,7 @@ use crate::{
     store::Store,
 };
 use app::domain::{AppError, Email, Role};
+use app::port::ClientAddress;
 use argon2::{
     password_hash::{rand_core::OsRng, SaltString},
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
@@ -20,15 +31,14 @@ use std::sync::OnceLock;
 /// ASVS 6.2.1: at least 12 characters; 6.2.9: at least 64 allowed.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 128;
+/// Failures per address and client network in the window.
 pub const LOGIN_FAILURE_LIMIT: i64 = 5;
+/// Failures per address from anyone in the window, past which a password
+/// alone does not sign in.
+pub const GLOBAL_FAILURE_LIMIT: i64 = 50;
 pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
 pub const STAFF_SESSION_IDLE_SECS: i64 = 30 * 60;
 pub const STAFF_SESSION_ABSOLUTE_SECS: i64 = 10 * 60 * 60;
-
-/// Recovery codes handed out at TOTP enrolment.
-pub const RECOVERY_CODES: usize = 10;
-/// A new set of recovery codes can be shown for this long.
-pub const RECOVERY_SHOW_SECS: i64 = 10 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {
@@ -40,8 +50,14 @@ pub struct StaffMember {
     pub roles: Vec<(String, Role)>,
     pub two_factor: bool,
     /// Organisations withheld because they require two-factor authentication
-    /// and this member has not enrolled yet.
+    /// and this member has not enrolled yet (all of them after a reset).
     pub must_enrol_for: Vec<String>,
+    /// The second factor was reset (or the account was made by invitation):
+    /// nothing is reached until one is enrolled.
+    pub must_enrol: bool,
+    /// The hash of the session's token, so a password change can keep
+    /// this session while it ends the others.
+    pub session_hash: String,
 }
 
 impl StaffMember {
@@ -50,6 +66,14 @@ impl StaffMember {
         self.roles
             .iter()
             .any(|(o, role)| o == org && role.covers(needed))
+    }
+
+    /// Every organisation the account has a role in, usable now or not.
+    pub fn all_orgs(&self) -> impl Iterator<Item = &String> {
+        self.roles
+            .iter()
+            .map(|(org, _)| org)
+            .chain(&self.must_enrol_for)
     }
 }
 
@@ -62,14 +86,6 @@ pub enum LoginStep {
     SecondFactor(String),
 }
 
-/// What an authenticator app needs to enrol.
-pub struct Enrolment {
-    pub secret_base32: String,
-    pub otpauth_url: String,
-    /// The otpauth URL as a QR code, an SVG document.
-    pub qr_svg: String,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum CreateStaffError {
     #[error("{0} is not a valid e-mail address")]
@@ -78,15 +94,66 @@ pub enum CreateStaffError {
     Password,
     #[error("there is no organisation {0}")]
     Organisation(String),
+    #[error("there is no staff account {0}")]
+    NoAccount(String),
     #[error("storing the account failed")]
     Store,
 }
 
-pub(super) fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+/// A password of acceptable length, for a form `field`.
+pub(super) fn check_password_length(password: &str, field: &str) -> Result<(), AppError> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(AppError::validation(
+            field,
+            app::domain::FieldErrorCode::TooShort,
+        ));
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(AppError::validation(
+            field,
+            app::domain::FieldErrorCode::TooLong,
+        ));
+    }
+    Ok(())
+}
+
+fn hash_password_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
+}
+
+/// Hashes a password on a blocking thread, outside any transaction.
+pub(super) async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password_now(&password))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|_| AppError::Internal)
+}
+
+/// Checks a password against a stored hash on a blocking thread, outside
+/// any transaction. `None` checks against a dummy hash, so that an unknown
+/// account takes as long as a real one.
+pub(super) async fn password_matches(
+    password: &str,
+    stored: Option<&str>,
+) -> Result<bool, AppError> {
+    let password = password.to_owned();
+    let stored = stored.unwrap_or_else(|| dummy_hash()).to_owned();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .map_err(|_| AppError::Internal)
 }
 
 /// A hash to check passwords against when the account does not exist, so
@@ -94,69 +161,61 @@ pub(super) fn hash_password(password: &str) -> Result<String, argon2::password_h
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        hash_password("no account has this password").expect("hashing a constant works")
+        hash_password_now("no account has this password").expect("hashing a constant works")
     })
 }
 
-/// RFC 6238 with the parameters every authenticator app supports: SHA-1,
-/// six digits, 30-second steps.
-fn totp_for(secret_base32: &str, account: &str) -> Option<totp_rs::TOTP> {
-    let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
-        .to_bytes()
-        .ok()?;
-    totp_rs::TOTP::new(
-        totp_rs::Algorithm::SHA1,
-        6,
-        1,
-        30,
-        bytes,
-        Some("Privacy portal".into()),
-        account.to_owned(),
-    )
-    .ok()
-}
-
-/// One audit entry per organisation of the member (including those withheld
-/// until they enrol a second factor) about the member's own account.
-async fn audit_member(
-    conn: &mut crate::store::Conn,
-    member: &StaffMember,
-    action: &str,
-    at: i64,
-) -> Result<(), AppError> {
-    let actor = format!("staff:{}", member.id);
-    for org in member
-        .roles
-        .iter()
-        .map(|(org, _)| org)
-        .chain(&member.must_enrol_for)
-    {
-        let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &actor,
-            org,
-            action,
-            target: &actor,
-            detail: serde_json::json!({}),
-        };
-        audit::append(&mut *conn, entry, at).await.map_err(db)?;
+impl Service {
+    /// One audit entry per organisation of the account (including those
+    /// withheld until it enrols a second factor) about the account itself.
+    // One argument per field of the entry: issue 14 makes them types.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn audit_account(
+        &self,
+        conn: &mut crate::store::Conn,
+        actor: &str,
+        actor_kind: ActorKind,
+        staff_id: i64,
+        orgs: &[String],
+        action: &str,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let target = format!("staff:{staff_id}");
+        for org in orgs {
+            let entry = Entry {
+                actor_kind,
+                actor,
+                org,
+                action,
+                target: &target,
+                detail: serde_json::json!({}),
+            };
+            audit::append(&mut *conn, &self.audit_key, entry, at)
+                .await
+                .map_err(db)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-fn password_matches(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// The organisations an account has a role in.
+pub(super) async fn orgs_of(
+    conn: &mut crate::store::Conn,
+    staff_id: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(Store::roles_of(conn, staff_id)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|r| r.org)
+        .collect())
 }
 
 impl Service {
     /// Creates a staff account, or gives an existing one a new password and
-    /// role, in `org`. For the command line: `server admin create`.
+    /// role, in `org`. For the command line only (`server admin create`):
+    /// the operator makes the first admin of a deployment; admins invite
+    /// everyone else.
     pub async fn create_staff(
         &self,
         email: &str,
@@ -171,10 +230,8 @@ impl Service {
         }
         self.organisation(org)
             .map_err(|_| CreateStaffError::Organisation(org.to_owned()))?;
-        let password = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        let hash = hash_password(password)
             .await
-            .map_err(|_| CreateStaffError::Store)?
             .map_err(|_| CreateStaffError::Store)?;
         let at = now();
         let store_error = |_| CreateStaffError::Store;
@@ -187,9 +244,13 @@ impl Service {
                 Store::set_staff_password(&mut tx, existing.id, &hash)
                     .await
                     .map_err(store_error)?;
+                // A new password from the operator ends what the old one opened.
+                Store::end_staff_sessions(&mut tx, existing.id, None)
+                    .await
+                    .map_err(store_error)?;
                 existing.id
             }
-            None => Store::insert_staff(&mut tx, email.as_str(), &hash, at)
+            None => Store::insert_staff(&mut tx, email.as_str(), &hash, false, at)
                 .await
                 .map_err(store_error)?,
         };
@@ -204,48 +265,76 @@ impl Service {
             target: &format!("staff:{id}"),
             detail: serde_json::json!({ "role": role.as_str() }),
         };
-        audit::append(&mut tx, entry, at)
+        audit::append(&mut tx, &self.audit_key, entry, at)
             .await
             .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
         Ok(id)
     }
 
+    /// Failures counted against `email` for `client`: locked for this
+    /// client, and whether a password alone is no longer enough.
+    async fn lockout(
+        &self,
+        conn: &mut crate::store::Conn,
+        index: &crate::sealing::EmailIndex,
+        client: &str,
+        at: i64,
+    ) -> Result<(bool, bool), AppError> {
+        let (mine, everyone) =
+            Store::login_failures_since(conn, index, client, at - LOGIN_WINDOW_SECS)
+                .await
+                .map_err(db)?;
+        Ok((
+            mine >= LOGIN_FAILURE_LIMIT,
+            everyone >= GLOBAL_FAILURE_LIMIT,
+        ))
+    }
+
+    async fn record_failure(
+        &self,
+        index: &crate::sealing::EmailIndex,
+        client: &str,
+        at: i64,
+    ) -> Result<(), AppError> {
+        // One row, and nothing to read first: no write lock needed.
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::record_login_failure(&mut conn, index, client, at)
+            .await
+            .map_err(db)
+    }
+
     /// Checks an e-mail and password. Accounts without TOTP are signed in;
     /// accounts with it get a token that only the second factor completes.
     #[tracing::instrument(name = "service.staff_login", skip_all)]
-    pub async fn staff_login(&self, email: &str, password: &str) -> Result<LoginStep, AppError> {
+    pub async fn staff_login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientAddress,
+    ) -> Result<LoginStep, AppError> {
         let at = now();
         // Unparseable addresses are checked like unknown accounts.
         let email = Email::parse(email)
             .map(String::from)
             .unwrap_or_else(|_| email.trim().to_ascii_lowercase());
         let index = self.email_index(&email);
-        let mut tx = self.store.begin().await.map_err(db)?;
-        if Store::login_failures_since(&mut tx, &index, at - LOGIN_WINDOW_SECS)
-            .await
-            .map_err(db)?
-            >= LOGIN_FAILURE_LIMIT
-        {
-            tracing::warn!("login refused: too many failures for this address");
+        let client = self.client_key(client);
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let (locked, password_alone_refused) = self.lockout(&mut conn, &index, &client, at).await?;
+        if locked {
+            tracing::warn!("login refused: too many failures for this address from this client");
             return Err(AppError::RateLimited);
         }
-        let account = Store::staff_by_email(&mut tx, &email).await.map_err(db)?;
-        let stored = account
-            .as_ref()
-            .map(|a| a.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_owned());
-        let password = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || password_matches(&password, &stored))
-            .await
-            .map_err(|_| AppError::Internal)?;
+        let account = Store::staff_by_email(&mut conn, &email).await.map_err(db)?;
+        drop(conn);
+        let matches =
+            password_matches(password, account.as_ref().map(|a| a.password_hash.as_str())).await?;
         let Some(account) = account.filter(|_| matches) else {
-            Store::record_login_failure(&mut tx, &index, at)
-                .await
-                .map_err(db)?;
-            tx.commit().await.map_err(db)?;
+            self.record_failure(&index, &client, at).await?;
             return Err(AppError::LoginFailed);
         };
+        let mut tx = self.store.begin().await.map_err(db)?;
         if account.totp_confirmed {
             let token = crypto::new_token();
             let token_hash = crypto::token_hash(crypto::expose(&token));
@@ -256,6 +345,10 @@ impl Service {
             tx.commit().await.map_err(db)?;
             return Ok(LoginStep::SecondFactor(crypto::expose(&token).to_owned()));
         }
+        if password_alone_refused {
+            tracing::warn!("login refused: this address is being guessed from many networks");
+            return Err(AppError::RateLimited);
+        }
         let token = self
             .open_staff_session(&mut tx, account.id, "password", at)
             .await?;
@@ -265,8 +358,14 @@ impl Service {
 
     /// Completes a login with a TOTP code or a recovery code.
     #[tracing::instrument(name = "service.staff_second_factor", skip_all)]
-    pub async fn staff_second_factor(&self, pending: &str, code: &str) -> Result<String, AppError> {
+    pub async fn staff_second_factor(
+        &self,
+        pending: &str,
+        code: &str,
+        client: &ClientAddress,
+    ) -> Result<String, AppError> {
         let at = now();
+        let client = self.client_key(client);
         let mut tx = self.store.begin().await.map_err(db)?;
         let staff_id = Store::take_pending_staff_session(&mut tx, &crypto::token_hash(pending), at)
             .await
@@ -277,11 +376,7 @@ impl Service {
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
         let index = self.email_index(&account.email);
-        if Store::login_failures_since(&mut tx, &index, at - LOGIN_WINDOW_SECS)
-            .await
-            .map_err(db)?
-            >= LOGIN_FAILURE_LIMIT
-        {
+        if self.lockout(&mut tx, &index, &client, at).await?.0 {
             return Err(AppError::RateLimited);
         }
         let code = code.trim();
@@ -291,14 +386,14 @@ impl Service {
             Store::spend_recovery_code(
                 &mut tx,
                 account.id,
-                &crypto::token_hash(&code.to_ascii_lowercase()),
+                &crypto::recovery_hash(&self.secret, account.id, &code.to_ascii_lowercase()),
                 at,
             )
             .await
             .map_err(db)?
         };
         if !accepted {
-            Store::record_login_failure(&mut tx, &index, at)
+            Store::record_login_failure(&mut tx, &index, &client, at)
                 .await
                 .map_err(db)?;
             // A wrong code costs the pending login; the password is asked again.
@@ -317,34 +412,7 @@ impl Service {
         Ok(token)
     }
 
-    /// A TOTP code for the account's secret, not older than the last one
-    /// accepted (no replays), with one step of clock skew either way.
-    async fn accept_totp(
-        &self,
-        conn: &mut crate::store::Conn,
-        account: &crate::store::StaffRow,
-        code: &str,
-        at: i64,
-    ) -> Result<bool, AppError> {
-        let Some(totp) = account
-            .totp_secret
-            .as_deref()
-            .and_then(|secret| totp_for(secret, &account.email))
-        else {
-            return Ok(false);
-        };
-        let now_step = at / 30;
-        for step in [now_step - 1, now_step, now_step + 1] {
-            if totp.generate((step * 30) as u64) == code {
-                return Store::accept_totp_step(conn, account.id, step)
-                    .await
-                    .map_err(db);
-            }
-        }
-        Ok(false)
-    }
-
-    async fn open_staff_session(
+    pub(super) async fn open_staff_session(
         &self,
         conn: &mut crate::store::Conn,
         staff_id: i64,
@@ -372,141 +440,21 @@ impl Service {
                 target: &format!("staff:{staff_id}"),
                 detail: serde_json::json!({ "method": method }),
             };
-            audit::append(&mut *conn, entry, at).await.map_err(db)?;
+            audit::append(&mut *conn, &self.audit_key, entry, at)
+                .await
+                .map_err(db)?;
         }
         Ok(crypto::expose(&token).to_owned())
     }
 
-    /// Starts TOTP enrolment for a signed-in member without it: a secret (the
-    /// pending one, or a new one the first time), not in force until
-    /// `confirm_totp` sees a code made from it.
-    pub async fn begin_totp(&self, token: &str) -> Result<Enrolment, AppError> {
-        let member = self.staff_member(token).await?;
-        if member.two_factor {
-            // A new secret would switch the working one off: refused, so a
-            // stolen session cannot swap the second factor.
-            return Err(AppError::Forbidden);
-        }
-        // An enrolment already begun keeps its secret until confirmed, so a
-        // page rendered twice shows the secret that will be checked. The
-        // write lock makes two renders at once agree too.
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let account = Store::staff_by_id(&mut tx, member.id)
-            .await
-            .map_err(db)?
-            .ok_or(AppError::Unauthenticated)?;
-        let secret_base32 = match account.totp_secret {
-            Some(pending) => pending,
-            None => {
-                let mut secret = [0u8; 20];
-                secret.copy_from_slice(&crypto::random_key()[..20]);
-                let fresh = totp_rs::Secret::Raw(secret.to_vec())
-                    .to_encoded()
-                    .to_string();
-                Store::set_totp_secret(&mut tx, member.id, &fresh)
-                    .await
-                    .map_err(db)?;
-                fresh
-            }
-        };
-        tx.commit().await.map_err(db)?;
-        let totp = totp_for(&secret_base32, &member.email).ok_or(AppError::Internal)?;
-        let otpauth_url = totp.get_url();
-        let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
-            .map_err(|_| AppError::Internal)?
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .build();
-        Ok(Enrolment {
-            secret_base32,
-            otpauth_url,
-            qr_svg,
-        })
-    }
-
-    /// Confirms enrolment with a code from the app; returns the recovery
-    /// codes, shown once.
-    pub async fn confirm_totp(&self, token: &str, code: &str) -> Result<Vec<String>, AppError> {
-        let member = self.staff_member(token).await?;
-        let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let account = Store::staff_by_id(&mut tx, member.id)
-            .await
-            .map_err(db)?
-            .ok_or(AppError::Unauthenticated)?;
-        if !self.accept_totp(&mut tx, &account, code.trim(), at).await? {
-            return Err(AppError::validation(
-                "code",
-                app::domain::FieldErrorCode::InvalidChoice,
-            ));
-        }
-        let codes = self.store_recovery_codes(&mut tx, member.id).await?;
-        audit_member(&mut tx, &member, "staff.two_factor_enrolled", at).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(codes)
-    }
-
-    /// New recovery codes for a member with TOTP; the earlier ones stop working.
-    pub async fn regenerate_recovery_codes(&self, token: &str) -> Result<Vec<String>, AppError> {
-        let member = self.staff_member(token).await?;
-        if !member.two_factor {
-            return Err(AppError::Forbidden);
-        }
-        let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let codes = self.store_recovery_codes(&mut tx, member.id).await?;
-        audit_member(&mut tx, &member, "staff.recovery_codes_issued", at).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(codes)
-    }
-
-    async fn store_recovery_codes(
-        &self,
-        conn: &mut crate::store::Conn,
-        staff_id: i64,
-    ) -> Result<Vec<String>, AppError> {
-        let generation = Store::next_recovery_generation(&mut *conn, staff_id, now())
-            .await
-            .map_err(db)?;
-        let codes = self.recovery_codes_of(staff_id, generation);
-        let hashes: Vec<String> = codes.iter().map(|c| crypto::token_hash(c)).collect();
-        Store::replace_recovery_codes(conn, staff_id, &hashes)
-            .await
-            .map_err(db)?;
-        Ok(codes)
-    }
-
-    fn recovery_codes_of(&self, staff_id: i64, generation: i64) -> Vec<String> {
-        (0..RECOVERY_CODES as u8)
-            .map(|i| crypto::recovery_code(&self.secret, staff_id, generation, i))
-            .collect()
-    }
-
-    /// The newest recovery codes, while they are fresh enough to show
-    /// (`None` afterwards: make new ones instead).
-    pub async fn fresh_recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError> {
-        let member = self.staff_member(token).await?;
-        if !member.two_factor {
-            return Err(AppError::Forbidden);
-        }
-        let mut conn = self.store.conn().await.map_err(db)?;
-        let account = Store::staff_by_id(&mut conn, member.id)
-            .await
-            .map_err(db)?
-            .ok_or(AppError::Unauthenticated)?;
-        let fresh = account
-            .recovery_issued_at
-            .is_some_and(|at| at + RECOVERY_SHOW_SECS > now());
-        Ok(fresh.then(|| self.recovery_codes_of(account.id, account.recovery_generation)))
-    }
-
     /// The staff member behind a session token, with the roles they may use
     /// now (an organisation that requires two-factor authentication is
-    /// withheld until the member has it).
+    /// withheld until the member has it; after a reset, all are).
     pub async fn staff_member(&self, token: &str) -> Result<StaffMember, AppError> {
+        let session_hash = crypto::token_hash(token);
         let staff_id = self
             .store
-            .live_staff_session(&crypto::token_hash(token), now(), STAFF_SESSION_IDLE_SECS)
+            .live_staff_session(&session_hash, now(), STAFF_SESSION_IDLE_SECS)
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
@@ -522,10 +470,11 @@ impl Service {
             let Ok(role) = row.role.parse::<Role>() else {
                 continue;
             };
-            let required = self
-                .content
-                .org(&row.org)
-                .is_some_and(|o| o.settings.require_two_factor);
+            let required = account.must_enrol
+                || self
+                    .content
+                    .org(&row.org)
+                    .is_some_and(|o| o.settings.require_two_factor);
             if required && !two_factor {
                 must_enrol_for.push(row.org);
             } else {
@@ -538,6 +487,8 @@ impl Service {
             roles,
             two_factor,
             must_enrol_for,
+            must_enrol: account.must_enrol && !two_factor,
+            session_hash,
         })
     }
 

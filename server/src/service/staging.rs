@@ -3,7 +3,7 @@
 //! the package is built. A run's rows count only once it finished: a run
 //! that fails or dies leaves nothing the package would pick up.
 
-use crate::sealing::{Column, DataKeys};
+use crate::sealing::{Column, DataKeys, Row};
 use crate::store::Pool;
 use crate::{
     export::{Chunks, LineBuffer, Lines, PackageError, Record},
@@ -26,6 +26,8 @@ pub(super) struct Staging {
     pool: Pool,
     keys: Arc<DataKeys>,
     request_id: i64,
+    /// The request's reference, which its sealed chunks are bound to.
+    reference: String,
     source: String,
     staff: Option<i64>,
     at: i64,
@@ -42,7 +44,7 @@ pub(super) struct Staged {
 
 fn failed(error: sqlx::Error) -> SourceError {
     tracing::error!(error = %error, "storing collected data failed");
-    SourceError::Failed("the portal could not store the data".into())
+    crate::sources::Failure::Storage.error()
 }
 
 impl Staging {
@@ -51,7 +53,7 @@ impl Staging {
     pub async fn begin(
         pool: &Pool,
         keys: Arc<DataKeys>,
-        request_id: i64,
+        request: &crate::store::RequestRow,
         source: &str,
         categories: &[&str],
         staff: Option<i64>,
@@ -60,7 +62,8 @@ impl Staging {
         let mut staging = Staging {
             pool: pool.clone(),
             keys,
-            request_id,
+            request_id: request.id,
+            reference: request.reference.clone(),
             source: source.to_owned(),
             staff,
             at,
@@ -99,11 +102,12 @@ impl Staging {
     async fn store_chunk(
         pool: &Pool,
         keys: &DataKeys,
+        reference: &str,
         category: &mut Category,
         chunk: Vec<u8>,
     ) -> Result<(), sqlx::Error> {
         let lines = String::from_utf8(chunk).expect("serde_json writes UTF-8");
-        let sealed = keys.seal_text(Column::ExportLines, &lines);
+        let sealed = keys.seal_text(Column::ExportLines, Row::Request(reference), &lines);
         let mut conn = pool.acquire().await?;
         Store::insert_export_chunk(&mut conn, category.data_id, category.chunks, &sealed).await?;
         category.chunks += 1;
@@ -123,7 +127,14 @@ impl Staging {
         for mut category in self.categories {
             let (rest, summary) = std::mem::take(&mut category.buffer).finish();
             if let Some(chunk) = rest {
-                Self::store_chunk(&self.pool, &self.keys, &mut category, chunk).await?;
+                Self::store_chunk(
+                    &self.pool,
+                    &self.keys,
+                    &self.reference,
+                    &mut category,
+                    chunk,
+                )
+                .await?;
             }
             staged.push(Staged {
                 data_id: category.data_id,
@@ -161,7 +172,7 @@ impl RecordSink for Staging {
         let index = self.category(category).await.map_err(failed)?;
         let entry = &mut self.categories[index];
         if let Some(chunk) = entry.buffer.push(&record) {
-            Self::store_chunk(&self.pool, &self.keys, entry, chunk)
+            Self::store_chunk(&self.pool, &self.keys, &self.reference, entry, chunk)
                 .await
                 .map_err(failed)?;
         }
@@ -172,7 +183,7 @@ impl RecordSink for Staging {
         let index = self.category(category).await.map_err(failed)?;
         let entry = &mut self.categories[index];
         if let Some(chunk) = entry.buffer.append(lines) {
-            Self::store_chunk(&self.pool, &self.keys, entry, chunk)
+            Self::store_chunk(&self.pool, &self.keys, &self.reference, entry, chunk)
                 .await
                 .map_err(failed)?;
         }
@@ -184,6 +195,8 @@ impl RecordSink for Staging {
 /// thread: each chunk is fetched from the database as the builder needs it.
 pub(super) struct DatabaseChunks {
     pub keys: Arc<DataKeys>,
+    /// The request's reference, which its sealed chunks are bound to.
+    pub reference: String,
     pub pool: Pool,
     pub runtime: tokio::runtime::Handle,
 }
@@ -205,7 +218,7 @@ impl Chunks for DatabaseChunks {
                     Some(sealed) => {
                         let lines = self
                             .keys
-                            .open_text(Column::ExportLines, &sealed)
+                            .open_text(Column::ExportLines, Row::Request(&self.reference), &sealed)
                             .map_err(|e| PackageError::Read(e.to_string()))?;
                         each(lines.as_bytes())?
                     }

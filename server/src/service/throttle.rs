@@ -123,6 +123,12 @@ impl Service {
         Ok(())
     }
 
+    /// What quotas and lockouts store about a client: a keyed hash of its
+    /// network, never its address.
+    pub fn client_key(&self, client: &app::port::ClientAddress) -> String {
+        crate::crypto::keyed_hash(&self.secret, &format!("client\0{}", network(&client.0)))
+    }
+
     pub async fn forget_rate_limits(&self) -> Result<u64, AppError> {
         Store::forget_rate_limits(self.store.pool(), now() - 86_400)
             .await

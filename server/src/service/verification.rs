@@ -1,9 +1,28 @@
 //! Proving control of the e-mail address: six-digit codes and magic links,
 //! both bound to one request, valid for 10 minutes, single use, stored only
-//! as hashes. Five wrong codes burn the code; ten codes a day per address at
-//! most.
+//! as hashes. Five wrong codes burn the code.
+//!
+//! How many codes go out is limited so that nobody can flood a subject's
+//! inbox, and so that nobody without the mailbox can lock its owner out:
+//!
+//! - Codes asked for by anyone (a submission, or "send a new code" by
+//!   someone who only knows the reference) draw on the stranger's quota of
+//!   the address in that organisation: at most `CODES_PER_CLIENT` a day
+//!   from one client network, and `CODES_PER_ADDRESS` a day in all. An
+//!   attacker on one network therefore sends at most three mails a day, and
+//!   leaves the owner the rest.
+//! - Someone who shows they read the mailbox draws on the owner's quota
+//!   (`OWNER_CODES_PER_DAY`), which strangers cannot touch: the holder of
+//!   the request's tracking link (it is only ever mailed to the address), or
+//!   a client that typed a correct code for the address that day.
+//! - A request gets at most `RESENDS_PER_REQUEST` new codes a day from
+//!   strangers, and while its newest code is under `CODE_INTERVAL_SECS` old
+//!   and still usable, "send a new code" sends nothing: that code is on its
+//!   way and works.
+//! - The tracking link never changes (it is derived from the reference), so
+//!   a stranger's resend cannot send the owner's link back to a sign-in form.
 
-use super::{db, now, views, Service, CODES_PER_DAY, CODE_MAX_ATTEMPTS, CODE_TTL_SECS};
+use super::{db, now, views, Service, CODE_MAX_ATTEMPTS, CODE_TTL_SECS};
 use crate::sealing::EmailIndex;
 use crate::store::Conn;
 use crate::{
@@ -12,48 +31,89 @@ use crate::{
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
 };
 use app::domain::{one_month_after, AppError, Language, Reference, Status};
+use app::port::ClientAddress;
 use app::port::SessionGrant;
 use secrecy::SecretString;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-/// The request a code is issued for.
+/// Codes a day that strangers may have sent to one address in one
+/// organisation, from one client network and from all together.
+pub const CODES_PER_CLIENT: i64 = 3;
+pub const CODES_PER_ADDRESS: i64 = 10;
+/// Codes a day for someone who showed they read the mailbox.
+pub const OWNER_CODES_PER_DAY: i64 = 10;
+/// New codes a day for one request at a stranger's asking.
+pub const RESENDS_PER_REQUEST: i64 = 3;
+/// A request's newest code, while usable, is not replaced sooner.
+pub const CODE_INTERVAL_SECS: i64 = 60;
+
+/// Why a code is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Asked {
+    /// With a new request.
+    Submission,
+    /// "Send a new code", by someone who knows only the reference.
+    Resend,
+    /// "Send a new code" by the holder of the request's tracking link.
+    ResendWithLink,
+}
+
+/// The request a code is issued for, and who asks.
 pub(super) struct CodeFor<'a> {
     pub id: i64,
     pub reference: &'a str,
     pub org: &'a str,
     pub email_index: &'a EmailIndex,
+    /// The keyed hash of the asking client's network.
+    pub client: &'a str,
+    pub asked: Asked,
 }
 
-/// Appends an audit entry about one request.
-pub(super) async fn record(
-    conn: &mut Conn,
-    actor_kind: ActorKind,
-    org: &str,
-    action: &str,
-    reference: &str,
-    detail: serde_json::Value,
-    at: i64,
-) -> Result<(), AppError> {
-    let actor = match actor_kind {
-        ActorKind::Subject => "subject",
-        ActorKind::System => "system",
-        ActorKind::Staff => "staff",
-    };
-    audit::append(
-        conn,
-        Entry {
-            actor_kind,
-            actor,
-            org,
-            action,
-            target: reference,
-            detail,
-        },
-        at,
-    )
-    .await
-    .map_err(db)
+/// Whether a code goes out.
+pub(super) enum Issue {
+    Issued(IssuedCode),
+    /// The request's newest code is fresh and usable: nothing new is sent.
+    StillFresh,
+    /// A quota is used up; the refusal is recorded.
+    Limited,
+}
+
+impl Service {
+    /// Appends an audit entry about one request.
+    // One argument per field of the entry: issue 14 makes them types.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn record(
+        &self,
+        conn: &mut Conn,
+        actor_kind: ActorKind,
+        org: &str,
+        action: &str,
+        reference: &str,
+        detail: serde_json::Value,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let actor = match actor_kind {
+            ActorKind::Subject => "subject",
+            ActorKind::System => "system",
+            ActorKind::Staff => "staff",
+        };
+        audit::append(
+            conn,
+            &self.audit_key,
+            Entry {
+                actor_kind,
+                actor,
+                org,
+                action,
+                target: reference,
+                detail,
+            },
+            at,
+        )
+        .await
+        .map_err(db)
+    }
 }
 
 /// A code and link token as issued, before they are mailed and forgotten.
@@ -82,44 +142,84 @@ struct CodeMail<'a> {
 }
 
 impl Service {
-    /// Issues a new code for a request unless the address reached its daily
-    /// limit (then `None`). Earlier codes of the request stop working.
+    /// Issues a new code for a request, within the quotas described at the
+    /// top of this module. Earlier codes of the request stop working.
     pub(super) async fn issue_code(
         &self,
         conn: &mut Conn,
         request: CodeFor<'_>,
         at: i64,
-    ) -> Result<Option<IssuedCode>, AppError> {
+    ) -> Result<Issue, AppError> {
         let CodeFor {
             id: request_id,
             reference,
             org,
             email_index,
+            client,
+            asked,
         } = request;
-        let issued_today = Store::codes_issued_since(conn, email_index, at - 24 * 60 * 60)
-            .await
-            .map_err(db)?;
-        if issued_today >= CODES_PER_DAY {
-            tracing::warn!("daily code limit reached for an address");
-            record(
+        if asked != Asked::Submission {
+            let latest = Store::latest_code(conn, request_id).await.map_err(db)?;
+            let fresh = latest.is_some_and(|code| {
+                code.state == CodeState::Active
+                    && code.expires_at > at
+                    && code.created_at + CODE_INTERVAL_SECS > at
+            });
+            if fresh {
+                return Ok(Issue::StillFresh);
+            }
+        }
+        let counts = Store::code_counts(
+            conn,
+            org,
+            email_index,
+            client,
+            request_id,
+            at - 24 * 60 * 60,
+        )
+        .await
+        .map_err(db)?;
+        let owner = asked == Asked::ResendWithLink || counts.client_read_mail > 0;
+        let refusal = if owner {
+            (counts.owner >= OWNER_CODES_PER_DAY).then_some("owner")
+        } else if asked == Asked::Resend && counts.resends >= RESENDS_PER_REQUEST {
+            Some("request")
+        } else if counts.by_client >= CODES_PER_CLIENT {
+            Some("client")
+        } else if counts.strangers >= CODES_PER_ADDRESS {
+            Some("address")
+        } else {
+            None
+        };
+        if let Some(quota) = refusal {
+            tracing::warn!(quota, "a code quota is used up");
+            self.record(
                 conn,
                 ActorKind::System,
                 org,
                 "verification.limit_reached",
                 reference,
-                serde_json::json!({}),
+                serde_json::json!({ "quota": quota }),
                 at,
             )
             .await?;
-            return Ok(None);
+            return Ok(Issue::Limited);
         }
+        let reason = match (owner, asked) {
+            (true, _) => "owner",
+            (false, Asked::Submission) => "submission",
+            (false, _) => "resend",
+        };
         let code = crypto::new_code();
         let link_token = crypto::new_token();
         Store::insert_code(
             conn,
             NewCode {
                 request_id,
+                org,
                 email_index,
+                client,
+                reason,
                 code_hash: &crypto::code_hash(&self.secret, request_id, crypto::expose(&code)),
                 link_hash: &crypto::token_hash(crypto::expose(&link_token)),
                 now: at,
@@ -131,29 +231,24 @@ impl Service {
         Store::insert_event(conn, request_id, at, "code_sent", "system")
             .await
             .map_err(db)?;
-        record(
+        self.record(
             conn,
             ActorKind::System,
             org,
             "verification.code_sent",
             reference,
-            serde_json::json!({}),
+            serde_json::json!({ "quota": if owner { "owner" } else { "strangers" } }),
             at,
         )
         .await?;
-        Ok(Some(IssuedCode { code, link_token }))
+        Ok(Issue::Issued(IssuedCode { code, link_token }))
     }
 
     /// Mails a code with the receipt: reference, kind, the due date if
     /// verified today, the magic link and the personal tracking link. A mail
     /// failure is logged, not returned: the request stands and the subject
     /// can ask for a new code.
-    pub(super) async fn mail_code(
-        &self,
-        row: &RequestRow,
-        issued: &IssuedCode,
-        tracking_key: Option<&str>,
-    ) {
+    pub(super) async fn mail_code(&self, row: &RequestRow, issued: &IssuedCode) {
         let Ok(parsed) = views::parse_row(row) else {
             return;
         };
@@ -163,14 +258,15 @@ impl Service {
             .map(|o| o.settings.name.clone())
             .unwrap_or_default();
         let due = one_month_after(OffsetDateTime::now_utc().date());
-        let mut tracking_url = self.org_url(
+        let tracking_url = self.org_url(
             &row.org,
-            &format!("/o/{}/requests/{}", row.org, parsed.reference),
+            &format!(
+                "/o/{}/requests/{}?key={}",
+                row.org,
+                parsed.reference,
+                crypto::expose(&crypto::tracking_key(&self.secret, &row.reference))
+            ),
         );
-        if let Some(key) = tracking_key {
-            tracking_url.push_str("?key=");
-            tracking_url.push_str(key);
-        }
         let mail = CodeMail {
             org_name: &org_name,
             reference: parsed.reference.as_str(),
@@ -218,6 +314,7 @@ impl Service {
         org: Option<&str>,
         reference: &Reference,
         code: &str,
+        client: &ClientAddress,
     ) -> Result<(RequestRow, SessionGrant), AppError> {
         let code = code.trim();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -254,7 +351,7 @@ impl Service {
             } else {
                 "verification.failed"
             };
-            record(
+            self.record(
                 &mut tx,
                 ActorKind::Subject,
                 &row.org,
@@ -274,7 +371,9 @@ impl Service {
                 }
             });
         }
-        let grant = self.accept(&mut tx, &row, &active, "code", at).await?;
+        let grant = self
+            .accept(&mut tx, &row, &active, "code", &self.client_key(client), at)
+            .await?;
         tx.commit().await.map_err(db)?;
         self.confirm_effect(&row).await;
         Ok((row, grant))
@@ -286,6 +385,7 @@ impl Service {
         &self,
         org: &str,
         token: &str,
+        client: &ClientAddress,
     ) -> Result<(Reference, SessionGrant), AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
@@ -302,7 +402,9 @@ impl Service {
         if code.state != CodeState::Active || code.expires_at <= at {
             return Err(AppError::LinkInvalid);
         }
-        let grant = self.accept(&mut tx, &row, &code, "link", at).await?;
+        let grant = self
+            .accept(&mut tx, &row, &code, "link", &self.client_key(client), at)
+            .await?;
         tx.commit().await.map_err(db)?;
         self.confirm_effect(&row).await;
         let reference = views::parse_row(&row)?.reference;
@@ -326,9 +428,10 @@ impl Service {
         row: &RequestRow,
         code: &CodeRow,
         method: &str,
+        client: &str,
         at: i64,
     ) -> Result<SessionGrant, AppError> {
-        if !Store::use_code(tx, code.id).await.map_err(db)? {
+        if !Store::use_code(tx, code.id, client).await.map_err(db)? {
             return Err(AppError::CodeExpired);
         }
         let status: Status = views::parse_row(row)?.status;
@@ -344,7 +447,7 @@ impl Service {
                 .await
                 .map_err(db)?;
             let detail = serde_json::json!({ "method": method, "due_date": due.to_string() });
-            record(
+            self.record(
                 tx,
                 ActorKind::Subject,
                 &row.org,
@@ -364,7 +467,7 @@ impl Service {
                 self.take_effect(tx, &verified, kind, at).await?;
             }
         }
-        record(
+        self.record(
             tx,
             ActorKind::Subject,
             &row.org,
@@ -374,17 +477,21 @@ impl Service {
             at,
         )
         .await?;
-        let email = self.open_email(&row.email)?;
+        let email = self.request_email(row)?;
         self.open_session(tx, &row.org, &email).await
     }
 
     /// "Send a new code": only ever to the address of the request. Unknown
     /// references get the same quiet success, so nobody learns which exist.
+    /// `key` is the request's tracking-link key when the asker holds it
+    /// (see the quotas at the top of this module).
     #[tracing::instrument(name = "service.resend_code", skip_all, fields(reference = %reference))]
     pub async fn resend_code(
         &self,
         org: Option<&str>,
         reference: &Reference,
+        key: Option<&str>,
+        client: &ClientAddress,
     ) -> Result<(), AppError> {
         if let Some(org) = org {
             self.organisation(org)?;
@@ -402,31 +509,41 @@ impl Service {
         };
         refuse_if_expired(&row, at)?;
         let email_index = self.email_index(self.address_of(&row)?.as_str());
+        let asked = if key.is_some_and(|key| self.tracking_key_matches(&row, key)) {
+            Asked::ResendWithLink
+        } else {
+            Asked::Resend
+        };
+        let client = self.client_key(client);
         let request = CodeFor {
             id: row.id,
             reference: &row.reference,
             org: &row.org,
             email_index: &email_index,
+            client: &client,
+            asked,
         };
-        let Some(issued) = self.issue_code(&mut tx, request, at).await? else {
-            // The refusal is recorded too.
-            tx.commit().await.map_err(db)?;
-            return Err(AppError::CodeLimit);
+        let issued = match self.issue_code(&mut tx, request, at).await? {
+            Issue::Issued(issued) => issued,
+            Issue::StillFresh => return Ok(()),
+            Issue::Limited => {
+                // The refusal is recorded too.
+                tx.commit().await.map_err(db)?;
+                return Err(AppError::CodeLimit);
+            }
         };
-        // The tracking link is stored only as a hash, so each code mail
-        // carries a fresh one; older links still lead to the sign-in form.
-        let tracking_key = crypto::new_token();
-        Store::set_tracking_key(
-            &mut tx,
-            row.id,
-            &crypto::token_hash(crypto::expose(&tracking_key)),
-        )
-        .await
-        .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        self.mail_code(&row, &issued, Some(crypto::expose(&tracking_key)))
-            .await;
+        self.mail_code(&row, &issued).await;
         Ok(())
+    }
+
+    /// Whether `key` opens the request's tracking link: the key derived from
+    /// its reference, or (requests made before keys were derived) the random
+    /// one whose hash it stores.
+    pub(super) fn tracking_key_matches(&self, row: &RequestRow, key: &str) -> bool {
+        let derived = crypto::tracking_key(&self.secret, &row.reference);
+        crypto::same(key, crypto::expose(&derived))
+            || crypto::same(&crypto::token_hash(key), &row.tracking_key_hash)
     }
 }
 

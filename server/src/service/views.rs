@@ -3,7 +3,7 @@
 //! is reported as an internal error, not guessed at.
 
 use super::UNVERIFIED_TTL_SECS;
-use crate::sealing::Column;
+use crate::sealing::{Column, Row};
 use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
 use app::api::types::{
     AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary,
@@ -98,9 +98,14 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         keys,
     } = related;
     let parsed = parse_row(row)?;
-    let details: ValidDetails =
-        serde_json::from_str(&super::open(keys, Column::RequestDetails, &row.details)?)
-            .map_err(|_| corrupt("details"))?;
+    let bound = Row::Request(&row.reference);
+    let details: ValidDetails = serde_json::from_str(&super::open(
+        keys,
+        Column::RequestDetails,
+        bound,
+        &row.details,
+    )?)
+    .map_err(|_| corrupt("details"))?;
     let history = events
         .iter()
         .filter(|e| e.request_id == row.id)
@@ -111,7 +116,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
                 note: e
                     .note
                     .as_deref()
-                    .map(|note| super::open(keys, Column::EventNote, note))
+                    .map(|note| super::open(keys, Column::EventNote, bound, note))
                     .transpose()?,
             })
         })
@@ -123,7 +128,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             Ok(MessageView {
                 at: rfc3339(m.at),
                 from_staff: m.author == "staff",
-                body: super::open(keys, Column::MessageBody, &m.body)?,
+                body: super::open(keys, Column::MessageBody, bound, &m.body)?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -143,7 +148,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             .map(|a| {
                 Ok(AttachmentView {
                     id: a.id,
-                    file_name: super::open(keys, Column::AttachmentName, &a.file_name)?,
+                    file_name: super::open(keys, Column::AttachmentName, bound, &a.file_name)?,
                     size: a.size,
                     sha256: a.sha256.clone(),
                 })

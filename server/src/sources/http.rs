@@ -8,7 +8,7 @@
 //! with backoff; 4xx answers are not. An endpoint that declares
 //! `operations` also carries out erasure and restriction (see `execute`).
 
-use super::{Identifiers, RecordSink, SourceConfig, SourceError};
+use super::{Failure, Identifiers, RecordSink, SourceConfig, SourceError};
 use crate::export::Record;
 use futures_util::TryStreamExt;
 use hmac::{Hmac, Mac};
@@ -47,7 +47,7 @@ pub async fn collect(
         "reference": who.reference,
         "categories": config.categories,
     }))
-    .map_err(|e| SourceError::Failed(e.to_string()))?;
+    .map_err(|e| Failure::BadAnswer.said(e))?;
     let response = signed_post(config, &body).await?;
     // The answer is parsed as it arrives, on a blocking thread (serde_json
     // reads synchronously), and handed over record by record.
@@ -74,11 +74,10 @@ pub async fn collect(
     }
     match parser.await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(error)) if error.is_io() => Err(SourceError::Failed("the answer broke off".into())),
-        Ok(Err(error)) => Err(SourceError::Failed(format!(
-            "the answer is not as agreed: {error}"
-        ))),
-        Err(_) => Err(SourceError::Failed("reading the answer failed".into())),
+        Ok(Err(error)) if error.is_io() => Err(Failure::Unreachable.said("the answer broke off")),
+        // serde's words quote the answer, which is about the subject.
+        Ok(Err(error)) => Err(Failure::BadAnswer.said(error)),
+        Err(_) => Err(Failure::BadAnswer.said("reading the answer failed")),
     }
 }
 
@@ -187,16 +186,19 @@ impl<'de> Visitor<'de> for Records<'_> {
 }
 
 /// POSTs `body` signed, retrying network errors and 5xx answers with
-/// backoff; returns the successful answer, its body unread.
+/// backoff; returns the successful answer, its body unread. Redirects are
+/// not followed: the body carries the subject's address and is signed for
+/// this endpoint, and must not be posted wherever a 3xx points.
 async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<reqwest::Response, SourceError> {
     let url = config.connection_url()?;
     let secret = config.shared_secret()?;
     let client = reqwest::Client::builder()
         .connect_timeout(TIMEOUT)
         .read_timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| SourceError::Failed(e.to_string()))?;
-    let mut last = SourceError::Failed("not asked".into());
+        .map_err(|e| Failure::Config.said(e))?;
+    let mut last = Failure::Unreachable.error();
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
             tokio::time::sleep(BACKOFF * 2u32.pow(attempt - 1)).await;
@@ -216,23 +218,24 @@ async fn signed_post(config: &SourceConfig, body: &[u8]) -> Result<reqwest::Resp
         let response = match sent {
             Ok(response) => response,
             Err(error) if error.is_timeout() => {
-                last = SourceError::Timeout;
+                last = Failure::Timeout.error();
                 continue;
             }
             Err(_) => {
-                last = SourceError::Failed("cannot reach the source".into());
+                last = Failure::Unreachable.error();
                 continue;
             }
         };
         let status = response.status();
         if status.is_server_error() {
-            last = SourceError::Failed(format!("the source answered {status}"));
+            last = Failure::ServerError.error().with_status(status.as_u16());
             continue;
         }
+        if status.is_redirection() {
+            return Err(Failure::Redirected.error().with_status(status.as_u16()));
+        }
         if !status.is_success() {
-            return Err(SourceError::Failed(format!(
-                "the source refused with {status}"
-            )));
+            return Err(Failure::Refused.error().with_status(status.as_u16()));
         }
         return Ok(response);
     }
@@ -253,15 +256,15 @@ pub async fn execute(
         "email": who.email,
         "reference": who.reference,
     }))
-    .map_err(|e| SourceError::Failed(e.to_string()))?;
+    .map_err(|e| Failure::BadAnswer.said(e))?;
     let response = signed_post(config, &body).await?;
-    let bad = || SourceError::Failed("the answer is not as agreed".into());
+    let bad = || Failure::BadAnswer.error();
     let mut bytes = Vec::new();
     let mut chunks = response.bytes_stream();
     while let Some(chunk) = chunks
         .try_next()
         .await
-        .map_err(|_| SourceError::Failed("the answer broke off".into()))?
+        .map_err(|_| Failure::Unreachable.said("the answer broke off"))?
     {
         bytes.extend_from_slice(&chunk);
         if bytes.len() > MAX_EXECUTE_ANSWER_BYTES {

@@ -153,9 +153,9 @@ impl SourceConfig {
         match (&self.secret, &self.secret_env) {
             (Some(secret), _) => Ok(secret.clone()),
             (None, Some(var)) => {
-                std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set")))
+                std::env::var(var).map_err(|_| Failure::Config.said(format!("{var} is not set")))
             }
-            (None, None) => Err(SourceError::Config("no secret".into())),
+            (None, None) => Err(Failure::Config.said("no secret")),
         }
     }
 
@@ -208,19 +208,132 @@ impl SourceConfig {
         match (&self.url, &self.url_env) {
             (Some(url), _) => Ok(url.clone()),
             (None, Some(var)) => {
-                std::env::var(var).map_err(|_| SourceError::Config(format!("{var} is not set")))
+                std::env::var(var).map_err(|_| Failure::Config.said(format!("{var} is not set")))
             }
-            (None, None) => Err(SourceError::Config("no url".into())),
+            (None, None) => Err(Failure::Config.said("no url")),
         }
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    #[error("configuration: {0}")]
-    Config(String),
-    #[error("the source did not answer in time")]
+/// Why a source did not answer, in two parts. `failure` (and an HTTP
+/// `status`) is a class: safe to show, log and audit. `said` is the
+/// source's or its driver's own words, which may quote the subject's data
+/// (PostgreSQL quotes bound values in its errors, serde quotes input): the
+/// service keeps it sealed with the request, for staff, and nowhere else.
+/// Neither `Display` nor `Debug` shows it.
+#[derive(thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct SourceError {
+    pub failure: Failure,
+    pub status: Option<u16>,
+    pub said: Option<String>,
+}
+
+/// The classes of `SourceError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The source's configuration is incomplete (a variable is not set).
+    Config,
+    /// No answer in time.
     Timeout,
-    #[error("the source failed: {0}")]
-    Failed(String),
+    /// Could not connect.
+    Unreachable,
+    /// The source refused the call (an HTTP 4xx).
+    Refused,
+    /// The source failed (an HTTP 5xx).
+    ServerError,
+    /// The source answered with a redirect, which is not followed: the
+    /// subject's address would be posted wherever it points.
+    Redirected,
+    /// A query or statement failed.
+    QueryFailed,
+    /// The answer is not as agreed (not the JSON asked for, a value of an
+    /// unknown type).
+    BadAnswer,
+    /// The portal could not store what came.
+    Storage,
+}
+
+impl Failure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Failure::Config => "configuration",
+            Failure::Timeout => "timeout",
+            Failure::Unreachable => "unreachable",
+            Failure::Refused => "refused",
+            Failure::ServerError => "server_error",
+            Failure::Redirected => "redirected",
+            Failure::QueryFailed => "query_failed",
+            Failure::BadAnswer => "bad_answer",
+            Failure::Storage => "storage",
+        }
+    }
+
+    fn sentence(self) -> &'static str {
+        match self {
+            Failure::Config => "the source is not fully configured",
+            Failure::Timeout => "the source did not answer in time",
+            Failure::Unreachable => "cannot connect to the source",
+            Failure::Refused => "the source refused",
+            Failure::ServerError => "the source failed",
+            Failure::Redirected => "the source redirected; redirects are not followed",
+            Failure::QueryFailed => "a query failed",
+            Failure::BadAnswer => "the answer is not as agreed",
+            Failure::Storage => "the portal could not store the data",
+        }
+    }
+
+    /// A failure of this class, with nothing said.
+    pub fn error(self) -> SourceError {
+        SourceError {
+            failure: self,
+            status: None,
+            said: None,
+        }
+    }
+
+    /// A failure of this class, with what the source or driver said.
+    pub fn said(self, said: impl std::fmt::Display) -> SourceError {
+        SourceError {
+            failure: self,
+            status: None,
+            said: Some(said.to_string()),
+        }
+    }
+}
+
+impl SourceError {
+    pub fn with_status(mut self, status: u16) -> SourceError {
+        self.status = Some(status);
+        self
+    }
+
+    fn describe(&self) -> String {
+        match (self.failure, self.status) {
+            (Failure::Redirected, Some(status)) => {
+                format!("the source redirected with {status}; redirects are not followed")
+            }
+            (failure, Some(status)) => format!("{} with {status}", failure.sentence()),
+            (failure, None) => failure.sentence().to_owned(),
+        }
+    }
+
+    /// All a member of staff may read about it: the class, and what the
+    /// source said.
+    pub fn for_staff(&self) -> String {
+        match &self.said {
+            Some(said) => format!("{}: {said}", self.describe()),
+            None => self.describe(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceError")
+            .field("failure", &self.failure)
+            .field("status", &self.status)
+            .field("said", &self.said.as_ref().map(|_| "…"))
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 //! never as text spliced into SQL. Columns must be text, integer, real or
 //! boolean (cast others, such as dates, to text in the query).
 
-use super::{Identifiers, RecordSink, SourceConfig, SourceError};
+use super::{Failure, Identifiers, RecordSink, SourceConfig, SourceError};
 use crate::export::Record;
 use futures_util::TryStreamExt;
 use serde::Deserialize;
@@ -138,11 +138,11 @@ pub async fn collect(
             .connect(&url),
     )
     .await
-    .map_err(|_| SourceError::Timeout)?
+    .map_err(|_| Failure::Timeout.error())?
     // The error text may carry the URL; only its kind is kept.
-    .map_err(|e| SourceError::Failed(format!("cannot connect ({})", error_kind(&e))))?;
+    .map_err(|e| Failure::Unreachable.said(error_kind(&e)))?;
     for query in &config.queries {
-        let (sql, names) = positional(&query.sql, style).map_err(SourceError::Config)?;
+        let (sql, names) = positional(&query.sql, style).map_err(|e| Failure::Config.said(e))?;
         let mut statement = sqlx::query(&sql);
         for name in names {
             statement = statement.bind(if name == "email" {
@@ -152,14 +152,14 @@ pub async fn collect(
             });
         }
         let failed = |e: sqlx::Error| {
-            SourceError::Failed(format!("query for {} failed: {e}", query.category))
+            Failure::QueryFailed.said(format!("query for {}: {e}", query.category))
         };
         let mut rows = statement.fetch(&pool);
         let mut columns: Vec<String> = Vec::new();
         // The timeout is per row: a large answer may take long, a stalled one may not.
         while let Some(row) = tokio::time::timeout(SOURCE_TIMEOUT, rows.try_next())
             .await
-            .map_err(|_| SourceError::Timeout)?
+            .map_err(|_| Failure::Timeout.error())?
             .map_err(failed)?
         {
             if columns.is_empty() {
@@ -168,7 +168,7 @@ pub async fn collect(
             let mut record = Vec::with_capacity(columns.len());
             for (index, name) in columns.iter().enumerate() {
                 let value = value_of(&row, index).map_err(|e| {
-                    SourceError::Failed(format!("column {name} of {}: {e}", query.category))
+                    Failure::BadAnswer.said(format!("column {name} of {}: {e}", query.category))
                 })?;
                 record.push((name.clone(), value));
             }
@@ -205,15 +205,15 @@ pub async fn execute(
             .connect(&url),
     )
     .await
-    .map_err(|_| SourceError::Timeout)?
-    .map_err(|e| SourceError::Failed(format!("cannot connect ({})", error_kind(&e))))?;
+    .map_err(|_| Failure::Timeout.error())?
+    .map_err(|e| Failure::Unreachable.said(error_kind(&e)))?;
     let mut tx = pool
         .begin()
         .await
-        .map_err(|e| SourceError::Failed(format!("cannot begin ({})", error_kind(&e))))?;
+        .map_err(|e| Failure::QueryFailed.said(format!("cannot begin ({})", error_kind(&e))))?;
     let mut rows = 0;
     for statement in statements {
-        let (sql, names) = positional(statement, style).map_err(SourceError::Config)?;
+        let (sql, names) = positional(statement, style).map_err(|e| Failure::Config.said(e))?;
         let mut query = sqlx::query(&sql);
         for name in names {
             query = query.bind(if name == "email" {
@@ -224,13 +224,13 @@ pub async fn execute(
         }
         let done = tokio::time::timeout(SOURCE_TIMEOUT, query.execute(&mut *tx))
             .await
-            .map_err(|_| SourceError::Timeout)?
-            .map_err(|e| SourceError::Failed(format!("a statement failed: {e}")))?;
+            .map_err(|_| Failure::Timeout.error())?
+            .map_err(|e| Failure::QueryFailed.said(e))?;
         rows += done.rows_affected();
     }
     tx.commit()
         .await
-        .map_err(|e| SourceError::Failed(format!("cannot commit ({})", error_kind(&e))))?;
+        .map_err(|e| Failure::QueryFailed.said(format!("cannot commit ({})", error_kind(&e))))?;
     pool.close().await;
     let verb = if operation == super::Operation::Erase {
         "erased"

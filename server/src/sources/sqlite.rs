@@ -7,7 +7,7 @@
 
 use super::{
     sql::{positional, Placeholder, SOURCE_TIMEOUT},
-    Identifiers, RecordSink, SourceConfig, SourceError,
+    Failure, Identifiers, RecordSink, SourceConfig, SourceError,
 };
 use crate::export::{records::CHUNK_BYTES, Lines};
 use rusqlite::{types::ValueRef, OpenFlags};
@@ -27,9 +27,7 @@ fn uri(url: &str) -> Result<String, SourceError> {
         .unwrap_or(url);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path.starts_with(":memory:") {
-        return Err(SourceError::Config(
-            "an SQLite source needs a database file".into(),
-        ));
+        return Err(Failure::Config.said("an SQLite source needs a database file"));
     }
     let options: Vec<&str> = query
         .split('&')
@@ -94,15 +92,15 @@ fn read(
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     // The error text may carry the path; only that it failed is kept.
     let conn = rusqlite::Connection::open_with_flags(uri, flags)
-        .map_err(|_| SourceError::Failed("cannot open the database".into()))?;
+        .map_err(|_| Failure::Unreachable.said("cannot open the database"))?;
     conn.busy_timeout(SOURCE_TIMEOUT)
-        .map_err(|e| SourceError::Failed(e.to_string()))?;
+        .map_err(|e| Failure::Unreachable.said(e))?;
     for (index, query) in queries.iter().enumerate() {
         let failed = |e: &dyn std::fmt::Display| {
-            SourceError::Failed(format!("query for {} failed: {e}", query.category))
+            Failure::QueryFailed.said(format!("query for {}: {e}", query.category))
         };
         let (sql, names) =
-            positional(&query.sql, Placeholder::Question).map_err(SourceError::Config)?;
+            positional(&query.sql, Placeholder::Question).map_err(|e| Failure::Config.said(e))?;
         let mut statement = conn.prepare(&sql).map_err(|e| failed(&e))?;
         let columns: Vec<String> = statement
             .column_names()
@@ -167,14 +165,14 @@ pub async fn collect(
     // The timeout is per chunk: a large answer may take long, a stalled one may not.
     while let Some(batch) = tokio::time::timeout(SOURCE_TIMEOUT, receiver.recv())
         .await
-        .map_err(|_| SourceError::Timeout)?
+        .map_err(|_| Failure::Timeout.error())?
     {
         let (index, lines) = batch?;
         sink.lines(&config.queries[index].category, lines).await?;
     }
     reader
         .await
-        .map_err(|_| SourceError::Failed("reading the database failed".into()))
+        .map_err(|_| Failure::QueryFailed.said("reading the database failed"))
 }
 
 #[cfg(test)]

@@ -263,7 +263,10 @@ pub struct SourceRunRow {
     #[sqlx(try_from = "super::rows::Flag")]
     pub ok: bool,
     pub records: i64,
+    /// Sealed (`Column::SourceFailure`): why it failed, in the source's words.
     pub detail: Option<String>,
+    /// The failure's class (`sources::Failure`), in clear.
+    pub failure: Option<String>,
     pub at: i64,
 }
 
@@ -273,12 +276,13 @@ impl Store {
         request_id: i64,
         run: &SourceRunRow,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO source_runs (request_id, source, ok, records, detail, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO source_runs (request_id, source, ok, records, detail, failure, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(request_id)
             .bind(&run.source)
             .bind(i64::from(run.ok))
             .bind(run.records)
             .bind(&run.detail)
+            .bind(&run.failure)
             .bind(run.at)
             .execute(conn)
             .await?;
@@ -291,7 +295,7 @@ impl Store {
         request_id: i64,
     ) -> Result<Vec<SourceRunRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT source, ok, records, detail, at FROM source_runs r WHERE request_id = $1
+            "SELECT source, ok, records, detail, failure, at FROM source_runs r WHERE request_id = $1
                AND id = (SELECT MAX(id) FROM source_runs x WHERE x.request_id = r.request_id AND x.source = r.source)
              ORDER BY source",
         )
@@ -306,7 +310,10 @@ pub struct ExecutionRow {
     pub source: String,
     pub operation: String,
     pub outcome: String,
+    /// Sealed (`Column::SourceReport`): what the source reported, or why it failed.
     pub detail: String,
+    /// A failure's class (`sources::Failure`), in clear.
+    pub failure: Option<String>,
     pub at: i64,
 }
 
@@ -317,13 +324,14 @@ impl Store {
         row: &ExecutionRow,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO source_executions (request_id, source, operation, outcome, detail, at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO source_executions (request_id, source, operation, outcome, detail, failure, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(request_id)
         .bind(&row.source)
         .bind(&row.operation)
         .bind(&row.outcome)
         .bind(&row.detail)
+        .bind(&row.failure)
         .bind(row.at)
         .execute(conn)
         .await?;
@@ -335,7 +343,7 @@ impl Store {
         conn: &mut Conn,
         request_id: i64,
     ) -> Result<Vec<ExecutionRow>, sqlx::Error> {
-        sqlx::query_as("SELECT source, operation, outcome, detail, at FROM source_executions WHERE request_id = $1 ORDER BY id")
+        sqlx::query_as("SELECT source, operation, outcome, detail, failure, at FROM source_executions WHERE request_id = $1 ORDER BY id")
             .bind(request_id)
             .fetch_all(conn)
             .await

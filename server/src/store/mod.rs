@@ -10,6 +10,7 @@
 //! Acknowledged means durable: SQLite runs in WAL mode with
 //! `synchronous=FULL`, PostgreSQL with `synchronous_commit=on`.
 
+mod audit;
 mod consents;
 mod console;
 mod exports;
@@ -23,6 +24,7 @@ mod sealed;
 mod sql;
 mod staff;
 
+pub use audit::ChainRow;
 pub use consents::ReceiptRow;
 pub use console::{
     AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow,
@@ -30,10 +32,10 @@ pub use console::{
 };
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
 pub use jobs::{JobEnd, JobRow};
-pub use rows::{CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
-pub use sealed::{EmailTable, SealedColumn};
+pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
+pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};
 pub use sql::Sql;
-pub use staff::{MemberRow, RoleRow, StaffRow};
+pub use staff::{InvitationRow, MemberRow, NewInvitation, RoleRow, StaffRow};
 
 use crate::sealing::{EmailIndex, StoredEmail};
 use app::domain::{Language, RequestKind, Status};
@@ -107,7 +109,12 @@ pub struct NewRequest<'a> {
 
 pub struct NewCode<'a> {
     pub request_id: i64,
+    pub org: &'a str,
     pub email_index: &'a EmailIndex,
+    /// The keyed hash of the client that asked for it.
+    pub client: &'a str,
+    /// The quota it draws on: `submission`, `resend` or `owner`.
+    pub reason: &'a str,
     pub code_hash: &'a str,
     pub link_hash: &'a str,
     pub now: i64,
@@ -334,11 +341,14 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         sqlx::query(
-            "INSERT INTO verification_codes (request_id, email_index, code_hash, link_hash, created_at, expires_at, state)
-             VALUES ($1, $2, $3, $4, $5, $6, 'active')",
+            "INSERT INTO verification_codes (request_id, org, email_index, client, reason, code_hash, link_hash, created_at, expires_at, state)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active')",
         )
         .bind(new.request_id)
+        .bind(new.org)
         .bind(new.email_index.as_str())
+        .bind(new.client)
+        .bind(new.reason)
         .bind(new.code_hash)
         .bind(new.link_hash)
         .bind(new.now)
@@ -348,15 +358,29 @@ impl Store {
         Ok(())
     }
 
-    pub async fn codes_issued_since(
+    /// What the code quotas of an address in an organisation stand at,
+    /// over the codes issued since `since` (see `service::verification`).
+    pub async fn code_counts(
         conn: &mut Conn,
+        org: &str,
         email: &EmailIndex,
+        client: &str,
+        request_id: i64,
         since: i64,
-    ) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM verification_codes WHERE email_index = $1 AND created_at >= $2",
+    ) -> Result<CodeCounts, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT
+               CAST(COALESCE(SUM(CASE WHEN reason <> 'owner' THEN 1 ELSE 0 END), 0) AS BIGINT) AS strangers,
+               CAST(COALESCE(SUM(CASE WHEN reason <> 'owner' AND client = $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS by_client,
+               CAST(COALESCE(SUM(CASE WHEN reason = 'owner' THEN 1 ELSE 0 END), 0) AS BIGINT) AS owner,
+               CAST(COALESCE(SUM(CASE WHEN reason = 'resend' AND request_id = $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS resends,
+               CAST(COALESCE(MAX(CASE WHEN state = 'used' AND used_client = $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS client_read_mail
+             FROM verification_codes WHERE org = $1 AND email_index = $2 AND created_at >= $5",
         )
+        .bind(org)
         .bind(email.as_str())
+        .bind(client)
+        .bind(request_id)
         .bind(since)
         .fetch_one(conn)
         .await
@@ -572,11 +596,17 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a code used; false when it was no longer active (a concurrent use won).
-    pub async fn use_code(conn: &mut Conn, code_id: i64) -> Result<bool, sqlx::Error> {
+    /// Marks a code used by `client`; false when it was no longer active
+    /// (a concurrent use won).
+    pub async fn use_code(
+        conn: &mut Conn,
+        code_id: i64,
+        client: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE verification_codes SET state = 'used' WHERE id = $1 AND state = 'active'",
+            "UPDATE verification_codes SET state = 'used', used_client = $1 WHERE id = $2 AND state = 'active'",
         )
+        .bind(client)
         .bind(code_id)
         .execute(conn)
         .await?;

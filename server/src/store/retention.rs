@@ -78,6 +78,8 @@ impl Store {
             "DELETE FROM export_data WHERE request_id = $1",
             "DELETE FROM exports WHERE request_id = $1",
             "DELETE FROM source_runs WHERE request_id = $1",
+            // What sources reported may name the subject; the outcome stays.
+            "UPDATE source_executions SET detail = '' WHERE request_id = $1",
             "UPDATE request_events SET note = NULL WHERE request_id = $1",
         ] {
             sqlx::query(statement)

@@ -88,6 +88,7 @@ pub struct CodeRow {
     pub id: i64,
     pub request_id: i64,
     pub code_hash: String,
+    pub created_at: i64,
     pub expires_at: i64,
     pub failed_attempts: i64,
     #[sqlx(try_from = "String")]
@@ -96,7 +97,23 @@ pub struct CodeRow {
 
 impl CodeRow {
     pub const SELECT: &'static str =
-        "SELECT id, request_id, code_hash, expires_at, failed_attempts, state FROM verification_codes";
+        "SELECT id, request_id, code_hash, created_at, expires_at, failed_attempts, state FROM verification_codes";
+}
+
+/// Codes of one address in one organisation over the last day, as the
+/// quotas count them (`Store::code_counts`).
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct CodeCounts {
+    /// Asked for by anyone (submissions and resends without proof).
+    pub strangers: i64,
+    /// Of those, by the client asking now.
+    pub by_client: i64,
+    /// Asked for by someone who showed they read the mailbox.
+    pub owner: i64,
+    /// Resends without proof of the request at hand.
+    pub resends: i64,
+    /// 1 when the client asking now typed a correct code for this address.
+    pub client_read_mail: i64,
 }
 
 #[derive(Debug, Clone, FromRow)]

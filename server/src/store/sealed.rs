@@ -6,7 +6,7 @@
 use super::{Conn, Store};
 
 /// A column holding sealed values, and how its rows are named.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SealedColumn {
     RequestDetails,
     RequestOutcome,
@@ -18,10 +18,40 @@ pub enum SealedColumn {
     OptOutEmail,
     ReceiptEmail,
     AttachmentName,
+    SourceFailure,
+    SourceReport,
+    TotpSecret,
+    TotpPending,
 }
 
+/// What a sealed value is bound to (see `sealing::Row`), as the reseal
+/// finds it beside the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// The request's reference (`a`).
+    Request,
+    /// The organisation (`a`) and the address index (`b`).
+    Subject,
+    /// The staff account (the row's id).
+    Staff,
+}
+
+/// One sealed value as the reseal first reads it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SealedHead {
+    pub k1: i64,
+    pub k2: i64,
+    pub a: String,
+    pub b: String,
+    /// The first bytes of the value: enough for its prefix and key id.
+    pub head: Vec<u8>,
+}
+
+/// Joins that find the request a child row belongs to.
+const VIA_REQUEST: &str = "JOIN requests r ON r.id = t.request_id";
+
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 10] = [
+    pub const ALL: [SealedColumn; 14] = [
         SealedColumn::RequestDetails,
         SealedColumn::RequestOutcome,
         SealedColumn::MessageBody,
@@ -32,6 +62,10 @@ impl SealedColumn {
         SealedColumn::OptOutEmail,
         SealedColumn::ReceiptEmail,
         SealedColumn::AttachmentName,
+        SealedColumn::SourceFailure,
+        SealedColumn::SourceReport,
+        SealedColumn::TotpSecret,
+        SealedColumn::TotpPending,
     ];
 
     /// (table, row key as two integers, column). Fixed strings only: never
@@ -48,6 +82,38 @@ impl SealedColumn {
             SealedColumn::OptOutEmail => ("opt_outs", "id, 0", "email"),
             SealedColumn::ReceiptEmail => ("consent_receipts", "id, 0", "email"),
             SealedColumn::AttachmentName => ("request_attachments", "id, 0", "file_name"),
+            SealedColumn::SourceFailure => ("source_runs", "id, 0", "detail"),
+            SealedColumn::SourceReport => ("source_executions", "id, 0", "detail"),
+            SealedColumn::TotpSecret => ("staff", "id, 0", "totp_secret"),
+            SealedColumn::TotpPending => ("staff", "id, 0", "totp_pending"),
+        }
+    }
+
+    pub fn binding(self) -> Binding {
+        match self {
+            SealedColumn::OptOutEmail | SealedColumn::ReceiptEmail => Binding::Subject,
+            SealedColumn::TotpSecret | SealedColumn::TotpPending => Binding::Staff,
+            _ => Binding::Request,
+        }
+    }
+
+    /// The joins and the two binding values, read beside each value.
+    fn bound_by(self) -> (&'static str, &'static str) {
+        match self {
+            SealedColumn::RequestDetails
+            | SealedColumn::RequestOutcome
+            | SealedColumn::RequestEmail => ("", "t.reference AS a, CAST('' AS TEXT) AS b"),
+            SealedColumn::ExportLines => (
+                "JOIN export_data d ON d.id = t.data_id JOIN requests r ON r.id = d.request_id",
+                "r.reference AS a, CAST('' AS TEXT) AS b",
+            ),
+            SealedColumn::OptOutEmail | SealedColumn::ReceiptEmail => {
+                ("", "t.org AS a, COALESCE(t.email_index, '') AS b")
+            }
+            SealedColumn::TotpSecret | SealedColumn::TotpPending => {
+                ("", "CAST('' AS TEXT) AS a, CAST('' AS TEXT) AS b")
+            }
+            _ => (VIA_REQUEST, "r.reference AS a, CAST('' AS TEXT) AS b"),
         }
     }
 
@@ -61,7 +127,7 @@ impl SealedColumn {
 }
 
 /// A table whose rows carry a subject's sealed address and its index.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EmailTable {
     Requests,
     OptOuts,
@@ -85,26 +151,35 @@ impl EmailTable {
 }
 
 impl Store {
-    /// Every row's key and the first bytes of its value (enough for the
-    /// key id), where there is a value.
-    pub async fn sealed_heads(
-        &self,
-        column: SealedColumn,
-    ) -> Result<Vec<(i64, i64, Vec<u8>)>, sqlx::Error> {
+    /// Every row's key, what its value is bound to, and the first bytes of
+    /// its value (enough for the prefix and key id), where there is a value.
+    pub async fn sealed_heads(&self, column: SealedColumn) -> Result<Vec<SealedHead>, sqlx::Error> {
         let (table, key, name) = column.parts();
+        let (joins, bound) = column.bound_by();
+        let key: Vec<String> = key
+            .split(", ")
+            .map(|k| {
+                if k == "0" {
+                    "0".to_owned()
+                } else {
+                    format!("t.{k}")
+                }
+            })
+            .collect();
         // Text is read as bytes so that one query shape serves both kinds.
         let head = match (column, self.backend) {
-            (SealedColumn::AttachmentData, _) => format!("substr({name}, 1, 24)"),
-            (_, super::Backend::Sqlite) => format!("CAST(substr({name}, 1, 24) AS BLOB)"),
-            (_, super::Backend::Postgres) => format!("convert_to(substr({name}, 1, 24), 'UTF8')"),
+            (SealedColumn::AttachmentData, _) => format!("substr(t.{name}, 1, 24)"),
+            (_, super::Backend::Sqlite) => format!("CAST(substr(t.{name}, 1, 24) AS BLOB)"),
+            (_, super::Backend::Postgres) => format!("convert_to(substr(t.{name}, 1, 24), 'UTF8')"),
         };
         // Empty text is what anonymisation leaves: nothing to seal.
         let present = match column {
-            SealedColumn::AttachmentData => format!("{name} IS NOT NULL"),
-            _ => format!("{name} IS NOT NULL AND {name} <> ''"),
+            SealedColumn::AttachmentData => format!("t.{name} IS NOT NULL"),
+            _ => format!("t.{name} IS NOT NULL AND t.{name} <> ''"),
         };
         sqlx::query_as(&format!(
-            "SELECT {key}, {head} FROM {table} WHERE {present}"
+            "SELECT {} AS k1, {} AS k2, {bound}, {head} AS head FROM {table} t {joins} WHERE {present}",
+            key[0], key[1]
         ))
         .fetch_all(&self.pool)
         .await
@@ -181,14 +256,20 @@ impl Store {
     }
 
     /// Up to `limit` rows of `table` whose address has no index yet
-    /// (written before addresses were sealed): id and stored address.
+    /// (written before addresses were sealed): id, stored address, and
+    /// what the sealed address is bound to (the request's reference, or the
+    /// organisation).
     pub async fn unindexed_emails(
         &self,
         table: EmailTable,
         limit: i64,
-    ) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+        let bound = match table {
+            EmailTable::Requests => "reference",
+            EmailTable::OptOuts | EmailTable::ConsentReceipts => "org",
+        };
         sqlx::query_as(&format!(
-            "SELECT id, email FROM {} WHERE email_index IS NULL ORDER BY id LIMIT $1",
+            "SELECT id, email, {bound} FROM {} WHERE email_index IS NULL ORDER BY id LIMIT $1",
             table.name()
         ))
         .bind(limit)

@@ -2,7 +2,7 @@
 //! verify` finds the first entry someone tampered with.
 
 use crate::harness::{on_postgres, spawn_app};
-use server::audit::{verify, Verdict};
+use server::audit::Verdict;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_step_is_audited_in_a_chain_that_the_database_keeps_append_only() {
@@ -47,7 +47,7 @@ async fn every_step_is_audited_in_a_chain_that_the_database_keeps_append_only() 
         .await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
     assert!(
-        matches!(verify(&app.db).await.unwrap(), Verdict::Intact { entries } if entries == names.len() as i64)
+        matches!(app.audit_verdict().await, Verdict::Intact { entries } if entries == names.len() as i64)
     );
 }
 
@@ -58,10 +58,14 @@ async fn audit_verify_names_the_first_tampered_entry() {
         app.submit_access(&format!("chain{n}@example.no")).await;
     }
     let database = app.database_url.clone();
+    // The chain's key comes from the server secret: the command runs with
+    // the portal's own settings.
     let run_verify = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["audit", "verify"])
             .env("DATABASE_URL", &database)
+            .env("PORTAL_DATA_DIR", app.data_dir())
+            .env("PORTAL_CONTENT_DIR", app.content_dir())
             .env("RUST_LOG", "error")
             .output()
             .unwrap()
@@ -90,7 +94,7 @@ async fn audit_verify_names_the_first_tampered_entry() {
     let report = String::from_utf8_lossy(&tampered.stdout);
     assert!(report.contains("BROKEN at entry 3"), "{report}");
     assert_eq!(
-        verify(&app.db).await.unwrap(),
+        app.audit_verdict().await,
         Verdict::Broken {
             id: 3,
             reason: "its content was changed"
@@ -106,8 +110,8 @@ async fn audit_verify_names_the_first_tampered_entry() {
     .await
     .unwrap();
     assert!(matches!(
-        verify(&app.db).await.unwrap(),
-        Verdict::Intact { entries: 6 }
+        app.audit_verdict().await,
+        Verdict::Intact { entries: 6, .. }
     ));
     sqlx::query(&format!("DROP TRIGGER audit_log_no_delete{on}"))
         .execute(&app.db)
@@ -118,7 +122,7 @@ async fn audit_verify_names_the_first_tampered_entry() {
         .await
         .unwrap();
     assert_eq!(
-        verify(&app.db).await.unwrap(),
+        app.audit_verdict().await,
         Verdict::Broken {
             id: 5,
             reason: "an earlier entry is missing"

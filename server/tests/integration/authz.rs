@@ -145,6 +145,7 @@ async fn every_door_lets_in_exactly_who_it_should() {
         .staff("temp@fjordlys.example", "demo", Role::Agent, false)
         .await;
     let temp_id = temp.id.to_string();
+
     let (a_cookie, b_cookie, admin_cookie) = (
         app.staff_cookie(&mut agent_a).await,
         app.staff_cookie(&mut agent_b).await,
@@ -153,6 +154,26 @@ async fn every_door_lets_in_exactly_who_it_should() {
 
     let token = a_cookie.trim_start_matches("portal_staff=");
     let member = app.service.staff_member(token).await.unwrap();
+    // An invitation for the matrix to revoke.
+    let admin_member = app
+        .service
+        .staff_member(admin_cookie.trim_start_matches("portal_staff="))
+        .await
+        .unwrap();
+    app.service
+        .invite(
+            &admin_member,
+            "demo",
+            "invited@fjordlys.example",
+            Role::Agent,
+        )
+        .await
+        .unwrap();
+    let invitation: String = sqlx::query_scalar::<_, i64>("SELECT id FROM staff_invitations")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+        .to_string();
     let upload = Upload {
         file_name: "answer.txt".into(),
         content_type: "text/plain".into(),
@@ -318,12 +339,13 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[]),
             expect: [Deny, Deny, Deny, Status(403), Status(403), Allow],
         },
-        // Enrolment is for members without a second factor (agent B).
+        // Any member may set up an authenticator: one that replaces a
+        // working factor waits until confirmed with the password.
         Route {
             method: "POST",
             path: sfn("console/enrolment"),
             body: form(&[]),
-            expect: [Deny, Deny, Deny, Status(403), Allow, Status(403)],
+            expect: [Deny, Deny, Deny, Allow, Allow, Allow],
         },
         Route {
             method: "POST",
@@ -345,14 +367,84 @@ async fn every_door_lets_in_exactly_who_it_should() {
         },
         Route {
             method: "POST",
-            path: sfn("console/add_member"),
+            path: sfn("console/invite"),
             body: form(&[
                 ("org", "demo"),
                 ("email", "added@fjordlys.example"),
                 ("role", "agent"),
-                ("password", "a long initial password"),
             ]),
             expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/revoke_invitation"),
+            body: form(&[("org", "demo"), ("invitation", &invitation)]),
+            expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
+        },
+        // Temp belongs to demo alone, whose admin may reset their factor.
+        Route {
+            method: "POST",
+            path: sfn("console/reset_two_factor"),
+            body: form(&[("org", "demo"), ("staff_id", &temp_id)]),
+            expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
+        },
+        // One's own password, with the current one (a wrong one here).
+        Route {
+            method: "POST",
+            path: sfn("console/change_password"),
+            body: form(&[
+                ("password", "not my password at all"),
+                ("new_password", "a new long password"),
+                ("repeat", "a new long password"),
+            ]),
+            expect: [Deny, Deny, Deny, Status(422), Status(422), Status(422)],
+        },
+        // Anyone may ask for a reset link, with the same answer for every
+        // address; three an hour per address (counted for any address).
+        Route {
+            method: "POST",
+            path: sfn("console/forgot_password"),
+            body: form(&[("email", "nobody@fjordlys.example")]),
+            expect: [Allow, Allow, Allow, Status(429), Status(429), Status(429)],
+        },
+        // The links are the credentials: forged ones are refused alike.
+        Route {
+            method: "POST",
+            path: sfn("console/reset_link"),
+            body: form(&[("token", "forged")]),
+            expect: everyone,
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/reset_password"),
+            body: form(&[
+                ("token", "forged"),
+                ("new_password", "a new long password"),
+                ("repeat", "a new long password"),
+            ]),
+            expect: [Status(422); 6],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/invitation"),
+            body: form(&[("token", "forged")]),
+            expect: [Status(422); 6],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/join"),
+            body: form(&[
+                ("token", "forged"),
+                ("new_password", "a new long password"),
+                ("repeat", "a new long password"),
+            ]),
+            expect: [Status(422); 6],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/accept_invitation"),
+            body: form(&[("token", "forged")]),
+            expect: [Deny, Deny, Deny, Status(422), Status(422), Status(422)],
         },
         Route {
             method: "POST",
@@ -360,10 +452,11 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[("org", "demo"), ("staff_id", &temp_id)]),
             expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
         },
+        // New recovery codes ask for the password again.
         Route {
             method: "POST",
             path: sfn("console/new_recovery_codes"),
-            body: form(&[]),
+            body: form(&[("password", crate::harness::STAFF_PASSWORD)]),
             expect: [Deny, Deny, Deny, Allow, Status(403), Allow],
         },
         // The second step needs the pending-login cookie, which nobody here has.
@@ -576,6 +669,30 @@ async fn every_door_lets_in_exactly_who_it_should() {
                 Status(401),
                 Status(429),
             ],
+        },
+        Route {
+            method: "GET",
+            path: "/console/account".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Allow, Allow, Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/login/forgot".into(),
+            body: Body::None,
+            expect: everyone,
+        },
+        Route {
+            method: "GET",
+            path: "/console/reset/forged".into(),
+            body: Body::None,
+            expect: everyone,
+        },
+        Route {
+            method: "GET",
+            path: "/console/invitation/forged".into(),
+            body: Body::None,
+            expect: everyone,
         },
         Route {
             method: "GET",

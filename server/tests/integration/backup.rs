@@ -98,7 +98,7 @@ async fn a_backup_restores_to_a_working_portal() {
     let verified = restored.verify(&references[4], &code).await;
     assert_eq!(verified.status(), 200);
     assert!(matches!(
-        server::audit::verify(&restored.db).await.unwrap(),
+        restored.audit_verdict().await,
         server::audit::Verdict::Intact { .. }
     ));
     if !on_postgres() {

@@ -3,25 +3,16 @@
 //! a request's page (audited), actions, completing with a file the subject
 //! then downloads, kind-specific outcomes, and opt-outs that need no staff.
 
-use crate::harness::{set_cookie, spawn_app, totp_code, TestApp};
+use crate::harness::{location, set_cookie, spawn_app, totp_code, TestApp, STAFF_PASSWORD};
 use app::domain::Role;
 
-/// A plain form post, as a browser without JavaScript sends it from `/console`.
 async fn post_form(
     app: &TestApp,
     path: &str,
     cookie: &str,
     form: &[(&str, &str)],
 ) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .header("accept", "text/html")
-        .header("referer", app.url("/console"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    app.post_form(path, cookie, form).await
 }
 
 async fn act(
@@ -49,14 +40,6 @@ async fn complete(
         .send()
         .await
         .unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
 }
 
 async fn status_of(app: &TestApp, reference: &str) -> String {
@@ -193,7 +176,7 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
         &app,
         "/_sfn/console/confirm_enrolment",
         &cookie,
-        &[("code", "000000")],
+        &[("code", "000000"), ("password", STAFF_PASSWORD)],
     )
     .await;
     assert_ne!(location(&wrong), "/console/recovery-codes");
@@ -203,11 +186,24 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
         .await
         .unwrap();
     assert_eq!(confirmed, 0, "a wrong code enrols nothing");
+    let code = totp_code(&secret, &staff.email, 0);
+    let without_password = post_form(
+        &app,
+        "/_sfn/console/confirm_enrolment",
+        &cookie,
+        &[("code", &code)],
+    )
+    .await;
+    assert_ne!(
+        location(&without_password),
+        "/console/recovery-codes",
+        "a session alone does not change the second factor"
+    );
     let confirmed = post_form(
         &app,
         "/_sfn/console/confirm_enrolment",
         &cookie,
-        &[("code", &totp_code(&secret, &staff.email, 0))],
+        &[("code", &code), ("password", STAFF_PASSWORD)],
     )
     .await;
     assert_eq!(location(&confirmed), "/console/recovery-codes");
@@ -229,7 +225,19 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
         codes(&again),
         "shown again (a page may render twice), the same codes"
     );
-    let renewed = post_form(&app, "/_sfn/console/new_recovery_codes", &cookie, &[]).await;
+    let refused = post_form(&app, "/_sfn/console/new_recovery_codes", &cookie, &[]).await;
+    assert_ne!(
+        location(&refused),
+        "/console/recovery-codes",
+        "a session alone mints no recovery codes"
+    );
+    let renewed = post_form(
+        &app,
+        "/_sfn/console/new_recovery_codes",
+        &cookie,
+        &[("password", STAFF_PASSWORD)],
+    )
+    .await;
     assert_eq!(location(&renewed), "/console/recovery-codes");
     let (_, fresh) = app.page("/console/recovery-codes", Some(&cookie)).await;
     assert_ne!(
@@ -243,9 +251,20 @@ async fn a_member_without_the_required_second_factor_enrols_and_gets_recovery_co
         html.contains(&reference),
         "enrolled: the queue shows the organisation's requests"
     );
-    // A second enrolment cannot switch off the working factor.
+    // A new authenticator waits beside the working one, which stays in
+    // force until the new one is confirmed (with the password).
     let (_, html) = app.page("/console/enrol", Some(&cookie)).await;
-    assert!(html.contains("already on") && !html.contains("<svg"));
+    assert!(html.contains("replaces the authenticator you use now") && html.contains("<svg"));
+    let (working, pending): (String, Option<String>) =
+        sqlx::query_as("SELECT totp_secret, totp_pending FROM staff WHERE id = $1")
+            .bind(staff.id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(
+        pending.is_some() && !working.contains(&secret),
+        "sealed, and still the first one"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -560,7 +579,11 @@ async fn each_kind_records_its_own_outcome() {
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let outcome = app.open(server::sealing::Column::RequestOutcome, &outcome);
+    let outcome = app.open(
+        server::sealing::Column::RequestOutcome,
+        server::sealing::Row::Request(&erase),
+        &outcome,
+    );
     assert!(
         outcome.contains("legal_obligation") && outcome.contains("Bookkeeping Act"),
         "{outcome}"
@@ -601,13 +624,18 @@ async fn each_kind_records_its_own_outcome() {
     let mails = app.mail.count();
     let opt_out = submit("marketing_opt_out", serde_json::json!({}), "m@example.no").await;
     assert_eq!(status_of(&app, &opt_out).await, "completed");
-    let listed: Vec<String> = sqlx::query_scalar("SELECT email FROM opt_outs WHERE org = 'demo'")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
+    let listed: Vec<(String, String)> =
+        sqlx::query_as("SELECT email, email_index FROM opt_outs WHERE org = 'demo'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert_eq!(listed.len(), 1);
+    let row = server::sealing::Row::Subject {
+        org: "demo",
+        index: &listed[0].1,
+    };
     assert_eq!(
-        app.open(server::sealing::Column::Email, &listed[0]),
+        app.open(server::sealing::Column::Email, row, &listed[0].0),
         "m@example.no"
     );
     let confirmation = app.mail.wait_for(mails + 2).await;
@@ -667,7 +695,11 @@ async fn too_many_or_too_large_files_are_refused_and_nothing_is_kept() {
         .unwrap();
     assert!(!name.contains("passwd"), "names are sealed: {name}");
     assert_eq!(
-        app.open(server::sealing::Column::AttachmentName, &name),
+        app.open(
+            server::sealing::Column::AttachmentName,
+            server::sealing::Row::Request(&reference),
+            &name
+        ),
         "passwd"
     );
 }
@@ -703,66 +735,145 @@ async fn admins_read_and_filter_the_audit_log_of_their_organisation() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admins_add_and_remove_members_of_their_team() {
+async fn admins_invite_and_remove_members_and_nobody_chooses_another_persons_password() {
     let app = spawn_app().await;
     let mut admin = app
         .staff("dpo@fjordlys.example", "demo", Role::Admin, true)
         .await;
-    let existing = app
+    let mut existing = app
         .staff("helper@other.example", "other", Role::Agent, false)
         .await;
     let cookie = app.staff_cookie(&mut admin).await;
-    let add = |email: &'static str, password: &'static str| {
+    let invite = |email: &'static str| {
         let (app, cookie) = (&app, cookie.clone());
         async move {
-            post_form(
-                app,
-                "/_sfn/console/add_member",
+            app.post_form(
+                "/_sfn/console/invite",
                 &cookie,
-                &[
-                    ("org", "demo"),
-                    ("email", email),
-                    ("role", "agent"),
-                    ("password", password),
-                ],
+                &[("org", "demo"), ("email", email), ("role", "agent")],
             )
             .await
         }
     };
+    let link_in = |mail: &crate::harness::Mail| mail.link_containing("/console/invitation/");
 
-    let short = add("new@fjordlys.example", "short").await;
-    assert!(
-        !location(&short).contains("done="),
-        "refused: {}",
-        location(&short)
+    // Someone new: the invitation makes nothing yet.
+    let mails = app.mail.count();
+    assert_eq!(
+        location(&invite("new@fjordlys.example").await),
+        "/console/team?done=invited"
     );
+    let mail = app.mail.wait_for(mails + 1).await;
+    assert_eq!(mail.to, "new@fjordlys.example");
+    assert!(mail.subject.contains("invited"), "{}", mail.subject);
+    assert_eq!(app.count("staff").await, 2, "no account until they accept");
+    let (_, team) = app.page("/console/team", Some(&cookie)).await;
+    assert!(team.contains("Invited, not yet joined") && team.contains("new@fjordlys.example"));
+    assert!(
+        !team.contains("password\""),
+        "the team page asks for no password"
+    );
+
+    let link = link_in(&mail);
+    let path = link.trim_start_matches(&app.address).to_owned();
+    let token = path.rsplit('/').next().unwrap().to_owned();
+    let (status, page) = app.page(&path, None).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Choose a password") && page.contains("new@fjordlys.example"));
+    let join = |password: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.client
+                .post(app.url("/_sfn/console/join"))
+                .header("accept", "text/html")
+                .form(&[
+                    ("token", token.as_str()),
+                    ("new_password", password),
+                    ("repeat", password),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let short = join("short").await;
+    assert_ne!(location(&short), "/console/enrol");
     assert_eq!(app.count("staff").await, 2, "nothing half-made");
-    let added = add("new@fjordlys.example", "a long initial password").await;
-    assert_eq!(location(&added), "/console/team?done=added");
+    let joined = join("a long password of my own").await;
+    assert_eq!(location(&joined), "/console/enrol");
+    let new_cookie = set_cookie(&joined, "portal_staff").expect("signed in");
+    let (_, html) = app.page("/console", Some(&new_cookie)).await;
+    assert!(
+        html.contains("needs two-factor sign-in"),
+        "a new account reaches nothing before it has a second factor"
+    );
+    assert_ne!(
+        location(&join("another long password").await),
+        "/console/enrol",
+        "the link works once"
+    );
     let mut new = crate::harness::Staff {
         id: 0,
         email: "new@fjordlys.example".into(),
-        password: "a long initial password".into(),
+        password: "a long password of my own".into(),
         secret: None,
         recovery: vec![],
     };
-    let new_cookie = app.staff_cookie(&mut new).await;
-    let (_, html) = app.page("/console", Some(&new_cookie)).await;
-    assert!(
-        html.contains("requires two-factor sign-in"),
-        "the new member must enrol first"
-    );
+    app.staff_cookie(&mut new).await;
 
-    // An existing account gains the role and keeps its own password.
+    // An existing account: its password stays its own, and the role waits
+    // until the account holder accepts, signed in.
+    let mails = app.mail.count();
     assert_eq!(
-        location(&add("helper@other.example", "").await),
-        "/console/team?done=added"
+        location(&invite("helper@other.example").await),
+        "/console/team?done=invited"
     );
-    let token = app
-        .service
-        .staff_login("helper@other.example", crate::harness::STAFF_PASSWORD)
+    let mail = app.mail.wait_for(mails + 1).await;
+    let roles = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT org FROM staff_roles WHERE staff_id = $1 ORDER BY org",
+            )
+            .bind(id)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        roles(existing.id).await,
+        vec!["other".to_owned()],
+        "nothing before it is accepted"
+    );
+    let (_, page) = app
+        .page(link_in(&mail).trim_start_matches(&app.address), None)
         .await;
-    assert!(token.is_ok(), "the password did not change");
+    assert!(
+        page.contains("already has an account"),
+        "the holder is sent to sign in"
+    );
+    let helper_cookie = app.staff_cookie(&mut existing).await;
+    let (_, console) = app.page("/console", Some(&helper_cookie)).await;
+    assert!(console.contains("You are invited to the privacy team of"));
+    let invitation: i64 = sqlx::query_scalar(
+        "SELECT id FROM staff_invitations WHERE email = 'helper@other.example' AND accepted_at IS NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let accepted = app
+        .post_form(
+            "/_sfn/console/accept_invitation",
+            &helper_cookie,
+            &[("invitation", &invitation.to_string())],
+        )
+        .await;
+    assert_eq!(location(&accepted), "/console?done=joined");
+    assert_eq!(
+        roles(existing.id).await,
+        vec!["demo".to_owned(), "other".to_owned()]
+    );
 
     let (status, html) = app.page("/console/team", Some(&cookie)).await;
     assert_eq!(status, 200);
@@ -771,27 +882,35 @@ async fn admins_add_and_remove_members_of_their_team() {
         !html.contains("Remove dpo@fjordlys.example"),
         "admins cannot remove themselves"
     );
-    let removed = post_form(
-        &app,
-        "/_sfn/console/remove_member",
-        &cookie,
-        &[("org", "demo"), ("staff_id", &existing.id.to_string())],
-    )
-    .await;
+    let removed = app
+        .post_form(
+            "/_sfn/console/remove_member",
+            &cookie,
+            &[("org", "demo"), ("staff_id", &existing.id.to_string())],
+        )
+        .await;
     assert_eq!(location(&removed), "/console/team?done=removed");
-    let roles: Vec<String> = sqlx::query_scalar("SELECT org FROM staff_roles WHERE staff_id = $1")
-        .bind(existing.id)
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
     assert_eq!(
-        roles,
+        roles(existing.id).await,
         vec!["other".to_owned()],
         "only the role in demo was taken away"
     );
-    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('staff.added', 'staff.removed') AND org = 'demo'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(entries, 3);
+    let entries: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'staff.%' AND action <> 'staff.login' AND org = 'demo' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        entries,
+        [
+            "staff.created",
+            "staff.two_factor_enrolled",
+            "staff.invited",
+            "staff.joined",
+            "staff.invited",
+            "staff.joined",
+            "staff.removed"
+        ]
+    );
 }

@@ -8,7 +8,7 @@ use app::domain::Role;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     cookie: &str,
     reference: &str,
@@ -38,7 +38,7 @@ async fn upload(
         .unwrap_or_default()
 }
 
-async fn build(app: &TestApp, cookie: &str, reference: &str) -> String {
+pub(crate) async fn build(app: &TestApp, cookie: &str, reference: &str) -> String {
     let response = app
         .client
         .post(app.url(&format!("/console/o/demo/requests/{reference}/export")))
@@ -54,7 +54,7 @@ async fn build(app: &TestApp, cookie: &str, reference: &str) -> String {
         .unwrap_or_default()
 }
 
-fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..archive.len())
         .map(|i| {

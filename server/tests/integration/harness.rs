@@ -72,6 +72,16 @@ impl SmtpSink {
         self.messages.lock().unwrap().len()
     }
 
+    /// Every message received so far, parsed.
+    pub fn all(&self) -> Vec<Mail> {
+        self.messages
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|raw| Mail::parse(raw))
+            .collect()
+    }
+
     /// Waits for the `n`-th message (1-based) to arrive, and parses it.
     pub async fn wait_for(&self, n: usize) -> Mail {
         for _ in 0..200 {
@@ -161,7 +171,7 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 
 /// The shipped content plus a second organisation, `other`, so that tests
 /// can show one organisation's staff reach nothing of another's.
-fn test_content(dir: &std::path::Path) -> PathBuf {
+pub fn test_content(dir: &std::path::Path) -> PathBuf {
     let content = dir.join("content");
     copy_tree(&shipped_content(), &content);
     let other = content.join("orgs/other");
@@ -193,11 +203,26 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     spawn(None, None, configure).await
 }
 
+/// With `TEST_LOG` set (a `RUST_LOG` filter, e.g. `info`), the servers of
+/// the tests log to standard error: for finding out why a test failed.
+fn log_if_asked() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_writer(std::io::stderr)
+                .try_init();
+        }
+    });
+}
+
 async fn spawn(
     base_url: Option<&str>,
     extra_org: Option<(&str, &str)>,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    log_if_asked();
     let dir = tempfile::tempdir().unwrap();
     let content = test_content(dir.path());
     if let Some((slug, toml)) = extra_org {
@@ -311,6 +336,58 @@ pub fn server_process(
         .recv_timeout(Duration::from_secs(60))
         .expect("the server says where it listens");
     (child, format!("http://{address}"))
+}
+
+/// The real server binary at debug level, its every log line kept (both
+/// streams): for tests that search the logs. As `server_process`, on
+/// `database_url` with `data` and `content`, mailing to `smtp_port`.
+pub fn logged_server_process(
+    database_url: &str,
+    data: &std::path::Path,
+    content: &std::path::Path,
+    smtp_port: u16,
+) -> (std::process::Child, String, Arc<Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", data.join("site"))
+        .env("PORTAL_DATA_DIR", data)
+        .env("PORTAL_CONTENT_DIR", content)
+        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "debug")
+        .env("PORTAL_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (address_tx, address_rx) = std::sync::mpsc::channel::<String>();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let (lines, address_tx) = (lines.clone(), address_tx.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if line.contains("portal listening") {
+                    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&line) {
+                        let _ = address_tx.send(
+                            json["fields"]["address"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_owned(),
+                        );
+                    }
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    let address = address_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    (child, format!("http://{address}"), lines)
 }
 
 /// Whether this run of the suite is against PostgreSQL.
@@ -537,11 +614,21 @@ impl TestApp {
 
     /// A sealed column's value as the portal reads it (the database holds
     /// it sealed; see `sealing`).
-    pub fn open(&self, column: server::sealing::Column, stored: &str) -> String {
+    pub fn open(
+        &self,
+        column: server::sealing::Column,
+        row: server::sealing::Row<'_>,
+        stored: &str,
+    ) -> String {
         self.service
             .data_keys()
-            .open_text(column, stored)
+            .open_text(column, row, stored)
             .expect("the value opens with this portal's data key")
+    }
+
+    /// What `server audit verify` says of the chain.
+    pub async fn audit_verdict(&self) -> server::audit::Verdict {
+        self.service.verify_audit(None).await.unwrap()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -564,6 +651,11 @@ pub struct Staff {
 
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 
+/// The client every request of a test comes from, as the server sees it.
+pub fn client() -> app::port::ClientAddress {
+    app::port::ClientAddress("127.0.0.1".into())
+}
+
 /// The TOTP code of `secret`, `offset_steps` steps of 30 s from now.
 pub fn totp_code(secret: &str, email: &str, offset_steps: i64) -> String {
     let bytes = totp_rs::Secret::Encoded(secret.to_owned())
@@ -584,6 +676,15 @@ pub fn totp_code(secret: &str, email: &str, offset_steps: i64) -> String {
         .unwrap()
         .as_secs() as i64;
     totp.generate(((now / 30 + offset_steps) * 30) as u64)
+}
+
+/// Where a response redirects to, or "".
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 /// `name=value` of a cookie the response sets.
@@ -622,7 +723,7 @@ impl TestApp {
         if totp {
             let LoginStep::SignedIn(token) = self
                 .service
-                .staff_login(email, STAFF_PASSWORD)
+                .staff_login(email, STAFF_PASSWORD, &client())
                 .await
                 .unwrap()
             else {
@@ -631,7 +732,7 @@ impl TestApp {
             let secret = self.service.begin_totp(&token).await.unwrap().secret_base32;
             staff.recovery = self
                 .service
-                .confirm_totp(&token, &totp_code(&secret, email, 0))
+                .confirm_totp(&token, &totp_code(&secret, email, 0), STAFF_PASSWORD)
                 .await
                 .unwrap();
             staff.secret = Some(secret);
@@ -672,6 +773,36 @@ impl TestApp {
             .unwrap();
         assert_eq!(response.status(), 303);
         set_cookie(&response, "portal_staff").expect("a staff session")
+    }
+
+    /// A plain form post, as a browser without JavaScript sends it from
+    /// the console (same origin).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("accept", "text/html")
+            .header("referer", self.url("/console"))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A server function called as a script calls it (no `Accept:
+    /// text/html`, so refusals come as their status, not as a redirect back
+    /// to the form), with an optional cookie: the status.
+    pub async fn call(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> u16 {
+        let mut request = self.client.post(self.url(path)).form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap().status().as_u16()
     }
 
     /// GET a page as a browser does, with an optional cookie: (status, body).

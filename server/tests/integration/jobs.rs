@@ -117,13 +117,18 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
         .await
         .unwrap();
     assert_eq!(rows, 1, "the interrupted run's half-written data is gone");
-    let sealed: String = sqlx::query_scalar(
-        "SELECT lines FROM export_chunks JOIN export_data d ON d.id = data_id WHERE d.complete = 1",
+    let (sealed, reference): (String, String) = sqlx::query_as(
+        "SELECT lines, r.reference FROM export_chunks JOIN export_data d ON d.id = data_id
+         JOIN requests r ON r.id = d.request_id WHERE d.complete = 1",
     )
     .fetch_one(&app.db)
     .await
     .unwrap();
-    let records = app.open(server::sealing::Column::ExportLines, &sealed);
+    let records = app.open(
+        server::sealing::Column::ExportLines,
+        server::sealing::Row::Request(&reference),
+        &sealed,
+    );
     assert!(
         records.contains("kari@example.no") && records.contains("done"),
         "{records}"

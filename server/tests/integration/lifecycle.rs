@@ -16,7 +16,7 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
         .unwrap();
     let LoginStep::SignedIn(token) = app
         .service
-        .staff_login(email, "correct horse battery")
+        .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
     else {
@@ -35,7 +35,11 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     )
     .unwrap();
     app.service
-        .confirm_totp(&token, &totp.generate_current().unwrap())
+        .confirm_totp(
+            &token,
+            &totp.generate_current().unwrap(),
+            "correct horse battery",
+        )
         .await
         .unwrap();
     app.service.staff_member(&token).await.unwrap()
@@ -199,6 +203,8 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         roles: vec![("other".into(), Role::Admin)],
         two_factor: true,
         must_enrol_for: vec![],
+        must_enrol: false,
+        session_hash: agent.session_hash.clone(),
     };
     assert_eq!(
         app.service
@@ -246,13 +252,19 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         .await
         .unwrap();
     assert_eq!(status, Status::Rejected);
-    let sealed: String =
-        sqlx::query_scalar("SELECT note FROM request_events WHERE event = 'rejected'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let (sealed, bound): (String, String) = sqlx::query_as(
+        "SELECT note, r.reference FROM request_events e JOIN requests r ON r.id = e.request_id
+         WHERE event = 'rejected'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert!(!sealed.contains("Art. 12"), "sealed at rest");
-    let note = app.open(server::sealing::Column::EventNote, &sealed);
+    let note = app.open(
+        server::sealing::Column::EventNote,
+        server::sealing::Row::Request(&bound),
+        &sealed,
+    );
     assert!(
         note.contains("Art. 12(5)(b)") && note.contains("supervisory authority"),
         "{note}"

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port, a temporary SQLite
 //! file and a real SMTP server, driven over HTTP as clients and browsers do.
 
+mod attacks;
 mod audit;
 mod authz;
 mod backup;

@@ -275,18 +275,29 @@ async fn addresses_written_before_sealing_are_sealed_at_start_up() {
         0,
         "once is enough"
     );
-    for table in ["requests", "opt_outs", "consent_receipts"] {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
-            "SELECT email, email_index FROM {table} WHERE email <> ''"
+    for (table, bound) in [
+        ("requests", "reference"),
+        ("opt_outs", "org"),
+        ("consent_receipts", "org"),
+    ] {
+        let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(&format!(
+            "SELECT email, email_index, {bound} FROM {table} WHERE email <> ''"
         ))
         .fetch_all(&app.db)
         .await
         .unwrap();
         assert_eq!(rows.len(), 1, "{table}");
-        let (email, index) = &rows[0];
+        let (email, index, bound) = &rows[0];
         assert!(!email.contains("old@example.no"), "{table}: {email}");
+        let row = match table {
+            "requests" => server::sealing::Row::Request(bound),
+            _ => server::sealing::Row::Subject {
+                org: bound,
+                index: index.as_deref().unwrap_or_default(),
+            },
+        };
         assert_eq!(
-            app.open(server::sealing::Column::Email, email),
+            app.open(server::sealing::Column::Email, row, email),
             "old@example.no"
         );
         assert!(index.as_deref().is_some_and(|i| i.len() == 64), "{table}");

@@ -57,7 +57,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
 
     let token = signed_in(
         app.service
-            .staff_login("dpo@fjordlys.example", password)
+            .staff_login("dpo@fjordlys.example", password, &crate::harness::client())
             .await
             .unwrap(),
     );
@@ -73,7 +73,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     let enrolment = app.service.begin_totp(&token).await.unwrap();
     assert!(enrolment.otpauth_url.starts_with("otpauth://totp/"));
     assert!(enrolment.qr_svg.contains("<svg"));
-    let wrong = app.service.confirm_totp(&token, "000000").await;
+    let wrong = app.service.confirm_totp(&token, "000000", password).await;
     assert!(
         wrong.is_err()
             || totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0) == "000000"
@@ -83,6 +83,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
         .confirm_totp(
             &token,
             &totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0),
+            password,
         )
         .await
         .unwrap();
@@ -140,11 +141,19 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
 
     let wrong_password = app
         .service
-        .staff_login("agent@fjordlys.example", "wrong password!")
+        .staff_login(
+            "agent@fjordlys.example",
+            "wrong password!",
+            &crate::harness::client(),
+        )
         .await;
     let unknown_account = app
         .service
-        .staff_login("nobody@fjordlys.example", "wrong password!")
+        .staff_login(
+            "nobody@fjordlys.example",
+            "wrong password!",
+            &crate::harness::client(),
+        )
         .await;
     assert_eq!(wrong_password, Err(AppError::LoginFailed));
     assert_eq!(
@@ -153,21 +162,31 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
         "the same answer for an unknown account"
     );
     assert_eq!(
-        app.service.staff_login("not an address", "x").await,
+        app.service
+            .staff_login("not an address", "x", &crate::harness::client())
+            .await,
         Err(AppError::LoginFailed)
     );
 
     for _ in 0..4 {
         assert_eq!(
             app.service
-                .staff_login("agent@fjordlys.example", "guess guess guess")
+                .staff_login(
+                    "agent@fjordlys.example",
+                    "guess guess guess",
+                    &crate::harness::client()
+                )
                 .await,
             Err(AppError::LoginFailed)
         );
     }
     assert_eq!(
         app.service
-            .staff_login("agent@fjordlys.example", "correct horse battery")
+            .staff_login(
+                "agent@fjordlys.example",
+                "correct horse battery",
+                &crate::harness::client()
+            )
             .await,
         Err(AppError::RateLimited),
         "five failures lock the address for 15 minutes, even with the right password"
@@ -175,12 +194,16 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
     for _ in 0..4 {
         let _ = app
             .service
-            .staff_login("nobody@fjordlys.example", "guess guess guess")
+            .staff_login(
+                "nobody@fjordlys.example",
+                "guess guess guess",
+                &crate::harness::client(),
+            )
             .await;
     }
     assert_eq!(
         app.service
-            .staff_login("nobody@fjordlys.example", "x")
+            .staff_login("nobody@fjordlys.example", "x", &crate::harness::client())
             .await,
         Err(AppError::RateLimited),
         "unknown accounts lock the same way"
@@ -192,7 +215,11 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
         .unwrap();
     assert!(matches!(
         app.service
-            .staff_login("Agent@Fjordlys.example", "correct horse battery")
+            .staff_login(
+                "Agent@Fjordlys.example",
+                "correct horse battery",
+                &crate::harness::client()
+            )
             .await,
         Ok(LoginStep::SignedIn(_))
     ));
@@ -208,18 +235,22 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         .unwrap();
     let token = signed_in(
         app.service
-            .staff_login(email, "correct horse battery")
+            .staff_login(email, "correct horse battery", &crate::harness::client())
             .await
             .unwrap(),
     );
     let secret = app.service.begin_totp(&token).await.unwrap().secret_base32;
     let used = totp_code(&secret, email, 0);
-    let recovery = app.service.confirm_totp(&token, &used).await.unwrap();
+    let recovery = app
+        .service
+        .confirm_totp(&token, &used, "correct horse battery")
+        .await
+        .unwrap();
     app.service.staff_logout(&token).await;
 
     let LoginStep::SecondFactor(pending) = app
         .service
-        .staff_login(email, "correct horse battery")
+        .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
     else {
@@ -231,13 +262,19 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         "a password alone grants nothing"
     );
     assert_eq!(
-        app.service.staff_second_factor(&pending, &used).await,
+        app.service
+            .staff_second_factor(&pending, &used, &crate::harness::client())
+            .await,
         Err(AppError::LoginFailed),
         "a used code is a replay"
     );
     assert_eq!(
         app.service
-            .staff_second_factor(&pending, &totp_code(&secret, email, 1))
+            .staff_second_factor(
+                &pending,
+                &totp_code(&secret, email, 1),
+                &crate::harness::client()
+            )
             .await,
         Err(AppError::Unauthenticated),
         "a failed second factor costs the pending login"
@@ -245,7 +282,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
 
     let LoginStep::SecondFactor(pending) = app
         .service
-        .staff_login(email, "correct horse battery")
+        .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
     else {
@@ -253,7 +290,11 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     };
     let session = app
         .service
-        .staff_second_factor(&pending, &totp_code(&secret, email, 1))
+        .staff_second_factor(
+            &pending,
+            &totp_code(&secret, email, 1),
+            &crate::harness::client(),
+        )
         .await
         .unwrap();
     assert!(app
@@ -265,7 +306,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
 
     let LoginStep::SecondFactor(pending) = app
         .service
-        .staff_login(email, "correct horse battery")
+        .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
     else {
@@ -273,13 +314,17 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     };
     let with_recovery = app
         .service
-        .staff_second_factor(&pending, &recovery[0].to_uppercase())
+        .staff_second_factor(
+            &pending,
+            &recovery[0].to_uppercase(),
+            &crate::harness::client(),
+        )
         .await
         .unwrap();
     assert!(app.service.staff_member(&with_recovery).await.is_ok());
     let LoginStep::SecondFactor(pending) = app
         .service
-        .staff_login(email, "correct horse battery")
+        .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
     else {
@@ -287,7 +332,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     };
     assert_eq!(
         app.service
-            .staff_second_factor(&pending, &recovery[0])
+            .staff_second_factor(&pending, &recovery[0], &crate::harness::client())
             .await,
         Err(AppError::LoginFailed),
         "spent once"

@@ -97,27 +97,103 @@ async fn a_code_is_bound_to_its_request() {
     assert_eq!(app.verify(&first, &code_of_first).await.status(), 200);
 }
 
+/// Ages every code by a minute, as if the subject waited before asking again.
+async fn a_minute_passes(app: &crate::harness::TestApp) {
+    sqlx::query("UPDATE verification_codes SET created_at = created_at - 61")
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn at_most_ten_codes_a_day_per_address() {
+async fn codes_a_stranger_asks_for_are_limited_per_request_client_and_address() {
     let app = spawn_app().await;
     let reference = app.submit_access("limit@example.no").await;
-    for _ in 0..9 {
-        let resend = app.resend(&reference).await;
-        assert_eq!(resend.status(), 202);
+    let _ = app.mail.wait_for(1).await;
+    // Within a minute, "send a new code" sends nothing: the code on its way works.
+    assert_eq!(app.resend(&reference).await.status(), 202);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.mail.count(), 1, "the fresh code was not replaced");
+    for sent in 2..=3 {
+        a_minute_passes(&app).await;
+        assert_eq!(app.resend(&reference).await.status(), 202);
+        let _ = app.mail.wait_for(sent).await;
     }
-    let resend = app.resend(&reference).await;
-    let (status, error) = error_code(resend).await;
+    // One client network has three codes a day for an address it has not
+    // shown it reads.
+    a_minute_passes(&app).await;
+    let (status, error) = error_code(app.resend(&reference).await).await;
     assert_eq!((status, error["code"].as_str()), (429, Some("code_limit")));
-    assert_eq!(app.count("verification_codes").await, 10);
+    assert_eq!(app.count("verification_codes").await, 3);
 
     // A new request from the same address is still taken, and answered the same way, but no code goes out.
-    let _ = app.mail.wait_for(10).await;
     let response = app
         .submit(serde_json::json!({"org": "demo", "kind": "access", "email": "limit@example.no"}))
         .await;
     assert_eq!(response.status(), 201);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.mail.count(), 10);
+    assert_eq!(app.mail.count(), 3);
+    let refusals: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'verification.limit_reached'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(refusals, 2, "each refusal is audited");
+
+    // Another organisation counts on its own.
+    let response = app
+        .submit(serde_json::json!({"org": "other", "kind": "access", "email": "limit@example.no"}))
+        .await;
+    assert_eq!(response.status(), 201);
+    let _ = app.mail.wait_for(4).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_holder_of_the_tracking_link_draws_on_a_quota_of_their_own() {
+    let app = spawn_app().await;
+    let reference = app.submit_access("owner@example.no").await;
+    let first = app.mail.wait_for(1).await;
+    let key = first
+        .link_containing("?key=")
+        .rsplit("key=")
+        .next()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        a_minute_passes(&app).await;
+        assert_eq!(app.resend(&reference).await.status(), 202);
+    }
+    a_minute_passes(&app).await;
+    assert_eq!(
+        app.resend(&reference).await.status(),
+        429,
+        "the stranger's quota is used up"
+    );
+    let resend_with = |key: String| {
+        let app = &app;
+        let path = format!("/api/v1/requests/{reference}/resend");
+        async move {
+            app.client
+                .post(app.url(&path))
+                .json(&serde_json::json!({ "key": key }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        resend_with("not the key".into()).await.status(),
+        429,
+        "a wrong key is no key"
+    );
+    assert_eq!(resend_with(key.clone()).await.status(), 202);
+    let mail = app.mail.wait_for(4).await;
+    assert!(
+        mail.link_containing("?key=").ends_with(&key),
+        "every code mail carries the same tracking link"
+    );
+    assert_eq!(app.verify(&reference, &mail.code()).await.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,7 @@ pub mod types;
 
 use crate::domain::AppError;
 use leptos::prelude::*;
-use types::{AuditView, CaseView, EnrolmentView, QueueView, StaffView, TeamView};
+use types::{AuditView, CaseView, EnrolmentView, InvitationView, QueueView, StaffView, TeamView};
 
 #[cfg(feature = "ssr")]
 use {
@@ -53,7 +53,11 @@ pub async fn staff_login(email: String, password: String) -> Result<(), AppError
     use crate::port::{pending_cookie_name, set_staff_cookie, staff_cookie_name, StaffLogin};
     let console = console()?;
     let secure = secure();
-    match console.login(&email, &password).await.map_err(fail)? {
+    match console
+        .login(&email, &password, &crate::port::client_address())
+        .await
+        .map_err(fail)?
+    {
         StaffLogin::SignedIn(token) => {
             set_staff_cookie(secure, staff_cookie_name(secure), token, STAFF_COOKIE_SECS);
             crate::port::see_other("/console");
@@ -79,7 +83,9 @@ pub async fn staff_second_factor(code: String) -> Result<(), AppError> {
     let secure = secure();
     let pending = crate::port::cookie_value(pending_cookie_name(secure))
         .ok_or_else(|| fail(AppError::Unauthenticated))?;
-    let result = console.second_factor(&pending, &code).await;
+    let result = console
+        .second_factor(&pending, &code, &crate::port::client_address())
+        .await;
     // The pending login is spent either way.
     set_staff_cookie(secure, pending_cookie_name(secure), String::new(), 0);
     let token = result.map_err(fail)?;
@@ -119,10 +125,15 @@ pub async fn enrolment() -> Result<EnrolmentView, AppError> {
         .map_err(fail)
 }
 
+/// Turns the new authenticator on, with a code from it and the member's
+/// password (a session alone cannot change the second factor). Staff only.
 #[server(prefix = "/_sfn", endpoint = "console/confirm_enrolment")]
-pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
+pub async fn confirm_enrolment(
+    code: String,
+    #[server(default)] password: String,
+) -> Result<(), AppError> {
     console()?
-        .confirm_enrolment(&staff_token()?, &code)
+        .confirm_enrolment(&staff_token()?, &code, &password)
         .await
         .map_err(fail)?;
     crate::port::see_other("/console/recovery-codes");
@@ -139,12 +150,12 @@ pub async fn recovery_codes() -> Result<Option<Vec<String>>, AppError> {
         .map_err(fail)
 }
 
-/// Makes a new set of recovery codes (the old ones stop working). Staff
-/// with a second factor only.
+/// Makes a new set of recovery codes (the old ones stop working), on the
+/// member's password. Staff with a second factor only.
 #[server(prefix = "/_sfn", endpoint = "console/new_recovery_codes")]
-pub async fn new_recovery_codes() -> Result<(), AppError> {
+pub async fn new_recovery_codes(#[server(default)] password: String) -> Result<(), AppError> {
     console()?
-        .new_recovery_codes(&staff_token()?)
+        .new_recovery_codes(&staff_token()?, &password)
         .await
         .map_err(fail)?;
     crate::port::see_other("/console/recovery-codes");
@@ -240,24 +251,142 @@ pub async fn team() -> Result<Vec<TeamView>, AppError> {
     console()?.teams(&staff_token()?).await.map_err(fail)
 }
 
-/// Adds a member to an organisation. Admins of that organisation only.
-#[server(prefix = "/_sfn", endpoint = "console/add_member")]
-pub async fn add_member(
-    org: String,
-    email: String,
-    role: String,
-    #[server(default)] password: String,
-) -> Result<(), AppError> {
+/// Invites someone to an organisation's team: a link goes to the address.
+/// Admins of that organisation only.
+#[server(prefix = "/_sfn", endpoint = "console/invite")]
+pub async fn invite_member(org: String, email: String, role: String) -> Result<(), AppError> {
     use crate::domain::{FieldErrorCode, Role};
     let token = staff_token()?;
     let role: Role = role
         .parse()
         .map_err(|_| fail(AppError::validation("role", FieldErrorCode::InvalidChoice)))?;
     console()?
-        .add_member(&token, &org, &email, role, &password)
+        .invite(&token, &org, &email, role)
         .await
         .map_err(fail)?;
-    crate::port::see_other("/console/team?done=added");
+    crate::port::see_other("/console/team?done=invited");
+    Ok(())
+}
+
+/// Revokes an invitation not yet accepted. Admins of that organisation only.
+#[server(prefix = "/_sfn", endpoint = "console/revoke_invitation")]
+pub async fn revoke_invitation(org: String, invitation: i64) -> Result<(), AppError> {
+    let token = staff_token()?;
+    console()?
+        .revoke_invitation(&token, &org, invitation)
+        .await
+        .map_err(fail)?;
+    crate::port::see_other("/console/team?done=revoked");
+    Ok(())
+}
+
+/// Resets a member's second factor (they enrol again at next sign-in).
+/// Admins of every organisation the member belongs to only.
+#[server(prefix = "/_sfn", endpoint = "console/reset_two_factor")]
+pub async fn reset_two_factor(org: String, staff_id: i64) -> Result<(), AppError> {
+    let token = staff_token()?;
+    console()?
+        .reset_two_factor(&token, &org, staff_id)
+        .await
+        .map_err(fail)?;
+    crate::port::see_other("/console/team?done=reset");
+    Ok(())
+}
+
+/// The signed-in member changes their own password. Staff only.
+#[server(prefix = "/_sfn", endpoint = "console/change_password")]
+pub async fn change_password(
+    #[server(default)] password: String,
+    #[server(default)] new_password: String,
+    #[server(default)] repeat: String,
+) -> Result<(), AppError> {
+    console()?
+        .change_password(&staff_token()?, &password, &new_password, &repeat)
+        .await
+        .map_err(fail)?;
+    crate::port::see_other("/console/account?done=password");
+    Ok(())
+}
+
+/// "Forgot your password": anyone may ask; the answer is the same whether
+/// or not the address has an account.
+#[server(prefix = "/_sfn", endpoint = "console/forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    console()?
+        .request_password_reset(&email)
+        .await
+        .map_err(fail)?;
+    crate::port::see_other("/console/login/forgot?sent=1");
+    Ok(())
+}
+
+/// Whether a password-reset link is still good. Anyone (the link is the credential).
+#[server(prefix = "/_sfn", endpoint = "console/reset_link")]
+pub async fn reset_link(token: String) -> Result<bool, AppError> {
+    console()?.password_reset_valid(&token).await.map_err(fail)
+}
+
+/// A new password through a reset link. Holders of the link only.
+#[server(prefix = "/_sfn", endpoint = "console/reset_password")]
+pub async fn reset_password(
+    token: String,
+    #[server(default)] new_password: String,
+    #[server(default)] repeat: String,
+) -> Result<(), AppError> {
+    console()?
+        .reset_password(&token, &new_password, &repeat)
+        .await
+        .map_err(fail)?;
+    crate::port::see_other("/console/login?done=reset");
+    Ok(())
+}
+
+/// The page behind an invitation link. Holders of the link only.
+#[server(prefix = "/_sfn", endpoint = "console/invitation")]
+pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
+    let staff = crate::port::cookie_value(crate::port::staff_cookie_name(secure()));
+    console()?
+        .invitation(&token, staff.as_deref())
+        .await
+        .map_err(fail)
+}
+
+/// A new account through an invitation link: the invitee chooses their
+/// password, then enrols a second factor. Holders of the link only.
+#[server(prefix = "/_sfn", endpoint = "console/join")]
+pub async fn join(
+    token: String,
+    #[server(default)] new_password: String,
+    #[server(default)] repeat: String,
+) -> Result<(), AppError> {
+    use crate::port::{set_staff_cookie, staff_cookie_name};
+    let session = console()?
+        .join(&token, &new_password, &repeat)
+        .await
+        .map_err(fail)?;
+    let secure = secure();
+    set_staff_cookie(
+        secure,
+        staff_cookie_name(secure),
+        session,
+        STAFF_COOKIE_SECS,
+    );
+    crate::port::see_other("/console/enrol");
+    Ok(())
+}
+
+/// The signed-in member accepts an invitation for their own address: the
+/// one behind `token`, or their listed invitation `invitation`.
+#[server(prefix = "/_sfn", endpoint = "console/accept_invitation")]
+pub async fn accept_invitation(
+    #[server(default)] token: Option<String>,
+    #[server(default)] invitation: Option<i64>,
+) -> Result<(), AppError> {
+    console()?
+        .accept_invitation(&staff_token()?, token.as_deref(), invitation)
+        .await
+        .map_err(fail)?;
+    crate::port::see_other("/console?done=joined");
     Ok(())
 }
 

@@ -14,6 +14,11 @@ pub struct StaffView {
     pub two_factor: bool,
     /// Organisations withheld until the member enrols a second factor.
     pub must_enrol_for: Vec<String>,
+    /// The second factor was reset, or the account is new: nothing is
+    /// reached until one is enrolled.
+    pub must_enrol: bool,
+    /// Invitations to other teams waiting for this member's answer.
+    pub invitations: Vec<MyInvitation>,
 }
 
 impl StaffView {
@@ -184,6 +189,8 @@ pub struct EnrolmentView {
     pub secret: String,
     /// An SVG document made by the server from the otpauth URL.
     pub qr_svg: String,
+    /// A working authenticator exists and will be replaced.
+    pub replacing: bool,
 }
 
 /// One organisation's staff, for its admins.
@@ -192,6 +199,8 @@ pub struct TeamView {
     pub org: String,
     pub name: String,
     pub members: Vec<TeamMember>,
+    /// Invitations not yet accepted (they grant nothing yet).
+    pub invitations: Vec<InvitationSummary>,
     /// The caller's own id (they cannot remove themselves).
     pub me: i64,
 }
@@ -202,4 +211,50 @@ pub struct TeamMember {
     pub email: String,
     pub role: Role,
     pub two_factor: bool,
+    /// The caller administers every organisation this member belongs to,
+    /// so may reset their second factor.
+    pub may_reset_two_factor: bool,
+}
+
+/// An open invitation, as its team's admins see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationSummary {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// An open invitation for the signed-in member's own address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyInvitation {
+    pub id: i64,
+    pub org_name: String,
+    pub role: Role,
+}
+
+/// The page behind an invitation link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub org_name: String,
+    pub role: Role,
+    /// The address invited (the link went to it).
+    pub email: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub step: InvitationStep,
+}
+
+/// What the holder of an invitation link does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStep {
+    /// No account has the address: choose a password.
+    NewAccount,
+    /// An account has it: sign in as it, then accept.
+    SignIn,
+    /// Signed in as the invited address: accept.
+    Accept,
+    /// Signed in as someone else: sign out first.
+    OtherAccount,
 }

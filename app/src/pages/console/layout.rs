@@ -2,7 +2,7 @@
 //! admins only) and sign-out. Pages below it load their own data.
 
 use super::ConsoleError;
-use crate::api::console::{staff_me, StaffLogout};
+use crate::api::console::{staff_me, AcceptInvitation, StaffLogout};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -10,6 +10,7 @@ use leptos_router::components::{Outlet, A};
 pub fn ConsoleLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| staff_me());
     let logout = ServerAction::<StaffLogout>::new();
+    let accept = ServerAction::<AcceptInvitation>::new();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Suspense fallback=|| ()>
@@ -18,6 +19,8 @@ pub fn ConsoleLayout() -> impl IntoView {
                     Ok(me) => {
                         let admin = me.is_admin();
                         let must_enrol = !me.must_enrol_for.is_empty();
+                        let reset = me.must_enrol;
+                        let invitations = me.invitations.clone();
                         view! {
                             <header class="site-header console-header">
                                 <div class="wrap wide header-row">
@@ -30,6 +33,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                                 <li><A href="/console/audit">"Audit log"</A></li>
                                             })}
                                             {(!me.two_factor).then(|| view! { <li><A href="/console/enrol">"Two-factor sign-in"</A></li> })}
+                                            <li><A href="/console/account">"Account"</A></li>
                                         </ul>
                                     </nav>
                                     <div class="who">
@@ -44,11 +48,24 @@ pub fn ConsoleLayout() -> impl IntoView {
                                 {must_enrol.then(|| view! {
                                     <div class="notice-box warning" role="status">
                                         <p>
-                                            "Your organisation requires two-factor sign-in. Its requests stay hidden until you "
+                                            {if reset {
+                                                "Your account needs two-factor sign-in. Requests stay hidden until you "
+                                            } else {
+                                                "Your organisation requires two-factor sign-in. Its requests stay hidden until you "
+                                            }}
                                             <a href="/console/enrol">"set up an authenticator app"</a>"."
                                         </p>
                                     </div>
                                 })}
+                                {invitations.into_iter().map(|invitation| view! {
+                                    <div class="notice-box" role="status">
+                                        <p>{format!("You are invited to the privacy team of {} as {}.", invitation.org_name, invitation.role.as_str())}</p>
+                                        <ActionForm action=accept attr:class="inline-form">
+                                            <input type="hidden" name="invitation" value=invitation.id.to_string()/>
+                                            <button type="submit" class="button secondary">{format!("Join {}", invitation.org_name)}</button>
+                                        </ActionForm>
+                                    </div>
+                                }).collect_view()}
                                 <Outlet/>
                             </main>
                         }

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-fn LoginFrame(children: Children) -> impl IntoView {
+pub(crate) fn LoginFrame(children: Children) -> impl IntoView {
     view! {
         <header class="site-header console-header">
             <div class="wrap header-row"><span class="brand">"Privacy console"</span></div>
@@ -25,6 +25,7 @@ fn LoginFrame(children: Children) -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<StaffLogin>::new();
+    let query = leptos_router::hooks::use_query_map();
     let error = Signal::derive(move || {
         login
             .value()
@@ -36,6 +37,11 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in – Privacy console"/>
         <LoginFrame>
             <h1>"Sign in"</h1>
+            {move || (query.read().get("done").as_deref() == Some("reset")).then(|| view! {
+                <div class="notice-box success" role="status">
+                    <p>"Your password was changed. Sign in with it."</p>
+                </div>
+            })}
             <p>"For the privacy team. Data subjects make and follow their requests on their organisation's portal."</p>
             <ActionForm action=login attr:class="panel">
                 <FormError message=error/>
@@ -49,6 +55,7 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Sign in"</button>
             </ActionForm>
+            <p><a href="/console/login/forgot">"Forgot your password?"</a></p>
         </LoginFrame>
     }
 }
@@ -89,7 +96,12 @@ pub fn EnrolPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| i18n::error_message(STAFF, &e))
+            .map(|e| match e.field_errors().first() {
+                Some(f) if f.field == "code" => {
+                    "That code is not right. Check the app and try again.".into()
+                }
+                _ => super::account::password_error(&e),
+            })
     });
     view! {
         <Title text="Two-factor sign-in – Privacy console"/>
@@ -98,6 +110,11 @@ pub fn EnrolPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match secret.await {
                     Ok(secret) => view! {
+                        {secret.replacing.then(|| view! {
+                            <div class="notice-box" role="status">
+                                <p>"This replaces the authenticator you use now. The old one keeps working until you confirm the new one below."</p>
+                            </div>
+                        })}
                         <ol class="steps">
                             <li>
                                 <p>"Scan this code with an authenticator app (such as Aegis, FreeOTP or Google Authenticator)."</p>
@@ -106,22 +123,21 @@ pub fn EnrolPage() -> impl IntoView {
                                 <p><code class="secret" data-secret=secret.secret.clone()>{secret.secret.clone()}</code></p>
                             </li>
                             <li>
-                                <p>"Enter the six-digit code the app shows."</p>
+                                <p>"Enter the six-digit code the app shows, and your password."</p>
                                 <ActionForm action=confirm attr:class="panel">
                                     <FormError message=error/>
                                     <div class="field">
                                         <label for="enrol-code">"Code from the app"</label>
                                         <input id="enrol-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required=true/>
                                     </div>
+                                    <div class="field">
+                                        <label for="enrol-password">"Your password"</label>
+                                        <input id="enrol-password" name="password" type="password" autocomplete="current-password" required=true/>
+                                    </div>
                                     <button type="submit" class="button">"Turn on two-factor sign-in"</button>
                                 </ActionForm>
                             </li>
                         </ol>
-                    }
-                    .into_any(),
-                    Err(crate::domain::AppError::Forbidden) => view! {
-                        <p>"Two-factor sign-in is already on for your account."</p>
-                        <p><a href="/console/recovery-codes">"Make new recovery codes"</a></p>
                     }
                     .into_any(),
                     Err(error) => view! { <ConsoleError error/> }.into_any(),
@@ -137,6 +153,13 @@ pub fn EnrolPage() -> impl IntoView {
 pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| recovery_codes());
     let renew = ServerAction::<NewRecoveryCodes>::new();
+    let error = Signal::derive(move || {
+        renew
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| super::account::password_error(&e))
+    });
     view! {
         <Title text="Recovery codes – Privacy console"/>
         <h1>"Your recovery codes"</h1>
@@ -155,7 +178,12 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                     .into_any(),
                     Ok(None) => view! {
                         <p>"Your codes were shown when they were made. If you have lost them, make a new set: the old codes stop working."</p>
-                        <ActionForm action=renew>
+                        <ActionForm action=renew attr:class="panel">
+                            <FormError message=error/>
+                            <div class="field">
+                                <label for="renew-password">"Your password"</label>
+                                <input id="renew-password" name="password" type="password" autocomplete="current-password" required=true/>
+                            </div>
                             <button type="submit" class="button secondary">"Make new recovery codes"</button>
                         </ActionForm>
                     }

@@ -1,16 +1,21 @@
 //! The staff console: server-rendered pages with plain forms (no islands,
 //! so none of it adds to the subject's WebAssembly). One module per page.
 
+mod account;
 mod audit;
 mod case;
+mod invitation;
 mod layout;
 mod login;
 mod queue;
 mod team;
 
+pub use account::{AccountPage, ForgotPasswordPage, ResetPasswordPage};
 pub use audit::AuditPage;
 pub use case::CasePage;
+pub use invitation::InvitationPage;
 pub use layout::ConsoleLayout;
+use login::LoginFrame;
 pub use login::{EnrolPage, LoginPage, RecoveryCodesPage, SecondFactorPage};
 pub use queue::QueuePage;
 pub use team::TeamPage;
