@@ -113,6 +113,7 @@ error-unknown_kind = We do not know this kind of request.
 error-not_found = We could not find this.
 error-unauthenticated = Please confirm your e-mail address to continue.
 error-login_failed = The e-mail address or the password is wrong.
+error-password_reset_required = An admin chose this account’s password. Choose your own first: use “Forgot your password?” below.
 error-forbidden = This is not allowed.
 error-code_invalid = { $attempts ->
     [one] That code is not right. You can try { $attempts } more time.

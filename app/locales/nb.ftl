@@ -113,6 +113,7 @@ error-unknown_kind = Vi kjenner ikke denne typen forespørsel.
 error-not_found = Vi fant ikke dette.
 error-unauthenticated = Bekreft e-postadressen din for å fortsette.
 error-login_failed = E-postadressen eller passordet er feil.
+error-password_reset_required = En administrator valgte passordet til denne kontoen. Velg ditt eget først: bruk «Glemt passordet?» nedenfor.
 error-forbidden = Dette er ikke tillatt.
 error-code_invalid = { $attempts ->
     [one] Koden er ikke riktig. Du kan prøve én gang til.

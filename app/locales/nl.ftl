@@ -113,6 +113,7 @@ error-unknown_kind = Wij kennen dit soort verzoek niet.
 error-not_found = Wij konden dit niet vinden.
 error-unauthenticated = Bevestig uw e-mailadres om verder te gaan.
 error-login_failed = Het e-mailadres of het wachtwoord is onjuist.
+error-password_reset_required = Een beheerder koos het wachtwoord van dit account. Kies eerst uw eigen wachtwoord: gebruik ‘Wachtwoord vergeten?’ hieronder.
 error-forbidden = Dit is niet toegestaan.
 error-code_invalid = { $attempts ->
     [one] Die code klopt niet. U kunt het nog één keer proberen.

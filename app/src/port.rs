@@ -134,22 +134,33 @@ pub trait Console: Send + Sync + 'static {
         token: &str,
         code: &str,
         password: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError>;
     /// The newest recovery codes while they may still be shown (`None`
     /// after that), for a member with TOTP.
     async fn recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError>;
     /// A new set of recovery codes, on the member's password; the earlier
     /// ones stop working.
-    async fn new_recovery_codes(&self, token: &str, password: &str) -> Result<(), AppError>;
+    async fn new_recovery_codes(
+        &self,
+        token: &str,
+        password: &str,
+        client: &ClientAddress,
+    ) -> Result<(), AppError>;
     async fn change_password(
         &self,
         token: &str,
         current: &str,
         new: &str,
         repeated: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError>;
     /// Mails a reset link if the address has an account; the same answer either way.
-    async fn request_password_reset(&self, email: &str) -> Result<(), AppError>;
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        client: &ClientAddress,
+    ) -> Result<(), AppError>;
     async fn password_reset_valid(&self, token: &str) -> Result<bool, AppError>;
     async fn reset_password(&self, token: &str, new: &str, repeated: &str) -> Result<(), AppError>;
     async fn queue(&self, token: &str, filter: QueueFilter) -> Result<QueueView, AppError>;

@@ -66,6 +66,7 @@ test('an agent works a request from question to answer and the subject follows e
   await expectAccessible(page);
   const secret = (await page.locator('[data-secret]').getAttribute('data-secret'))!;
   await page.getByLabel('Code from the app').fill(authenticatorCode(secret));
+  await page.getByLabel('Your password').fill(password);
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
   await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
   await expect(page.locator('.recovery-codes li')).toHaveCount(10);

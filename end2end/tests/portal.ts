@@ -32,6 +32,38 @@ export async function codeFromMail(reference: string): Promise<string> {
   return code!;
 }
 
+/** A mail's text with quoted-printable soft breaks and escapes undone. */
+function unfolded(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The path of the newest link containing `needle` in a mail to `to`, waiting for it. */
+export async function linkFromMail(to: string, needle: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = readdirSync(outbox)
+          .filter((f) => f.endsWith('.eml'))
+          .map((f) => join(outbox, f))
+          .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+        for (const file of files) {
+          const mail = unfolded(readFileSync(file, 'utf8'));
+          if (!new RegExp(`^To: .*${to.replace(/[.]/g, '\\.')}`, 'mi').test(mail)) continue;
+          const found = mail.split(/\s+/).find((word) => word.startsWith('http') && word.includes(needle));
+          if (found) {
+            link = new URL(found).pathname;
+            return true;
+          }
+        }
+        return false;
+      },
+      { message: `a mail to ${to} with ${needle}`, timeout: 10_000 },
+    )
+    .toBe(true);
+  return link!;
+}
+
 /** WCAG 2.2 AA as axe-core checks it: no violations. */
 mkdirSync(join(__dirname, '..', 'test-results'), { recursive: true });
 export async function expectAccessible(page: Page) {

@@ -7,13 +7,16 @@
 //! who can write to the database can change an entry, but cannot compute
 //! the hashes that would hide it.
 //!
-//! A chain written before it was keyed (plain SHA-256 links) is checked
-//! and keyed once, when the first server of this version starts
-//! (`key_chain`); from then on only keyed links count. Cutting entries off
-//! the end, or writing the whole chain anew after the key was stolen,
-//! leaves a chain that still links up: an operator who keeps a checkpoint
-//! (`server audit checkpoint` prints the head) outside the database finds
-//! that with `server audit verify --checkpoint`.
+//! A chain written before it was keyed (plain SHA-256 links) keeps them
+//! until the operator runs `server audit key` once after upgrading: it
+//! checks every link and keys the chain (`key_chain`). Until then `verify`
+//! reports the unkeyed entries and fails, so that a chain someone wrote
+//! anew with plain links (which anyone can compute) never passes for the
+//! portal's; the keying is never automatic, since a server that keyed
+//! whatever it found at start-up would launder such a rewrite. Cutting
+//! entries off the end leaves a chain that still links up: an operator who
+//! keeps a checkpoint (`server audit checkpoint` prints the head) outside
+//! the database finds that with `server audit verify --checkpoint`.
 
 use crate::store::{ChainRow, Conn, Pool, Store};
 use hmac::{Hmac, Mac};
@@ -179,62 +182,79 @@ pub enum Keying {
     AlreadyKeyed,
     /// This many entries, written before the chain was keyed, now are.
     Keyed(u64),
-    /// The unkeyed chain was broken at this entry: it is left as it is,
-    /// for `verify` to report.
+    /// The chain was broken at this entry: it is left as it is, for
+    /// `verify` to report (keying it would hide the break).
     Broken(i64),
 }
 
-/// Keys a chain written before it was keyed, once per database: checks
-/// every plain SHA-256 link, then writes each entry's keyed hash, all in
-/// one write transaction. A broken chain is not keyed (that would hide
-/// the break).
+/// Keys a chain written before it was keyed (`server audit key`, once,
+/// after upgrading): checks every link (plain SHA-256 up to the first keyed
+/// entry, keyed from there), then writes every entry's keyed hash, all in
+/// one write transaction.
 pub async fn key_chain(store: &Store, key: &ChainKey) -> Result<Keying, sqlx::Error> {
     let mut tx = store.begin().await?;
-    if Store::audit_chain_keyed(&mut tx).await? {
-        return Ok(Keying::AlreadyKeyed);
-    }
-    let fingerprint = crate::crypto::fingerprint(&key.0);
-    let mut keyed = 0;
+    let mut unkeyed = 0;
     let mut after = 0;
+    let mut keyed_seen = false;
     let (mut old_prev, mut new_prev) = (GENESIS.to_owned(), GENESIS.to_owned());
     let mut rewritable = false;
     loop {
         let batch = Store::audit_entries_after(&mut tx, after, 1000).await?;
         let Some(last) = batch.last() else { break };
         after = last.id;
-        if !rewritable {
-            Store::audit_log_rewritable(&mut tx, true).await?;
-            rewritable = true;
-        }
         for mut row in batch {
-            if row.prev_hash != old_prev || unkeyed_hash(&hashed(&row)) != row.hash {
+            let keyed = chain_hash(key, &hashed(&row)) == row.hash;
+            let plain = !keyed_seen && unkeyed_hash(&hashed(&row)) == row.hash;
+            if row.prev_hash != old_prev || !(keyed || plain) {
                 tracing::error!(entry = row.id, "the audit chain is broken; it is not keyed");
                 return Ok(Keying::Broken(row.id));
             }
+            keyed_seen |= keyed;
+            unkeyed += u64::from(plain);
             old_prev = std::mem::take(&mut row.hash);
             row.prev_hash = new_prev;
             row.hash = chain_hash(key, &hashed(&row));
-            Store::rewrite_audit_link(&mut tx, row.id, &row.prev_hash, &row.hash).await?;
+            if row.hash != old_prev {
+                if !rewritable {
+                    Store::audit_log_rewritable(&mut tx, true).await?;
+                    rewritable = true;
+                }
+                Store::rewrite_audit_link(&mut tx, row.id, &row.prev_hash, &row.hash).await?;
+            }
             new_prev = row.hash;
-            keyed += 1;
         }
     }
     if rewritable {
         Store::audit_log_rewritable(&mut tx, false).await?;
     }
-    Store::mark_audit_chain_keyed(&mut tx, &fingerprint).await?;
     tx.commit().await?;
-    Ok(if keyed == 0 {
+    Ok(if unkeyed == 0 {
         Keying::AlreadyKeyed
     } else {
-        Keying::Keyed(keyed)
+        Keying::Keyed(unkeyed)
     })
+}
+
+/// Whether the chain's first entry is keyed (a cheap look at start-up:
+/// a chain written before keying needs `server audit key`).
+pub async fn starts_keyed(pool: &Pool, key: &ChainKey) -> Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(
+        match Store::audit_entries_after(&mut conn, 0, 1).await?.first() {
+            Some(first) => chain_hash(key, &hashed(first)) == first.hash,
+            None => true,
+        },
+    )
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Every entry links to the one before it.
     Intact { entries: i64 },
+    /// Every entry links up, but the first `unkeyed` have plain links:
+    /// written before the chain was keyed (run `server audit key` once), or
+    /// written anew by someone without the key.
+    Unkeyed { entries: i64, unkeyed: i64 },
     /// The first entry whose link or content does not check out.
     Broken { id: i64, reason: &'static str },
 }
@@ -253,6 +273,8 @@ pub async fn verify(
     let mut expected_prev = GENESIS.to_owned();
     let mut expected_id = 1;
     let mut entries = 0;
+    let mut unkeyed = 0;
+    let mut keyed_seen = false;
     while let Some(row) = rows.try_next().await? {
         if row.id != expected_id {
             return Ok(Verdict::Broken {
@@ -266,7 +288,11 @@ pub async fn verify(
                 reason: "does not link to the entry before it",
             });
         }
-        if chain_hash(key, &hashed(&row)) != row.hash {
+        if chain_hash(key, &hashed(&row)) == row.hash {
+            keyed_seen = true;
+        } else if !keyed_seen && unkeyed_hash(&hashed(&row)) == row.hash {
+            unkeyed += 1;
+        } else {
             return Ok(Verdict::Broken {
                 id: row.id,
                 reason: "its content was changed",
@@ -288,7 +314,11 @@ pub async fn verify(
             reason: "entries were cut off the end: the chain no longer reaches the checkpoint",
         });
     }
-    Ok(Verdict::Intact { entries })
+    Ok(if unkeyed > 0 {
+        Verdict::Unkeyed { entries, unkeyed }
+    } else {
+        Verdict::Intact { entries }
+    })
 }
 
 /// The newest entry, as a checkpoint to keep outside the database.

@@ -122,6 +122,9 @@ enum AuditCommand {
     /// Print the chain's newest entry as `<id>:<hash>`, to keep outside the
     /// database (a ticket, a log, a notebook) for `verify --checkpoint`.
     Checkpoint,
+    /// Key a chain written before this version (once, after upgrading):
+    /// checks every link, then links every entry with the keyed hash.
+    Key,
 }
 
 #[tokio::main]
@@ -255,8 +258,39 @@ async fn main() -> anyhow::Result<()> {
                     println!("audit log intact: {entries} entries, every link checks out{reached}");
                     Ok(())
                 }
+                audit::Verdict::Unkeyed { entries, unkeyed } => {
+                    println!(
+                        "audit log NOT KEYED: {unkeyed} of {entries} entries have plain links. If this database \
+                         was written before the chain was keyed, run `server audit key` once; \
+                         otherwise the chain was written anew by someone without the key"
+                    );
+                    std::process::exit(1);
+                }
                 audit::Verdict::Broken { id, reason } => {
                     println!("audit log BROKEN at entry {id}: {reason}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Key,
+        } => {
+            let service = server::startup::build_service(&settings, base_url_of(&settings)).await?;
+            match service.key_audit_chain().await? {
+                audit::Keying::Keyed(entries) => {
+                    println!(
+                        "audit log keyed: {entries} entries written before were checked and keyed"
+                    );
+                    Ok(())
+                }
+                audit::Keying::AlreadyKeyed => {
+                    println!("audit log already keyed: nothing to do");
+                    Ok(())
+                }
+                audit::Keying::Broken(id) => {
+                    println!(
+                        "audit log BROKEN at entry {id}: not keyed; see `server audit verify`"
+                    );
                     std::process::exit(1);
                 }
             }

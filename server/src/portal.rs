@@ -195,8 +195,20 @@ impl ConsoleAdapter {
         served_here(&self.0, request_host().as_deref(), org)
     }
 
+    /// The signed-in member, with only the roles this host serves: on an
+    /// organisation's own host name, the console shows that organisation
+    /// alone (its queue, team and audit log).
     async fn member(&self, token: &str) -> Result<crate::service::StaffMember, AppError> {
-        self.0.staff_member(token).await
+        let mut member = self.0.staff_member(token).await?;
+        let host = request_host();
+        if let Some(bound) = host
+            .as_deref()
+            .and_then(|h| self.0.content().org_for_host(h))
+        {
+            member.roles.retain(|(org, _)| *org == bound.slug);
+            member.must_enrol_for.retain(|org| *org == bound.slug);
+        }
+        Ok(member)
     }
 }
 
@@ -246,18 +258,27 @@ impl Console for ConsoleAdapter {
         token: &str,
         code: &str,
         password: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError> {
         // The codes made here are shown by the next page (`recovery_codes`).
-        self.0.confirm_totp(token, code, password).await.map(|_| ())
+        self.0
+            .confirm_totp(token, code, password, client)
+            .await
+            .map(|_| ())
     }
 
     async fn recovery_codes(&self, token: &str) -> Result<Option<Vec<String>>, AppError> {
         self.0.fresh_recovery_codes(token).await
     }
 
-    async fn new_recovery_codes(&self, token: &str, password: &str) -> Result<(), AppError> {
+    async fn new_recovery_codes(
+        &self,
+        token: &str,
+        password: &str,
+        client: &ClientAddress,
+    ) -> Result<(), AppError> {
         self.0
-            .regenerate_recovery_codes(token, password)
+            .regenerate_recovery_codes(token, password, client)
             .await
             .map(|_| ())
     }
@@ -268,12 +289,19 @@ impl Console for ConsoleAdapter {
         current: &str,
         new: &str,
         repeated: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError> {
-        self.0.change_password(token, current, new, repeated).await
+        self.0
+            .change_password(token, current, new, repeated, client)
+            .await
     }
 
-    async fn request_password_reset(&self, email: &str) -> Result<(), AppError> {
-        self.0.request_password_reset(email).await
+    async fn request_password_reset(
+        &self,
+        email: &str,
+        client: &ClientAddress,
+    ) -> Result<(), AppError> {
+        self.0.request_password_reset(email, client).await
     }
 
     async fn password_reset_valid(&self, token: &str) -> Result<bool, AppError> {

@@ -217,25 +217,10 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         .seal_staff_secrets()
         .await
         .map_err(|error| anyhow::anyhow!("cannot seal the staff's second factors: {error}"))?;
-    match service
-        .key_audit_chain()
-        .await
-        .map_err(|error| anyhow::anyhow!("cannot key the audit chain: {error}"))?
-    {
-        crate::audit::Keying::Keyed(entries) => {
-            tracing::info!(
-                entries,
-                "the audit chain written before it was keyed is keyed now"
-            )
-        }
-        // Served all the same: `server audit verify` names the break.
-        crate::audit::Keying::Broken(entry) => {
-            tracing::error!(
-                entry,
-                "the audit chain is broken; run `server audit verify`"
-            )
-        }
-        crate::audit::Keying::AlreadyKeyed => {}
+    if !service.audit_chain_starts_keyed().await? {
+        tracing::warn!(
+            "the audit log was written before its chain was keyed: run `server audit key` once"
+        );
     }
     Ok(Arc::new(service))
 }

@@ -75,6 +75,10 @@ pub enum AppError {
     /// Staff login failed; the same whether the account exists or not.
     #[error("login failed")]
     LoginFailed,
+    /// The right password, but one an admin chose (before invitations):
+    /// its owner chooses their own through a mailed link first.
+    #[error("a new password is needed")]
+    PasswordResetRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("wrong code")]
@@ -131,6 +135,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Unauthenticated => "unauthenticated",
             AppError::LoginFailed => "login_failed",
+            AppError::PasswordResetRequired => "password_reset_required",
             AppError::Forbidden => "forbidden",
             AppError::CodeInvalid { .. } => "code_invalid",
             AppError::CodeExpired => "code_expired",
@@ -157,7 +162,9 @@ impl AppError {
             AppError::LinkInvalid => 422,
             AppError::TransitionRefused { .. } | AppError::IdempotencyConflict => 409,
             AppError::UnknownOrganisation | AppError::NotFound => 404,
-            AppError::Unauthenticated | AppError::LoginFailed => 401,
+            AppError::Unauthenticated | AppError::LoginFailed | AppError::PasswordResetRequired => {
+                401
+            }
             AppError::Forbidden => 403,
             AppError::CodeLimit | AppError::RateLimited => 429,
             AppError::RequestExpired | AppError::ExportExpired => 410,
@@ -212,6 +219,7 @@ mod tests {
             AppError::NotFound,
             AppError::Unauthenticated,
             AppError::LoginFailed,
+            AppError::PasswordResetRequired,
             AppError::Forbidden,
             AppError::CodeInvalid { attempts_left: 3 },
             AppError::CodeExpired,

@@ -36,6 +36,15 @@ CREATE INDEX staff_password_resets_by_staff ON staff_password_resets (staff_id);
 -- before, at start-up). `must_enrol`: an admin or the command line reset the
 -- second factor; the account enrols again before it reaches anything.
 ALTER TABLE staff ADD COLUMN totp_pending TEXT;
+-- The session that began the pending enrolment, and when: no other session
+-- sees or confirms it (a stolen session cannot plant or read a secret).
+ALTER TABLE staff ADD COLUMN totp_pending_session TEXT;
+ALTER TABLE staff ADD COLUMN totp_pending_at BIGINT;
+-- Fresh recovery codes are shown again only to the session that made them.
+ALTER TABLE staff ADD COLUMN recovery_issued_session TEXT;
+-- Accounts whose password an admin chose (before invitations): they sign
+-- in again only after choosing their own through a mailed link.
+ALTER TABLE staff ADD COLUMN password_reset_required SMALLINT NOT NULL DEFAULT 0 CHECK (password_reset_required IN (0, 1));
 ALTER TABLE staff ADD COLUMN must_enrol SMALLINT NOT NULL DEFAULT 0 CHECK (must_enrol IN (0, 1));
 UPDATE staff SET totp_pending = totp_secret, totp_secret = NULL
  WHERE totp_confirmed = 0 AND totp_secret IS NOT NULL;
@@ -67,3 +76,15 @@ CREATE INDEX verification_codes_by_email ON verification_codes (org, email_index
 -- in `detail` for staff and never reach the audit log or the logs.
 ALTER TABLE source_runs ADD COLUMN failure TEXT;
 ALTER TABLE source_executions ADD COLUMN failure TEXT;
+
+-- Until now an admin could "add a member" with a password the admin chose,
+-- and enrol its second factor too. Such accounts (audited as `staff.added`
+-- with a new account) keep neither: their owner chooses a password through
+-- a mailed link and enrols again. Every staff session ends at the upgrade.
+UPDATE staff SET password_reset_required = 1, must_enrol = 1, totp_secret = NULL, totp_pending = NULL,
+       totp_confirmed = 0, totp_last_step = 0
+ WHERE 'staff:' || id IN (SELECT target FROM audit_log
+                           WHERE action = 'staff.added' AND detail LIKE '%"new_account":true%');
+DELETE FROM staff_recovery_codes
+ WHERE staff_id IN (SELECT id FROM staff WHERE password_reset_required = 1);
+DELETE FROM staff_sessions;

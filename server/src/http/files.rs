@@ -251,7 +251,7 @@ async fn add_export_data(
         let parsed = parse_reference(&reference)?;
         service.may_work(&member, &org, &parsed).await?;
         let (mut category, mut file) = (String::new(), None);
-        while let Some(field) = multipart
+        while let Some(mut field) = multipart
             .next_field()
             .await
             .map_err(|_| AppError::MalformedBody)?
@@ -259,8 +259,20 @@ async fn add_export_data(
             match field.name().unwrap_or_default() {
                 "category" => category = field.text().await.map_err(|_| AppError::MalformedBody)?,
                 "file" => {
+                    // Read no more than a data file may hold.
                     let name = field.file_name().unwrap_or_default().to_owned();
-                    let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
+                    let mut bytes = Vec::new();
+                    while let Some(chunk) =
+                        field.chunk().await.map_err(|_| AppError::MalformedBody)?
+                    {
+                        if bytes.len() + chunk.len() > crate::service::MAX_EXPORT_FILE_BYTES {
+                            return Err(AppError::validation(
+                                "file",
+                                app::domain::FieldErrorCode::TooLong,
+                            ));
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
                     file = Some((name, bytes));
                 }
                 _ => {}

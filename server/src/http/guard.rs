@@ -96,7 +96,7 @@ pub async fn forgery_guard(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|origin| !origin_is_ours(origin, &request, &config));
         if cross_site || foreign_origin {
-            tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site request refused");
+            tracing::warn!(method = %request.method(), path = crate::telemetry::loggable_path(request.uri().path()), "cross-site request refused");
             return ApiError(AppError::Forbidden).into_response();
         }
     }

@@ -25,7 +25,16 @@ pub fn bucket_of(path: &str) -> Option<Bucket> {
     match path {
         "/api/v1/requests" | "/_sfn/submit_request" | "/_sfn/resend_code" => Some(Bucket::Submit),
         "/_sfn/verify_code" | "/_sfn/confirm_link" => Some(Bucket::Verify),
-        "/_sfn/console/login" | "/_sfn/console/second_factor" => Some(Bucket::Login),
+        // Every step that guesses at a staff credential or mails one.
+        "/_sfn/console/login"
+        | "/_sfn/console/second_factor"
+        | "/_sfn/console/forgot_password"
+        | "/_sfn/console/reset_password"
+        | "/_sfn/console/join"
+        // The password again, from a signed-in session.
+        | "/_sfn/console/change_password"
+        | "/_sfn/console/confirm_enrolment"
+        | "/_sfn/console/new_recovery_codes" => Some(Bucket::Login),
         _ => {
             let reference = path.strip_prefix("/api/v1/requests/")?;
             match reference.split_once('/')?.1 {
@@ -110,6 +119,11 @@ mod tests {
             Some(Bucket::Submit)
         );
         assert_eq!(bucket_of("/_sfn/console/login"), Some(Bucket::Login));
+        assert_eq!(
+            bucket_of("/_sfn/console/forgot_password"),
+            Some(Bucket::Login)
+        );
+        assert_eq!(bucket_of("/_sfn/console/join"), Some(Bucket::Login));
         assert_eq!(bucket_of("/_sfn/verify_code"), Some(Bucket::Verify));
         for free in [
             "/api/v1/requests/PR-AAAA-BBBB",

@@ -59,6 +59,13 @@ impl Service {
         if let Err(error) = self.store.purge_sessions(at, SESSION_IDLE_SECS).await {
             tracing::warn!(error = %error, "session purge failed");
         }
+        let staff = self
+            .store
+            .purge_staff_leftovers(at, super::staff::STAFF_SESSION_IDLE_SECS)
+            .await;
+        if let Err(error) = staff {
+            tracing::warn!(error = %error, "staff sweep failed");
+        }
         if !expired.is_empty() {
             tracing::info!(count = expired.len(), "unverified requests expired");
         }

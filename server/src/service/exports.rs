@@ -157,8 +157,11 @@ impl Service {
             let staged = staging.finish().await.map_err(db)?;
             let mut tx = self.store.begin().await.map_err(db)?;
             Staging::complete(&mut tx, &staged).await.map_err(db)?;
-            let detail =
-                serde_json::json!({ "category": category, "source": source, "records": count });
+            // The file's name may name the subject: the log keeps what
+            // identifies the file without it.
+            use sha2::Digest;
+            let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+            let detail = serde_json::json!({ "category": category, "source": "upload", "records": count, "size": bytes.len(), "sha256": sha256 });
             self.record_staff(
                 &mut tx,
                 member.id,

@@ -27,10 +27,14 @@ mod views;
 pub use app::domain::StaffAction;
 pub use consents::{Receipt, GPC_PURPOSE};
 pub use console::{Download, DownloadBody, QUEUE_PAGE_SIZE};
+pub use exports::MAX_EXPORT_FILE_BYTES;
 pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 pub use requests::IdempotencyKey;
 pub use sessions::Subject;
-pub use staff::{CreateStaffError, LoginStep, StaffMember, MIN_PASSWORD_CHARS};
+pub use staff::{
+    CreateStaffError, LoginStep, StaffMember, GLOBAL_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT,
+    MIN_PASSWORD_CHARS,
+};
 pub use team::Invitation;
 pub use throttle::{Bucket, Limit, RateLimits, ThrottleError};
 pub use two_factor::Enrolment;
@@ -164,9 +168,15 @@ impl Service {
         &self.keys
     }
 
-    /// Keys an audit chain written before it was keyed; at start-up.
+    /// Keys an audit chain written before it was keyed (`server audit key`).
     pub async fn key_audit_chain(&self) -> Result<crate::audit::Keying, sqlx::Error> {
         crate::audit::key_chain(&self.store, &self.audit_key).await
+    }
+
+    /// Whether the audit chain begins keyed (at start-up, to remind the
+    /// operator of `server audit key`).
+    pub async fn audit_chain_starts_keyed(&self) -> Result<bool, sqlx::Error> {
+        crate::audit::starts_keyed(self.store.pool(), &self.audit_key).await
     }
 
     /// Checks the audit chain (`server audit verify`).

@@ -3,22 +3,26 @@
 //! else ever chooses or sees a staff member's password.
 //!
 //! A reset request gets the same answer whether or not the account exists,
-//! and as fast (the mail goes out after the answer); it is limited per
-//! address (`RESETS_PER_ADDRESS` an hour, counted for any address) and per
-//! client (the sign-in rate limit). A reset ends every session of the
+//! and as fast (the account is looked up and the mail goes out after the
+//! answer); it is limited per address and client network
+//! (`RESETS_PER_CLIENT` an hour), so a stranger cannot use up the owner's,
+//! per address from anyone (`RESETS_PER_ADDRESS`), counted for any address,
+//! and per client by the sign-in rate limit. A reset ends every session of the
 //! account; a second factor, if enrolled, is still asked at the next
 //! sign-in.
 
-use super::staff::{check_password_length, hash_password, orgs_of, password_matches};
+use super::staff::{check_password_length, hash_password, orgs_of};
 use super::{db, now, Service};
 use crate::{audit::ActorKind, crypto, store::Store};
 use app::domain::{AppError, Email, FieldErrorCode, Language};
+use app::port::ClientAddress;
 use serde::Serialize;
 
 /// A reset link works for 30 minutes, once.
 pub const RESET_TTL_SECS: i64 = 30 * 60;
-/// Reset mails an hour per address.
-pub const RESETS_PER_ADDRESS: i64 = 3;
+/// Reset mails an hour per address and client network, and per address.
+pub const RESETS_PER_CLIENT: i64 = 3;
+pub const RESETS_PER_ADDRESS: i64 = 10;
 
 #[derive(Serialize)]
 struct ResetMail<'a> {
@@ -60,6 +64,7 @@ impl Service {
         current: &str,
         new: &str,
         repeated: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError> {
         let member = self.staff_member(token).await?;
         check_password_length(new, "new_password")?;
@@ -69,18 +74,7 @@ impl Service {
                 FieldErrorCode::InvalidChoice,
             ));
         }
-        let mut conn = self.store.conn().await.map_err(db)?;
-        let account = Store::staff_by_id(&mut conn, member.id)
-            .await
-            .map_err(db)?
-            .ok_or(AppError::Unauthenticated)?;
-        drop(conn);
-        if !password_matches(current, Some(&account.password_hash)).await? {
-            return Err(AppError::validation(
-                "password",
-                FieldErrorCode::InvalidChoice,
-            ));
-        }
+        self.confirm_password(&member, current, client).await?;
         let hash = hash_password(new).await?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
@@ -113,6 +107,7 @@ impl Service {
     pub async fn request_password_reset(
         self: &std::sync::Arc<Self>,
         email: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError> {
         let Ok(email) = Email::parse(email) else {
             return Err(AppError::validation("email", FieldErrorCode::InvalidEmail));
@@ -120,17 +115,31 @@ impl Service {
         let at = now();
         // Counted for any address, so a refusal says nothing about accounts.
         let index = self.email_index(email.as_str());
-        let window = 3600;
-        let hits = Store::hit(
-            self.store.pool(),
-            &format!("reset:{}", index.as_str()),
-            at - at.rem_euclid(window),
-        )
-        .await
-        .map_err(db)?;
-        if hits > RESETS_PER_ADDRESS {
+        let window = at - at.rem_euclid(3600);
+        let pool = self.store.pool();
+        let client = self.client_key(client);
+        let by_client = Store::hit(pool, &format!("reset:{}:{client}", index.as_str()), window)
+            .await
+            .map_err(db)?;
+        let by_anyone = Store::hit(pool, &format!("reset:{}", index.as_str()), window)
+            .await
+            .map_err(db)?;
+        if by_client > RESETS_PER_CLIENT || by_anyone > RESETS_PER_ADDRESS {
             return Err(AppError::RateLimited);
         }
+        // The rest happens after the answer, which is the same either way.
+        let service = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = service.mail_reset_link(&email, at).await {
+                tracing::error!(error = %error, "password reset failed");
+            }
+        });
+        Ok(())
+    }
+
+    /// Makes a reset link for the account with `email`, if there is one,
+    /// and mails it.
+    async fn mail_reset_link(&self, email: &Email, at: i64) -> Result<(), AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
         let account = Store::staff_by_email(&mut conn, email.as_str())
             .await
@@ -162,23 +171,18 @@ impl Service {
         )
         .await?;
         tx.commit().await.map_err(db)?;
-        // Mailed after the answer: an existing account must not answer slower.
-        let service = self.clone();
         let url = self.url(&format!("/console/reset/{}", crypto::expose(&token)));
-        tokio::spawn(async move {
-            let mail = ResetMail {
-                reset_url: &url,
-                minutes: RESET_TTL_SECS / 60,
-            };
-            if let Err(error) = service
-                .mailer
-                .send(&email, Language::En, "staff_password_reset", &mail)
-                .await
-            {
+        let mail = ResetMail {
+            reset_url: &url,
+            minutes: RESET_TTL_SECS / 60,
+        };
+        self.mailer
+            .send(email, Language::En, "staff_password_reset", &mail)
+            .await
+            .map_err(|error| {
                 tracing::error!(error = %error, "password reset mail failed");
-            }
-        });
-        Ok(())
+                AppError::Internal
+            })
     }
 
     /// Whether a reset link is still good (the page shows the form or says

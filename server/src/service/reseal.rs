@@ -139,7 +139,15 @@ impl Service {
                 for (id, stored, bound) in &batch {
                     // Written before addresses were sealed: in clear
                     // (which `open` passes through as it is).
-                    let email = self.open(Column::Email, Row::Request(bound), stored)?;
+                    let row = match table {
+                        EmailTable::Requests => Row::Request(bound),
+                        // Written before addresses had an index: none to bind yet.
+                        _ => Row::Subject {
+                            org: bound,
+                            index: "",
+                        },
+                    };
+                    let email = self.open(Column::Email, row, stored)?;
                     let (sealed, index) = if email.is_empty() {
                         (String::new(), String::new())
                     } else {

@@ -12,7 +12,8 @@
 //! (the factor proves the owner), one without waits.
 //!
 //! Password hashing never runs inside a write transaction: it takes tens
-//! of milliseconds on purpose, and writers take turns.
+//! of milliseconds on purpose, and writers take turns. At most `HASHERS`
+//! run at once (each takes 19 MiB and a core); more would only queue.
 
 use super::{db, now, Service};
 use crate::{
@@ -118,6 +119,10 @@ pub(super) fn check_password_length(password: &str, field: &str) -> Result<(), A
     Ok(())
 }
 
+/// Password hashes computed at once.
+const HASHERS: usize = 2;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHERS);
+
 fn hash_password_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
@@ -127,6 +132,7 @@ fn hash_password_now(password: &str) -> Result<String, argon2::password_hash::Er
 
 /// Hashes a password on a blocking thread, outside any transaction.
 pub(super) async fn hash_password(password: &str) -> Result<String, AppError> {
+    let _turn = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || hash_password_now(&password))
         .await
@@ -141,6 +147,7 @@ pub(super) async fn password_matches(
     password: &str,
     stored: Option<&str>,
 ) -> Result<bool, AppError> {
+    let _turn = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
     let password = password.to_owned();
     let stored = stored.unwrap_or_else(|| dummy_hash()).to_owned();
     tokio::task::spawn_blocking(move || {
@@ -274,7 +281,7 @@ impl Service {
 
     /// Failures counted against `email` for `client`: locked for this
     /// client, and whether a password alone is no longer enough.
-    async fn lockout(
+    pub(super) async fn lockout(
         &self,
         conn: &mut crate::store::Conn,
         index: &crate::sealing::EmailIndex,
@@ -291,17 +298,39 @@ impl Service {
         ))
     }
 
-    async fn record_failure(
+    /// Checks the signed-in member's own password again (outside any
+    /// transaction), counting a wrong one as a failed sign-in of the
+    /// account from this client: a stolen session cannot guess it freely.
+    /// Wrong is a refusal on the form's `password` field.
+    pub(super) async fn confirm_password(
         &self,
-        index: &crate::sealing::EmailIndex,
-        client: &str,
-        at: i64,
+        member: &StaffMember,
+        password: &str,
+        client: &ClientAddress,
     ) -> Result<(), AppError> {
-        // One row, and nothing to read first: no write lock needed.
+        let at = now();
+        let index = self.email_index(&member.email);
+        let client = self.client_key(client);
         let mut conn = self.store.conn().await.map_err(db)?;
-        Store::record_login_failure(&mut conn, index, client, at)
+        if self.lockout(&mut conn, &index, &client, at).await?.0 {
+            return Err(AppError::RateLimited);
+        }
+        let account = Store::staff_by_id(&mut conn, member.id)
             .await
-            .map_err(db)
+            .map_err(db)?
+            .ok_or(AppError::Unauthenticated)?;
+        drop(conn);
+        if password_matches(password, Some(&account.password_hash)).await? {
+            return Ok(());
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::record_login_failure(&mut conn, &index, &client, at)
+            .await
+            .map_err(db)?;
+        Err(AppError::validation(
+            "password",
+            app::domain::FieldErrorCode::InvalidChoice,
+        ))
     }
 
     /// Checks an e-mail and password. Accounts without TOTP are signed in;
@@ -321,19 +350,46 @@ impl Service {
         let index = self.email_index(&email);
         let client = self.client_key(client);
         let mut conn = self.store.conn().await.map_err(db)?;
-        let (locked, password_alone_refused) = self.lockout(&mut conn, &index, &client, at).await?;
-        if locked {
+        // The attempt counts before the password is checked, so guesses sent
+        // in parallel see each other; it is forgotten if it succeeds.
+        let attempt = Store::record_login_failure(&mut conn, &index, &client, at)
+            .await
+            .map_err(db)?;
+        let (mine, everyone) =
+            Store::login_failures_since(&mut conn, &index, &client, at - LOGIN_WINDOW_SECS)
+                .await
+                .map_err(db)?;
+        if mine > LOGIN_FAILURE_LIMIT {
             tracing::warn!("login refused: too many failures for this address from this client");
             return Err(AppError::RateLimited);
         }
+        let guessed_widely = everyone > GLOBAL_FAILURE_LIMIT;
         let account = Store::staff_by_email(&mut conn, &email).await.map_err(db)?;
         drop(conn);
         let matches =
             password_matches(password, account.as_ref().map(|a| a.password_hash.as_str())).await?;
         let Some(account) = account.filter(|_| matches) else {
-            self.record_failure(&index, &client, at).await?;
-            return Err(AppError::LoginFailed);
+            // While the address is guessed from many networks every answer
+            // but a second factor's is the same: a right password alone
+            // must not show as different from a wrong one.
+            return Err(if guessed_widely {
+                AppError::RateLimited
+            } else {
+                AppError::LoginFailed
+            });
         };
+        if !account.totp_confirmed && guessed_widely {
+            tracing::warn!("login refused: this address is being guessed from many networks");
+            return Err(AppError::RateLimited);
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::forget_login_failure(&mut conn, attempt)
+            .await
+            .map_err(db)?;
+        drop(conn);
+        if account.password_reset_required {
+            return Err(AppError::PasswordResetRequired);
+        }
         let mut tx = self.store.begin().await.map_err(db)?;
         if account.totp_confirmed {
             let token = crypto::new_token();
@@ -344,10 +400,6 @@ impl Service {
                 .map_err(db)?;
             tx.commit().await.map_err(db)?;
             return Ok(LoginStep::SecondFactor(crypto::expose(&token).to_owned()));
-        }
-        if password_alone_refused {
-            tracing::warn!("login refused: this address is being guessed from many networks");
-            return Err(AppError::RateLimited);
         }
         let token = self
             .open_staff_session(&mut tx, account.id, "password", at)

@@ -23,6 +23,8 @@ use serde::Serialize;
 
 /// An invitation link works for 72 hours, once.
 pub const INVITATION_TTL_SECS: i64 = 72 * 60 * 60;
+/// Invitation mails an organisation may send a day.
+pub const INVITATIONS_PER_DAY: i64 = 50;
 
 /// Admins of `org` only: its agents are refused (403), strangers to it get
 /// 404, as for an organisation that does not exist.
@@ -133,6 +135,13 @@ impl Service {
             .any(|m| m.email == email.as_str());
         if already {
             return Err(AppError::validation("email", FieldErrorCode::InvalidChoice));
+        }
+        if Store::invitations_sent_since(&mut tx, org, at - 86_400)
+            .await
+            .map_err(db)?
+            >= INVITATIONS_PER_DAY
+        {
+            return Err(AppError::RateLimited);
         }
         let id = Store::insert_invitation(
             &mut tx,
@@ -283,8 +292,15 @@ impl Service {
                 FieldErrorCode::InvalidChoice,
             ));
         }
-        let hash = hash_password(password).await?;
+        // The link first: a forged one costs no password hash.
         let at = now();
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::open_invitation_by_token(&mut conn, &crypto::token_hash(token), at)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::LinkInvalid)?;
+        drop(conn);
+        let hash = hash_password(password).await?;
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = Store::open_invitation_by_token(&mut tx, &crypto::token_hash(token), at)
             .await
@@ -340,6 +356,13 @@ impl Service {
         staff_id: i64,
         at: i64,
     ) -> Result<(), AppError> {
+        // An invitation speaks for its admin while they are one.
+        if !Store::is_admin_of(&mut *tx, row.invited_by, &row.org)
+            .await
+            .map_err(db)?
+        {
+            return Err(AppError::LinkInvalid);
+        }
         if !Store::accept_invitation(&mut *tx, row.id, staff_id, at)
             .await
             .map_err(db)?
@@ -385,6 +408,10 @@ impl Service {
         {
             return Err(AppError::NotFound);
         }
+        // Whom they invited here joins through nobody now.
+        Store::revoke_invitations_by(&mut tx, staff_id, org, at)
+            .await
+            .map_err(db)?;
         let detail = serde_json::json!({});
         self.record_staff(
             &mut tx,

@@ -3,18 +3,25 @@
 //! is confirmed, so the working one stays in force meanwhile.
 //!
 //! What a stolen session alone cannot do: confirm a new authenticator or
-//! mint recovery codes (both ask for the password again), nor take the
-//! factor away. Only an admin of every organisation the account belongs to
+//! mint recovery codes (both ask for the password again, and a wrong one
+//! counts as a failed sign-in), see or plant another session's pending
+//! authenticator or fresh recovery codes (each belongs to the session that
+//! made it), nor take the factor away. Replacing the authenticator or the
+//! recovery codes ends the account's other sessions and tells its owner. Only an admin of every organisation the account belongs to
 //! (or the command line) resets it, which ends the account's sessions and
 //! makes it enrol again before it reaches anything.
 //!
 //! Secrets are sealed under the data key, bound to their account; recovery
 //! codes are stored as HMACs under the server secret (`crypto::recovery_hash`).
 
-use super::staff::{orgs_of, password_matches, StaffMember};
+use super::staff::{orgs_of, StaffMember};
 use super::{db, now, Service};
 use crate::{audit::ActorKind, crypto, sealing::Column, sealing::Row, store::Store};
 use app::domain::{AppError, Email, FieldErrorCode, Role};
+use app::port::ClientAddress;
+
+/// A pending authenticator is kept for the session that began it this long.
+pub const PENDING_SECS: i64 = 15 * 60;
 
 /// Recovery codes handed out at TOTP enrolment.
 pub const RECOVERY_CODES: usize = 10;
@@ -106,7 +113,16 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        let secret_base32 = match account.totp_pending.as_deref() {
+        // Only this session's own, recent pending secret is shown again;
+        // any other is replaced, so no session reads or plants another's.
+        let at = now();
+        let own = account.totp_pending.as_deref().filter(|_| {
+            account.totp_pending_session.as_deref() == Some(member.session_hash.as_str())
+                && account
+                    .totp_pending_at
+                    .is_some_and(|t| t + PENDING_SECS > at)
+        });
+        let secret_base32 = match own {
             Some(pending) => self.open_totp(member.id, pending)?,
             None => {
                 let mut secret = [0u8; 20];
@@ -114,7 +130,8 @@ impl Service {
                 let fresh = totp_rs::Secret::Raw(secret.to_vec())
                     .to_encoded()
                     .to_string();
-                Store::set_totp_pending(&mut tx, member.id, &self.seal_totp(member.id, &fresh))
+                let sealed = self.seal_totp(member.id, &fresh);
+                Store::set_totp_pending(&mut tx, member.id, &sealed, &member.session_hash, at)
                     .await
                     .map_err(db)?;
                 fresh
@@ -136,25 +153,6 @@ impl Service {
         })
     }
 
-    /// The member's password, checked again (outside any transaction);
-    /// wrong is a refusal on the form's `password` field.
-    async fn confirm_password(&self, member: &StaffMember, password: &str) -> Result<(), AppError> {
-        let mut conn = self.store.conn().await.map_err(db)?;
-        let account = Store::staff_by_id(&mut conn, member.id)
-            .await
-            .map_err(db)?
-            .ok_or(AppError::Unauthenticated)?;
-        drop(conn);
-        if password_matches(password, Some(&account.password_hash)).await? {
-            Ok(())
-        } else {
-            Err(AppError::validation(
-                "password",
-                FieldErrorCode::InvalidChoice,
-            ))
-        }
-    }
-
     /// Confirms the pending authenticator with a code from it and the
     /// member's password; it replaces any earlier factor. Returns the new
     /// recovery codes, shown once.
@@ -163,9 +161,10 @@ impl Service {
         token: &str,
         code: &str,
         password: &str,
+        client: &ClientAddress,
     ) -> Result<Vec<String>, AppError> {
         let member = self.staff_member(token).await?;
-        self.confirm_password(&member, password).await?;
+        self.confirm_password(&member, password, client).await?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let account = Store::staff_by_id(&mut tx, member.id)
@@ -173,7 +172,18 @@ impl Service {
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
         let invalid = || AppError::validation("code", FieldErrorCode::InvalidChoice);
-        let pending = account.totp_pending.as_deref().ok_or_else(invalid)?;
+        let pending = account
+            .totp_pending
+            .as_deref()
+            .filter(|_| {
+                account.totp_pending_session.as_deref() == Some(member.session_hash.as_str())
+            })
+            .filter(|_| {
+                account
+                    .totp_pending_at
+                    .is_some_and(|t| t + PENDING_SECS > at)
+            })
+            .ok_or_else(invalid)?;
         let secret = self.open_totp(member.id, pending)?;
         let step = totp_for(&secret, &member.email)
             .and_then(|t| step_of(&t, code.trim(), at))
@@ -186,12 +196,18 @@ impl Service {
         )
         .await
         .map_err(db)?;
-        let codes = self.store_recovery_codes(&mut tx, member.id).await?;
-        let action = if account.totp_confirmed {
+        let codes = self.store_recovery_codes(&mut tx, &member).await?;
+        let replaced = account.totp_confirmed;
+        let action = if replaced {
             "staff.two_factor_replaced"
         } else {
             "staff.two_factor_enrolled"
         };
+        if replaced {
+            Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
+                .await
+                .map_err(db)?;
+        }
         let orgs = orgs_of(&mut tx, member.id).await?;
         self.audit_account(
             &mut tx,
@@ -204,6 +220,10 @@ impl Service {
         )
         .await?;
         tx.commit().await.map_err(db)?;
+        if replaced {
+            self.mail_account_notice(&member.email, "two_factor_replaced")
+                .await;
+        }
         Ok(codes)
     }
 
@@ -213,15 +233,19 @@ impl Service {
         &self,
         token: &str,
         password: &str,
+        client: &ClientAddress,
     ) -> Result<Vec<String>, AppError> {
         let member = self.staff_member(token).await?;
         if !member.two_factor {
             return Err(AppError::Forbidden);
         }
-        self.confirm_password(&member, password).await?;
+        self.confirm_password(&member, password, client).await?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let codes = self.store_recovery_codes(&mut tx, member.id).await?;
+        let codes = self.store_recovery_codes(&mut tx, &member).await?;
+        Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
+            .await
+            .map_err(db)?;
         let orgs = orgs_of(&mut tx, member.id).await?;
         self.audit_account(
             &mut tx,
@@ -234,17 +258,21 @@ impl Service {
         )
         .await?;
         tx.commit().await.map_err(db)?;
+        self.mail_account_notice(&member.email, "recovery_codes_issued")
+            .await;
         Ok(codes)
     }
 
     async fn store_recovery_codes(
         &self,
         conn: &mut crate::store::Conn,
-        staff_id: i64,
+        member: &StaffMember,
     ) -> Result<Vec<String>, AppError> {
-        let generation = Store::next_recovery_generation(&mut *conn, staff_id, now())
-            .await
-            .map_err(db)?;
+        let staff_id = member.id;
+        let generation =
+            Store::next_recovery_generation(&mut *conn, staff_id, now(), &member.session_hash)
+                .await
+                .map_err(db)?;
         let codes = self.recovery_codes_of(staff_id, generation);
         let hashes: Vec<String> = codes
             .iter()
@@ -274,9 +302,11 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
+        // Shown again only to the session that made them.
         let fresh = account
             .recovery_issued_at
-            .is_some_and(|at| at + RECOVERY_SHOW_SECS > now());
+            .is_some_and(|at| at + RECOVERY_SHOW_SECS > now())
+            && account.recovery_issued_session.as_deref() == Some(member.session_hash.as_str());
         Ok(fresh.then(|| self.recovery_codes_of(account.id, account.recovery_generation)))
     }
 

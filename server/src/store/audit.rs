@@ -21,9 +21,6 @@ pub struct ChainRow {
 const CHAIN_COLUMNS: &str =
     "id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash";
 
-/// The marker (in `key_fingerprints`) of a chain whose every entry is keyed.
-const KEYED: &str = "audit_chain";
-
 impl Store {
     pub async fn last_audit_link(conn: &mut Conn) -> Result<Option<(i64, String)>, sqlx::Error> {
         sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
@@ -74,31 +71,6 @@ impl Store {
         .bind(limit)
         .fetch_all(conn)
         .await
-    }
-
-    /// Whether every entry of the chain is keyed (the re-keying ran, or the
-    /// database began keyed).
-    pub async fn audit_chain_keyed(conn: &mut Conn) -> Result<bool, sqlx::Error> {
-        let marker: Option<String> =
-            sqlx::query_scalar("SELECT fingerprint FROM key_fingerprints WHERE name = $1")
-                .bind(KEYED)
-                .fetch_optional(conn)
-                .await?;
-        Ok(marker.is_some())
-    }
-
-    pub async fn mark_audit_chain_keyed(
-        conn: &mut Conn,
-        key_fingerprint: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO key_fingerprints (name, fingerprint) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(KEYED)
-        .bind(key_fingerprint)
-        .execute(conn)
-        .await?;
-        Ok(())
     }
 
     /// Lets this transaction rewrite the chain's links (nothing else writes

@@ -15,18 +15,28 @@ pub struct StaffRow {
     /// second factor, and one waiting for its first code.
     pub totp_secret: Option<String>,
     pub totp_pending: Option<String>,
+    /// The session that began the pending enrolment (its token's hash), and when.
+    pub totp_pending_session: Option<String>,
+    pub totp_pending_at: Option<i64>,
     #[sqlx(try_from = "super::rows::Flag")]
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
     pub recovery_generation: i64,
     pub recovery_issued_at: Option<i64>,
+    /// The session that made the newest recovery codes.
+    pub recovery_issued_session: Option<String>,
+    /// An admin chose this password (before invitations): a mailed reset first.
+    #[sqlx(try_from = "super::rows::Flag")]
+    pub password_reset_required: bool,
     /// The second factor was reset: nothing is reached until one is enrolled.
     #[sqlx(try_from = "super::rows::Flag")]
     pub must_enrol: bool,
 }
 
-const STAFF_COLUMNS: &str = "id, email, password_hash, totp_secret, totp_pending, totp_confirmed, \
-    totp_last_step, recovery_generation, recovery_issued_at, must_enrol";
+const STAFF_COLUMNS: &str =
+    "id, email, password_hash, totp_secret, totp_pending, totp_pending_session, \
+    totp_pending_at, totp_confirmed, totp_last_step, recovery_generation, recovery_issued_at, \
+    recovery_issued_session, password_reset_required, must_enrol";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RoleRow {
@@ -54,15 +64,22 @@ impl Store {
             .await
     }
 
-    /// A new authenticator secret (sealed), in force once confirmed.
+    /// A new authenticator secret (sealed), begun by `session` at `at`, in
+    /// force once confirmed from that session.
     pub async fn set_totp_pending(
         conn: &mut Conn,
         id: i64,
         sealed: &str,
+        session: &str,
+        at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE staff SET totp_pending = $1 WHERE id = $2")
-            .bind(sealed)
-            .bind(id)
+        sqlx::query(
+            "UPDATE staff SET totp_pending = $1, totp_pending_session = $2, totp_pending_at = $3 WHERE id = $4",
+        )
+        .bind(sealed)
+        .bind(session)
+        .bind(at)
+        .bind(id)
             .execute(conn)
             .await?;
         Ok(())
@@ -77,8 +94,8 @@ impl Store {
         step: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE staff SET totp_secret = $1, totp_pending = NULL, totp_confirmed = 1, totp_last_step = $2,
-                    must_enrol = 0 WHERE id = $3",
+            "UPDATE staff SET totp_secret = $1, totp_pending = NULL, totp_pending_session = NULL,
+                    totp_confirmed = 1, totp_last_step = $2, must_enrol = 0 WHERE id = $3",
         )
         .bind(sealed)
         .bind(step)
@@ -92,8 +109,8 @@ impl Store {
     /// reset): the account enrols again before it reaches anything.
     pub async fn reset_two_factor(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_confirmed = 0, totp_last_step = 0,
-                    must_enrol = 1 WHERE id = $1",
+            "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_pending_session = NULL,
+                    totp_confirmed = 0, totp_last_step = 0, must_enrol = 1 WHERE id = $1",
         )
         .bind(id)
         .execute(&mut *conn)
@@ -157,17 +174,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Starts a new generation of recovery codes; returns its number.
+    /// Starts a new generation of recovery codes, made by `session`;
+    /// returns its number.
     pub async fn next_recovery_generation(
         conn: &mut Conn,
         id: i64,
         now: i64,
+        session: &str,
     ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "UPDATE staff SET recovery_generation = recovery_generation + 1, recovery_issued_at = $1 WHERE id = $2
+            "UPDATE staff SET recovery_generation = recovery_generation + 1, recovery_issued_at = $1,
+                    recovery_issued_session = $2 WHERE id = $3
              RETURNING recovery_generation",
         )
         .bind(now)
+        .bind(session)
         .bind(id)
         .fetch_one(conn)
         .await
@@ -268,11 +289,14 @@ impl Store {
         id: i64,
         password_hash: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(id)
-            .execute(conn)
-            .await?;
+        // A password of one's own: whatever an admin once chose is gone.
+        sqlx::query(
+            "UPDATE staff SET password_hash = $1, password_reset_required = 0 WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(id)
+        .execute(conn)
+        .await?;
         Ok(())
     }
 
@@ -321,16 +345,27 @@ impl Store {
         .await
     }
 
+    /// Records a failed (or, until it succeeds, a pending) attempt; its id.
     pub async fn record_login_failure(
         conn: &mut Conn,
         email: &EmailIndex,
         client: &str,
         at: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO login_failures (email_index, client, at) VALUES ($1, $2, $3)")
-            .bind(email.as_str())
-            .bind(client)
-            .bind(at)
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "INSERT INTO login_failures (email_index, client, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(email.as_str())
+        .bind(client)
+        .bind(at)
+        .fetch_one(conn)
+        .await
+    }
+
+    /// An attempt that succeeded is no failure.
+    pub async fn forget_login_failure(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(id)
             .execute(conn)
             .await?;
         Ok(())
@@ -410,6 +445,52 @@ impl Store {
                 .execute(conn)
                 .await?;
         Ok(done.rows_affected())
+    }
+
+    /// The sweep: staff sessions that ended, failed sign-ins older than a
+    /// day (the lockout looks back 15 minutes), reset links and invitations
+    /// that can no longer be used, a month after (the audit log keeps who
+    /// was invited and who joined).
+    pub async fn purge_staff_leftovers(
+        &self,
+        now: i64,
+        idle_limit: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let month_ago = now - 30 * 86_400;
+        let sweeps: [(&str, i64, i64); 4] = [
+            (
+                "DELETE FROM staff_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                now,
+                now - idle_limit,
+            ),
+            (
+                "DELETE FROM login_failures WHERE at < $1 OR at > $2",
+                now - 86_400,
+                i64::MAX,
+            ),
+            (
+                "DELETE FROM staff_password_resets
+                 WHERE (expires_at < $1 OR used_at IS NOT NULL) AND created_at < $2",
+                now,
+                month_ago,
+            ),
+            (
+                "DELETE FROM staff_invitations
+                 WHERE (expires_at < $1 OR accepted_at IS NOT NULL OR revoked_at IS NOT NULL) AND created_at < $2",
+                now,
+                month_ago,
+            ),
+        ];
+        let mut purged = 0;
+        for (statement, first, second) in sweeps {
+            purged += sqlx::query(statement)
+                .bind(first)
+                .bind(second)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        }
+        Ok(purged)
     }
 
     pub async fn delete_staff_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
@@ -664,6 +745,57 @@ impl Store {
         .bind(token_hash)
         .bind(now)
         .fetch_optional(conn)
+        .await
+    }
+}
+
+impl Store {
+    /// Whether `staff_id` administers `org` now.
+    pub async fn is_admin_of(
+        conn: &mut Conn,
+        staff_id: i64,
+        org: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let role: Option<String> =
+            sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 AND org = $2")
+                .bind(staff_id)
+                .bind(org)
+                .fetch_optional(conn)
+                .await?;
+        Ok(role.as_deref() == Some("admin"))
+    }
+
+    /// Revokes the open invitations `staff_id` sent for `org` (they leave).
+    pub async fn revoke_invitations_by(
+        conn: &mut Conn,
+        staff_id: i64,
+        org: &str,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE staff_invitations SET revoked_at = $1
+             WHERE invited_by = $2 AND org = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(staff_id)
+        .bind(org)
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Invitations an organisation sent since `since`.
+    pub async fn invitations_sent_since(
+        conn: &mut Conn,
+        org: &str,
+        since: i64,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff_invitations WHERE org = $1 AND created_at >= $2",
+        )
+        .bind(org)
+        .bind(since)
+        .fetch_one(conn)
         .await
     }
 }

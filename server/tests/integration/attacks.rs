@@ -1260,14 +1260,17 @@ async fn entries_cut_off_the_end_are_found_with_a_checkpoint() {
 }
 
 /// An audit chain written before it was keyed is checked and keyed once,
-/// at start-up, and keeps checking out; a broken one is left broken.
+/// by the operator (`server audit key`), never by a server on its own: a
+/// chain someone wrote anew with plain links (which anyone can compute)
+/// must not pass for the portal's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_chain_written_before_it_was_keyed_is_keyed_at_start_up() {
+async fn a_chain_with_plain_links_fails_verification_until_the_operator_keys_it() {
     let app = spawn_app().await;
     for n in 0..2 {
         app.submit_access(&format!("old{n}@example.no")).await;
     }
-    // Made as the previous build made them: plain SHA-256 links.
+    // What the previous build wrote, or what a database writer wrote over
+    // the whole chain: plain SHA-256 links throughout.
     let on = if crate::harness::on_postgres() {
         " ON audit_log"
     } else {
@@ -1278,23 +1281,57 @@ async fn a_chain_written_before_it_was_keyed_is_keyed_at_start_up() {
         .await
         .unwrap();
     relink_unkeyed(&app).await;
-    sqlx::query("DELETE FROM key_fingerprints WHERE name = 'audit_chain'")
-        .execute(&app.db)
-        .await
-        .unwrap();
-    assert!(matches!(
-        app.audit_verdict().await,
-        server::audit::Verdict::Broken { id: 1, .. }
-    ));
     let app = app.crash_and_restart().await;
     assert_eq!(
         app.audit_verdict().await,
-        server::audit::Verdict::Intact { entries: 4 }
+        server::audit::Verdict::Unkeyed {
+            entries: 4,
+            unkeyed: 4
+        },
+        "a restart keys nothing"
     );
-    let refused = sqlx::query("UPDATE audit_log SET action = 'x' WHERE id = 1")
-        .execute(&app.db)
-        .await;
-    assert!(refused.is_err(), "append-only again after the keying");
+    let command = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("PORTAL_DATA_DIR", app.data_dir())
+            .env("PORTAL_CONTENT_DIR", app.content_dir())
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        )
+    };
+    let (status, report) = command(&["audit", "verify"]);
+    assert_eq!(status, Some(1));
+    assert!(
+        report.contains("NOT KEYED") && report.contains("server audit key"),
+        "{report}"
+    );
+    let (status, report) = command(&["audit", "key"]);
+    assert_eq!(status, Some(0), "{report}");
+    assert!(report.contains("4 entries"), "{report}");
+    let (status, report) = command(&["audit", "verify"]);
+    assert_eq!(status, Some(0), "{report}");
+    assert_eq!(
+        command(&["audit", "key"]).1,
+        "audit log already keyed: nothing to do"
+    );
+    assert!(
+        sqlx::query("UPDATE audit_log SET action = 'x' WHERE id = 1")
+            .execute(&app.db)
+            .await
+            .is_err(),
+        "append-only again after the keying"
+    );
+    // New entries go on the keyed chain.
+    app.submit_access("new@example.no").await;
+    assert_eq!(
+        app.audit_verdict().await,
+        server::audit::Verdict::Intact { entries: 6 }
+    );
 }
 
 /// Links the whole chain again with plain SHA-256, as builds before the
@@ -1850,4 +1887,365 @@ async fn a_sealed_address_copied_into_another_request_does_not_open() {
     );
     // Kari's own request is untouched and still reaches her.
     let _ = kari;
+}
+
+/// Guessing one address's password from many networks: once the address
+/// has been guessed at widely, every answer to a password alone is the
+/// same, so the right one does not show; an account with a second factor
+/// still signs in, since the factor proves its owner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_from_many_networks_never_tells_a_right_password_from_a_wrong_one() {
+    let app = behind_a_proxy().await;
+    app.staff("plain@fjordlys.example", "demo", Role::Agent, false)
+        .await;
+    app.staff("enrolled@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let login = |client: String, email: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/_sfn/console/login"))
+                .header("x-forwarded-for", client)
+                .form(&[("email", email), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for email in ["plain@fjordlys.example", "enrolled@fjordlys.example"] {
+        for n in 0..=server::service::GLOBAL_FAILURE_LIMIT {
+            let status = login(
+                format!("203.0.{}.{}", n / 200, n % 200 + 1),
+                email,
+                "a guess at the password",
+            )
+            .await;
+            assert!([401, 429].contains(&status));
+        }
+    }
+    let fresh = || format!("198.51.100.{}", rand::random::<u8>() % 200 + 1);
+    let right = login(fresh(), "plain@fjordlys.example", STAFF_PASSWORD).await;
+    let wrong = login(fresh(), "plain@fjordlys.example", "another guess at it").await;
+    let unknown = login(fresh(), "nobody@fjordlys.example", "another guess at it").await;
+    assert_eq!(
+        (right, wrong),
+        (429, 429),
+        "the right password looks like a wrong one"
+    );
+    assert_eq!(unknown, 401, "another address is not affected");
+    let enrolled = app
+        .client
+        .post(app.url("/_sfn/console/login"))
+        .header("x-forwarded-for", fresh())
+        .header("accept", "text/html")
+        .form(&[
+            ("email", "enrolled@fjordlys.example"),
+            ("password", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&enrolled),
+        "/console/login/code",
+        "on to the second factor"
+    );
+}
+
+/// A stolen session guessing the password (to mint codes or change the
+/// password) is limited like a sign-in; and it neither reads nor plants the
+/// owner's pending authenticator or fresh recovery codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stolen_session_guesses_no_password_and_sees_no_other_sessions_secrets() {
+    let app = spawn_app().await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let owner = app.staff_cookie(&mut agent).await;
+    let stolen = app.staff_cookie(&mut agent).await;
+
+    // Each session sets up a new authenticator: each sees its own secret.
+    let secret_on = |cookie: String| {
+        let app = &app;
+        async move {
+            let (_, page) = app.page("/console/enrol", Some(&cookie)).await;
+            page.split("data-secret=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let owners = secret_on(owner.clone()).await;
+    assert_eq!(
+        secret_on(owner.clone()).await,
+        owners,
+        "the same page twice shows the same secret"
+    );
+    let thiefs = secret_on(stolen.clone()).await;
+    assert_ne!(thiefs, owners, "another session gets a secret of its own");
+    // The owner's session is now offered a new one too (the thief's was
+    // planted in its place): the thief's secret is never confirmed there.
+    let offered = secret_on(owner.clone()).await;
+    assert_ne!(offered, thiefs);
+    let planted = app
+        .post_form(
+            "/_sfn/console/confirm_enrolment",
+            &owner,
+            &[
+                ("code", &totp_code(&thiefs, &agent.email, 0)),
+                ("password", STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_ne!(location(&planted), "/console/recovery-codes");
+
+    // Fresh recovery codes are shown to the session that made them only.
+    let renewed = app
+        .post_form(
+            "/_sfn/console/new_recovery_codes",
+            &owner,
+            &[("password", STAFF_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&renewed), "/console/recovery-codes");
+    let (_, mine) = app.page("/console/recovery-codes", Some(&owner)).await;
+    assert_eq!(mine.matches("<li><code>").count(), 10);
+    agent.recovery = mine
+        .split("<li><code>")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap().to_owned())
+        .collect();
+    // Making them ended the other sessions.
+    let (status, _) = app.page("/console", Some(&stolen)).await;
+    assert!(
+        (300..400).contains(&status),
+        "the other session ended: {status}"
+    );
+
+    // A session that guesses the password is stopped as a sign-in would be.
+    let thief = app.staff_cookie(&mut agent).await;
+    for _ in 0..server::service::LOGIN_FAILURE_LIMIT {
+        let status = app
+            .call(
+                "/_sfn/console/change_password",
+                Some(&thief),
+                &[
+                    ("password", "a guess at the password"),
+                    ("new_password", "mine now, all mine"),
+                    ("repeat", "mine now, all mine"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422);
+    }
+    let status = app
+        .call(
+            "/_sfn/console/change_password",
+            Some(&thief),
+            &[
+                ("password", STAFF_PASSWORD),
+                ("new_password", "mine now, all mine"),
+                ("repeat", "mine now, all mine"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 429, "locked, even with the right password");
+}
+
+/// An invitation speaks for the admin who sent it while they are one: an
+/// admin about to be removed cannot invite a second address of theirs and
+/// come back through it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_dies_with_its_inviters_role() {
+    let app = spawn_app_with_org("evil", EVIL).await;
+    let mut first = app
+        .staff("first@evil.example", "evil", Role::Admin, false)
+        .await;
+    let mut leaving = app
+        .staff("leaving@evil.example", "evil", Role::Admin, false)
+        .await;
+    let first_cookie = app.staff_cookie(&mut first).await;
+    let leaving_cookie = app.staff_cookie(&mut leaving).await;
+    let invited = app
+        .post_form(
+            "/_sfn/console/invite",
+            &leaving_cookie,
+            &[
+                ("org", "evil"),
+                ("email", "backdoor@evil.example"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&invited), "/console/team?done=invited");
+    let link = mailed_path(&app, "backdoor@evil.example", "/console/invitation/").await;
+    let leaving_id = leaving.id.to_string();
+    let removed = app
+        .post_form(
+            "/_sfn/console/remove_member",
+            &first_cookie,
+            &[("org", "evil"), ("staff_id", &leaving_id)],
+        )
+        .await;
+    assert_eq!(location(&removed), "/console/team?done=removed");
+    let token = link.rsplit('/').next().unwrap();
+    let joined = app
+        .call(
+            "/_sfn/console/join",
+            None,
+            &[
+                ("token", token),
+                ("new_password", "back in through the door"),
+                ("repeat", "back in through the door"),
+            ],
+        )
+        .await;
+    assert_eq!(joined, 422, "the link died with its sender's role");
+    assert!(roles_of(&app, "backdoor@evil.example").await.is_empty());
+}
+
+/// Accounts made before invitations had the password an admin chose (and
+/// maybe the second factor the admin enrolled). Upgrading, they keep
+/// neither: the owner chooses a password through a mailed link and enrols
+/// again; every staff session ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = if crate::harness::on_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let url = if crate::harness::on_postgres() {
+        crate::harness::fresh_postgres_database().await
+    } else {
+        format!("sqlite://{}/older.db?mode=rwc", dir.path().display())
+    };
+    // The schema as it stood before this version.
+    let older = dir.path().join("migrations");
+    std::fs::create_dir_all(&older).unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    for entry in std::fs::read_dir(&shipped).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if name.as_str() < "0020" {
+            std::fs::copy(entry.path(), older.join(&name)).unwrap();
+        }
+    }
+    sqlx::any::install_default_drivers();
+    let pool = server::store::Pool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(older.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    use argon2::PasswordHasher;
+    let chosen = argon2::Argon2::default()
+        .hash_password(
+            b"the admin's choice",
+            &argon2::password_hash::SaltString::generate(
+                &mut argon2::password_hash::rand_core::OsRng,
+            ),
+        )
+        .unwrap()
+        .to_string();
+    for statement in [
+        // Made by an admin with a password the admin chose, and enrolled.
+        "INSERT INTO staff (id, email, password_hash, created_at, totp_secret, totp_confirmed) VALUES
+           (7, 'made@fjordlys.example', 'admin-chosen', 1700000000, 'JBSWY3DPEHPK3PXP', 1),
+           (8, 'own@fjordlys.example', 'chosen-by-owner', 1700000000, NULL, 0)",
+        "INSERT INTO staff_roles (staff_id, org, role) VALUES (7, 'demo', 'agent'), (8, 'demo', 'admin')",
+        "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, expires_at, mfa_pending)
+           VALUES ('a-live-session', 8, 1700000000, 1700000000, 4000000000, 0)",
+        "INSERT INTO audit_log (id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash) VALUES
+           (1, 1700000000, 'staff', 'staff:8', 'demo', 'staff.added', 'staff:7', '{\"new_account\":true,\"role\":\"agent\"}', 'x', 'y')",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let app = spawn_app_configured(|settings| settings.database_url = url.clone()).await;
+    let (required, enrolled, secret): (i64, i64, Option<String>) = sqlx::query_as(
+        "SELECT password_reset_required, totp_confirmed, totp_secret FROM staff WHERE id = 7",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((required, enrolled, secret), (1, 0, None));
+    let untouched: i64 =
+        sqlx::query_scalar("SELECT password_reset_required FROM staff WHERE id = 8")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(untouched, 0, "an account its owner made keeps its password");
+    assert_eq!(
+        app.count("staff_sessions").await,
+        0,
+        "every staff session ended"
+    );
+    sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = 7")
+        .bind(&chosen)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    // The admin's password no longer signs in; the owner resets it by mail.
+    assert_eq!(
+        app.service
+            .staff_login("made@fjordlys.example", "the admin's choice", &client())
+            .await,
+        Err(app::domain::AppError::PasswordResetRequired)
+    );
+    let refused = app
+        .client
+        .post(app.url("/_sfn/console/login"))
+        .header("accept", "text/html")
+        .form(&[
+            ("email", "made@fjordlys.example"),
+            ("password", "the admin's choice"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookie(&refused, "portal_staff").is_none());
+    post(
+        &app,
+        "/_sfn/console/forgot_password",
+        &[("email", "made@fjordlys.example")],
+    )
+    .await;
+    let path = mailed_path(&app, "made@fjordlys.example", "/console/reset/").await;
+    let token = path.rsplit('/').next().unwrap();
+    let reset = post(
+        &app,
+        "/_sfn/console/reset_password",
+        &[
+            ("token", token),
+            ("new_password", "my own at last, long"),
+            ("repeat", "my own at last, long"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&reset), "/console/login?done=reset");
+    let LoginStep::SignedIn(session) = app
+        .service
+        .staff_login("made@fjordlys.example", "my own at last, long", &client())
+        .await
+        .unwrap()
+    else {
+        panic!("its second factor was taken away")
+    };
+    let member = app.service.staff_member(&session).await.unwrap();
+    assert!(
+        member.must_enrol && member.roles.is_empty(),
+        "it enrols before it reaches anything"
+    );
 }

@@ -732,7 +732,12 @@ impl TestApp {
             let secret = self.service.begin_totp(&token).await.unwrap().secret_base32;
             staff.recovery = self
                 .service
-                .confirm_totp(&token, &totp_code(&secret, email, 0), STAFF_PASSWORD)
+                .confirm_totp(
+                    &token,
+                    &totp_code(&secret, email, 0),
+                    STAFF_PASSWORD,
+                    &crate::harness::client(),
+                )
                 .await
                 .unwrap();
             staff.secret = Some(secret);

@@ -39,6 +39,7 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
             &token,
             &totp.generate_current().unwrap(),
             "correct horse battery",
+            &crate::harness::client(),
         )
         .await
         .unwrap();

@@ -73,7 +73,10 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     let enrolment = app.service.begin_totp(&token).await.unwrap();
     assert!(enrolment.otpauth_url.starts_with("otpauth://totp/"));
     assert!(enrolment.qr_svg.contains("<svg"));
-    let wrong = app.service.confirm_totp(&token, "000000", password).await;
+    let wrong = app
+        .service
+        .confirm_totp(&token, "000000", password, &crate::harness::client())
+        .await;
     assert!(
         wrong.is_err()
             || totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0) == "000000"
@@ -84,6 +87,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
             &token,
             &totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0),
             password,
+            &crate::harness::client(),
         )
         .await
         .unwrap();
@@ -243,7 +247,12 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     let used = totp_code(&secret, email, 0);
     let recovery = app
         .service
-        .confirm_totp(&token, &used, "correct horse battery")
+        .confirm_totp(
+            &token,
+            &used,
+            "correct horse battery",
+            &crate::harness::client(),
+        )
         .await
         .unwrap();
     app.service.staff_logout(&token).await;
@@ -337,4 +346,133 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         Err(AppError::LoginFailed),
         "spent once"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_resets_a_lost_second_factor_from_the_command_line() {
+    let app = spawn_app().await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let cookie = app.staff_cookie(&mut agent).await;
+    let reset = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "admin",
+            "reset-two-factor",
+            "--email",
+            "agent@fjordlys.example",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .env("PORTAL_DATA_DIR", app.data_dir())
+        .env("PORTAL_CONTENT_DIR", app.content_dir())
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("enrols again"));
+    let (status, _) = app.page("/console", Some(&cookie)).await;
+    assert!((300..400).contains(&status), "its sessions ended: {status}");
+    let token = signed_in(
+        app.service
+            .staff_login(
+                "agent@fjordlys.example",
+                crate::harness::STAFF_PASSWORD,
+                &crate::harness::client(),
+            )
+            .await
+            .unwrap(),
+    );
+    let member = app.service.staff_member(&token).await.unwrap();
+    assert!(
+        member.must_enrol && member.roles.is_empty(),
+        "it enrols before it reaches anything"
+    );
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "admin",
+            "reset-two-factor",
+            "--email",
+            "nobody@fjordlys.example",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .env("PORTAL_DATA_DIR", app.data_dir())
+        .env("PORTAL_CONTENT_DIR", app.content_dir())
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no staff account"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_forgets_ended_staff_sessions_old_failures_and_spent_links() {
+    let app = spawn_app().await;
+    let mut admin = app
+        .staff("dpo@fjordlys.example", "demo", Role::Admin, true)
+        .await;
+    let cookie = app.staff_cookie(&mut admin).await;
+    let _ = app
+        .service
+        .staff_login(
+            "dpo@fjordlys.example",
+            "a wrong password",
+            &crate::harness::client(),
+        )
+        .await;
+    let invited = app
+        .post_form(
+            "/_sfn/console/invite",
+            &cookie,
+            &[
+                ("org", "demo"),
+                ("email", "new@fjordlys.example"),
+                ("role", "agent"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        crate::harness::location(&invited),
+        "/console/team?done=invited"
+    );
+    app.client
+        .post(app.url("/_sfn/console/forgot_password"))
+        .form(&[("email", "dpo@fjordlys.example")])
+        .send()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.service.expire_unverified().await.unwrap();
+    for table in [
+        "staff_sessions",
+        "login_failures",
+        "staff_password_resets",
+        "staff_invitations",
+    ] {
+        assert!(
+            app.count(table).await > 0,
+            "{table}: still in use, still there"
+        );
+    }
+    let month = 31 * 86_400;
+    for statement in [
+        format!("UPDATE staff_sessions SET expires_at = expires_at - {month}, last_seen_at = last_seen_at - {month}"),
+        format!("UPDATE login_failures SET at = at - {month}"),
+        format!("UPDATE staff_password_resets SET created_at = created_at - {month}, expires_at = expires_at - {month}"),
+        format!("UPDATE staff_invitations SET created_at = created_at - {month}, expires_at = expires_at - {month}"),
+    ] {
+        sqlx::query(&statement).execute(&app.db).await.unwrap();
+    }
+    app.service.expire_unverified().await.unwrap();
+    for table in [
+        "staff_sessions",
+        "login_failures",
+        "staff_password_resets",
+        "staff_invitations",
+    ] {
+        assert_eq!(app.count(table).await, 0, "{table}");
+    }
 }

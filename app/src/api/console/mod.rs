@@ -133,7 +133,12 @@ pub async fn confirm_enrolment(
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
     console()?
-        .confirm_enrolment(&staff_token()?, &code, &password)
+        .confirm_enrolment(
+            &staff_token()?,
+            &code,
+            &password,
+            &crate::port::client_address(),
+        )
         .await
         .map_err(fail)?;
     crate::port::see_other("/console/recovery-codes");
@@ -155,7 +160,7 @@ pub async fn recovery_codes() -> Result<Option<Vec<String>>, AppError> {
 #[server(prefix = "/_sfn", endpoint = "console/new_recovery_codes")]
 pub async fn new_recovery_codes(#[server(default)] password: String) -> Result<(), AppError> {
     console()?
-        .new_recovery_codes(&staff_token()?, &password)
+        .new_recovery_codes(&staff_token()?, &password, &crate::port::client_address())
         .await
         .map_err(fail)?;
     crate::port::see_other("/console/recovery-codes");
@@ -301,7 +306,13 @@ pub async fn change_password(
     #[server(default)] repeat: String,
 ) -> Result<(), AppError> {
     console()?
-        .change_password(&staff_token()?, &password, &new_password, &repeat)
+        .change_password(
+            &staff_token()?,
+            &password,
+            &new_password,
+            &repeat,
+            &crate::port::client_address(),
+        )
         .await
         .map_err(fail)?;
     crate::port::see_other("/console/account?done=password");
@@ -313,7 +324,7 @@ pub async fn change_password(
 #[server(prefix = "/_sfn", endpoint = "console/forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     console()?
-        .request_password_reset(&email)
+        .request_password_reset(&email, &crate::port::client_address())
         .await
         .map_err(fail)?;
     crate::port::see_other("/console/login/forgot?sent=1");

@@ -1,0 +1,112 @@
+// A team as it grows: an admin invites a colleague by address; the
+// colleague opens the mailed link, chooses their own password and sets up
+// an authenticator, and reaches the queue. Later they forget the password
+// and set a new one through a mailed link. Nobody but them ever chose it.
+// The console is a desk job: desktop only.
+import { expect, test, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { TOTP } from 'otpauth';
+import { expectAccessible, linkFromMail } from './portal';
+
+const adminPassword = 'e2e admin password, long enough';
+
+function createAdmin(email: string) {
+  execFileSync('../target/release/server', ['admin', 'create', '--org', 'demo', '--email', email, '--role', 'admin'], {
+    env: {
+      ...process.env,
+      PORTAL_DATA_DIR: '.e2e-data',
+      PORTAL_CONTENT_DIR: '../content',
+      PORTAL_ADMIN_PASSWORD: adminPassword,
+      RUST_LOG: 'error',
+    },
+  });
+}
+
+function authenticatorCode(secret: string, stepsAhead = 0): string {
+  return new TOTP({ secret, digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: Date.now() + stepsAhead * 30_000,
+  });
+}
+
+/** Sets up an authenticator on the enrolment page; returns its secret. */
+async function enrol(page: Page, password: string): Promise<string> {
+  await expect(page.getByRole('img', { name: 'QR code with your authenticator secret' })).toBeVisible();
+  const secret = (await page.locator('[data-secret]').getAttribute('data-secret'))!;
+  await page.getByLabel('Code from the app').fill(authenticatorCode(secret));
+  await page.getByLabel('Your password').fill(password);
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+  return secret;
+}
+
+async function signIn(page: Page, email: string, password: string, secret: string) {
+  await page.goto('/console/login');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Code', { exact: true }).fill(authenticatorCode(secret, 1));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
+}
+
+test('an admin invites a colleague, who chooses their own password, and later resets it', async ({ browser, page }) => {
+  test.skip(test.info().project.name !== 'desktop', 'the console is a desk job; one run is enough');
+  const stamp = Date.now();
+  const admin = `admin-${stamp}@fjordlys.example`;
+  const colleague = `colleague-${stamp}@fjordlys.example`;
+  createAdmin(admin);
+
+  await page.goto('/console/login');
+  await page.getByLabel('E-mail address').fill(admin);
+  await page.getByLabel('Password').fill(adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'set up an authenticator app' }).click();
+  await enrol(page, adminPassword);
+
+  await page.goto('/console/team');
+  await expectAccessible(page);
+  await expect(page.getByLabel(/password/i)).toHaveCount(0);
+  await page.getByLabel('E-mail address').fill(colleague);
+  await page.getByLabel('Role').selectOption('agent');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText('The invitation was sent')).toBeVisible();
+  await expect(page.getByText(colleague)).toBeVisible();
+  await expect(page.getByRole('button', { name: `Revoke the invitation of ${colleague}` })).toBeVisible();
+
+  // The colleague, in their own browser, from their mailbox.
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(await linkFromMail(colleague, '/console/invitation/'));
+  await expect(invitee.getByRole('heading', { name: /Join the privacy team of/ })).toBeVisible();
+  await expectAccessible(invitee);
+  const theirs = 'a passphrase only I know';
+  await invitee.getByLabel('New password', { exact: true }).fill(theirs);
+  await invitee.getByLabel('New password again').fill(theirs);
+  await invitee.getByRole('button', { name: 'Create my account' }).click();
+  const secret = await enrol(invitee, theirs);
+  await invitee.getByRole('link', { name: 'Go to the queue' }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
+
+  // The admin's team now lists them as a member.
+  await page.reload();
+  await expect(page.getByRole('cell', { name: colleague })).toBeVisible();
+
+  // Later: "forgot your password", a mailed link, a new one; the
+  // authenticator is still asked.
+  await invitee.getByRole('link', { name: 'Account' }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  await expectAccessible(invitee);
+  await invitee.getByRole('button', { name: 'Sign out' }).click();
+  await invitee.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expectAccessible(invitee);
+  await invitee.getByLabel('E-mail address').fill(colleague);
+  await invitee.getByRole('button', { name: 'Send me a link' }).click();
+  await expect(invitee.getByText('If that address has an account')).toBeVisible();
+  await invitee.goto(await linkFromMail(colleague, '/console/reset/'));
+  await expectAccessible(invitee);
+  const renewed = 'a new passphrase only I know';
+  await invitee.getByLabel('New password', { exact: true }).fill(renewed);
+  await invitee.getByLabel('New password again').fill(renewed);
+  await invitee.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(invitee.getByText('Your password was changed. Sign in with it.')).toBeVisible();
+  await signIn(invitee, colleague, renewed, secret);
+});
