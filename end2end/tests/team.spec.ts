@@ -88,7 +88,7 @@ test('an admin invites a colleague, who chooses their own password, and later re
 
   // The admin's team now lists them as a member.
   await page.reload();
-  await expect(page.getByRole('cell', { name: colleague })).toBeVisible();
+  await expect(page.getByRole('cell', { name: colleague, exact: true })).toBeVisible();
 
   // Later: "forgot your password", a mailed link, a new one; the
   // authenticator is still asked.

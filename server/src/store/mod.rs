@@ -147,6 +147,26 @@ pub fn is_postgres(conn: &Conn) -> bool {
     conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }
 
+/// Whether a connection coming back to the pool may be used again: not if
+/// it is still inside a transaction that nothing will end. That happens
+/// when a request is cancelled (the client went away) while its `begin`
+/// was under way: the database began the transaction, but no `Transaction`
+/// was ever made to roll it back. Such a connection would hold SQLite's
+/// write lock (or PostgreSQL's writer lock) for ever, and every writer
+/// would wait; it is closed instead, which ends the transaction. A dropped
+/// `Transaction` queues its rollback, which the ping carries out first.
+async fn left_in_a_transaction(conn: &mut Conn) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if conn.is_in_transaction() {
+        conn.ping().await?;
+    }
+    if conn.is_in_transaction() {
+        tracing::warn!("a connection came back inside an abandoned transaction; it is closed");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// Session settings each new connection gets. SQLite's are per connection;
 /// PostgreSQL's default is already `synchronous_commit = on`, and is set
 /// anyway so that a server configured otherwise cannot weaken it.
@@ -199,6 +219,7 @@ impl Store {
                     Ok(())
                 })
             })
+            .after_release(|conn, _| Box::pin(left_in_a_transaction(conn)))
             .acquire_timeout(Duration::from_secs(10))
             .connect(&url)
             .await?;
@@ -727,5 +748,38 @@ impl Store {
 
     pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
         self.pool.acquire().await
+    }
+}
+
+#[cfg(test)]
+mod abandoned_transactions {
+    use super::*;
+
+    /// A request cancelled while its `begin` was under way leaves the
+    /// connection inside a transaction that no `Transaction` rolls back
+    /// (here made on purpose with `forget`). The pool closes it, and the
+    /// next writer gets the lock at once instead of waiting for ever.
+    #[tokio::test]
+    async fn a_connection_left_inside_a_transaction_does_not_hold_the_write_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/portal.db", dir.path().display()))
+            .await
+            .unwrap();
+        let mut conn = store.pool.acquire().await.unwrap();
+        let tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+        std::mem::forget(tx);
+        sqlx::query("INSERT INTO key_fingerprints (name, fingerprint) VALUES ('abandoned', 'x')")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let mut tx = store.begin().await.expect("the lock is free");
+        let written: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM key_fingerprints WHERE name = 'abandoned'")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+        assert_eq!(written, 0, "the abandoned transaction was rolled back");
+        tx.commit().await.unwrap();
     }
 }
