@@ -84,17 +84,8 @@ impl Service {
         Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
             .await
             .map_err(db)?;
-        let orgs = orgs_of(&mut tx, member.id).await?;
-        self.audit_account(
-            &mut tx,
-            &format!("staff:{}", member.id),
-            ActorKind::Staff,
-            member.id,
-            &orgs,
-            "staff.password_changed",
-            at,
-        )
-        .await?;
+        self.audit_own_account(&mut tx, &member, "staff.password_changed", at)
+            .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&member.email, "password_changed")
             .await;

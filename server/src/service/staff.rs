@@ -205,6 +205,23 @@ impl Service {
     }
 }
 
+impl Service {
+    /// Audits something a member did to their own account, in each of its
+    /// organisations.
+    pub(super) async fn audit_own_account(
+        &self,
+        conn: &mut crate::store::Conn,
+        member: &StaffMember,
+        action: &str,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let orgs = orgs_of(&mut *conn, member.id).await?;
+        let actor = format!("staff:{}", member.id);
+        self.audit_account(conn, &actor, ActorKind::Staff, member.id, &orgs, action, at)
+            .await
+    }
+}
+
 /// The organisations an account has a role in.
 pub(super) async fn orgs_of(
     conn: &mut crate::store::Conn,

@@ -208,17 +208,7 @@ impl Service {
                 .await
                 .map_err(db)?;
         }
-        let orgs = orgs_of(&mut tx, member.id).await?;
-        self.audit_account(
-            &mut tx,
-            &format!("staff:{}", member.id),
-            ActorKind::Staff,
-            member.id,
-            &orgs,
-            action,
-            at,
-        )
-        .await?;
+        self.audit_own_account(&mut tx, &member, action, at).await?;
         tx.commit().await.map_err(db)?;
         if replaced {
             self.mail_account_notice(&member.email, "two_factor_replaced")
@@ -246,17 +236,8 @@ impl Service {
         Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
             .await
             .map_err(db)?;
-        let orgs = orgs_of(&mut tx, member.id).await?;
-        self.audit_account(
-            &mut tx,
-            &format!("staff:{}", member.id),
-            ActorKind::Staff,
-            member.id,
-            &orgs,
-            "staff.recovery_codes_issued",
-            at,
-        )
-        .await?;
+        self.audit_own_account(&mut tx, &member, "staff.recovery_codes_issued", at)
+            .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&member.email, "recovery_codes_issued")
             .await;

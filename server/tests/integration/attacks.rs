@@ -1137,53 +1137,11 @@ async fn the_audit_chain_cannot_be_rewritten_or_cut_short_unseen() {
     }
     // The attacker rewrites entry 3 and links every entry after it again,
     // as the chain used to be computed.
-    #[derive(serde::Serialize)]
-    struct Hashed<'a> {
-        prev_hash: &'a str,
-        id: i64,
-        at: i64,
-        actor_kind: &'a str,
-        actor: &'a str,
-        org: &'a str,
-        action: &'a str,
-        target: &'a str,
-        detail: &'a str,
-    }
     sqlx::query("UPDATE audit_log SET detail = '{\"kind\":\"erasure\"}' WHERE id = 3")
         .execute(&app.db)
         .await
         .unwrap();
-    let rows: Vec<server::store::ChainRow> = sqlx::query_as(
-        "SELECT id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY id",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    let mut prev = rows[1].hash.clone();
-    for row in &rows[2..] {
-        let hashed = Hashed {
-            prev_hash: &prev,
-            id: row.id,
-            at: row.at,
-            actor_kind: &row.actor_kind,
-            actor: &row.actor,
-            org: &row.org,
-            action: &row.action,
-            target: &row.target,
-            detail: &row.detail,
-        };
-        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
-            serde_json::to_vec(&hashed).unwrap(),
-        ));
-        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
-            .bind(&prev)
-            .bind(&hash)
-            .bind(row.id)
-            .execute(&app.db)
-            .await
-            .unwrap();
-        prev = hash;
-    }
+    relink_unkeyed(&app, 3).await;
     assert_eq!(
         app.audit_verdict().await,
         server::audit::Verdict::Broken {
@@ -1192,6 +1150,13 @@ async fn the_audit_chain_cannot_be_rewritten_or_cut_short_unseen() {
         },
         "without the key, the links cannot be made again"
     );
+    // Nor by writing the whole chain anew with plain links: that is not
+    // the portal's chain either.
+    relink_unkeyed(&app, 1).await;
+    assert!(matches!(
+        app.audit_verdict().await,
+        server::audit::Verdict::Unkeyed { unkeyed: 10, .. }
+    ));
 }
 
 /// Entries cut off the end leave a chain that links up; an operator's
@@ -1280,7 +1245,7 @@ async fn a_chain_with_plain_links_fails_verification_until_the_operator_keys_it(
         .execute(&app.db)
         .await
         .unwrap();
-    relink_unkeyed(&app).await;
+    relink_unkeyed(&app, 1).await;
     let app = app.crash_and_restart().await;
     assert_eq!(
         app.audit_verdict().await,
@@ -1334,9 +1299,9 @@ async fn a_chain_with_plain_links_fails_verification_until_the_operator_keys_it(
     );
 }
 
-/// Links the whole chain again with plain SHA-256, as builds before the
-/// keyed chain did.
-async fn relink_unkeyed(app: &TestApp) {
+/// Links the chain again from entry `from` on with plain SHA-256, as builds
+/// before the keyed chain did (and as anyone without the key can).
+async fn relink_unkeyed(app: &TestApp, from: i64) {
     #[derive(serde::Serialize)]
     struct Hashed<'a> {
         prev_hash: &'a str,
@@ -1355,8 +1320,12 @@ async fn relink_unkeyed(app: &TestApp) {
     .fetch_all(&app.db)
     .await
     .unwrap();
-    let mut prev = server::audit::GENESIS.to_owned();
-    for row in &rows {
+    let mut prev = rows
+        .iter()
+        .find(|row| row.id == from - 1)
+        .map(|row| row.hash.clone())
+        .unwrap_or_else(|| server::audit::GENESIS.to_owned());
+    for row in rows.iter().filter(|row| row.id >= from) {
         let hashed = Hashed {
             prev_hash: &prev,
             id: row.id,

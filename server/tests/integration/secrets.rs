@@ -4,53 +4,15 @@
 //! token, the pages with the session. Then every line it wrote is searched
 //! for the address, the codes, the tokens and the tracking key.
 
-use crate::harness::{shipped_content, SmtpSink};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use crate::harness::{logged_server_process, shipped_content, SmtpSink};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_journey_leaves_no_personal_data_or_secret_in_the_logs() {
     let dir = tempfile::tempdir().unwrap();
     let (mail, smtp_port) = SmtpSink::start().await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_SITE_ROOT", dir.path().join("site"))
-        .env("PORTAL_DATA_DIR", dir.path())
-        .env("PORTAL_CONTENT_DIR", shipped_content())
-        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/portal.db", dir.path().display()),
-        )
-        .env("RUST_LOG", "debug")
-        .env("PORTAL_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server binary starts");
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let (address_tx, address_rx) = std::sync::mpsc::channel::<String>();
-    for stream in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let lines = lines.clone();
-        let address_tx = address_tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if line.contains("portal listening") {
-                    let json: serde_json::Value = serde_json::from_str(&line).unwrap();
-                    let _ = address_tx.send(json["fields"]["address"].as_str().unwrap().to_owned());
-                }
-                lines.lock().unwrap().push(line);
-            }
-        });
-    }
-    let address = address_rx
-        .recv_timeout(std::time::Duration::from_secs(30))
-        .expect("the server says where it listens");
-    let base = format!("http://{address}");
+    let database = format!("sqlite://{}/portal.db", dir.path().display());
+    let (mut child, base, lines) =
+        logged_server_process(&database, dir.path(), &shipped_content(), smtp_port);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
