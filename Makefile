@@ -69,11 +69,13 @@ build: rust-tools node-tools browser
 
 # Clippy for each side on its own: the server build (app with ssr) and the wasm build (app with hydrate).
 lint:
-	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p domain -p portal -p app -p server --all-targets --features app/ssr -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# The domain's rules and words, the use cases' and storage's unit tests, and
+# the pages' (the server's own run with the integration suite).
 unit:
-	cargo test -p app --features ssr
+	cargo test -p domain -p portal -p app --features app/ssr
 
 # One test at a time: each test starts its own server, and servers in one
 # process share Leptos's process-global rendering state, which has made

@@ -1,15 +1,13 @@
-//! The portal's user interface and the domain vocabulary both sides share.
-//! Built twice: with `ssr` into the server (rendering and server functions)
-//! and with `hydrate` into the WebAssembly. Islands mode: pages are rendered
+//! The portal's user interface: pages, and the server functions that are
+//! their door to the use cases (`portal`, under `ssr` only). Built twice:
+//! with `ssr` into the server (rendering and server functions) and with
+//! `hydrate` into the WebAssembly. Islands mode: pages are rendered
 //! on the server and work as plain HTML; only components marked `#[island]`
 //! (the request form) hydrate and enhance them.
 
 pub mod api;
-pub mod domain;
 pub mod i18n;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod port;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -34,7 +32,7 @@ new PerformanceObserver((list,observer)=>{if(list.getEntriesByName('first-conten
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let language = port::language();
+    let language = api::door::language();
     #[cfg(not(feature = "ssr"))]
     let language = domain::Language::default();
     view! {
@@ -64,7 +62,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // Pages read the reader's language from context (`i18n::use_language`).
     #[cfg(feature = "ssr")]
-    provide_context(port::language());
+    provide_context(api::door::language());
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title text="Privacy portal"/>

@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = server::notice::parse_text(text, &["identity".to_owned()]);
+    let _ = portal::notice::parse_text(text, &["identity".to_owned()]);
 });

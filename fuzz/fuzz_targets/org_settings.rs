@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = server::content::parse_org_settings(text);
+    let _ = portal::content::parse_org_settings(text);
 });

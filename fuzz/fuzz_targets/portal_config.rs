@@ -3,8 +3,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(sources) = server::config::Sources::new(Vec::new(), Some(("portal.toml", text))) {
-        let _ = server::config::Settings::from_sources(&sources);
+    if let Ok(sources) = portal::config::Sources::new(Vec::new(), Some(("portal.toml", text))) {
+        let _ = portal::config::Settings::from_sources(&sources);
         let _ = sources.json_logs();
     }
 });

@@ -1,23 +1,9 @@
-//! Everything that runs only on the server: configuration, the service layer
-//! (the one home of business rules), storage, mail, content and the HTTP
-//! surface (REST API, server-function glue, security middleware).
+//! The server: the command line, start-up (the router, the middleware and
+//! the background work) and the HTTP doors beside the server functions (the
+//! REST API, file routes, consent forms). The use cases and storage are the
+//! `portal` crate's; this crate only wires them to the network.
 
-pub mod audit;
-pub mod config;
-pub mod content;
-pub mod crypto;
-pub mod export;
 pub mod http;
-pub mod mail;
 pub mod monitoring;
-pub mod notice;
-pub mod notice_import;
-pub mod notice_json;
-pub mod portal;
-pub mod sealing;
-pub mod service;
-pub mod sources;
 pub mod startup;
-pub mod store;
 pub mod telemetry;
-pub mod theme;

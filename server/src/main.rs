@@ -1,9 +1,10 @@
 //! `server`: serves the portal, and runs the operator's commands.
 //! See the README for configuration.
 
-use app::domain::Role;
 use clap::{Parser, Subcommand};
-use server::{audit, config::Settings, crypto, startup::Application, store::Store, telemetry};
+use domain::Role;
+use portal::{audit, config::Settings, crypto, store::Store};
+use server::{startup::Application, telemetry};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -130,7 +131,7 @@ enum AuditCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let sources = server::config::Sources::load()?;
+    let sources = portal::config::Sources::load()?;
     telemetry::init(sources.json_logs()?);
     if let Some(Command::Notice {
         command:
@@ -211,7 +212,7 @@ async fn main() -> anyhow::Result<()> {
             out.write_record(["address", "url"])?;
             for line in std::io::stdin().lines() {
                 let line = line?;
-                let Ok(email) = app::domain::Email::parse(line.trim()) else {
+                let Ok(email) = domain::Email::parse(line.trim()) else {
                     if !line.trim().is_empty() {
                         eprintln!("skipped, not an e-mail address: {line:?}");
                     }
@@ -327,12 +328,12 @@ fn import_notice(
     title: Option<&str>,
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    let language = app::domain::Language::parse(lang)
+    let language = domain::Language::parse(lang)
         .ok_or_else(|| anyhow::anyhow!("--lang must be en, nb or nl, not {lang:?}"))?;
     let text = std::fs::read_to_string(file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let today = time::OffsetDateTime::now_utc().date().to_string();
-    let imported = server::notice_import::import(&text, language, title, &today)
+    let imported = portal::notice_import::import(&text, language, title, &today)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     match out {
         None => print!("{imported}"),

@@ -10,7 +10,6 @@
 //! without it only connections from the machine itself get it, and behind
 //! a proxy (`PORTAL_CLIENT_IP_HEADER` set) nobody does.
 
-use crate::service::Service;
 use axum::{
     extract::{ConnectInfo, MatchedPath, Request, State},
     http::{header, StatusCode},
@@ -18,6 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use portal::service::Service;
 use std::{
     net::SocketAddr,
     sync::{Arc, OnceLock},

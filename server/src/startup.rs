@@ -2,21 +2,11 @@
 //! `Application::build` is what `main` and the integration tests both use, so
 //! tests run the real router on a random port.
 
-use crate::{
-    config::Settings,
-    content::Content,
-    crypto,
-    http::{
-        api, embed, files, gpc, guard, health, hosts, language, org_assets, page_cache,
-        preferences, redirects, throttle,
-    },
-    mail::Mailer,
-    portal::{ConsoleAdapter, PortalAdapter},
-    service::Service,
-    store::Store,
+use crate::http::{
+    api, embed, files, gpc, guard, health, hosts, language, org_assets, page_cache, preferences,
+    redirects, throttle,
 };
 use anyhow::Context;
-use app::port::{SharedConsole, SharedPortal};
 use axum::serve::ListenerExt;
 use axum::{
     extract::FromRef,
@@ -26,6 +16,9 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use portal::{
+    config::Settings, content::Content, crypto, mail::Mailer, service::Service, store::Store,
+};
 use std::{future::IntoFuture, net::SocketAddr, path::Path, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{
@@ -152,17 +145,17 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         Some(key) => key,
         None => load_or_create_secret(&settings.data_dir.join("data.key"))?,
     };
-    let keys = Arc::new(crate::sealing::DataKeys::new(
+    let keys = Arc::new(portal::sealing::DataKeys::new(
         &data_key,
         &settings.previous_data_keys,
     ));
-    let exports: Arc<dyn crate::export::ExportStore> = match &settings.export_store {
-        Some(url) => Arc::new(crate::export::ObjectExports::new(
+    let exports: Arc<dyn portal::export::ExportStore> = match &settings.export_store {
+        Some(url) => Arc::new(portal::export::ObjectExports::new(
             url,
             settings.data_dir.join("exports/partial"),
         )?),
         None => Arc::new(
-            crate::export::LocalStore::new(settings.data_dir.join("exports")).with_context(
+            portal::export::LocalStore::new(settings.data_dir.join("exports")).with_context(
                 || {
                     format!(
                         "cannot create {}",
@@ -190,12 +183,12 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         &settings.data_dir.join("outbox"),
         &settings.content_dir,
     )?;
-    let exports = crate::service::Exports {
+    let exports = portal::service::Exports {
         store: exports,
-        key: crate::export::ExportKey::new(export_key),
+        key: portal::export::ExportKey::new(export_key),
         days: settings.export_days,
     };
-    let jobs = crate::service::JobSettings {
+    let jobs = portal::service::JobSettings {
         lease_secs: settings.job_lease_secs,
     };
     let service = Service::new(
@@ -244,8 +237,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         .site_addr(address)
         .build();
     let routes = route_list();
-    let portal: SharedPortal = Arc::new(PortalAdapter(service.clone()));
-    let console: SharedConsole = Arc::new(ConsoleAdapter(service.clone()));
+    let use_cases = service.clone();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         default_org: settings.default_org.clone(),
@@ -253,8 +245,8 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
     let guard_config = guard::GuardConfig::new(service.base_url());
     let context = move || {
         crate::http::csp::provide_to_leptos();
-        provide_context(portal.clone());
-        provide_context(console.clone());
+        // What the server functions call (`app::api::door`).
+        provide_context(use_cases.clone());
     };
     // Everything but file uploads: small bodies only.
     let pages_and_api = Router::new()
@@ -434,7 +426,7 @@ async fn check_keys(
 
 fn load_or_create_secret(path: &Path) -> anyhow::Result<[u8; 32]> {
     if let Ok(existing) = std::fs::read_to_string(path) {
-        return crate::config::parse_secret(&existing)
+        return portal::config::parse_secret(&existing)
             .with_context(|| format!("{} is damaged", path.display()));
     }
     let key = crypto::random_key();

@@ -1,7 +1,8 @@
-//! Server functions: the browser's door to the service. Each one parses its
-//! input, checks who is calling, calls the service through the `Portal` port
-//! and maps the error; none holds a business rule. Endpoints have stable
-//! names so tests and no-JavaScript forms can post to them.
+//! Server functions: the browser's door to the use cases. Each one parses
+//! its input, learns who is calling from `portal::door` (through `door`),
+//! calls the use case and lets `door::serve` map the error; none holds a
+//! business rule. Endpoints have stable names so tests and no-JavaScript
+//! forms can post to them.
 
 // `submit_request` takes one argument per form field, so the plain HTML
 // form needs no nested names; the macro copies them into generated code
@@ -9,32 +10,42 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod console;
-pub mod types;
+#[cfg(feature = "ssr")]
+pub mod door;
 
-use crate::domain::{AppError, Reference};
-use leptos::prelude::*;
-use types::{
+use domain::views::{
     NoticeChanged, NoticeChangesView, NoticeView, OrgView, PreferencesView, RequestView, TrackView,
 };
+use domain::{AppError, Reference};
+use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::port::{fail, portal};
+use {
+    door::{identify, see_other, serve, set_cookie},
+    portal::door::{cookies, MaybeSubject},
+};
+
+/// A reference from a path or form: one that does not parse names no
+/// request (404).
+#[cfg(feature = "ssr")]
+pub(crate) fn reference(raw: &str) -> Result<Reference, AppError> {
+    Reference::parse(raw).map_err(|_| AppError::NotFound)
+}
 
 /// Reads an organisation's name for the page chrome. Anyone may call it.
 #[server(prefix = "/_sfn", endpoint = "organisation")]
 pub async fn get_organisation(org: String) -> Result<OrgView, AppError> {
-    let portal = portal()?;
-    portal.organisation(&org).await.map_err(fail)
+    serve(|service, caller| async move { Ok(caller.org(&service, &org)?.view.clone()) }).await
 }
 
 /// Reads an organisation's privacy notice. Anyone may call it.
 #[server(prefix = "/_sfn", endpoint = "notice")]
 pub async fn get_notice(org: String) -> Result<NoticeView, AppError> {
-    let portal = portal()?;
-    portal
-        .notice(&org, crate::port::language())
-        .await
-        .map_err(fail)
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        service.notice(&org, caller.language)
+    })
+    .await
 }
 
 /// What changed in the notice from version `from` to `to` (default: the
@@ -46,51 +57,46 @@ pub async fn get_notice_changes(
     from: String,
     #[server(default)] to: Option<String>,
 ) -> Result<NoticeChangesView, AppError> {
-    let portal = portal()?;
-    let language = crate::port::language();
-    let changes = portal
-        .notice_changes(&org, &from, to.as_deref(), language)
-        .await
-        .map_err(fail)?;
-    let current = portal
-        .notice(&org, language)
-        .await
-        .map_err(fail)?
-        .last_updated;
-    if changes.to == current {
-        crate::port::set_notice_seen(&org, &current, portal.secure_cookies());
-    }
-    Ok(changes)
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        let changes = service.notice_changes(&org, &from, to.as_deref(), caller.language)?;
+        let current = service.notice(&org, caller.language)?.last_updated;
+        if changes.to == current {
+            set_cookie(cookies::notice_seen(caller.secure, &org, &current));
+        }
+        Ok(changes)
+    })
+    .await
 }
 
 /// The signed-in subject's consents. Changes are posted as a plain form to
 /// `/o/{org}/preferences` (any number of purposes in one form).
 #[server(prefix = "/_sfn", endpoint = "preferences")]
 pub async fn get_preferences(org: String) -> Result<PreferencesView, AppError> {
-    let portal = portal()?;
-    let session =
-        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
-    portal
-        .preferences(&org, &session, crate::port::language())
-        .await
-        .map_err(fail)
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
+        service.preferences(&subject, caller.language).await
+    })
+    .await
 }
 
 /// For a signed-in subject: the notice changed since they last confirmed
 /// their address here. `None` for everyone else.
 #[server(prefix = "/_sfn", endpoint = "notice_changed")]
 pub async fn get_notice_changed(org: String) -> Result<Option<NoticeChanged>, AppError> {
-    let portal = portal()?;
-    let Some(session) = crate::port::session_token(&portal) else {
-        return Ok(None);
-    };
-    let seen = crate::port::cookie_value(&crate::port::notice_seen_cookie(&org));
-    match portal.notice_changed(&org, &session, seen.as_deref()).await {
-        Ok(changed) => Ok(changed),
-        // A stale session is no reason to fail the page around the note.
-        Err(AppError::Unauthenticated) => Ok(None),
-        Err(error) => Err(fail(error)),
-    }
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        // No session, or a stale one, is no reason to fail the page around
+        // the note.
+        let Ok(subject) = identify::<MaybeSubject>(&service).await?.in_org(&org) else {
+            return Ok(None);
+        };
+        service
+            .notice_changed(&subject, caller.notice_seen(&org).as_deref())
+            .await
+    })
+    .await
 }
 
 /// Takes a new request from anyone. The reply looks the same whatever the
@@ -109,54 +115,55 @@ pub async fn submit_request(
     #[server(default)] decision: Option<String>,
     #[server(default)] purpose: Option<String>,
 ) -> Result<Reference, AppError> {
-    use crate::domain::{Details, Submission};
-    let portal = portal()?;
-    let details = Details {
-        description,
-        inaccurate,
-        correction,
-        erasure_scope,
-        grounds,
-        decision,
-        purpose,
-    };
-    let submission =
-        Submission::parse(&org, &kind, &email, language.as_deref(), &details).map_err(fail)?;
-    let reference = portal
-        .submit(submission, &crate::port::client_address())
-        .await
-        .map_err(fail)?;
-    crate::port::see_other(&format!("/o/{org}/requests/{reference}?sent=1"));
-    Ok(reference)
+    use domain::{Details, Submission};
+    serve(|service, caller| async move {
+        let details = Details {
+            description,
+            inaccurate,
+            correction,
+            erasure_scope,
+            grounds,
+            decision,
+            purpose,
+        };
+        let submission = Submission::parse(&org, &kind, &email, language.as_deref(), &details)?;
+        caller.host.serves(&submission.org)?;
+        let reference = service.submit(submission, &caller.client).await?;
+        see_other(&caller, &format!("/o/{org}/requests/{reference}?sent=1"));
+        Ok(reference)
+    })
+    .await
 }
 
 /// Checks a mailed code; anyone holding the code may call it. Success starts
 /// a subject session.
 #[server(prefix = "/_sfn", endpoint = "verify_code")]
 pub async fn verify_code(org: String, reference: String, code: String) -> Result<(), AppError> {
-    let portal = portal()?;
-    let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    let grant = portal
-        .verify_code(&org, &reference, &code, &crate::port::client_address())
-        .await
-        .map_err(fail)?;
-    crate::port::set_session_cookie(&portal, &grant);
-    crate::port::see_other(&format!("/o/{org}/requests/{reference}"));
-    Ok(())
+    serve(|service, caller| async move {
+        let reference = self::reference(&reference)?;
+        caller.org(&service, &org)?;
+        let (_, grant) = service
+            .verify_code(Some(&org), &reference, &code, &caller.client)
+            .await?;
+        start_session(&caller, &grant);
+        see_other(&caller, &format!("/o/{org}/requests/{reference}"));
+        Ok(())
+    })
+    .await
 }
 
 /// Confirms a magic link. Only POST reaches this (mail scanners prefetch
 /// links with GET); the token then leaves the address bar with a 303.
 #[server(prefix = "/_sfn", endpoint = "confirm_link")]
 pub async fn confirm_link(org: String, token: String) -> Result<(), AppError> {
-    let portal = portal()?;
-    let (reference, grant) = portal
-        .confirm_link(&org, &token, &crate::port::client_address())
-        .await
-        .map_err(fail)?;
-    crate::port::set_session_cookie(&portal, &grant);
-    crate::port::see_other(&format!("/o/{org}/requests/{reference}"));
-    Ok(())
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        let (reference, grant) = service.confirm_link(&org, &token, &caller.client).await?;
+        start_session(&caller, &grant);
+        see_other(&caller, &format!("/o/{org}/requests/{reference}"));
+        Ok(())
+    })
+    .await
 }
 
 /// Mails a new code for a request. Anyone may ask; the mail only ever goes
@@ -168,23 +175,21 @@ pub async fn resend_code(
     reference: String,
     #[server(default)] key: Option<String>,
 ) -> Result<(), AppError> {
-    let portal = portal()?;
-    let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    portal
-        .resend_code(
-            &org,
-            &reference,
-            key.as_deref().filter(|k| !k.is_empty()),
-            &crate::port::client_address(),
-        )
-        .await
-        .map_err(fail)?;
-    let key = key
-        .filter(|k| !k.is_empty())
-        .map(|k| format!("&key={k}"))
-        .unwrap_or_default();
-    crate::port::see_other(&format!("/o/{org}/requests/{reference}?sent=1{key}"));
-    Ok(())
+    serve(|service, caller| async move {
+        let reference = self::reference(&reference)?;
+        caller.host.serves(&org)?;
+        let key = key.filter(|k| !k.is_empty());
+        service
+            .resend_code(Some(&org), &reference, key.as_deref(), &caller.client)
+            .await?;
+        let key = key.map(|k| format!("&key={k}")).unwrap_or_default();
+        see_other(
+            &caller,
+            &format!("/o/{org}/requests/{reference}?sent=1{key}"),
+        );
+        Ok(())
+    })
+    .await
 }
 
 /// The tracking page's data: full detail for the subject's own session,
@@ -196,60 +201,84 @@ pub async fn track_request(
     reference: String,
     key: Option<String>,
 ) -> Result<TrackView, AppError> {
-    let portal = portal()?;
-    let reference = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    let session = crate::port::session_token(&portal);
-    portal
-        .track(&org, &reference, session.as_deref(), key.as_deref())
-        .await
-        .map_err(fail)
+    serve(|service, caller| async move {
+        let reference = self::reference(&reference)?;
+        let MaybeSubject(subject) = identify(&service).await?;
+        caller.host.serves(&org)?;
+        service
+            .track(&org, &reference, subject.as_ref(), key.as_deref())
+            .await
+    })
+    .await
 }
 
 /// All requests of the signed-in subject in this organisation.
 #[server(prefix = "/_sfn", endpoint = "my_requests")]
 pub async fn my_requests(org: String) -> Result<Vec<RequestView>, AppError> {
-    let portal = portal()?;
-    let session =
-        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
-    portal.my_requests(&org, &session).await.map_err(fail)
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
+        service.requests_of(&subject).await
+    })
+    .await
 }
 
 /// The signed-in subject writes to the privacy team (an answer to their
 /// question moves the request back to in progress).
 #[server(prefix = "/_sfn", endpoint = "reply")]
 pub async fn reply(org: String, reference: String, body: String) -> Result<(), AppError> {
-    let portal = portal()?;
-    let session =
-        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
-    let parsed = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    portal
-        .reply(&org, &session, &parsed, &body)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other(&format!("/o/{org}/requests/{parsed}"));
-    Ok(())
+    serve(|service, caller| async move {
+        caller.host.serves(&org)?;
+        let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
+        let reference = self::reference(&reference)?;
+        service.subject_reply(&subject, &reference, &body).await?;
+        see_other(&caller, &format!("/o/{org}/requests/{reference}"));
+        Ok(())
+    })
+    .await
 }
 
 /// The signed-in subject withdraws their request.
 #[server(prefix = "/_sfn", endpoint = "cancel_request")]
 pub async fn cancel_request(org: String, reference: String) -> Result<(), AppError> {
-    let portal = portal()?;
-    let session =
-        crate::port::session_token(&portal).ok_or_else(|| fail(AppError::Unauthenticated))?;
-    let parsed = Reference::parse(&reference).map_err(|_| fail(AppError::NotFound))?;
-    portal.cancel(&org, &session, &parsed).await.map_err(fail)?;
-    crate::port::see_other(&format!("/o/{org}/requests/{parsed}"));
-    Ok(())
+    serve(|service, caller| async move {
+        caller.host.serves(&org)?;
+        let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
+        let reference = self::reference(&reference)?;
+        service.subject_cancel(&subject, &reference).await?;
+        see_other(&caller, &format!("/o/{org}/requests/{reference}"));
+        Ok(())
+    })
+    .await
 }
 
 /// Ends the subject's session.
 #[server(prefix = "/_sfn", endpoint = "sign_out")]
 pub async fn sign_out(org: String) -> Result<(), AppError> {
-    let portal = portal()?;
-    if let Some(session) = crate::port::session_token(&portal) {
-        portal.sign_out(&session).await;
-    }
-    crate::port::clear_session_cookie(&portal);
-    crate::port::see_other(&format!("/o/{org}"));
-    Ok(())
+    serve(|service, caller| async move {
+        if let MaybeSubject(Some(subject)) = identify(&service).await? {
+            service.sign_out(&subject).await;
+        }
+        set_cookie(cookies::subject_session(
+            caller.secure,
+            caller.framing,
+            "",
+            0,
+        ));
+        see_other(&caller, &format!("/o/{org}"));
+        Ok(())
+    })
+    .await
+}
+
+/// Sets the subject's session cookie after a verification.
+#[cfg(feature = "ssr")]
+fn start_session(caller: &portal::door::Caller, grant: &portal::service::SessionGrant) {
+    let max_age = i64::try_from(grant.max_age_secs).unwrap_or(i64::MAX);
+    set_cookie(cookies::subject_session(
+        caller.secure,
+        caller.framing,
+        &grant.token,
+        max_age,
+    ));
 }

@@ -2,8 +2,8 @@
 //! technology (`aria-describedby`, `aria-invalid`), and a live region that
 //! announces the form-level error.
 
-use crate::domain::{AppError, MAX_DETAIL_CHARS};
 use crate::i18n::FormStrings;
+use domain::{AppError, MAX_DETAIL_CHARS};
 use leptos::prelude::*;
 
 /// The error of the last submission, if it failed.

@@ -3,8 +3,8 @@
 
 use super::{set_page_status, use_base, use_org};
 use crate::api::{get_notice_changed, get_organisation};
-use crate::domain::{AppError, Language};
 use crate::i18n::{self, t, t1, use_language};
+use domain::{AppError, Language};
 use leptos::prelude::*;
 use leptos_meta::Stylesheet;
 use leptos_router::components::{Outlet, A};
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_location;
 /// layout is not hydrated).
 fn gpc_signalled() -> bool {
     #[cfg(feature = "ssr")]
-    return crate::port::gpc_signalled();
+    return crate::api::door::gpc_signalled();
     #[cfg(not(feature = "ssr"))]
     false
 }

@@ -3,8 +3,8 @@
 use super::track::RequestCard;
 use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::my_requests;
-use crate::domain::AppError;
 use crate::i18n::{t, use_language};
+use domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

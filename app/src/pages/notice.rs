@@ -3,9 +3,9 @@
 //! version history and what changed between versions.
 
 use super::{layout::ErrorPage, use_base, use_org};
-use crate::api::types::{Change, NoticeChangesView};
 use crate::api::{get_notice, get_notice_changes};
 use crate::i18n::{self, t, t1, use_language};
+use domain::views::{Change, NoticeChangesView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -114,7 +114,7 @@ fn ChangeList(changes: NoticeChangesView) -> impl IntoView {
     let lang = use_language();
     let back = use_base().get_untracked();
     let text_lang = (changes.language != lang).then(|| changes.language.code());
-    let mut args = fluent_bundle::FluentArgs::new();
+    let mut args = crate::i18n::FluentArgs::new();
     args.set("from", i18n::long_date(lang, &changes.from));
     args.set("to", i18n::long_date(lang, &changes.to));
     let lead = i18n::t_args(lang, "notice-changes-lead", Some(&args));

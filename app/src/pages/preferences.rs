@@ -5,9 +5,9 @@
 use super::my_requests::SignInHelp;
 use super::{layout::ErrorPage, use_org};
 use crate::api::get_preferences;
-use crate::api::types::{ConsentChoice, ConsentState};
-use crate::domain::AppError;
 use crate::i18n::{self, t, t1, use_language};
+use domain::views::{ConsentChoice, ConsentState};
+use domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -6,8 +6,8 @@
 use super::fields::{field_error, last_error, ErrorText, FormError, TextArea};
 use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::SubmitRequest;
-use crate::domain::{AppError, Email, Field, Language, RequestKind};
 use crate::i18n::{self, t, t1, use_language, FormStrings};
+use domain::{AppError, Email, Field, Language, RequestKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -4,10 +4,10 @@
 
 use super::fields::{ErrorText, FormError};
 use super::{layout::ErrorPage, use_base, use_org};
-use crate::api::types::{EventView, RequestView, Summary, TrackView};
 use crate::api::{track_request, CancelRequest, Reply, ResendCode, SignOut, VerifyCode};
-use crate::domain::Reference;
 use crate::i18n::{self, t, t1, use_language};
+use domain::views::{EventView, RequestView, Summary, TrackView};
+use domain::Reference;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -81,7 +81,7 @@ fn SignIn(
         {if expired {
             view! {
                 <div class="notice-box warning" role="status">
-                    <p>{i18n::error_message(lang, &crate::domain::AppError::RequestExpired)}</p>
+                    <p>{i18n::error_message(lang, &domain::AppError::RequestExpired)}</p>
                     <p><a class="button" href=move || format!("{}/new", use_base().get())>{t(lang, "make-new-request")}</a></p>
                 </div>
             }
@@ -179,7 +179,7 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     );
     let reference = request.reference.to_string();
     let open = !request.status.is_closed();
-    let awaiting = request.status == crate::domain::Status::AwaitingSubject;
+    let awaiting = request.status == domain::Status::AwaitingSubject;
     let messages = request.messages.clone();
     let attachments = request.attachments.clone();
     let export = request.export.clone();
@@ -208,9 +208,9 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
                 <ul class="progress">
                     {sources.into_iter().map(|s| {
                         let id = match s.state {
-                            crate::api::types::SourceState::Waiting => "source-waiting",
-                            crate::api::types::SourceState::Answered => "source-answered",
-                            crate::api::types::SourceState::Retrying => "source-retrying",
+                            domain::views::SourceState::Waiting => "source-waiting",
+                            domain::views::SourceState::Answered => "source-answered",
+                            domain::views::SourceState::Retrying => "source-retrying",
                         };
                         view! { <li>{t1(lang, id, "source", s.source)}</li> }
                     }).collect_view()}

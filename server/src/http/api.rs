@@ -2,19 +2,18 @@
 //! input, authenticates, calls the service and maps the result; the OpenAPI
 //! document at `/api/v1/openapi.json` is generated from these definitions.
 
-use super::error::{ApiError, ErrorBody};
-use super::identity::{Client, HostOrg, SubjectCaller};
-use crate::service::{IdempotencyKey, Service};
-use app::api::types::{EventView, RequestView};
-use app::domain::{AppError, Details, FieldErrorCode, Reference, Submission};
-use app::port::session_cookie;
 use axum::{
     extract::{FromRequest, Path, Request, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
+use domain::views::{EventView, RequestView};
+use domain::{AppError, Details, FieldErrorCode, Reference, Submission};
+use portal::door::error::ErrorBody;
+use portal::door::{cookies, ApiError, Client, Framing, HostOrg, SubjectCaller};
+use portal::service::{IdempotencyKey, Service};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{OpenApi, ToSchema};
@@ -232,9 +231,10 @@ async fn verify(
         .await?;
     let subject = service.subject(&grant.token).await?;
     let status = service.request_of(&subject, &reference).await?.status;
-    let cookie = session_cookie(
+    let cookie = cookies::subject_session(
         service.secure_cookies(),
-        grant.token.clone(),
+        Framing::Top,
+        &grant.token,
         grant.max_age_secs as i64,
     );
     let mut response = Json(Verified {
@@ -243,9 +243,7 @@ async fn verify(
         expires_in: grant.max_age_secs,
     })
     .into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    response.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(response)
 }
 
@@ -462,7 +460,8 @@ async fn notice(
     let language = super::language::from_url(&uri)
         .or_else(|| super::language::from_headers(&headers))
         .unwrap_or_default();
-    let body = crate::notice_json::notice_json(organisation, service.base_url().as_str(), language);
+    let body =
+        portal::notice_json::notice_json(organisation, service.base_url().as_str(), language);
     Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(body)).into_response())
 }
 
@@ -472,7 +471,7 @@ async fn notice(
 async fn export_schema() -> Response {
     (
         [(header::CONTENT_TYPE, "application/schema+json")],
-        crate::export::SCHEMA,
+        portal::export::SCHEMA,
     )
         .into_response()
 }

@@ -18,7 +18,7 @@ pub struct CspNonce(pub String);
 impl CspNonce {
     pub fn generate() -> CspNonce {
         // 128 bits; hex is within the base64 alphabet a nonce is written in.
-        CspNonce(hex::encode(&crate::crypto::random_key()[..16]))
+        CspNonce(hex::encode(&portal::crypto::random_key()[..16]))
     }
 }
 

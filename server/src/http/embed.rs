@@ -4,12 +4,12 @@
 //! `security_headers`, which writes the policy.
 
 use super::csp::FrameAncestors;
-use crate::service::Service;
 use axum::{
     extract::{Request, State},
     middleware::Next,
     response::Response,
 };
+use portal::service::Service;
 use std::sync::Arc;
 
 pub async fn frame_ancestors(

@@ -5,18 +5,17 @@
 //! like every other door. Uploads are authorised before their body is read:
 //! a stranger's 50 MB are refused, not parsed.
 
-use super::error::ApiError;
-use super::identity::{MaybeSubject, StaffCaller};
-use crate::service::{
-    Download, DownloadBody, Service, StaffAction, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
-};
-use app::domain::{AppError, OutcomeForm, Reference};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Router,
+};
+use domain::{AppError, OutcomeForm, Reference, StaffAction};
+use portal::door::{ApiError, MaybeSubject, StaffCaller};
+use portal::service::{
+    Download, DownloadBody, Service, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
 };
 use std::sync::Arc;
 
@@ -143,7 +142,7 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
                 if data.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
                     return Err(AppError::validation(
                         "attachments",
-                        app::domain::FieldErrorCode::TooLong,
+                        domain::FieldErrorCode::TooLong,
                     ));
                 }
                 data.extend_from_slice(&chunk);
@@ -155,7 +154,7 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
             if form.uploads.len() == MAX_ATTACHMENTS {
                 return Err(AppError::validation(
                     "attachments",
-                    app::domain::FieldErrorCode::TooLong,
+                    domain::FieldErrorCode::TooLong,
                 ));
             }
             form.uploads.push(Upload {
@@ -265,10 +264,10 @@ async fn add_export_data(
                     while let Some(chunk) =
                         field.chunk().await.map_err(|_| AppError::MalformedBody)?
                     {
-                        if bytes.len() + chunk.len() > crate::service::MAX_EXPORT_FILE_BYTES {
+                        if bytes.len() + chunk.len() > portal::service::MAX_EXPORT_FILE_BYTES {
                             return Err(AppError::validation(
                                 "file",
-                                app::domain::FieldErrorCode::TooLong,
+                                domain::FieldErrorCode::TooLong,
                             ));
                         }
                         bytes.extend_from_slice(&chunk);
@@ -280,7 +279,7 @@ async fn add_export_data(
         }
         let (name, bytes) = file
             .filter(|(name, _)| !name.is_empty())
-            .ok_or_else(|| AppError::validation("file", app::domain::FieldErrorCode::Required))?;
+            .ok_or_else(|| AppError::validation("file", domain::FieldErrorCode::Required))?;
         service
             .add_export_data(&member, &org, &parsed, &category, &name, &bytes)
             .await
@@ -412,7 +411,7 @@ async fn subject_export(
 /// The same for API clients with a bearer token.
 pub async fn api_export(
     service: &Service,
-    subject: &crate::service::Subject,
+    subject: &portal::service::Subject,
     reference: &str,
 ) -> Result<Response, ApiError> {
     let reference = parse_reference(reference)?;
@@ -501,7 +500,7 @@ async fn subject_download(
 /// The same for API clients with a bearer token.
 pub async fn api_download(
     service: &Service,
-    subject: &crate::service::Subject,
+    subject: &portal::service::Subject,
     reference: &str,
     id: i64,
 ) -> Result<Response, ApiError> {

@@ -5,9 +5,7 @@
 //! (see `service::consents`). No JavaScript is involved. Subjects download
 //! their receipts from `/o/{org}/consents.json`.
 
-use super::error::ApiError;
-use crate::service::Service;
-use app::port::session_from_headers;
+use axum::extract::FromRequestParts;
 use axum::{
     extract::{Path, Request, State},
     http::{header, HeaderMap, Method},
@@ -15,6 +13,9 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use portal::door::ApiError;
+use portal::door::MaybeSubject;
+use portal::service::Service;
 use std::sync::Arc;
 
 /// The date the portal's handling of the signal last changed.
@@ -47,16 +48,17 @@ pub async fn honour(State(service): State<Arc<Service>>, request: Request, next:
         request.method() == Method::GET,
         signalled(request.headers()),
     ) {
-        if let Some(token) = session_from_headers(request.headers(), service.secure_cookies()) {
-            match service.subject(&token).await {
-                Ok(subject) if subject.org == org => {
-                    if let Err(error) = service.honour_gpc(&subject).await {
-                        tracing::warn!(error = %error, "could not record a GPC signal");
-                    }
+        let (mut parts, body) = request.into_parts();
+        if let Ok(MaybeSubject(Some(subject))) =
+            MaybeSubject::from_request_parts(&mut parts, &service).await
+        {
+            if subject.org == org {
+                if let Err(error) = service.honour_gpc(&subject).await {
+                    tracing::warn!(error = %error, "could not record a GPC signal");
                 }
-                _ => {}
             }
         }
+        return next.run(Request::from_parts(parts, body)).await;
     }
     next.run(request).await
 }
@@ -65,7 +67,7 @@ pub async fn honour(State(service): State<Arc<Service>>, request: Request, next:
 pub async fn receipts(
     State(service): State<Arc<Service>>,
     Path(org): Path<String>,
-    caller: super::identity::MaybeSubject,
+    caller: MaybeSubject,
 ) -> Result<Response, ApiError> {
     let subject = caller.in_org(&org)?;
     let receipts = service.consent_receipts(&subject).await?;

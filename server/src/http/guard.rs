@@ -14,8 +14,7 @@
 //! clients that are not browsers and name no origin (an API client, a mail
 //! provider's RFC 8058 unsubscribe).
 
-use crate::http::{csp, error::ApiError};
-use app::domain::AppError;
+use crate::http::csp;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -23,6 +22,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use domain::AppError;
+use portal::door::ApiError;
 use url::Url;
 
 /// Largest accepted request body.

@@ -3,14 +3,14 @@
 //! database answers and carries exactly this build's migrations (send it no
 //! traffic if not). Neither needs authentication or reveals more than that.
 
-use crate::service::Service;
-use crate::store::Schema;
 use axum::{
     extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
+use portal::service::Service;
+use portal::store::Schema;
 use serde_json::json;
 use std::sync::Arc;
 

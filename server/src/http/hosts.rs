@@ -6,13 +6,13 @@
 //! the portal's own address keeps serving every organisation under
 //! `/o/{org}`.
 
-use crate::service::Service;
 use axum::{
     extract::{Request, State},
     http::{header, StatusCode},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use portal::service::Service;
 use std::sync::Arc;
 
 /// The organisation slug a path is about: `/o/{org}/…`, `/embed/{org}/…`

@@ -1,19 +1,18 @@
 //! Which language a page is in: `?lang=` in the URL (the switcher's links),
 //! then the cookie that remembers that choice, then the browser's
 //! `Accept-Language`, then English. The choice goes into the request's
-//! extensions, where the pages (`app::port::language`) read it.
+//! extensions, where the pages (`app::api::door::language`) and every door
+//! (`portal::door::Caller`) read it.
 
-use app::domain::Language;
-use app::port::cookie_from_headers;
 use axum::{
     extract::{Query, Request},
     http::{header, HeaderMap, HeaderValue},
     middleware::Next,
     response::Response,
 };
+use domain::Language;
+use portal::door::cookies;
 use serde::Deserialize;
-
-pub const COOKIE: &str = "portal_lang";
 
 #[derive(Deserialize)]
 struct LangQuery {
@@ -29,7 +28,7 @@ pub fn from_url(uri: &axum::http::Uri) -> Option<Language> {
 }
 
 pub fn from_headers(headers: &HeaderMap) -> Option<Language> {
-    cookie_from_headers(headers, COOKIE)
+    cookies::read(headers, cookies::LANGUAGE)
         .and_then(|tag| Language::parse(&tag))
         .or_else(|| {
             let header = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
@@ -43,9 +42,11 @@ pub fn from_headers(headers: &HeaderMap) -> Option<Language> {
 
 pub async fn negotiate(mut request: Request, next: Next) -> Response {
     let chosen = from_url(request.uri());
-    // In a company's iframe the portal is a third party: only a
-    // `SameSite=None; Secure; Partitioned` cookie is kept there.
-    let framed = request.uri().path().starts_with("/embed/");
+    let framing = if request.uri().path().starts_with("/embed/") {
+        cookies::Framing::Framed
+    } else {
+        cookies::Framing::Top
+    };
     let language = chosen
         .or_else(|| from_headers(request.headers()))
         .unwrap_or_default();
@@ -57,21 +58,10 @@ pub async fn negotiate(mut request: Request, next: Next) -> Response {
             .is_some_and(|v| v == "https");
     let mut response = next.run(request).await;
     if let Some(language) = chosen {
-        let cookie = cookie::Cookie::build((COOKIE, language.code()))
-            .path("/")
-            .http_only(true)
-            .same_site(if framed {
-                cookie::SameSite::None
-            } else {
-                cookie::SameSite::Lax
-            })
-            .secure(secure || framed)
-            .partitioned(framed)
-            .max_age(cookie::time::Duration::days(365))
-            .build();
-        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::language(secure, framing, language.code()),
+        );
     }
     // Caches must not hand one reader's language to another.
     response.headers_mut().append(

@@ -5,13 +5,11 @@
 pub mod api;
 pub mod csp;
 pub mod embed;
-pub mod error;
 pub mod files;
 pub mod gpc;
 pub mod guard;
 pub mod health;
 pub mod hosts;
-pub mod identity;
 pub mod language;
 pub mod org_assets;
 pub mod page_cache;

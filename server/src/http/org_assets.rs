@@ -1,15 +1,15 @@
-//! An organisation's theme stylesheet and logo (see `crate::theme`).
+//! An organisation's theme stylesheet and logo (see `portal::theme`).
 
-use crate::service::Service;
-use app::domain::AppError;
 use axum::{
     extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
 };
+use domain::AppError;
+use portal::service::Service;
 use std::sync::Arc;
 
-use super::error::ApiError;
+use portal::door::ApiError;
 
 /// `/o/{org}/theme.css`: its colours, radius and font as custom properties.
 pub async fn theme_css(

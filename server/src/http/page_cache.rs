@@ -9,7 +9,6 @@
 //! response still gets its own CSP nonce: the cached page's is replaced.
 
 use super::csp::CspNonce;
-use app::domain::Language;
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
@@ -17,6 +16,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use domain::Language;
 use std::{
     collections::HashMap,
     sync::{Arc, RwLock},

@@ -2,28 +2,26 @@
 //! `purpose=decision` pairs in one post (a plain HTML form, no JavaScript).
 //! The subject's session says who; the service writes the receipts.
 
-use super::error::ApiError;
-use crate::service::Service;
-use app::port::posted_from_frame;
 use axum::{
     extract::{Path, State},
-    http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
     Form,
 };
+use portal::door::{ApiError, Caller, Framing, MaybeSubject};
+use portal::service::Service;
 use std::sync::Arc;
 
 pub async fn save(
     State(service): State<Arc<Service>>,
     Path(org): Path<String>,
-    caller: super::identity::MaybeSubject,
-    headers: HeaderMap,
+    subject: MaybeSubject,
+    caller: Caller,
     Form(choices): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let subject = caller.in_org(&org)?;
+    let subject = subject.in_org(&org)?;
     let changed = service.set_preferences(&subject, &choices).await?;
     // Back to the page the form was on, in or out of an iframe.
-    let prefix = if posted_from_frame(&headers) {
+    let prefix = if caller.framing == Framing::Framed {
         "embed"
     } else {
         "o"

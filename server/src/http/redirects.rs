@@ -1,11 +1,11 @@
 //! Small GET routes that only redirect.
 
 use crate::startup::AppState;
-use app::domain::Reference;
 use axum::{
     extract::{Path, Query, State},
     response::Redirect,
 };
+use domain::Reference;
 use serde::Deserialize;
 
 /// `/` leads to the default organisation's notice.

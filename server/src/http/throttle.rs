@@ -1,17 +1,15 @@
 //! Applies the rate limits (`service::throttle`) to the routes they guard,
 //! before anything else runs: a refused attempt costs one counter update.
 
-use crate::{
-    http::error::ApiError,
-    service::{Bucket, Service, ThrottleError},
-};
-use app::domain::AppError;
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderName, HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use domain::AppError;
+use portal::door::ApiError;
+use portal::service::{Bucket, Service, ThrottleError};
 use std::{net::SocketAddr, sync::Arc};
 
 #[derive(Clone)]
@@ -81,7 +79,7 @@ pub async fn limit(
     let client = client_address(&request, config.client_ip_header.as_ref());
     request
         .extensions_mut()
-        .insert(app::port::ClientAddress(client.clone()));
+        .insert(portal::door::ClientAddress(client.clone()));
     let bucket = (request.method() == Method::POST)
         .then(|| bucket_of(request.uri().path()))
         .flatten();

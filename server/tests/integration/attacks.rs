@@ -7,7 +7,7 @@ use crate::harness::{
     client, location, set_cookie, spawn_app, spawn_app_configured, spawn_app_with_org, totp_code,
     Staff, TestApp, STAFF_PASSWORD,
 };
-use app::domain::Role;
+use domain::Role;
 
 const EVIL: &str =
     "name = \"Evil AS\"\ncontact_email = \"privacy@evil.example\"\nrequire_two_factor = false\n";
@@ -589,7 +589,7 @@ async fn a_stolen_session_cannot_mint_recovery_codes_or_change_the_second_factor
     );
 }
 
-use server::service::LoginStep;
+use portal::service::LoginStep;
 
 /// Hole 7: a copy of the database gives neither second factors nor
 /// recovery codes.
@@ -778,9 +778,9 @@ async fn a_stranger_cannot_flood_a_subject_nor_lock_them_out() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let to_kari = app.mail.all().iter().filter(|m| m.to == email).count();
     assert!(
-        to_kari <= 1 + server::service::CODES_PER_CLIENT as usize,
+        to_kari <= 1 + portal::service::CODES_PER_CLIENT as usize,
         "{to_kari} mails: the attacker's network sends at most {} a day",
-        server::service::CODES_PER_CLIENT
+        portal::service::CODES_PER_CLIENT
     );
 
     // Her tracking link still shows her request: nothing was rotated.
@@ -1119,7 +1119,7 @@ async fn the_audit_chain_cannot_be_rewritten_or_cut_short_unseen() {
     for n in 0..3 {
         app.submit_access(&format!("chain{n}@example.no")).await;
     }
-    let checkpoint = server::audit::head(&app.db).await.unwrap().unwrap();
+    let checkpoint = portal::audit::head(&app.db).await.unwrap().unwrap();
     assert_eq!(checkpoint.id, 6);
     for n in 3..5 {
         app.submit_access(&format!("chain{n}@example.no")).await;
@@ -1144,7 +1144,7 @@ async fn the_audit_chain_cannot_be_rewritten_or_cut_short_unseen() {
     relink_unkeyed(&app, 3).await;
     assert_eq!(
         app.audit_verdict().await,
-        server::audit::Verdict::Broken {
+        portal::audit::Verdict::Broken {
             id: 3,
             reason: "its content was changed"
         },
@@ -1155,7 +1155,7 @@ async fn the_audit_chain_cannot_be_rewritten_or_cut_short_unseen() {
     relink_unkeyed(&app, 1).await;
     assert!(matches!(
         app.audit_verdict().await,
-        server::audit::Verdict::Unkeyed { unkeyed: 10, .. }
+        portal::audit::Verdict::Unkeyed { unkeyed: 10, .. }
     ));
 }
 
@@ -1249,7 +1249,7 @@ async fn a_chain_with_plain_links_fails_verification_until_the_operator_keys_it(
     let app = app.crash_and_restart().await;
     assert_eq!(
         app.audit_verdict().await,
-        server::audit::Verdict::Unkeyed {
+        portal::audit::Verdict::Unkeyed {
             entries: 4,
             unkeyed: 4
         },
@@ -1295,7 +1295,7 @@ async fn a_chain_with_plain_links_fails_verification_until_the_operator_keys_it(
     app.submit_access("new@example.no").await;
     assert_eq!(
         app.audit_verdict().await,
-        server::audit::Verdict::Intact { entries: 6 }
+        portal::audit::Verdict::Intact { entries: 6 }
     );
 }
 
@@ -1314,7 +1314,7 @@ async fn relink_unkeyed(app: &TestApp, from: i64) {
         target: &'a str,
         detail: &'a str,
     }
-    let rows: Vec<server::store::ChainRow> = sqlx::query_as(
+    let rows: Vec<portal::store::ChainRow> = sqlx::query_as(
         "SELECT id, at, actor_kind, actor, org, action, target, detail, prev_hash, hash FROM audit_log ORDER BY id",
     )
     .fetch_all(&app.db)
@@ -1324,7 +1324,7 @@ async fn relink_unkeyed(app: &TestApp, from: i64) {
         .iter()
         .find(|row| row.id == from - 1)
         .map(|row| row.hash.clone())
-        .unwrap_or_else(|| server::audit::GENESIS.to_owned());
+        .unwrap_or_else(|| portal::audit::GENESIS.to_owned());
     for row in rows.iter().filter(|row| row.id >= from) {
         let hashed = Hashed {
             prev_hash: &prev,
@@ -1489,7 +1489,7 @@ sql = "SELECT CAST(:email AS integer) AS customer"
     server.wait().unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 
-    let db = server::store::Pool::connect(&database).await.unwrap();
+    let db = portal::store::Pool::connect(&database).await.unwrap();
     let failed: Vec<String> =
         sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'export.source_failed'")
             .fetch_all(&db)
@@ -1884,7 +1884,7 @@ async fn guessing_from_many_networks_never_tells_a_right_password_from_a_wrong_o
         }
     };
     for email in ["plain@fjordlys.example", "enrolled@fjordlys.example"] {
-        for n in 0..=server::service::GLOBAL_FAILURE_LIMIT {
+        for n in 0..=portal::service::GLOBAL_FAILURE_LIMIT {
             let status = login(
                 format!("203.0.{}.{}", n / 200, n % 200 + 1),
                 email,
@@ -1998,7 +1998,7 @@ async fn a_stolen_session_guesses_no_password_and_sees_no_other_sessions_secrets
 
     // A session that guesses the password is stopped as a sign-in would be.
     let thief = app.staff_cookie(&mut agent).await;
-    for _ in 0..server::service::LOGIN_FAILURE_LIMIT {
+    for _ in 0..portal::service::LOGIN_FAILURE_LIMIT {
         let status = app
             .call(
                 "/_sfn/console/change_password",
@@ -2099,7 +2099,7 @@ async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() 
     let older = dir.path().join("migrations");
     std::fs::create_dir_all(&older).unwrap();
     let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations")
+        .join("../portal/migrations")
         .join(backend);
     for entry in std::fs::read_dir(&shipped).unwrap() {
         let entry = entry.unwrap();
@@ -2109,7 +2109,7 @@ async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() 
         }
     }
     sqlx::any::install_default_drivers();
-    let pool = server::store::Pool::connect(&url).await.unwrap();
+    let pool = portal::store::Pool::connect(&url).await.unwrap();
     sqlx::migrate::Migrator::new(older.as_path())
         .await
         .unwrap()
@@ -2171,7 +2171,7 @@ async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() 
         app.service
             .staff_login("made@fjordlys.example", "the admin's choice", &client())
             .await,
-        Err(app::domain::AppError::PasswordResetRequired)
+        Err(domain::AppError::PasswordResetRequired)
     );
     let refused = app
         .client

@@ -2,7 +2,7 @@
 //! verify` finds the first entry someone tampered with.
 
 use crate::harness::{on_postgres, spawn_app};
-use server::audit::Verdict;
+use portal::audit::Verdict;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_step_is_audited_in_a_chain_that_the_database_keeps_append_only() {

@@ -6,8 +6,9 @@
 //! callers see is checked for leaks.
 
 use crate::harness::{spawn_app, TestApp};
-use app::domain::{Reference, Role};
-use server::service::{StaffAction, Upload};
+use domain::StaffAction;
+use domain::{Reference, Role};
+use portal::service::Upload;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expect {

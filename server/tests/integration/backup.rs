@@ -99,7 +99,7 @@ async fn a_backup_restores_to_a_working_portal() {
     assert_eq!(verified.status(), 200);
     assert!(matches!(
         restored.audit_verdict().await,
-        server::audit::Verdict::Intact { .. }
+        portal::audit::Verdict::Intact { .. }
     ));
     if !on_postgres() {
         let check: String = sqlx::query_scalar("PRAGMA integrity_check")

@@ -10,7 +10,7 @@
 //! `target/bench/export.json`.
 
 use crate::harness::spawn_app_with_org;
-use app::domain::Role;
+use domain::Role;
 use futures_util::StreamExt;
 use std::io::{BufRead, Read, Write};
 use std::path::Path;

@@ -369,18 +369,18 @@ async fn download_of_a_one_gib_package() {
 
     // 1 GiB sealed with the server's own export key, in its export folder.
     let key = std::fs::read_to_string(dir.path().join("export.key")).unwrap();
-    let key = server::export::ExportKey::new(server::config::parse_secret(&key).unwrap());
+    let key = portal::export::ExportKey::new(portal::config::parse_secret(&key).unwrap());
     let name = "bench00000000000000000000000000001";
     let file =
         std::fs::File::create(dir.path().join(format!("exports/{name}.zip.sealed"))).unwrap();
     let mut writer =
-        server::export::SealWriter::new(&key, &reference, std::io::BufWriter::new(file)).unwrap();
+        portal::export::SealWriter::new(&key, &reference, std::io::BufWriter::new(file)).unwrap();
     let block: Vec<u8> = (0..1 << 20).map(|_| rand::random::<u8>()).collect();
     for _ in 0..SIZE / block.len() {
         writer.write_all(&block).unwrap();
     }
     writer.finish().unwrap();
-    let db = server::store::Pool::connect(&database_url).await.unwrap();
+    let db = portal::store::Pool::connect(&database_url).await.unwrap();
     sqlx::query(
         "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, released_at)
          SELECT id, $1, $2, 'bench', 0, 4102444800, 0 FROM requests WHERE reference = $3",

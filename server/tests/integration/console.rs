@@ -4,7 +4,7 @@
 //! then downloads, kind-specific outcomes, and opt-outs that need no staff.
 
 use crate::harness::{location, set_cookie, spawn_app, totp_code, TestApp, STAFF_PASSWORD};
-use app::domain::Role;
+use domain::Role;
 
 async fn post_form(
     app: &TestApp,
@@ -580,8 +580,8 @@ async fn each_kind_records_its_own_outcome() {
             .await
             .unwrap();
     let outcome = app.open(
-        server::sealing::Column::RequestOutcome,
-        server::sealing::Row::Request(&erase),
+        portal::sealing::Column::RequestOutcome,
+        portal::sealing::Row::Request(&erase),
         &outcome,
     );
     assert!(
@@ -630,12 +630,12 @@ async fn each_kind_records_its_own_outcome() {
             .await
             .unwrap();
     assert_eq!(listed.len(), 1);
-    let row = server::sealing::Row::Subject {
+    let row = portal::sealing::Row::Subject {
         org: "demo",
         index: &listed[0].1,
     };
     assert_eq!(
-        app.open(server::sealing::Column::Email, row, &listed[0].0),
+        app.open(portal::sealing::Column::Email, row, &listed[0].0),
         "m@example.no"
     );
     let confirmation = app.mail.wait_for(mails + 2).await;
@@ -696,8 +696,8 @@ async fn too_many_or_too_large_files_are_refused_and_nothing_is_kept() {
     assert!(!name.contains("passwd"), "names are sealed: {name}");
     assert_eq!(
         app.open(
-            server::sealing::Column::AttachmentName,
-            server::sealing::Row::Request(&reference),
+            portal::sealing::Column::AttachmentName,
+            portal::sealing::Row::Request(&reference),
             &name
         ),
         "passwd"

@@ -116,7 +116,7 @@ async fn every_acknowledged_submission_survives_sigkill() {
         "no reference acknowledged twice"
     );
     sqlx::any::install_default_drivers();
-    let db = server::store::Pool::connect(&database_url).await.unwrap();
+    let db = portal::store::Pool::connect(&database_url).await.unwrap();
     let stored: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT r.reference,
                 (SELECT COUNT(*) FROM request_events e WHERE e.request_id = r.id AND e.event = 'submitted'),

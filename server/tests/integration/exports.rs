@@ -4,7 +4,7 @@
 //! for empty sources, and which is encrypted at rest and expires.
 
 use crate::harness::{spawn_app, TestApp};
-use app::domain::Role;
+use domain::Role;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 

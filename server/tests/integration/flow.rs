@@ -2,7 +2,7 @@
 //! the mail, verify, follow.
 
 use crate::harness::{spawn_app, spawn_app_with};
-use app::domain::one_month_after;
+use domain::one_month_after;
 use serde_json::json;
 use time::OffsetDateTime;
 

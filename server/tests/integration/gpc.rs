@@ -138,7 +138,7 @@ async fn a_one_click_unsubscribe_is_honoured_once_and_only_for_links_the_portal_
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let row = server::sealing::Row::Subject {
+    let row = portal::sealing::Row::Subject {
         org: "demo",
         index: &index,
     };
@@ -146,7 +146,7 @@ async fn a_one_click_unsubscribe_is_honoured_once_and_only_for_links_the_portal_
         (
             purpose.as_str(),
             method.as_str(),
-            app.open(server::sealing::Column::Email, row, &email)
+            app.open(portal::sealing::Column::Email, row, &email)
                 .as_str()
         ),
         ("marketing", "one_click_unsubscribe", "kari@example.no")

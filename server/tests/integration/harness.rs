@@ -6,7 +6,8 @@
 //! fresh PostgreSQL database on the server at `TEST_POSTGRES_URL`: the same
 //! tests run against both (`make integration` runs them twice).
 
-use server::{config::Settings, startup::Application, store::Pool};
+use portal::{config::Settings, store::Pool};
+use server::startup::Application;
 use std::{
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -144,7 +145,7 @@ pub struct TestApp {
     pub mail: SmtpSink,
     pub db: Pool,
     pub database_url: String,
-    pub service: Arc<server::service::Service>,
+    pub service: Arc<portal::service::Service>,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     settings: Settings,
     /// Shared by instances of one portal (see `another_instance`).
@@ -258,11 +259,11 @@ async fn spawn(
         // One address (127.0.0.1) stands for every subject and staff member
         // of a test; `throttle.rs` tests the limits themselves.
         rate_limits: {
-            let plenty = Some(server::service::Limit {
+            let plenty = Some(portal::service::Limit {
                 hits: 1000,
                 window_secs: 600,
             });
-            server::service::RateLimits {
+            portal::service::RateLimits {
                 submit: plenty,
                 verify: plenty,
                 login: plenty,
@@ -447,7 +448,7 @@ async fn start(
     settings: &Settings,
 ) -> (
     String,
-    Arc<server::service::Service>,
+    Arc<portal::service::Service>,
     tokio::task::JoinHandle<anyhow::Result<()>>,
 ) {
     let application = Application::build(settings.clone())
@@ -616,8 +617,8 @@ impl TestApp {
     /// it sealed; see `sealing`).
     pub fn open(
         &self,
-        column: server::sealing::Column,
-        row: server::sealing::Row<'_>,
+        column: portal::sealing::Column,
+        row: portal::sealing::Row<'_>,
         stored: &str,
     ) -> String {
         self.service
@@ -627,7 +628,7 @@ impl TestApp {
     }
 
     /// What `server audit verify` says of the chain.
-    pub async fn audit_verdict(&self) -> server::audit::Verdict {
+    pub async fn audit_verdict(&self) -> portal::audit::Verdict {
         self.service.verify_audit(None).await.unwrap()
     }
 
@@ -652,8 +653,8 @@ pub struct Staff {
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 
 /// The client every request of a test comes from, as the server sees it.
-pub fn client() -> app::port::ClientAddress {
-    app::port::ClientAddress("127.0.0.1".into())
+pub fn client() -> portal::door::ClientAddress {
+    portal::door::ClientAddress("127.0.0.1".into())
 }
 
 /// The TOTP code of `secret`, `offset_steps` steps of 30 s from now.
@@ -700,14 +701,8 @@ pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 
 impl TestApp {
     /// A staff account with `role` in `org`, enrolled in TOTP when `totp`.
-    pub async fn staff(
-        &self,
-        email: &str,
-        org: &str,
-        role: app::domain::Role,
-        totp: bool,
-    ) -> Staff {
-        use server::service::LoginStep;
+    pub async fn staff(&self, email: &str, org: &str, role: domain::Role, totp: bool) -> Staff {
+        use portal::service::LoginStep;
         let id = self
             .service
             .create_staff(email, STAFF_PASSWORD, org, role)
@@ -729,11 +724,16 @@ impl TestApp {
             else {
                 panic!("a new account has no second factor yet")
             };
-            let secret = self.service.begin_totp(&token).await.unwrap().secret_base32;
+            let secret = self
+                .service
+                .begin_totp(&self.service.staff_member(&token).await.unwrap())
+                .await
+                .unwrap()
+                .secret_base32;
             staff.recovery = self
                 .service
                 .confirm_totp(
-                    &token,
+                    &self.service.staff_member(&token).await.unwrap(),
                     &totp_code(&secret, email, 0),
                     STAFF_PASSWORD,
                     &crate::harness::client(),
@@ -741,7 +741,9 @@ impl TestApp {
                 .await
                 .unwrap();
             staff.secret = Some(secret);
-            self.service.staff_logout(&token).await;
+            self.service
+                .staff_logout(&self.service.staff_member(&token).await.unwrap())
+                .await;
         }
         staff
     }

@@ -5,8 +5,8 @@
 //! balancer use.
 
 use crate::harness::spawn_app_configured;
-use app::domain::Role;
-use server::service::Limit;
+use domain::Role;
+use portal::service::Limit;
 use std::time::Duration;
 
 const REQUESTS: usize = 24;
@@ -105,7 +105,7 @@ async fn two_servers_on_one_database_behave_as_one_portal() {
     // The audit chain, written by both, is whole.
     assert!(matches!(
         a.audit_verdict().await,
-        server::audit::Verdict::Intact { .. }
+        portal::audit::Verdict::Intact { .. }
     ));
 }
 

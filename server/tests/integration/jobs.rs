@@ -3,7 +3,7 @@
 //! one, which finishes it exactly once.
 
 use crate::harness::{spawn_app_with_org, TestApp};
-use app::domain::Role;
+use domain::Role;
 use sqlx::{Connection, Executor};
 use std::time::Duration;
 
@@ -125,8 +125,8 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
     .await
     .unwrap();
     let records = app.open(
-        server::sealing::Column::ExportLines,
-        server::sealing::Row::Request(&reference),
+        portal::sealing::Column::ExportLines,
+        portal::sealing::Row::Request(&reference),
         &sealed,
     );
     assert!(

@@ -5,8 +5,8 @@
 //! be framed only by the organisation's own sites.
 
 use crate::harness::{set_cookie, spawn_app};
-use app::domain::Language;
-use app::i18n::t;
+use domain::i18n::t;
+use domain::Language;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_comes_from_the_url_then_the_cookie_then_the_browser() {

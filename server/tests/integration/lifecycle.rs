@@ -2,10 +2,9 @@
 //! follows every step, and can cancel while nothing was carried out.
 
 use crate::harness::{spawn_app, TestApp};
-use app::domain::{
-    add_months, one_month_after, AppError, Reference, Role, Status, TransitionError,
-};
-use server::service::{LoginStep, StaffAction, StaffMember};
+use domain::StaffAction;
+use domain::{add_months, one_month_after, AppError, Reference, Role, Status, TransitionError};
+use portal::service::{LoginStep, StaffMember};
 use time::OffsetDateTime;
 
 /// An agent of `demo` with TOTP enrolled (the demo organisation requires it).
@@ -22,7 +21,12 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     else {
         panic!("not enrolled yet, so no second factor")
     };
-    let secret = app.service.begin_totp(&token).await.unwrap().secret_base32;
+    let secret = app
+        .service
+        .begin_totp(&app.service.staff_member(&token).await.unwrap())
+        .await
+        .unwrap()
+        .secret_base32;
     let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
     let totp = totp_rs::TOTP::new(
         totp_rs::Algorithm::SHA1,
@@ -36,7 +40,7 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     .unwrap();
     app.service
         .confirm_totp(
-            &token,
+            &app.service.staff_member(&token).await.unwrap(),
             &totp.generate_current().unwrap(),
             "correct horse battery",
             &crate::harness::client(),
@@ -262,8 +266,8 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     .unwrap();
     assert!(!sealed.contains("Art. 12"), "sealed at rest");
     let note = app.open(
-        server::sealing::Column::EventNote,
-        server::sealing::Row::Request(&bound),
+        portal::sealing::Column::EventNote,
+        portal::sealing::Row::Request(&bound),
         &sealed,
     );
     assert!(

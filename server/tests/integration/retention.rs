@@ -108,9 +108,9 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
     // Closed too recently, or not closed at all: untouched.
     for reference in [&recent, &open] {
         let (email, details, outcome, anonymised) = row(&app, reference).await;
-        let bound = server::sealing::Row::Request(reference);
-        let details = app.open(server::sealing::Column::RequestDetails, bound, &details);
-        let email = app.open(server::sealing::Column::Email, bound, &email);
+        let bound = portal::sealing::Row::Request(reference);
+        let details = app.open(portal::sealing::Column::RequestDetails, bound, &details);
+        let email = app.open(portal::sealing::Column::Email, bound, &email);
         assert!(email.ends_with("@example.no") && details.contains("Storgata"));
         assert!(outcome.is_some() && anonymised.is_none());
         assert_eq!(count(&app, "request_messages", reference).await, 1);
@@ -127,7 +127,7 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
     assert_eq!(actions, 1);
     assert!(matches!(
         app.audit_verdict().await,
-        server::audit::Verdict::Intact { .. }
+        portal::audit::Verdict::Intact { .. }
     ));
     assert_eq!(app.service.purge_retention().await.unwrap(), 0);
 }
@@ -177,8 +177,8 @@ async fn closed_requests_of_a_removed_organisation_are_purged_after_the_default_
     let (email, _, _, anonymised) = row(&app, &younger).await;
     assert_eq!(
         app.open(
-            server::sealing::Column::Email,
-            server::sealing::Row::Request(&younger),
+            portal::sealing::Column::Email,
+            portal::sealing::Row::Request(&younger),
             &email
         ),
         "ola@example.no"

@@ -8,8 +8,8 @@ use crate::{
     harness::{on_postgres, spawn_app},
     lifecycle::enrolled_agent,
 };
-use app::domain::Reference;
-use server::service::StaffAction;
+use domain::Reference;
+use domain::StaffAction;
 
 const ANSWER: &str = "Hemmeligveien 13";
 const CORRECTION: &str = "Skjultgata 42";
@@ -169,7 +169,7 @@ async fn the_data_key_is_rotated_without_losing_anything() {
     let readable = |body: &serde_json::Value| body.to_string().contains(CORRECTION);
     // The first key was generated into the data folder.
     let old = std::fs::read_to_string(app.data_dir().join("data.key")).unwrap();
-    let old_key = server::config::parse_secret(&old).unwrap();
+    let old_key = portal::config::parse_secret(&old).unwrap();
     let new_key = [42_u8; 32];
 
     // The new key in use, the old one still read.
@@ -290,14 +290,14 @@ async fn addresses_written_before_sealing_are_sealed_at_start_up() {
         let (email, index, bound) = &rows[0];
         assert!(!email.contains("old@example.no"), "{table}: {email}");
         let row = match table {
-            "requests" => server::sealing::Row::Request(bound),
-            _ => server::sealing::Row::Subject {
+            "requests" => portal::sealing::Row::Request(bound),
+            _ => portal::sealing::Row::Subject {
                 org: bound,
                 index: index.as_deref().unwrap_or_default(),
             },
         };
         assert_eq!(
-            app.open(server::sealing::Column::Email, row, email),
+            app.open(portal::sealing::Column::Email, row, email),
             "old@example.no"
         );
         assert!(index.as_deref().is_some_and(|i| i.len() == 64), "{table}");

@@ -6,7 +6,7 @@
 //! can build without it.
 
 use crate::harness::{spawn_app_with_org, TestApp};
-use app::domain::Role;
+use domain::Role;
 use sqlx::{Connection, Executor};
 use std::io::Read;
 
@@ -104,7 +104,7 @@ async fn http_source(secret: &'static str) -> String {
         };
         let timestamp: i64 = header("x-portal-timestamp").parse().unwrap_or(0);
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let expected = server::sources::http::signature(secret.as_bytes(), timestamp, &body);
+        let expected = portal::sources::http::signature(secret.as_bytes(), timestamp, &body);
         if (now - timestamp).abs() > 300 || header("x-portal-signature") != expected {
             return (axum::http::StatusCode::UNAUTHORIZED, "bad signature").into_response();
         }
@@ -352,7 +352,7 @@ fn a_source_with_an_unknown_parameter_or_category_stops_the_start() {
             "+++\ntitle = \"N\"\nlast_updated = \"2026-01-01\"\n+++\n",
         )
         .unwrap();
-        server::content::Content::load(dir.path())
+        portal::content::Content::load(dir.path())
             .map(|_| ())
             .map_err(|e| format!("{e:#}"))
     };

@@ -3,8 +3,8 @@
 //! failures, and sessions that end.
 
 use crate::harness::{spawn_app, totp_code};
-use app::domain::{AppError, Role};
-use server::service::LoginStep;
+use domain::{AppError, Role};
+use portal::service::LoginStep;
 
 fn signed_in(step: LoginStep) -> String {
     match step {
@@ -70,12 +70,21 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     );
     assert!(!member.may("demo", Role::Agent), "nothing until enrolled");
 
-    let enrolment = app.service.begin_totp(&token).await.unwrap();
+    let enrolment = app
+        .service
+        .begin_totp(&app.service.staff_member(&token).await.unwrap())
+        .await
+        .unwrap();
     assert!(enrolment.otpauth_url.starts_with("otpauth://totp/"));
     assert!(enrolment.qr_svg.contains("<svg"));
     let wrong = app
         .service
-        .confirm_totp(&token, "000000", password, &crate::harness::client())
+        .confirm_totp(
+            &app.service.staff_member(&token).await.unwrap(),
+            "000000",
+            password,
+            &crate::harness::client(),
+        )
         .await;
     assert!(
         wrong.is_err()
@@ -84,7 +93,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     let recovery = app
         .service
         .confirm_totp(
-            &token,
+            &app.service.staff_member(&token).await.unwrap(),
             &totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0),
             password,
             &crate::harness::client(),
@@ -101,7 +110,9 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
         "bound to its organisations only"
     );
 
-    app.service.staff_logout(&token).await;
+    app.service
+        .staff_logout(&app.service.staff_member(&token).await.unwrap())
+        .await;
     assert_eq!(
         app.service.staff_member(&token).await,
         Err(AppError::Unauthenticated)
@@ -243,19 +254,26 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
             .await
             .unwrap(),
     );
-    let secret = app.service.begin_totp(&token).await.unwrap().secret_base32;
+    let secret = app
+        .service
+        .begin_totp(&app.service.staff_member(&token).await.unwrap())
+        .await
+        .unwrap()
+        .secret_base32;
     let used = totp_code(&secret, email, 0);
     let recovery = app
         .service
         .confirm_totp(
-            &token,
+            &app.service.staff_member(&token).await.unwrap(),
             &used,
             "correct horse battery",
             &crate::harness::client(),
         )
         .await
         .unwrap();
-    app.service.staff_logout(&token).await;
+    app.service
+        .staff_logout(&app.service.staff_member(&token).await.unwrap())
+        .await;
 
     let LoginStep::SecondFactor(pending) = app
         .service

@@ -1,7 +1,7 @@
 //! Rate limits per client address, as a script hammering the portal meets them.
 
 use crate::harness::spawn_app_configured;
-use server::service::{Limit, RateLimits};
+use portal::service::{Limit, RateLimits};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn submissions_past_the_limit_get_429_with_retry_after() {

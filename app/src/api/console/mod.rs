@@ -1,170 +1,165 @@
-//! The staff console's server functions. Each reads the staff session from
-//! its cookie and passes it to the `Console` port, which checks the member's
-//! role in the organisation concerned; none holds a business rule.
+//! The staff console's server functions. Each learns the staff member from
+//! `portal::door` (through `door`) and calls the use case, which checks the
+//! member's role in the organisation concerned; none holds a business rule.
 
 // `act` takes one argument per form field so that plain HTML forms need no
 // nested names; the macro copies them into generated code where an
 // item-level allow does not reach.
 #![allow(clippy::too_many_arguments)]
 
-pub mod types;
-
-use crate::domain::AppError;
+use domain::views::console::{
+    AuditView, CaseView, EnrolmentView, InvitationView, QueueView, StaffView, TeamView,
+};
+use domain::AppError;
 use leptos::prelude::*;
-use types::{AuditView, CaseView, EnrolmentView, InvitationView, QueueView, StaffView, TeamView};
 
 #[cfg(feature = "ssr")]
 use {
-    crate::domain::Reference,
-    crate::port::{console, fail},
-    types::{AuditFilter, QueueFilter},
+    super::door::{identify, see_other, serve, set_cookie},
+    domain::views::console::{AuditFilter, QueueFilter},
+    portal::door::{cookies, Caller, MaybeStaff, PendingLogin, StaffCaller},
+    portal::service::LoginStep,
 };
 
-/// Staff sessions last at most 10 hours; the server ends them sooner when idle.
+/// The staff session cookie: set after a complete sign-in, cleared on
+/// sign-out (an empty value that expires at once).
 #[cfg(feature = "ssr")]
-const STAFF_COOKIE_SECS: i64 = 10 * 60 * 60;
-/// Five minutes to type the second factor.
-#[cfg(feature = "ssr")]
-const PENDING_COOKIE_SECS: i64 = 5 * 60;
-
-#[cfg(feature = "ssr")]
-fn secure() -> bool {
-    crate::port::portal()
-        .map(|p| p.secure_cookies())
-        .unwrap_or(true)
-}
-
-/// The staff session token, or `Unauthenticated`.
-#[cfg(feature = "ssr")]
-fn staff_token() -> Result<String, AppError> {
-    crate::port::cookie_value(crate::port::staff_cookie_name(secure()))
-        .ok_or_else(|| fail(AppError::Unauthenticated))
+fn set_staff_session(caller: &Caller, token: &str, secs: i64) {
+    let name = cookies::staff_session_name(caller.secure);
+    set_cookie(cookies::staff(caller.secure, name, token, secs));
 }
 
 #[cfg(feature = "ssr")]
-fn reference(raw: &str) -> Result<Reference, AppError> {
-    Reference::parse(raw).map_err(|_| fail(AppError::NotFound))
+fn set_pending_login(caller: &Caller, token: &str, secs: i64) {
+    let name = cookies::pending_login_name(caller.secure);
+    set_cookie(cookies::staff(caller.secure, name, token, secs));
 }
 
 /// Anyone may try; failures look the same whether or not the account
 /// exists, and are rate limited per address.
 #[server(prefix = "/_sfn", endpoint = "console/login")]
 pub async fn staff_login(email: String, password: String) -> Result<(), AppError> {
-    use crate::port::{pending_cookie_name, set_staff_cookie, staff_cookie_name, StaffLogin};
-    let console = console()?;
-    let secure = secure();
-    match console
-        .login(&email, &password, &crate::port::client_address())
-        .await
-        .map_err(fail)?
-    {
-        StaffLogin::SignedIn(token) => {
-            set_staff_cookie(secure, staff_cookie_name(secure), token, STAFF_COOKIE_SECS);
-            crate::port::see_other("/console");
+    serve(|service, caller| async move {
+        match service
+            .staff_login(&email, &password, &caller.client)
+            .await?
+        {
+            LoginStep::SignedIn(token) => {
+                set_staff_session(&caller, &token, cookies::STAFF_SESSION_SECS);
+                see_other(&caller, "/console");
+            }
+            LoginStep::SecondFactor(pending) => {
+                set_pending_login(&caller, &pending, cookies::PENDING_LOGIN_SECS);
+                see_other(&caller, "/console/login/code");
+            }
         }
-        StaffLogin::SecondFactor(pending) => {
-            set_staff_cookie(
-                secure,
-                pending_cookie_name(secure),
-                pending,
-                PENDING_COOKIE_SECS,
-            );
-            crate::port::see_other("/console/login/code");
-        }
-    }
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 /// The second step: holders of the pending-login cookie only.
 #[server(prefix = "/_sfn", endpoint = "console/second_factor")]
 pub async fn staff_second_factor(code: String) -> Result<(), AppError> {
-    use crate::port::{pending_cookie_name, set_staff_cookie, staff_cookie_name};
-    let console = console()?;
-    let secure = secure();
-    let pending = crate::port::cookie_value(pending_cookie_name(secure))
-        .ok_or_else(|| fail(AppError::Unauthenticated))?;
-    let result = console
-        .second_factor(&pending, &code, &crate::port::client_address())
-        .await;
-    // The pending login is spent either way.
-    set_staff_cookie(secure, pending_cookie_name(secure), String::new(), 0);
-    let token = result.map_err(fail)?;
-    set_staff_cookie(secure, staff_cookie_name(secure), token, STAFF_COOKIE_SECS);
-    crate::port::see_other("/console");
-    Ok(())
+    serve(|service, caller| async move {
+        let PendingLogin(pending) = identify(&service).await?;
+        let pending = pending.ok_or(AppError::Unauthenticated)?;
+        let result = service
+            .staff_second_factor(&pending, &code, &caller.client)
+            .await;
+        // The pending login is spent either way.
+        set_pending_login(&caller, "", 0);
+        set_staff_session(&caller, &result?, cookies::STAFF_SESSION_SECS);
+        see_other(&caller, "/console");
+        Ok(())
+    })
+    .await
 }
 
 /// Ends the staff session (anyone may call it; without a session it only
 /// clears the cookie).
 #[server(prefix = "/_sfn", endpoint = "console/logout")]
 pub async fn staff_logout() -> Result<(), AppError> {
-    use crate::port::{set_staff_cookie, staff_cookie_name};
-    let console = console()?;
-    let secure = secure();
-    if let Some(token) = crate::port::cookie_value(staff_cookie_name(secure)) {
-        console.logout(&token).await;
-    }
-    set_staff_cookie(secure, staff_cookie_name(secure), String::new(), 0);
-    crate::port::see_other("/console/login");
-    Ok(())
+    serve(|service, caller| async move {
+        if let MaybeStaff(Some(member)) = identify(&service).await? {
+            service.staff_logout(&member).await;
+        }
+        set_staff_session(&caller, "", 0);
+        see_other(&caller, "/console/login");
+        Ok(())
+    })
+    .await
 }
 
 /// The signed-in member. Staff only.
 #[server(prefix = "/_sfn", endpoint = "console/me")]
 pub async fn staff_me() -> Result<StaffView, AppError> {
-    console()?.me(&staff_token()?).await.map_err(fail)
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.staff_view(&member).await
+    })
+    .await
 }
 
 /// A new authenticator secret for the signed-in member (not in force until
 /// confirmed). Staff only, and only without a second factor yet.
 #[server(prefix = "/_sfn", endpoint = "console/enrolment")]
 pub async fn enrolment() -> Result<EnrolmentView, AppError> {
-    console()?
-        .begin_enrolment(&staff_token()?)
-        .await
-        .map_err(fail)
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let enrolment = service.begin_totp(&member).await?;
+        Ok(EnrolmentView {
+            secret: enrolment.secret_base32,
+            qr_svg: enrolment.qr_svg,
+            replacing: enrolment.replacing,
+        })
+    })
+    .await
 }
 
 /// Turns the new authenticator on, with a code from it and the member's
 /// password (a session alone cannot change the second factor). Staff only.
+/// The recovery codes made here are shown by the next page.
 #[server(prefix = "/_sfn", endpoint = "console/confirm_enrolment")]
 pub async fn confirm_enrolment(
     code: String,
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
-    console()?
-        .confirm_enrolment(
-            &staff_token()?,
-            &code,
-            &password,
-            &crate::port::client_address(),
-        )
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/recovery-codes");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service
+            .confirm_totp(&member, &code, &password, &caller.client)
+            .await?;
+        see_other(&caller, "/console/recovery-codes");
+        Ok(())
+    })
+    .await
 }
 
 /// The newest recovery codes while they may be shown (ten minutes), else
 /// `None`. Staff with a second factor only.
 #[server(prefix = "/_sfn", endpoint = "console/recovery_codes")]
 pub async fn recovery_codes() -> Result<Option<Vec<String>>, AppError> {
-    console()?
-        .recovery_codes(&staff_token()?)
-        .await
-        .map_err(fail)
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.fresh_recovery_codes(&member).await
+    })
+    .await
 }
 
 /// Makes a new set of recovery codes (the old ones stop working), on the
 /// member's password. Staff with a second factor only.
 #[server(prefix = "/_sfn", endpoint = "console/new_recovery_codes")]
 pub async fn new_recovery_codes(#[server(default)] password: String) -> Result<(), AppError> {
-    console()?
-        .new_recovery_codes(&staff_token()?, &password, &crate::port::client_address())
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/recovery-codes");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service
+            .regenerate_recovery_codes(&member, &password, &caller.client)
+            .await?;
+        see_other(&caller, "/console/recovery-codes");
+        Ok(())
+    })
+    .await
 }
 
 /// The member's queue. Staff only; only their organisations' requests.
@@ -175,27 +170,30 @@ pub async fn queue(
     #[server(default)] assignee: Option<String>,
     #[server(default)] page: Option<u32>,
 ) -> Result<QueueView, AppError> {
-    let filter = QueueFilter {
-        status,
-        kind,
-        assignee,
-        page,
-    };
-    console()?
-        .queue(&staff_token()?, filter)
-        .await
-        .map_err(fail)
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let filter = QueueFilter {
+            status,
+            kind,
+            assignee,
+            page,
+        };
+        service.queue(&member, &filter).await
+    })
+    .await
 }
 
 /// One request in full. Staff of the request's organisation only; others
 /// get 404. Audited.
 #[server(prefix = "/_sfn", endpoint = "console/case")]
 pub async fn case(org: String, reference: String) -> Result<CaseView, AppError> {
-    let reference = self::reference(&reference)?;
-    console()?
-        .case(&staff_token()?, &org, &reference)
-        .await
-        .map_err(fail)
+    serve(|service, caller| async move {
+        let reference = super::reference(&reference)?;
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        service.case(&member, &org, &reference).await
+    })
+    .await
 }
 
 /// A staff action on a request (all but completing, which carries files
@@ -210,24 +208,28 @@ pub async fn act(
     #[server(default)] months: Option<String>,
     #[server(default)] legal_ground: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::{ActionForm, StaffAction};
-    let parsed = self::reference(&reference)?;
-    let token = staff_token()?;
-    let form = ActionForm {
-        action,
-        to,
-        text,
-        months,
-        legal_ground,
-    };
-    let staff_action = StaffAction::from_form(&form).map_err(fail)?;
-    let event = staff_action.event();
-    console()?
-        .act(&token, &org, &parsed, staff_action)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other(&format!("/console/o/{org}/requests/{parsed}?done={event}"));
-    Ok(())
+    use domain::{ActionForm, StaffAction};
+    serve(|service, caller| async move {
+        let reference = super::reference(&reference)?;
+        let StaffCaller(member) = identify(&service).await?;
+        let form = ActionForm {
+            action,
+            to,
+            text,
+            months,
+            legal_ground,
+        };
+        let action = StaffAction::from_form(&form)?;
+        let event = action.event();
+        caller.console_org(&org)?;
+        service.staff_act(&member, &org, &reference, action).await?;
+        see_other(
+            &caller,
+            &format!("/console/o/{org}/requests/{reference}?done={event}"),
+        );
+        Ok(())
+    })
+    .await
 }
 
 /// The audit log of the organisations the member administers. Admins only.
@@ -238,64 +240,74 @@ pub async fn audit_log(
     #[server(default)] target: Option<String>,
     #[server(default)] page: Option<u32>,
 ) -> Result<AuditView, AppError> {
-    let filter = AuditFilter {
-        action,
-        actor,
-        target,
-        page,
-    };
-    console()?
-        .audit(&staff_token()?, filter)
-        .await
-        .map_err(fail)
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let filter = AuditFilter {
+            action,
+            actor,
+            target,
+            page,
+        };
+        service.audit_log(&member, &filter).await
+    })
+    .await
 }
 
 /// The staff of the organisations the member administers. Admins only.
 #[server(prefix = "/_sfn", endpoint = "console/team")]
 pub async fn team() -> Result<Vec<TeamView>, AppError> {
-    console()?.teams(&staff_token()?).await.map_err(fail)
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.teams(&member).await
+    })
+    .await
 }
 
 /// Invites someone to an organisation's team: a link goes to the address.
 /// Admins of that organisation only.
 #[server(prefix = "/_sfn", endpoint = "console/invite")]
 pub async fn invite_member(org: String, email: String, role: String) -> Result<(), AppError> {
-    use crate::domain::{FieldErrorCode, Role};
-    let token = staff_token()?;
-    let role: Role = role
-        .parse()
-        .map_err(|_| fail(AppError::validation("role", FieldErrorCode::InvalidChoice)))?;
-    console()?
-        .invite(&token, &org, &email, role)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/team?done=invited");
-    Ok(())
+    use domain::{FieldErrorCode, Role};
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let role: Role = role
+            .parse()
+            .map_err(|_| AppError::validation("role", FieldErrorCode::InvalidChoice))?;
+        caller.console_org(&org)?;
+        service.invite(&member, &org, &email, role).await?;
+        see_other(&caller, "/console/team?done=invited");
+        Ok(())
+    })
+    .await
 }
 
 /// Revokes an invitation not yet accepted. Admins of that organisation only.
 #[server(prefix = "/_sfn", endpoint = "console/revoke_invitation")]
 pub async fn revoke_invitation(org: String, invitation: i64) -> Result<(), AppError> {
-    let token = staff_token()?;
-    console()?
-        .revoke_invitation(&token, &org, invitation)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/team?done=revoked");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        service.revoke_invitation(&member, &org, invitation).await?;
+        see_other(&caller, "/console/team?done=revoked");
+        Ok(())
+    })
+    .await
 }
 
 /// Resets a member's second factor (they enrol again at next sign-in).
 /// Admins of every organisation the member belongs to only.
 #[server(prefix = "/_sfn", endpoint = "console/reset_two_factor")]
 pub async fn reset_two_factor(org: String, staff_id: i64) -> Result<(), AppError> {
-    let token = staff_token()?;
-    console()?
-        .reset_two_factor(&token, &org, staff_id)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/team?done=reset");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        service
+            .reset_member_two_factor(&member, &org, staff_id)
+            .await?;
+        see_other(&caller, "/console/team?done=reset");
+        Ok(())
+    })
+    .await
 }
 
 /// The signed-in member changes their own password. Staff only.
@@ -305,36 +317,35 @@ pub async fn change_password(
     #[server(default)] new_password: String,
     #[server(default)] repeat: String,
 ) -> Result<(), AppError> {
-    console()?
-        .change_password(
-            &staff_token()?,
-            &password,
-            &new_password,
-            &repeat,
-            &crate::port::client_address(),
-        )
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/account?done=password");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service
+            .change_password(&member, &password, &new_password, &repeat, &caller.client)
+            .await?;
+        see_other(&caller, "/console/account?done=password");
+        Ok(())
+    })
+    .await
 }
 
 /// "Forgot your password": anyone may ask; the answer is the same whether
 /// or not the address has an account.
 #[server(prefix = "/_sfn", endpoint = "console/forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    console()?
-        .request_password_reset(&email, &crate::port::client_address())
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/login/forgot?sent=1");
-    Ok(())
+    serve(|service, caller| async move {
+        service
+            .request_password_reset(&email, &caller.client)
+            .await?;
+        see_other(&caller, "/console/login/forgot?sent=1");
+        Ok(())
+    })
+    .await
 }
 
 /// Whether a password-reset link is still good. Anyone (the link is the credential).
 #[server(prefix = "/_sfn", endpoint = "console/reset_link")]
 pub async fn reset_link(token: String) -> Result<bool, AppError> {
-    console()?.password_reset_valid(&token).await.map_err(fail)
+    serve(|service, _| async move { service.password_reset_valid(&token).await }).await
 }
 
 /// A new password through a reset link. Holders of the link only.
@@ -344,22 +355,24 @@ pub async fn reset_password(
     #[server(default)] new_password: String,
     #[server(default)] repeat: String,
 ) -> Result<(), AppError> {
-    console()?
-        .reset_password(&token, &new_password, &repeat)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/login?done=reset");
-    Ok(())
+    serve(|service, caller| async move {
+        service
+            .reset_password(&token, &new_password, &repeat)
+            .await?;
+        see_other(&caller, "/console/login?done=reset");
+        Ok(())
+    })
+    .await
 }
 
 /// The page behind an invitation link. Holders of the link only.
 #[server(prefix = "/_sfn", endpoint = "console/invitation")]
 pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
-    let staff = crate::port::cookie_value(crate::port::staff_cookie_name(secure()));
-    console()?
-        .invitation(&token, staff.as_deref())
-        .await
-        .map_err(fail)
+    serve(|service, _| async move {
+        let MaybeStaff(member) = identify(&service).await?;
+        service.invitation(&token, member.as_ref()).await
+    })
+    .await
 }
 
 /// A new account through an invitation link: the invitee chooses their
@@ -370,20 +383,15 @@ pub async fn join(
     #[server(default)] new_password: String,
     #[server(default)] repeat: String,
 ) -> Result<(), AppError> {
-    use crate::port::{set_staff_cookie, staff_cookie_name};
-    let session = console()?
-        .join(&token, &new_password, &repeat)
-        .await
-        .map_err(fail)?;
-    let secure = secure();
-    set_staff_cookie(
-        secure,
-        staff_cookie_name(secure),
-        session,
-        STAFF_COOKIE_SECS,
-    );
-    crate::port::see_other("/console/enrol");
-    Ok(())
+    serve(|service, caller| async move {
+        let session = service
+            .accept_invitation_as_new(&token, &new_password, &repeat)
+            .await?;
+        set_staff_session(&caller, &session, cookies::STAFF_SESSION_SECS);
+        see_other(&caller, "/console/enrol");
+        Ok(())
+    })
+    .await
 }
 
 /// The signed-in member accepts an invitation for their own address: the
@@ -393,23 +401,30 @@ pub async fn accept_invitation(
     #[server(default)] token: Option<String>,
     #[server(default)] invitation: Option<i64>,
 ) -> Result<(), AppError> {
-    console()?
-        .accept_invitation(&staff_token()?, token.as_deref(), invitation)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console?done=joined");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let invitation = match (token.as_deref(), invitation) {
+            (Some(token), _) => portal::service::Invitation::Link(token),
+            (None, Some(id)) => portal::service::Invitation::Listed(id),
+            (None, None) => return Err(AppError::LinkInvalid),
+        };
+        service.accept_invitation(&member, invitation).await?;
+        see_other(&caller, "/console?done=joined");
+        Ok(())
+    })
+    .await
 }
 
 /// Takes a member's role in an organisation away. Admins of that
 /// organisation only, and not their own.
 #[server(prefix = "/_sfn", endpoint = "console/remove_member")]
 pub async fn remove_member(org: String, staff_id: i64) -> Result<(), AppError> {
-    let token = staff_token()?;
-    console()?
-        .remove_member(&token, &org, staff_id)
-        .await
-        .map_err(fail)?;
-    crate::port::see_other("/console/team?done=removed");
-    Ok(())
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        service.remove_member(&member, &org, staff_id).await?;
+        see_other(&caller, "/console/team?done=removed");
+        Ok(())
+    })
+    .await
 }

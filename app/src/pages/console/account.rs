@@ -4,9 +4,9 @@
 
 use super::{ConsoleError, LoginFrame, STAFF};
 use crate::api::console::{reset_link, ChangePassword, ForgotPassword, ResetPassword};
-use crate::domain::AppError;
 use crate::i18n;
 use crate::pages::fields::FormError;
+use domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -4,7 +4,7 @@
 
 use super::{query_string, ConsoleError};
 use crate::api::console::audit_log;
-use crate::api::console::types::AuditView;
+use domain::views::console::AuditView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

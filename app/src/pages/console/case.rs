@@ -5,14 +5,14 @@
 
 use super::ConsoleError;
 use super::STAFF;
-use crate::api::console::types::{AuditEntryView, CaseView};
 use crate::api::console::{case, Act};
-use crate::api::types::{EventKind, MessageView};
-use crate::domain::{
-    Action, ErasureException, ErasureScope, Outcome, RequestKind, RequestState, ValidDetails,
-};
 use crate::i18n;
 use crate::pages::fields::FormError;
+use domain::views::console::{AuditEntryView, CaseView};
+use domain::views::{EventKind, MessageView};
+use domain::{
+    Action, ErasureException, ErasureScope, Outcome, RequestKind, RequestState, ValidDetails,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -299,7 +299,7 @@ fn Case(
 fn Execution(
     base: String,
     sources: Vec<String>,
-    executions: Vec<crate::api::console::types::ExecutionView>,
+    executions: Vec<domain::views::console::ExecutionView>,
     open: bool,
 ) -> impl IntoView {
     view! {
@@ -333,10 +333,10 @@ fn Execution(
 #[component]
 fn DataPackage(
     base: String,
-    categories: Vec<crate::api::console::types::CategoryOption>,
-    data: Vec<crate::api::console::types::ExportDataSummary>,
-    sources: Vec<crate::api::console::types::SourceRunView>,
-    export: Option<crate::api::types::ExportView>,
+    categories: Vec<domain::views::console::CategoryOption>,
+    data: Vec<domain::views::console::ExportDataSummary>,
+    sources: Vec<domain::views::console::SourceRunView>,
+    export: Option<domain::views::ExportView>,
     open: bool,
 ) -> impl IntoView {
     let has_sources = !sources.is_empty();
@@ -525,7 +525,7 @@ fn Actions(
     org: String,
     reference: String,
     kind: RequestKind,
-    colleagues: Vec<crate::api::console::types::Colleague>,
+    colleagues: Vec<domain::views::console::Colleague>,
     can_start: bool,
     can_ask: bool,
     can_extend: bool,

@@ -4,10 +4,10 @@
 
 use super::account::{password_error, NewPasswordFields};
 use super::{ConsoleError, LoginFrame};
-use crate::api::console::types::{InvitationStep, InvitationView};
 use crate::api::console::{invitation, AcceptInvitation, Join};
-use crate::domain::AppError;
 use crate::pages::fields::FormError;
+use domain::views::console::{InvitationStep, InvitationView};
+use domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -56,10 +56,8 @@ fn Invited(view: InvitationView, token: String) -> impl IntoView {
         ..
     } = view;
     let role = match role {
-        crate::domain::Role::Admin => {
-            "an admin (works requests, manages the team, reads the audit log)"
-        }
-        crate::domain::Role::Agent => "an agent (works requests)",
+        domain::Role::Admin => "an admin (works requests, manages the team, reads the audit log)",
+        domain::Role::Agent => "an agent (works requests)",
     };
     let next = match step {
         InvitationStep::NewAccount => view! {

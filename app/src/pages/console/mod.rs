@@ -20,7 +20,7 @@ pub use login::{EnrolPage, LoginPage, RecoveryCodesPage, SecondFactorPage};
 pub use queue::QueuePage;
 pub use team::TeamPage;
 
-use crate::domain::{AppError, Language};
+use domain::{AppError, Language};
 
 /// The console speaks English: its users are a company's privacy team, and
 /// its vocabulary is the GDPR's (README, "Languages").

@@ -5,9 +5,9 @@
 use super::STAFF;
 use super::{query_string, ConsoleError};
 use crate::api::console::queue;
-use crate::api::console::types::{QueueItem, QueueView};
-use crate::domain::{RequestKind, Status};
 use crate::i18n;
+use domain::views::console::{QueueItem, QueueView};
+use domain::{RequestKind, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

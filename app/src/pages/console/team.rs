@@ -5,10 +5,10 @@
 
 use super::ConsoleError;
 use super::STAFF;
-use crate::api::console::types::TeamView;
 use crate::api::console::{team, InviteMember, RemoveMember, ResetTwoFactor, RevokeInvitation};
 use crate::i18n;
 use crate::pages::fields::FormError;
+use domain::views::console::TeamView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -42,8 +42,7 @@ pub fn TeamPage() -> impl IntoView {
             .or_else(|| actions.reset.value().get().and_then(|r| r.err()))
             .map(|e| match e.field_errors().first() {
                 Some(f)
-                    if f.field == "email"
-                        && f.code == crate::domain::FieldErrorCode::InvalidChoice =>
+                    if f.field == "email" && f.code == domain::FieldErrorCode::InvalidChoice =>
                 {
                     "That address is already in the team.".into()
                 }

@@ -1,0 +1,37 @@
+//! The domain vocabulary shared by the browser and the server: request kinds,
+//! statuses, deadlines, validated input, the request lifecycle, the error
+//! codes, the read models the pages show (`views`) and the words for all of
+//! them in three languages (`i18n`). Everything here is pure (no I/O), so the
+//! same parser runs in the browser for instant feedback and on the server for
+//! the real check, and both the UI (`app`) and the use cases (`portal`) speak
+//! the same types.
+
+pub mod deadline;
+pub mod details;
+pub mod email;
+pub mod error;
+pub mod i18n;
+pub mod kind;
+pub mod language;
+pub mod lifecycle;
+pub mod outcome;
+pub mod reference;
+pub mod role;
+pub mod staff_action;
+pub mod status;
+pub mod submission;
+pub mod views;
+
+pub use deadline::{add_months, one_month_after};
+pub use details::{Details, ErasureScope, Field, ValidDetails, MAX_DETAIL_CHARS};
+pub use email::Email;
+pub use error::{AppError, FieldError, FieldErrorCode};
+pub use kind::RequestKind;
+pub use language::Language;
+pub use lifecycle::{Action, RequestState, TransitionError};
+pub use outcome::{ErasureException, Outcome, OutcomeForm};
+pub use reference::Reference;
+pub use role::Role;
+pub use staff_action::{ActionForm, StaffAction};
+pub use status::Status;
+pub use submission::Submission;

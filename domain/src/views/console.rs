@@ -1,0 +1,260 @@
+//! What the staff console's server functions send: views made for display.
+//! They carry personal data only where a staff member needs it, and every
+//! view that does is written to the audit log by the service.
+
+use crate::views::RequestView;
+use crate::{Language, Outcome, Reference, RequestKind, Role, Status};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in staff member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub email: String,
+    pub orgs: Vec<StaffOrg>,
+    pub two_factor: bool,
+    /// Organisations withheld until the member enrols a second factor.
+    pub must_enrol_for: Vec<String>,
+    /// The second factor was reset, or the account is new: nothing is
+    /// reached until one is enrolled.
+    pub must_enrol: bool,
+    /// Invitations to other teams waiting for this member's answer.
+    pub invitations: Vec<MyInvitation>,
+}
+
+impl StaffView {
+    pub fn is_admin(&self) -> bool {
+        self.orgs.iter().any(|o| o.role == Role::Admin)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffOrg {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The queue's filters as they come from the address bar; the service
+/// parses them (an unknown value is a 422, not an empty list).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// A status, `open` (the default) or `all`.
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    /// A colleague's id, `me` or `none` (unassigned).
+    pub assignee: Option<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: i64,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub org: String,
+    pub reference: Reference,
+    pub kind: RequestKind,
+    pub status: Status,
+    /// RFC 3339.
+    pub received_at: String,
+    /// ISO date.
+    pub due_date: Option<String>,
+    pub assignee: Option<String>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// Another open request of the same subject, kind and organisation exists.
+    pub duplicate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub items: Vec<QueueItem>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+    /// Over all open requests of the member's organisations, whatever the filter.
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub colleagues: Vec<Colleague>,
+    /// The caller's own id, for "assigned to me".
+    pub me: i64,
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub actor_kind: String,
+    pub actor: String,
+    pub org: String,
+    pub action: String,
+    pub target: String,
+    /// The entry's JSON detail, as stored.
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// An action or the start of one (`request.`).
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub entries: Vec<AuditEntryView>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// A request as staff see it: everything the subject sees, and who they
+/// are, how they proved it, duplicates and the internal record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub org: String,
+    pub request: RequestView,
+    pub email: String,
+    pub language: Language,
+    pub assignee: Option<Colleague>,
+    pub colleagues: Vec<Colleague>,
+    pub extended: bool,
+    /// Something was carried out; the subject can no longer cancel.
+    pub executed: bool,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// Other open requests of the same subject and kind.
+    pub duplicates: Vec<String>,
+    pub outcome: Option<Outcome>,
+    /// The request's audit trail: verification attempts, views, actions.
+    pub trail: Vec<AuditEntryView>,
+    /// Access and portability: the organisation's data categories, and
+    /// what was collected for the package so far.
+    pub export_categories: Vec<CategoryOption>,
+    pub export_data: Vec<ExportDataSummary>,
+    /// The organisation's data sources and their newest run on this request.
+    pub sources: Vec<SourceRunView>,
+    /// Erasure and restriction: the sources that can carry it out, and
+    /// what each did so far.
+    pub executable_sources: Vec<String>,
+    pub executions: Vec<ExecutionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionView {
+    pub source: String,
+    /// `erase` or `restrict`.
+    pub operation: String,
+    /// `done`, `exception` or `failed`.
+    pub outcome: String,
+    pub detail: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceRunView {
+    pub source: String,
+    /// RFC 3339 of the newest run; `None` if never asked.
+    pub at: Option<String>,
+    pub ok: bool,
+    pub records: i64,
+    /// Why it failed.
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryOption {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportDataSummary {
+    pub category: String,
+    pub source: String,
+    pub records: usize,
+}
+
+/// Authenticator enrolment: the secret as a QR code and as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    pub secret: String,
+    /// An SVG document made by the server from the otpauth URL.
+    pub qr_svg: String,
+    /// A working authenticator exists and will be replaced.
+    pub replacing: bool,
+}
+
+/// One organisation's staff, for its admins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub org: String,
+    pub name: String,
+    pub members: Vec<TeamMember>,
+    /// Invitations not yet accepted (they grant nothing yet).
+    pub invitations: Vec<InvitationSummary>,
+    /// The caller's own id (they cannot remove themselves).
+    pub me: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub two_factor: bool,
+    /// The caller administers every organisation this member belongs to,
+    /// so may reset their second factor.
+    pub may_reset_two_factor: bool,
+}
+
+/// An open invitation, as its team's admins see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationSummary {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// An open invitation for the signed-in member's own address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyInvitation {
+    pub id: i64,
+    pub org_name: String,
+    pub role: Role,
+}
+
+/// The page behind an invitation link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub org_name: String,
+    pub role: Role,
+    /// The address invited (the link went to it).
+    pub email: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub step: InvitationStep,
+}
+
+/// What the holder of an invitation link does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStep {
+    /// No account has the address: choose a password.
+    NewAccount,
+    /// An account has it: sign in as it, then accept.
+    SignIn,
+    /// Signed in as the invited address: accept.
+    Accept,
+    /// Signed in as someone else: sign out first.
+    OtherAccount,
+}

@@ -1,0 +1,610 @@
+//! What the staff console reads: the queue, one request in full, the audit
+//! log, and attachments. Every read that shows a subject's personal data (a
+//! request's detail, an attachment) is written to the audit log first; the
+//! queue shows no personal data (references, kinds, dates only) and is not.
+
+use super::{db, now, requests::views_for, views, Service, StaffMember, Subject};
+use crate::sealing::{Column, Row};
+use crate::{
+    audit::{self, ActorKind, Entry},
+    store::{AuditQuery, AuditRow, QueueQuery, Store},
+};
+use domain::views::console::{
+    AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExecutionView,
+    ExportDataSummary, QueueFilter, QueueItem, QueueView, SourceRunView, StaffOrg, StaffView,
+};
+use domain::{
+    AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status,
+};
+use time::{Date, Duration, OffsetDateTime};
+
+pub const QUEUE_PAGE_SIZE: i64 = 25;
+pub const AUDIT_PAGE_SIZE: i64 = 50;
+/// Repeated views of one request by one member within this many seconds
+/// are one view in the audit log.
+pub const VIEW_WINDOW_SECS: i64 = 60;
+/// "Due soon": within this many days.
+pub const DUE_SOON_DAYS: i64 = 7;
+
+/// A file to send: its name, type and content.
+pub struct Download {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: DownloadBody,
+}
+
+pub enum DownloadBody {
+    /// A small file, whole.
+    Bytes(Vec<u8>),
+    /// A package, opened as it is sent: `length` bytes in all.
+    Stream {
+        length: u64,
+        chunks: futures_util::stream::BoxStream<'static, std::io::Result<Vec<u8>>>,
+    },
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+fn pages(total: i64, size: i64) -> u32 {
+    u32::try_from(((total + size - 1) / size).max(1)).unwrap_or(u32::MAX)
+}
+
+fn invalid(field: &str) -> AppError {
+    AppError::validation(field, FieldErrorCode::InvalidChoice)
+}
+
+fn parse_date(raw: Option<&str>) -> Option<Date> {
+    raw.and_then(|d| Date::parse(d, &time::format_description::well_known::Iso8601::DATE).ok())
+}
+
+fn flags(status: Status, due: Option<&str>, today: Date) -> (bool, bool) {
+    let state = RequestState {
+        status,
+        due: parse_date(due),
+        extended: false,
+        executed: false,
+    };
+    (
+        state.is_overdue(today),
+        state.is_due_within(today, DUE_SOON_DAYS),
+    )
+}
+
+fn entry_view(row: AuditRow) -> AuditEntryView {
+    AuditEntryView {
+        id: row.id,
+        at: views::rfc3339(row.at),
+        actor_kind: row.actor_kind,
+        actor: row.actor,
+        org: row.org,
+        action: row.action,
+        target: row.target,
+        detail: row.detail,
+    }
+}
+
+impl Service {
+    /// Whether `member` may work request `reference` of `org`: staff of
+    /// that organisation, and the request is there; anyone else gets
+    /// `NotFound`, as for a reference that does not exist. Doors that take
+    /// a large body (uploads) ask this before they read it.
+    pub async fn may_work(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::find_request(&mut conn, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .map(|_| ())
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The member as the console shows them.
+    pub async fn staff_view(&self, member: &StaffMember) -> Result<StaffView, AppError> {
+        Ok(StaffView {
+            email: member.email.clone(),
+            orgs: member
+                .roles
+                .iter()
+                .map(|(slug, role)| StaffOrg {
+                    slug: slug.clone(),
+                    name: self
+                        .content
+                        .org(slug)
+                        .map(|o| o.settings.name.clone())
+                        .unwrap_or_else(|| slug.clone()),
+                    role: *role,
+                })
+                .collect(),
+            two_factor: member.two_factor,
+            must_enrol_for: member.must_enrol_for.clone(),
+            must_enrol: member.must_enrol,
+            invitations: self.my_invitations(member).await?,
+        })
+    }
+
+    /// One page of the member's queue: their organisations' requests,
+    /// soonest deadline first.
+    #[tracing::instrument(name = "service.queue", skip_all)]
+    pub async fn queue(
+        &self,
+        member: &StaffMember,
+        filter: &QueueFilter,
+    ) -> Result<QueueView, AppError> {
+        let orgs: Vec<String> = member.roles.iter().map(|(org, _)| org.clone()).collect();
+        let status = match filter.status.as_deref().unwrap_or("open") {
+            "open" | "" => None,
+            "all" => Some(None),
+            other => Some(Some(
+                other.parse::<Status>().map_err(|_| invalid("status"))?,
+            )),
+        };
+        let kind = match filter.kind.as_deref() {
+            None | Some("") => None,
+            Some(raw) => Some(raw.parse::<RequestKind>().map_err(|_| invalid("kind"))?),
+        };
+        let assignee = match filter.assignee.as_deref() {
+            None | Some("") => None,
+            Some("none") => Some(None),
+            Some("me") => Some(Some(member.id)),
+            Some(raw) => Some(Some(raw.parse::<i64>().map_err(|_| invalid("assignee"))?)),
+        };
+        let page = filter.page.unwrap_or(1).max(1);
+        let status_str = status.flatten().map(Status::as_str);
+        let query = QueueQuery {
+            orgs: &orgs,
+            status: status_str,
+            all_statuses: matches!(status, Some(None)),
+            kind: kind.map(RequestKind::as_str),
+            assignee,
+            limit: QUEUE_PAGE_SIZE,
+            offset: (i64::from(page) - 1) * QUEUE_PAGE_SIZE,
+        };
+        let today = today();
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let (rows, total) = Store::queue(&mut conn, &query).await.map_err(db)?;
+        let overdue = Store::open_due_before(&mut conn, &orgs, &today.to_string())
+            .await
+            .map_err(db)?;
+        let soon_end = (today + Duration::days(DUE_SOON_DAYS + 1)).to_string();
+        let due_soon = Store::open_due_before(&mut conn, &orgs, &soon_end)
+            .await
+            .map_err(db)?
+            - overdue;
+        let mut colleagues: Vec<Colleague> = Vec::new();
+        for org in &orgs {
+            for c in Store::staff_of_org(&mut conn, org).await.map_err(db)? {
+                if !colleagues.iter().any(|known| known.id == c.id) {
+                    colleagues.push(Colleague {
+                        id: c.id,
+                        email: c.email,
+                    });
+                }
+            }
+        }
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let status: Status = row.status.parse().map_err(|_| AppError::Internal)?;
+                let (overdue, due_soon) = flags(status, row.due_date.as_deref(), today);
+                Ok(QueueItem {
+                    reference: Reference::parse(&row.reference).map_err(|_| AppError::Internal)?,
+                    kind: row.kind.parse().map_err(|_| AppError::Internal)?,
+                    status,
+                    received_at: views::rfc3339(row.created_at),
+                    due_date: row.due_date,
+                    assignee: row.assignee_email,
+                    overdue,
+                    due_soon,
+                    duplicate: row.duplicate,
+                    org: row.org,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(QueueView {
+            items,
+            total,
+            page,
+            pages: pages(total, QUEUE_PAGE_SIZE),
+            overdue,
+            due_soon,
+            colleagues,
+            me: member.id,
+        })
+    }
+
+    /// One request in full, for a member of its organisation. The view is
+    /// audited (`request.viewed`) before anything is returned.
+    #[tracing::instrument(name = "service.case", skip_all, fields(reference = %reference))]
+    pub async fn case(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+    ) -> Result<CaseView, AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
+        let actor = format!("staff:{}", member.id);
+        // One entry per member, request and minute: a page view may render
+        // its data more than once (server-side rendering polls resources
+        // again), and an action's redirect shows the page anew.
+        let seen = Store::audited_since(
+            &mut tx,
+            org,
+            &actor,
+            "request.viewed",
+            reference.as_str(),
+            at - VIEW_WINDOW_SECS,
+        )
+        .await
+        .map_err(db)?;
+        if !seen {
+            let entry = Entry {
+                actor_kind: ActorKind::Staff,
+                actor: &actor,
+                org,
+                action: "request.viewed",
+                target: reference.as_str(),
+                detail: serde_json::json!({}),
+            };
+            audit::append(&mut tx, &self.audit_key, entry, at)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let request = views_for(
+            &mut conn,
+            std::slice::from_ref(&row),
+            false,
+            &self.content,
+            &self.keys,
+        )
+        .await?
+        .remove(0);
+        let colleagues: Vec<Colleague> = Store::staff_of_org(&mut conn, org)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|c| Colleague {
+                id: c.id,
+                email: c.email,
+            })
+            .collect();
+        let assignee = row
+            .assignee_id
+            .and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
+        let email = self.request_email(&row)?;
+        let duplicates =
+            Store::duplicates_of(&mut conn, org, &self.email_index(&email), &row.kind, row.id)
+                .await
+                .map_err(db)?;
+        let outcome = Store::outcome_of(&mut conn, row.id)
+            .await
+            .map_err(db)?
+            .map(|sealed| {
+                self.open(
+                    Column::RequestOutcome,
+                    Row::Request(&row.reference),
+                    &sealed,
+                )
+            })
+            .transpose()?
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+            .and_then(|value| {
+                serde_json::from_value::<Outcome>(value.get("outcome")?.clone()).ok()
+            });
+        let query = AuditQuery {
+            orgs: std::slice::from_ref(&row.org),
+            target: Some(&row.reference),
+            limit: 200,
+            ..AuditQuery::default()
+        };
+        let (trail, _) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
+        let (overdue, due_soon) = flags(request.status, row.due_date.as_deref(), today());
+        let (export_categories, export_data, sources) =
+            if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
+                let runs = Store::latest_source_runs(&mut conn, row.id)
+                    .await
+                    .map_err(db)?;
+                let bound = Row::Request(&row.reference);
+                let sources = self
+                    .organisation(org)?
+                    .settings
+                    .sources
+                    .iter()
+                    .map(|s| match runs.iter().find(|r| r.source == s.name) {
+                        Some(run) => Ok(SourceRunView {
+                            source: s.name.clone(),
+                            at: Some(views::rfc3339(run.at)),
+                            ok: run.ok,
+                            records: run.records,
+                            detail: run
+                                .detail
+                                .as_deref()
+                                .map(|d| self.open(Column::SourceFailure, bound, d))
+                                .transpose()?,
+                        }),
+                        None => Ok(SourceRunView {
+                            source: s.name.clone(),
+                            at: None,
+                            ok: false,
+                            records: 0,
+                            detail: None,
+                        }),
+                    })
+                    .collect::<Result<_, AppError>>()?;
+                let categories = self
+                    .organisation(org)?
+                    .settings
+                    .categories
+                    .iter()
+                    .map(|c| CategoryOption {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                    })
+                    .collect();
+                let data = Store::export_data_of(&mut conn, row.id)
+                    .await
+                    .map_err(db)?
+                    .into_iter()
+                    .map(|d| ExportDataSummary {
+                        records: usize::try_from(d.record_count).unwrap_or(0),
+                        category: d.category,
+                        source: d.source,
+                    })
+                    .collect();
+                (categories, data, sources)
+            } else {
+                (Vec::new(), Vec::new(), Vec::new())
+            };
+        let (executable_sources, executions) = match super::execution::operation_for(request.kind) {
+            Some(operation) => (
+                self.organisation(org)?
+                    .settings
+                    .sources
+                    .iter()
+                    .filter(|s| s.supports(operation))
+                    .map(|s| s.name.clone())
+                    .collect(),
+                Store::executions_of(&mut conn, row.id)
+                    .await
+                    .map_err(db)?
+                    .into_iter()
+                    .map(|e| {
+                        Ok(ExecutionView {
+                            detail: self.open(
+                                Column::SourceReport,
+                                Row::Request(&row.reference),
+                                &e.detail,
+                            )?,
+                            source: e.source,
+                            operation: e.operation,
+                            outcome: e.outcome,
+                            at: views::rfc3339(e.at),
+                        })
+                    })
+                    .collect::<Result<_, AppError>>()?,
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        Ok(CaseView {
+            org: org.to_owned(),
+            email,
+            language: Language::parse(&row.language).ok_or(AppError::Internal)?,
+            assignee,
+            colleagues,
+            extended: row.extended,
+            executed: row.executed,
+            overdue,
+            due_soon,
+            duplicates: if request.status.is_closed() {
+                Vec::new()
+            } else {
+                duplicates
+            },
+            outcome,
+            trail: trail.into_iter().rev().map(entry_view).collect(),
+            export_categories,
+            export_data,
+            sources,
+            executable_sources,
+            executions,
+            request,
+        })
+    }
+
+    /// The audit log of the organisations the member administers.
+    #[tracing::instrument(name = "service.audit_log", skip_all)]
+    pub async fn audit_log(
+        &self,
+        member: &StaffMember,
+        filter: &AuditFilter,
+    ) -> Result<AuditView, AppError> {
+        let orgs: Vec<String> = member
+            .roles
+            .iter()
+            .filter(|(_, role)| *role == Role::Admin)
+            .map(|(org, _)| org.clone())
+            .collect();
+        if orgs.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let (action, actor, target) = (
+            clean(&filter.action),
+            clean(&filter.actor),
+            clean(&filter.target),
+        );
+        let page = filter.page.unwrap_or(1).max(1);
+        let query = AuditQuery {
+            orgs: &orgs,
+            action: action.as_deref(),
+            actor: actor.as_deref(),
+            target: target.as_deref(),
+            limit: AUDIT_PAGE_SIZE,
+            offset: (i64::from(page) - 1) * AUDIT_PAGE_SIZE,
+        };
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let (rows, total) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
+        Ok(AuditView {
+            entries: rows.into_iter().map(entry_view).collect(),
+            total,
+            page,
+            pages: pages(total, AUDIT_PAGE_SIZE),
+        })
+    }
+
+    /// An attachment for a member of the request's organisation (audited).
+    pub async fn staff_attachment(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+        id: i64,
+    ) -> Result<Download, AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        self.attachment(
+            org,
+            reference,
+            None,
+            id,
+            ActorKind::Staff,
+            &format!("staff:{}", member.id),
+        )
+        .await
+    }
+
+    /// An attachment of the subject's own request (audited).
+    pub async fn subject_attachment(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+        id: i64,
+    ) -> Result<Download, AppError> {
+        self.attachment(
+            &subject.org,
+            reference,
+            Some(subject),
+            id,
+            ActorKind::Subject,
+            "subject",
+        )
+        .await
+    }
+
+    async fn attachment(
+        &self,
+        org: &str,
+        reference: &Reference,
+        owner: Option<&Subject>,
+        id: i64,
+        actor_kind: ActorKind,
+        actor: &str,
+    ) -> Result<Download, AppError> {
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| owner.is_none_or(|subject| subject.owns(row)))
+            .ok_or(AppError::NotFound)?;
+        let (meta, sealed) = Store::attachment_data(&mut tx, row.id, id)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
+        let data = self
+            .keys
+            .open_bytes(
+                Column::AttachmentData,
+                Row::Request(&row.reference),
+                &sealed,
+            )
+            .map_err(|error| {
+                tracing::error!(error = %error, "a sealed attachment does not open");
+                AppError::Internal
+            })?;
+        let entry = Entry {
+            actor_kind,
+            actor,
+            org,
+            action: "attachment.downloaded",
+            target: reference.as_str(),
+            detail: serde_json::json!({ "attachment": id, "sha256": meta.sha256 }),
+        };
+        audit::append(&mut tx, &self.audit_key, entry, at)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(Download {
+            file_name: self.open(
+                Column::AttachmentName,
+                Row::Request(&row.reference),
+                &meta.file_name,
+            )?,
+            content_type: meta.content_type,
+            data: DownloadBody::Bytes(data),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn page_counts_round_up_and_never_reach_zero() {
+        assert_eq!(pages(0, 25), 1);
+        assert_eq!(pages(25, 25), 1);
+        assert_eq!(pages(26, 25), 2);
+    }
+
+    #[test]
+    fn flags_come_from_the_due_date_of_open_requests() {
+        let today = date!(2026 - 11 - 22);
+        assert_eq!(
+            flags(Status::InProgress, Some("2026-11-21"), today),
+            (true, false)
+        );
+        assert_eq!(
+            flags(Status::Received, Some("2026-11-29"), today),
+            (false, true)
+        );
+        assert_eq!(
+            flags(Status::Received, Some("2026-11-30"), today),
+            (false, false)
+        );
+        assert_eq!(
+            flags(Status::Completed, Some("2026-11-01"), today),
+            (false, false)
+        );
+        assert_eq!(
+            flags(Status::PendingVerification, None, today),
+            (false, false)
+        );
+    }
+}

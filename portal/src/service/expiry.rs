@@ -1,0 +1,74 @@
+//! The sweep that closes requests nobody verified within 7 days, and tells
+//! their subjects so, and that forgets dead sessions.
+
+use super::{db, now, views, Service, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
+use domain::{AppError, Language};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct ExpiredMail<'a> {
+    org_name: &'a str,
+    reference: &'a str,
+    new_request_url: String,
+}
+
+impl Service {
+    /// Runs one sweep; returns how many requests expired.
+    #[tracing::instrument(name = "service.expire_unverified", skip_all)]
+    pub async fn expire_unverified(&self) -> Result<usize, AppError> {
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let expired = crate::store::Store::expire_unverified(&mut tx, at - UNVERIFIED_TTL_SECS, at)
+            .await
+            .map_err(db)?;
+        for row in &expired {
+            self.record(
+                &mut tx,
+                crate::audit::ActorKind::System,
+                &row.org,
+                "request.expired",
+                &row.reference,
+                serde_json::json!({ "reason": "not verified within 7 days" }),
+                at,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db)?;
+        for row in &expired {
+            let org_name = self
+                .content
+                .org(&row.org)
+                .map(|o| o.settings.name.clone())
+                .unwrap_or_default();
+            let (Ok(parsed), Ok(email), Some(language)) = (
+                views::parse_row(row),
+                self.address_of(row),
+                Language::parse(&row.language),
+            ) else {
+                continue;
+            };
+            let mail = ExpiredMail {
+                org_name: &org_name,
+                reference: parsed.reference.as_str(),
+                new_request_url: self.org_url(&row.org, &format!("/o/{}/new", row.org)),
+            };
+            if let Err(error) = self.mailer.send(&email, language, "expired", &mail).await {
+                tracing::error!(error = %error, "expiry mail failed");
+            }
+        }
+        if let Err(error) = self.store.purge_sessions(at, SESSION_IDLE_SECS).await {
+            tracing::warn!(error = %error, "session purge failed");
+        }
+        let staff = self
+            .store
+            .purge_staff_leftovers(at, super::staff::STAFF_SESSION_IDLE_SECS)
+            .await;
+        if let Err(error) = staff {
+            tracing::warn!(error = %error, "staff sweep failed");
+        }
+        if !expired.is_empty() {
+            tracing::info!(count = expired.len(), "unverified requests expired");
+        }
+        Ok(expired.len())
+    }
+}

@@ -1,0 +1,511 @@
+//! Working a request: staff actions and the subject's own (reply, cancel).
+//! The rules are the domain's (`domain::lifecycle`); this applies them,
+//! records the event, the message and the audit entry in one transaction,
+//! and tells the subject by mail that there is news (never the content).
+
+use super::{db, now, views, Service, StaffMember, Subject};
+use crate::sealing::{Column, Row};
+use crate::{
+    audit::ActorKind,
+    store::{RequestRow, Store},
+};
+use domain::{
+    Action, AppError, Language, Outcome, Reference, RequestKind, RequestState, Role, StaffAction,
+    Status, MAX_DETAIL_CHARS,
+};
+use serde::Serialize;
+use time::Date;
+
+/// A file staff attach to their answer.
+pub struct Upload {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// At most this many files per answer, each at most this large: enough for
+/// an export or a letter, small enough to keep in the database.
+pub const MAX_ATTACHMENTS: usize = 5;
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Only the last path segment of an uploaded name, without control
+/// characters, at most 200 characters.
+fn clean_file_name(raw: &str) -> Result<String, AppError> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let clean = clean.trim().to_owned();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        return Err(AppError::validation(
+            "attachments",
+            domain::FieldErrorCode::InvalidChoice,
+        ));
+    }
+    Ok(clean)
+}
+
+#[derive(Serialize)]
+struct UpdateMail<'a> {
+    org_name: &'a str,
+    reference: &'a str,
+    tracking_url: String,
+}
+
+fn text(field: &'static str, value: &str) -> Result<String, AppError> {
+    use domain::FieldErrorCode;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::validation(field, FieldErrorCode::Required));
+    }
+    if value.chars().count() > MAX_DETAIL_CHARS {
+        return Err(AppError::validation(field, FieldErrorCode::TooLong));
+    }
+    Ok(value.to_owned())
+}
+
+fn state_of(row: &RequestRow) -> Result<RequestState, AppError> {
+    let status = views::parse_row(row)?.status;
+    let due = match row.due_date.as_deref() {
+        Some(d) => Some(
+            Date::parse(d, &time::format_description::well_known::Iso8601::DATE)
+                .map_err(|_| AppError::Internal)?,
+        ),
+        None => None,
+    };
+    Ok(RequestState {
+        status,
+        due,
+        extended: row.extended,
+        executed: row.executed,
+    })
+}
+
+impl Service {
+    /// Applies a staff action. A member without a role in the request's
+    /// organisation gets `NotFound`, as for a reference that does not exist.
+    #[tracing::instrument(name = "service.staff_act", skip_all, fields(reference = %reference))]
+    pub async fn staff_act(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+        action: StaffAction,
+    ) -> Result<Status, AppError> {
+        self.staff_act_with_files(member, org, reference, action, Vec::new())
+            .await
+    }
+
+    /// Applies a staff action; a completion may carry files for the subject.
+    /// All of it is written in one transaction or none of it.
+    #[tracing::instrument(name = "service.staff_act_with_files", skip_all, fields(reference = %reference, files = uploads.len()))]
+    pub async fn staff_act_with_files(
+        &self,
+        member: &StaffMember,
+        org: &str,
+        reference: &Reference,
+        action: StaffAction,
+        uploads: Vec<Upload>,
+    ) -> Result<Status, AppError> {
+        if !member.may(org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        if !uploads.is_empty() && !matches!(action, StaffAction::Complete { .. }) {
+            return Err(AppError::validation(
+                "attachments",
+                domain::FieldErrorCode::NotApplicable,
+            ));
+        }
+        if uploads.len() > MAX_ATTACHMENTS
+            || uploads.iter().any(|u| u.data.len() > MAX_ATTACHMENT_BYTES)
+        {
+            return Err(AppError::validation(
+                "attachments",
+                domain::FieldErrorCode::TooLong,
+            ));
+        }
+        let mut files = Vec::with_capacity(uploads.len());
+        for upload in &uploads {
+            files.push((clean_file_name(&upload.file_name)?, upload));
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request(&mut tx, org, reference.as_str())
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
+        let state = state_of(&row)?;
+        let refuse = |reason| AppError::TransitionRefused { reason };
+        let kind: RequestKind = views::parse_row(&row)?.kind;
+        let mut assignee = row.assignee_id;
+        let mut outcome = None;
+        let mut message = None;
+        let mut executed = false;
+        let event = action.event();
+        let (next, note) = match &action {
+            StaffAction::Assign { to } => {
+                if state.status.is_closed() || state.status == Status::PendingVerification {
+                    return Err(refuse(domain::TransitionError::NotInThisStatus));
+                }
+                let colleague = Store::roles_of(&mut tx, *to).await.map_err(db)?;
+                if !colleague.iter().any(|r| r.org == org) {
+                    return Err(AppError::validation(
+                        "assignee",
+                        domain::FieldErrorCode::InvalidChoice,
+                    ));
+                }
+                assignee = Some(*to);
+                (state.clone(), None)
+            }
+            StaffAction::Start => (state.apply(&Action::Start).map_err(refuse)?, None),
+            StaffAction::AskSubject { question } => {
+                message = Some(text("question", question)?);
+                (state.apply(&Action::AskSubject).map_err(refuse)?, None)
+            }
+            StaffAction::Extend { months, reason } => {
+                let next = state
+                    .apply(&Action::Extend {
+                        months: *months,
+                        reason: reason.clone(),
+                    })
+                    .map_err(refuse)?;
+                (next, Some(text("reason", reason)?))
+            }
+            StaffAction::Complete {
+                response,
+                outcome: form,
+            } => {
+                let next = state.apply(&Action::Complete).map_err(refuse)?;
+                let response = text("response", response)?;
+                let decided = Outcome::parse(kind, form)?;
+                // Erasure, rectification and restriction change the data;
+                // answers only show it.
+                executed = matches!(
+                    decided,
+                    Outcome::Erased { .. }
+                        | Outcome::Rectified
+                        | Outcome::Restriction { applied: true }
+                );
+                outcome = Some(
+                    serde_json::json!({ "response": response, "outcome": decided }).to_string(),
+                );
+                message = Some(response);
+                (next, None)
+            }
+            StaffAction::Reject {
+                reason,
+                legal_ground,
+            } => {
+                let next = state
+                    .apply(&Action::Reject {
+                        reason: reason.clone(),
+                        legal_ground: legal_ground.clone(),
+                    })
+                    .map_err(refuse)?;
+                let (reason, ground) =
+                    (text("reason", reason)?, text("legal_ground", legal_ground)?);
+                outcome = Some(
+                    serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string(),
+                );
+                let authority =
+                    "You may complain to the supervisory authority (see the privacy notice).";
+                (
+                    next,
+                    Some(format!("{reason} Legal ground: {ground}. {authority}")),
+                )
+            }
+            StaffAction::Message { body } => {
+                if state.status.is_closed() || state.status == Status::PendingVerification {
+                    return Err(refuse(domain::TransitionError::NotInThisStatus));
+                }
+                message = Some(text("body", body)?);
+                (state.clone(), None)
+            }
+        };
+        let due = next.due.map(|d| d.to_string());
+        let bound = Row::Request(&row.reference);
+        let outcome = outcome.map(|o| self.seal(Column::RequestOutcome, bound, &o));
+        Store::update_lifecycle(
+            &mut tx,
+            row.id,
+            next.status,
+            due.as_deref(),
+            next.extended,
+            assignee,
+            outcome.as_deref(),
+            at,
+        )
+        .await
+        .map_err(db)?;
+        let note = note.map(|n| self.seal(Column::EventNote, bound, &n));
+        Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref())
+            .await
+            .map_err(db)?;
+        // Starting an access or portability request sets its data sources
+        // to work in the background.
+        let has_sources = self
+            .organisation(org)
+            .is_ok_and(|o| !o.settings.sources.is_empty());
+        if matches!(action, StaffAction::Start) && super::exports::exportable(kind) && has_sources {
+            Store::enqueue_collect(&mut tx, row.id, at)
+                .await
+                .map_err(db)?;
+        }
+        if let Some(body) = &message {
+            let body = self.seal(Column::MessageBody, bound, body);
+            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &body)
+                .await
+                .map_err(db)?;
+        }
+        if executed {
+            Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
+        }
+        let mut attached = Vec::new();
+        for (file_name, upload) in &files {
+            use sha2::Digest;
+            let sha256 = hex::encode(sha2::Sha256::digest(&upload.data));
+            let sealed = self
+                .keys
+                .seal_bytes(Column::AttachmentData, bound, &upload.data);
+            let sealed_name = self.seal(Column::AttachmentName, bound, file_name);
+            let new = crate::store::NewAttachment {
+                file_name: &sealed_name,
+                content_type: &upload.content_type,
+                sha256: &sha256,
+                size: upload.data.len() as i64,
+                data: &sealed,
+            };
+            Store::insert_attachment(&mut tx, row.id, member.id, &new, at)
+                .await
+                .map_err(db)?;
+            // The name is sealed with the file; the audit log keeps what
+            // identifies the file without naming anyone.
+            attached.push(serde_json::json!({ "size": upload.data.len(), "sha256": sha256 }));
+        }
+        let detail = serde_json::json!({
+            "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
+        });
+        self.record_staff(
+            &mut tx,
+            member.id,
+            org,
+            &format!("request.{event}"),
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
+        tx.commit().await.map_err(db)?;
+        if !matches!(action, StaffAction::Assign { .. }) {
+            self.mail_update(&row).await;
+        }
+        Ok(next.status)
+    }
+
+    /// The subject writes to the privacy team; an answer to a question
+    /// moves the request back to `in_progress`.
+    pub async fn subject_reply(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+        body: &str,
+    ) -> Result<Status, AppError> {
+        let body = text("body", body)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self.subject_row(&mut tx, subject, reference).await?;
+        let state = state_of(&row)?;
+        if state.status.is_closed() || state.status == Status::PendingVerification {
+            return Err(AppError::TransitionRefused {
+                reason: domain::TransitionError::NotInThisStatus,
+            });
+        }
+        let (next, event) = if state.status == Status::AwaitingSubject {
+            (
+                state
+                    .apply(&Action::SubjectAnswered)
+                    .map_err(|reason| AppError::TransitionRefused { reason })?,
+                "subject_answered",
+            )
+        } else {
+            (state.clone(), "message")
+        };
+        let due = next.due.map(|d| d.to_string());
+        Store::update_lifecycle(
+            &mut tx,
+            row.id,
+            next.status,
+            due.as_deref(),
+            next.extended,
+            row.assignee_id,
+            None,
+            at,
+        )
+        .await
+        .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None)
+            .await
+            .map_err(db)?;
+        let body = self.seal(Column::MessageBody, Row::Request(&row.reference), &body);
+        Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
+            .await
+            .map_err(db)?;
+        self.record(
+            &mut tx,
+            ActorKind::Subject,
+            &row.org,
+            &format!("request.{event}"),
+            &row.reference,
+            serde_json::json!({}),
+            at,
+        )
+        .await?;
+        tx.commit().await.map_err(db)?;
+        Ok(next.status)
+    }
+
+    /// The subject withdraws their request, while nothing was carried out.
+    pub async fn subject_cancel(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+    ) -> Result<(), AppError> {
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self.subject_row(&mut tx, subject, reference).await?;
+        let next = state_of(&row)?
+            .apply(&Action::CancelBySubject)
+            .map_err(|reason| AppError::TransitionRefused { reason })?;
+        let due = next.due.map(|d| d.to_string());
+        Store::update_lifecycle(
+            &mut tx,
+            row.id,
+            next.status,
+            due.as_deref(),
+            next.extended,
+            row.assignee_id,
+            None,
+            at,
+        )
+        .await
+        .map_err(db)?;
+        Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None)
+            .await
+            .map_err(db)?;
+        self.record(
+            &mut tx,
+            ActorKind::Subject,
+            &row.org,
+            "request.cancelled",
+            &row.reference,
+            serde_json::json!({}),
+            at,
+        )
+        .await?;
+        tx.commit().await.map_err(db)?;
+        self.mail_update(&row).await;
+        Ok(())
+    }
+
+    async fn subject_row(
+        &self,
+        conn: &mut crate::store::Conn,
+        subject: &Subject,
+        reference: &Reference,
+    ) -> Result<RequestRow, AppError> {
+        Store::find_request(conn, &subject.org, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| subject.owns(row))
+            .ok_or(AppError::NotFound)
+    }
+
+    /// A marketing opt-out or consent withdrawal takes effect the moment the
+    /// subject is verified: it is put on the organisation's opt-out list and
+    /// the request completes, carried out, with no staff work. Runs inside
+    /// the verification's transaction.
+    pub(super) async fn take_effect(
+        &self,
+        conn: &mut crate::store::Conn,
+        row: &RequestRow,
+        kind: RequestKind,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let bound = Row::Request(&row.reference);
+        let details = self.open(Column::RequestDetails, bound, &row.details)?;
+        let purpose = serde_json::from_str::<serde_json::Value>(&details)
+            .ok()
+            .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
+        let email = self.store_subject_email(&row.org, self.address_of(row)?.as_str());
+        Store::insert_opt_out(
+            conn,
+            &row.org,
+            &email,
+            kind.as_str(),
+            purpose.as_deref(),
+            row.id,
+            at,
+        )
+        .await
+        .map_err(db)?;
+        let outcome = self.seal(
+            Column::RequestOutcome,
+            bound,
+            &serde_json::json!({ "outcome": Outcome::TookEffect }).to_string(),
+        );
+        Store::update_lifecycle(
+            conn,
+            row.id,
+            Status::Completed,
+            row.due_date.as_deref(),
+            false,
+            None,
+            Some(&outcome),
+            at,
+        )
+        .await
+        .map_err(db)?;
+        Store::mark_executed(conn, row.id).await.map_err(db)?;
+        let note = match kind {
+            RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
+            _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
+        };
+        let note = self.seal(Column::EventNote, bound, note);
+        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(&note))
+            .await
+            .map_err(db)?;
+        self.record(
+            conn,
+            ActorKind::System,
+            &row.org,
+            "request.took_effect",
+            &row.reference,
+            serde_json::json!({ "kind": kind.as_str() }),
+            at,
+        )
+        .await
+    }
+
+    /// "There is news on your request": a link to the tracking page, never
+    /// the content, in the subject's language.
+    pub(super) async fn mail_update(&self, row: &RequestRow) {
+        let (Ok(email), Some(language)) = (self.address_of(row), Language::parse(&row.language))
+        else {
+            return;
+        };
+        let org_name = self
+            .content
+            .org(&row.org)
+            .map(|o| o.settings.name.clone())
+            .unwrap_or_default();
+        let mail = UpdateMail {
+            org_name: &org_name,
+            reference: &row.reference,
+            tracking_url: self.org_url(
+                &row.org,
+                &format!("/o/{}/requests/{}", row.org, row.reference),
+            ),
+        };
+        if let Err(error) = self.mailer.send(&email, language, "update", &mail).await {
+            tracing::error!(error = %error, "update mail failed");
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Staff passwords: changed by their owner (the current one, then the new
+//! one), or reset through a link mailed to the account's address. Nobody
+//! else ever chooses or sees a staff member's password.
+//!
+//! A reset request gets the same answer whether or not the account exists,
+//! and as fast (the account is looked up and the mail goes out after the
+//! answer); it is limited per address and client network
+//! (`RESETS_PER_CLIENT` an hour), so a stranger cannot use up the owner's,
+//! per address from anyone (`RESETS_PER_ADDRESS`), counted for any address,
+//! and per client by the sign-in rate limit. A reset ends every session of the
+//! account; a second factor, if enrolled, is still asked at the next
+//! sign-in.
+
+use super::staff::{check_password_length, hash_password, orgs_of, StaffMember};
+use super::{db, now, Service};
+use crate::door::ClientAddress;
+use crate::{audit::ActorKind, crypto, store::Store};
+use domain::{AppError, Email, FieldErrorCode, Language};
+use serde::Serialize;
+
+/// A reset link works for 30 minutes, once.
+pub const RESET_TTL_SECS: i64 = 30 * 60;
+/// Reset mails an hour per address and client network, and per address.
+pub const RESETS_PER_CLIENT: i64 = 3;
+pub const RESETS_PER_ADDRESS: i64 = 10;
+
+#[derive(Serialize)]
+struct ResetMail<'a> {
+    reset_url: &'a str,
+    minutes: i64,
+}
+
+#[derive(Serialize)]
+struct NoticeMail<'a> {
+    what: &'a str,
+    login_url: &'a str,
+}
+
+impl Service {
+    /// Mails the owner of a staff account that something about its
+    /// security changed (`what`: `password_changed`, `password_reset`,
+    /// `two_factor_reset`). Staff mail is in English, like the console.
+    pub(super) async fn mail_account_notice(&self, email: &str, what: &str) {
+        let Ok(to) = Email::parse(email) else { return };
+        let mail = NoticeMail {
+            what,
+            login_url: &self.url("/console/login"),
+        };
+        if let Err(error) = self
+            .mailer
+            .send(&to, Language::En, "staff_account_notice", &mail)
+            .await
+        {
+            tracing::error!(error = %error, "account notice mail failed");
+        }
+    }
+
+    /// The owner changes their password: the current one, then the new one
+    /// twice. Every other session of the account ends.
+    #[tracing::instrument(name = "service.change_password", skip_all)]
+    pub async fn change_password(
+        &self,
+        member: &StaffMember,
+        current: &str,
+        new: &str,
+        repeated: &str,
+        client: &ClientAddress,
+    ) -> Result<(), AppError> {
+        check_password_length(new, "new_password")?;
+        if new != repeated {
+            return Err(AppError::validation(
+                "repeat",
+                FieldErrorCode::InvalidChoice,
+            ));
+        }
+        self.confirm_password(member, current, client).await?;
+        let hash = hash_password(new).await?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        Store::set_staff_password(&mut tx, member.id, &hash)
+            .await
+            .map_err(db)?;
+        Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
+            .await
+            .map_err(db)?;
+        self.audit_own_account(&mut tx, member, "staff.password_changed", at)
+            .await?;
+        tx.commit().await.map_err(db)?;
+        self.mail_account_notice(&member.email, "password_changed")
+            .await;
+        Ok(())
+    }
+
+    /// "Forgot your password": mails a reset link if the address has an
+    /// account. The answer is the same either way.
+    #[tracing::instrument(name = "service.request_password_reset", skip_all)]
+    pub async fn request_password_reset(
+        self: &std::sync::Arc<Self>,
+        email: &str,
+        client: &ClientAddress,
+    ) -> Result<(), AppError> {
+        let Ok(email) = Email::parse(email) else {
+            return Err(AppError::validation("email", FieldErrorCode::InvalidEmail));
+        };
+        let at = now();
+        // Counted for any address, so a refusal says nothing about accounts.
+        let index = self.email_index(email.as_str());
+        let window = at - at.rem_euclid(3600);
+        let pool = self.store.pool();
+        let client = self.client_key(client);
+        let by_client = Store::hit(pool, &format!("reset:{}:{client}", index.as_str()), window)
+            .await
+            .map_err(db)?;
+        let by_anyone = Store::hit(pool, &format!("reset:{}", index.as_str()), window)
+            .await
+            .map_err(db)?;
+        if by_client > RESETS_PER_CLIENT || by_anyone > RESETS_PER_ADDRESS {
+            return Err(AppError::RateLimited);
+        }
+        // The rest happens after the answer, which is the same either way.
+        let service = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = service.mail_reset_link(&email, at).await {
+                tracing::error!(error = %error, "password reset failed");
+            }
+        });
+        Ok(())
+    }
+
+    /// Makes a reset link for the account with `email`, if there is one,
+    /// and mails it.
+    async fn mail_reset_link(&self, email: &Email, at: i64) -> Result<(), AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let account = Store::staff_by_email(&mut conn, email.as_str())
+            .await
+            .map_err(db)?;
+        drop(conn);
+        let Some(account) = account else {
+            return Ok(());
+        };
+        let token = crypto::new_token();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        Store::insert_password_reset(
+            &mut tx,
+            &crypto::token_hash(crypto::expose(&token)),
+            account.id,
+            at,
+            at + RESET_TTL_SECS,
+        )
+        .await
+        .map_err(db)?;
+        let orgs = orgs_of(&mut tx, account.id).await?;
+        self.audit_account(
+            &mut tx,
+            "password-reset",
+            ActorKind::System,
+            account.id,
+            &orgs,
+            "staff.password_reset_requested",
+            at,
+        )
+        .await?;
+        tx.commit().await.map_err(db)?;
+        let url = self.url(&format!("/console/reset/{}", crypto::expose(&token)));
+        let mail = ResetMail {
+            reset_url: &url,
+            minutes: RESET_TTL_SECS / 60,
+        };
+        self.mailer
+            .send(email, Language::En, "staff_password_reset", &mail)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error, "password reset mail failed");
+                AppError::Internal
+            })
+    }
+
+    /// Whether a reset link is still good (the page shows the form or says
+    /// it is not).
+    pub async fn password_reset_valid(&self, token: &str) -> Result<bool, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Ok(
+            Store::password_reset_account(&mut conn, &crypto::token_hash(token), now())
+                .await
+                .map_err(db)?
+                .is_some(),
+        )
+    }
+
+    /// Sets a new password through a reset link, once; every session of the
+    /// account ends. The second factor, if any, is asked at the next
+    /// sign-in as always.
+    #[tracing::instrument(name = "service.reset_password", skip_all)]
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new: &str,
+        repeated: &str,
+    ) -> Result<(), AppError> {
+        check_password_length(new, "new_password")?;
+        if new != repeated {
+            return Err(AppError::validation(
+                "repeat",
+                FieldErrorCode::InvalidChoice,
+            ));
+        }
+        if !self.password_reset_valid(token).await? {
+            return Err(AppError::LinkInvalid);
+        }
+        let hash = hash_password(new).await?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let staff_id = Store::spend_password_reset(&mut tx, &crypto::token_hash(token), at)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::LinkInvalid)?;
+        Store::set_staff_password(&mut tx, staff_id, &hash)
+            .await
+            .map_err(db)?;
+        Store::end_staff_sessions(&mut tx, staff_id, None)
+            .await
+            .map_err(db)?;
+        let account = Store::staff_by_id(&mut tx, staff_id)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::LinkInvalid)?;
+        let orgs = orgs_of(&mut tx, staff_id).await?;
+        self.audit_account(
+            &mut tx,
+            &format!("staff:{staff_id}"),
+            ActorKind::Staff,
+            staff_id,
+            &orgs,
+            "staff.password_reset",
+            at,
+        )
+        .await?;
+        tx.commit().await.map_err(db)?;
+        self.mail_account_notice(&account.email, "password_reset")
+            .await;
+        Ok(())
+    }
+}

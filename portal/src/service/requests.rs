@@ -1,0 +1,338 @@
+//! Taking in requests and showing them to their subject.
+
+use super::{db, now, views, Service};
+use crate::door::ClientAddress;
+use crate::sealing::{Column, Row};
+use crate::{
+    crypto,
+    store::{NewRequest, Store},
+};
+use domain::views::{RequestView, SourceProgress, SourceState, TrackView};
+use domain::{AppError, FieldErrorCode, Reference, Submission};
+
+/// A client's `Idempotency-Key`: 1 to 255 visible ASCII characters (a UUID,
+/// say). Parsed at the edge; the service takes only this type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(text: &str) -> Result<IdempotencyKey, AppError> {
+        let field = "idempotency_key";
+        if text.is_empty() {
+            return Err(AppError::validation(field, FieldErrorCode::Required));
+        }
+        if text.len() > 255 {
+            return Err(AppError::validation(field, FieldErrorCode::TooLong));
+        }
+        if !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::validation(field, FieldErrorCode::InvalidChoice));
+        }
+        Ok(IdempotencyKey(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Service {
+    /// Stores a new request as `pending_verification` and mails its code.
+    /// The reply is the same whatever the address: a known subject, an
+    /// unknown one, or one over the daily code limit (then no mail goes out
+    /// and "send a new code" explains the limit).
+    pub async fn submit(
+        &self,
+        submission: Submission,
+        client: &ClientAddress,
+    ) -> Result<Reference, AppError> {
+        Ok(self.submit_once(submission, None, client).await?.0)
+    }
+
+    /// [`Service::submit`], once per `key`: the same key with the same
+    /// submission within a day answers with the request already made
+    /// (`true`: a replay, nothing stored or mailed again); with a different
+    /// submission it is refused.
+    #[tracing::instrument(name = "service.submit", skip_all, fields(org = %submission.org, kind = %submission.kind))]
+    pub async fn submit_once(
+        &self,
+        submission: Submission,
+        key: Option<&IdempotencyKey>,
+        client: &ClientAddress,
+    ) -> Result<(Reference, bool), AppError> {
+        let org = self.organisation(&submission.org)?;
+        let details_json =
+            serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        // Keyed: it covers the address and answers, which are otherwise sealed.
+        let fingerprint = crypto::keyed_hash(
+            &self.secret,
+            &format!(
+                "{}\n{}\n{}\n{}\n{details_json}",
+                org.slug,
+                submission.kind.as_str(),
+                submission.email.as_str(),
+                submission.language.code()
+            ),
+        );
+        if let Some(key) = key {
+            let earlier = Store::idempotent_submission(&mut tx, &org.slug, key.as_str(), at)
+                .await
+                .map_err(db)?;
+            if let Some((earlier_fingerprint, reference)) = earlier {
+                if earlier_fingerprint != fingerprint {
+                    return Err(AppError::IdempotencyConflict);
+                }
+                let reference = Reference::parse(&reference).map_err(|_| AppError::Internal)?;
+                tracing::info!(reference = %reference, "submission replayed for its idempotency key");
+                return Ok((reference, true));
+            }
+        }
+        // 40 random bits: a collision is rare, and retried when it happens.
+        let mut attempt = 0;
+        let (reference, request_id, email) = loop {
+            let reference = Reference::from_random(crypto::reference_bits());
+            // Sealed values are bound to the request they belong to.
+            let sealed_details = self.seal(
+                Column::RequestDetails,
+                Row::Request(reference.as_str()),
+                &details_json,
+            );
+            let email = self.store_request_email(reference.as_str(), submission.email.as_str());
+            let tracking_key = crypto::tracking_key(&self.secret, reference.as_str());
+            let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
+            let inserted = Store::insert_request(
+                &mut tx,
+                NewRequest {
+                    reference: reference.as_str(),
+                    org: &org.slug,
+                    kind: submission.kind,
+                    email: &email,
+                    language: submission.language,
+                    details_json: &sealed_details,
+                    tracking_key_hash: &tracking_key_hash,
+                    now: at,
+                },
+            )
+            .await;
+            match inserted {
+                Ok(id) => break (reference, id, email),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => {
+                    attempt += 1
+                }
+                Err(e) => return Err(db(e)),
+            }
+        };
+        Store::insert_event(&mut tx, request_id, at, "submitted", "subject")
+            .await
+            .map_err(db)?;
+        let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
+        self.record(
+            &mut tx,
+            crate::audit::ActorKind::Subject,
+            &org.slug,
+            "request.submitted",
+            reference.as_str(),
+            detail,
+            at,
+        )
+        .await?;
+        let client = self.client_key(client);
+        let request = super::verification::CodeFor {
+            id: request_id,
+            reference: reference.as_str(),
+            org: &org.slug,
+            email_index: &email.index,
+            client: &client,
+            asked: super::verification::Asked::Submission,
+        };
+        let issued = match self.issue_code(&mut tx, request, at).await? {
+            super::verification::Issue::Issued(issued) => Some(issued),
+            _ => None,
+        };
+        if let Some(key) = key {
+            Store::remember_idempotency_key(
+                &mut tx,
+                &org.slug,
+                key.as_str(),
+                &fingerprint,
+                reference.as_str(),
+                at,
+            )
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        tracing::info!(reference = %reference, "request submitted");
+        if let Some(issued) = issued {
+            let row = self.request_row_by_id(request_id).await?;
+            self.mail_code(&row, &issued).await;
+        }
+        Ok((reference, false))
+    }
+
+    /// Forgets idempotency keys past their day (the sweep).
+    pub async fn forget_idempotency_keys(&self) -> Result<u64, AppError> {
+        self.store.forget_idempotency_keys(now()).await.map_err(db)
+    }
+
+    pub(super) async fn request_row_by_id(
+        &self,
+        id: i64,
+    ) -> Result<crate::store::RequestRow, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        Store::find_request_by_id(&mut conn, id)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The tracking page: everything for the owner's session, a summary for
+    /// the holder of the tracking link, and for anyone else only a sign-in
+    /// form that looks the same whether or not the reference exists.
+    pub async fn track(
+        &self,
+        org: &str,
+        reference: &Reference,
+        subject: Option<&super::Subject>,
+        key: Option<&str>,
+    ) -> Result<TrackView, AppError> {
+        self.organisation(org)?;
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = Store::find_request(&mut conn, org, reference.as_str())
+            .await
+            .map_err(db)?;
+        let sign_in = TrackView::SignIn {
+            reference: reference.clone(),
+            summary: None,
+        };
+        let Some(row) = row else { return Ok(sign_in) };
+        if subject.is_some_and(|s| s.owns(&row)) {
+            let view = views_of(
+                &mut conn,
+                std::slice::from_ref(&row),
+                &self.content,
+                &self.keys,
+            )
+            .await?
+            .remove(0);
+            return Ok(TrackView::Owner(Box::new(view)));
+        }
+        let key_matches = key.is_some_and(|k| self.tracking_key_matches(&row, k));
+        if key_matches {
+            return Ok(TrackView::SignIn {
+                reference: reference.clone(),
+                summary: Some(views::summary(&row, now())?),
+            });
+        }
+        Ok(sign_in)
+    }
+
+    pub async fn requests_of(
+        &self,
+        subject: &super::Subject,
+    ) -> Result<Vec<RequestView>, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email_index)
+            .await
+            .map_err(db)?;
+        views_of(&mut conn, &rows, &self.content, &self.keys).await
+    }
+
+    /// One request of the subject; another subject's request is `NotFound`,
+    /// exactly like a reference that does not exist.
+    pub async fn request_of(
+        &self,
+        subject: &super::Subject,
+        reference: &Reference,
+    ) -> Result<RequestView, AppError> {
+        let mut conn = self.store.conn().await.map_err(db)?;
+        let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| subject.owns(row))
+            .ok_or(AppError::NotFound)?;
+        Ok(views_of(
+            &mut conn,
+            std::slice::from_ref(&row),
+            &self.content,
+            &self.keys,
+        )
+        .await?
+        .remove(0))
+    }
+}
+
+/// Requests with their history, conversation, attachments and package:
+/// four queries whatever the number of requests.
+pub(super) async fn views_of(
+    conn: &mut crate::store::Conn,
+    rows: &[crate::store::RequestRow],
+    content: &crate::content::Content,
+    keys: &crate::sealing::DataKeys,
+) -> Result<Vec<RequestView>, AppError> {
+    views_for(conn, rows, true, content, keys).await
+}
+
+/// As `views_of`; staff (`released_only == false`) also see a package that
+/// awaits their review.
+pub(super) async fn views_for(
+    conn: &mut crate::store::Conn,
+    rows: &[crate::store::RequestRow],
+    released_only: bool,
+    content: &crate::content::Content,
+    keys: &crate::sealing::DataKeys,
+) -> Result<Vec<RequestView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let events = Store::events_of(conn, &ids).await.map_err(db)?;
+    let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
+    let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
+    let exports = Store::latest_exports(conn, &ids, released_only)
+        .await
+        .map_err(db)?;
+    let related = views::Related {
+        keys,
+        events: &events,
+        messages: &messages,
+        attachments: &attachments,
+        exports: &exports,
+        now: super::now(),
+    };
+    let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut view = views::request_view(row, &related)?;
+        // Progress while a collection job is queued or running.
+        if let Some(job) = jobs
+            .iter()
+            .find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running"))
+        {
+            let runs = Store::latest_source_runs(conn, row.id).await.map_err(db)?;
+            let sources = content
+                .org(&row.org)
+                .map(|o| o.settings.sources.as_slice())
+                .unwrap_or_default();
+            view.collection = Some(
+                sources
+                    .iter()
+                    .map(|source| {
+                        let run = runs
+                            .iter()
+                            .find(|r| r.source == source.name && r.at >= job.created_at);
+                        let state = match run {
+                            None => SourceState::Waiting,
+                            Some(run) if run.ok => SourceState::Answered,
+                            Some(_) => SourceState::Retrying,
+                        };
+                        SourceProgress {
+                            source: source.name.clone(),
+                            state,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        views.push(view);
+    }
+    Ok(views)
+}

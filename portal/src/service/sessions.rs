@@ -1,0 +1,97 @@
+//! Subject sessions: proof, for a limited time, that the holder controls an
+//! e-mail address, scoped to one organisation.
+
+use super::{db, now, Service, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
+use crate::sealing::{Column, EmailIndex, Row};
+use crate::store::{Conn, RequestRow};
+use crate::{crypto, store::Store};
+use domain::AppError;
+
+/// A fresh subject session, handed out after a successful verification.
+pub struct SessionGrant {
+    pub token: String,
+    /// Absolute lifetime, for the cookie's Max-Age.
+    pub max_age_secs: u64,
+}
+
+/// Who a valid session (or a signed link) speaks for.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub org: String,
+    pub email: String,
+    pub email_index: EmailIndex,
+    /// The hash of the session's token, when a session speaks.
+    pub session_hash: Option<String>,
+}
+
+impl Subject {
+    /// Whether a request is this subject's (same organisation and address).
+    pub fn owns(&self, row: &RequestRow) -> bool {
+        self.org == row.org && row.email_index.as_deref() == Some(self.email_index.as_str())
+    }
+}
+
+impl Service {
+    pub(super) async fn open_session(
+        &self,
+        conn: &mut Conn,
+        org: &str,
+        email: &str,
+    ) -> Result<SessionGrant, AppError> {
+        let token = crypto::new_token();
+        let token_hash = crypto::token_hash(crypto::expose(&token));
+        let at = now();
+        Store::insert_session(
+            conn,
+            &token_hash,
+            org,
+            &self.seal(Column::Email, Row::Session(&token_hash), email),
+            at,
+            at + SESSION_ABSOLUTE_SECS,
+        )
+        .await
+        .map_err(db)?;
+        Ok(SessionGrant {
+            token: crypto::expose(&token).to_owned(),
+            max_age_secs: SESSION_ABSOLUTE_SECS as u64,
+        })
+    }
+
+    /// The subject behind a session token; `Unauthenticated` when it is
+    /// unknown, idle too long or past its absolute end.
+    pub async fn subject(&self, token: &str) -> Result<Subject, AppError> {
+        let token_hash = crypto::token_hash(token);
+        let row = self
+            .store
+            .live_session(&token_hash, now(), SESSION_IDLE_SECS)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::Unauthenticated)?;
+        let email = self.open(Column::Email, Row::Session(&token_hash), &row.email)?;
+        Ok(Subject {
+            session_hash: Some(token_hash),
+            ..self.subject_of(&row.org, &email)
+        })
+    }
+
+    /// The subject with address `email` (canonical form) in `org`, for a
+    /// caller that has established who they are: a session, a signed link.
+    pub fn subject_of(&self, org: &str, email: &str) -> Subject {
+        Subject {
+            org: org.to_owned(),
+            email: email.to_owned(),
+            email_index: self.email_index(email),
+            session_hash: None,
+        }
+    }
+
+    /// Ends the subject's session.
+    pub async fn sign_out(&self, subject: &Subject) {
+        let Some(hash) = &subject.session_hash else {
+            return;
+        };
+        if let Err(error) = self.store.delete_session(hash).await {
+            tracing::warn!(error = %error, "could not delete a session");
+        }
+    }
+}

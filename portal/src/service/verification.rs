@@ -1,0 +1,556 @@
+//! Proving control of the e-mail address: six-digit codes and magic links,
+//! both bound to one request, valid for 10 minutes, single use, stored only
+//! as hashes. Five wrong codes burn the code.
+//!
+//! How many codes go out is limited so that nobody can flood a subject's
+//! inbox, and so that nobody without the mailbox can lock its owner out:
+//!
+//! - Codes asked for by anyone (a submission, or "send a new code" by
+//!   someone who only knows the reference) draw on the stranger's quota of
+//!   the address in that organisation: at most `CODES_PER_CLIENT` a day
+//!   from one client network, and `CODES_PER_ADDRESS` a day in all. An
+//!   attacker on one network therefore sends at most three mails a day, and
+//!   leaves the owner the rest.
+//! - Someone who shows they read the mailbox draws on the owner's quota
+//!   (`OWNER_CODES_PER_DAY`), which strangers cannot touch: the holder of
+//!   the request's tracking link (it is only ever mailed to the address), or
+//!   a client that typed a correct code for the address that day.
+//! - A request gets at most `RESENDS_PER_REQUEST` new codes a day from
+//!   strangers, and while its newest code is under `CODE_INTERVAL_SECS` old
+//!   and still usable, "send a new code" sends nothing: that code is on its
+//!   way and works.
+//! - The tracking link never changes (it is derived from the reference), so
+//!   a stranger's resend cannot send the owner's link back to a sign-in form.
+
+use super::SessionGrant;
+use super::{db, now, views, Service, CODE_MAX_ATTEMPTS, CODE_TTL_SECS};
+use crate::door::ClientAddress;
+use crate::sealing::EmailIndex;
+use crate::store::Conn;
+use crate::{
+    audit::{self, ActorKind, Entry},
+    crypto,
+    store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
+};
+use domain::{one_month_after, AppError, Language, Reference, Status};
+use secrecy::SecretString;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Codes a day that strangers may have sent to one address in one
+/// organisation, from one client network and from all together.
+pub const CODES_PER_CLIENT: i64 = 3;
+pub const CODES_PER_ADDRESS: i64 = 10;
+/// Codes a day for someone who showed they read the mailbox.
+pub const OWNER_CODES_PER_DAY: i64 = 10;
+/// New codes a day for one request at a stranger's asking.
+pub const RESENDS_PER_REQUEST: i64 = 3;
+/// A request's newest code, while usable, is not replaced sooner.
+pub const CODE_INTERVAL_SECS: i64 = 60;
+
+/// Why a code is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Asked {
+    /// With a new request.
+    Submission,
+    /// "Send a new code", by someone who knows only the reference.
+    Resend,
+    /// "Send a new code" by the holder of the request's tracking link.
+    ResendWithLink,
+}
+
+/// The request a code is issued for, and who asks.
+pub(super) struct CodeFor<'a> {
+    pub id: i64,
+    pub reference: &'a str,
+    pub org: &'a str,
+    pub email_index: &'a EmailIndex,
+    /// The keyed hash of the asking client's network.
+    pub client: &'a str,
+    pub asked: Asked,
+}
+
+/// Whether a code goes out.
+pub(super) enum Issue {
+    Issued(IssuedCode),
+    /// The request's newest code is fresh and usable: nothing new is sent.
+    StillFresh,
+    /// A quota is used up; the refusal is recorded.
+    Limited,
+}
+
+impl Service {
+    /// Appends an audit entry about one request.
+    // One argument per field of the entry: issue 14 makes them types.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn record(
+        &self,
+        conn: &mut Conn,
+        actor_kind: ActorKind,
+        org: &str,
+        action: &str,
+        reference: &str,
+        detail: serde_json::Value,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let actor = match actor_kind {
+            ActorKind::Subject => "subject",
+            ActorKind::System => "system",
+            ActorKind::Staff => "staff",
+        };
+        audit::append(
+            conn,
+            &self.audit_key,
+            Entry {
+                actor_kind,
+                actor,
+                org,
+                action,
+                target: reference,
+                detail,
+            },
+            at,
+        )
+        .await
+        .map_err(db)
+    }
+}
+
+/// A code and link token as issued, before they are mailed and forgotten.
+pub(super) struct IssuedCode {
+    code: SecretString,
+    link_token: SecretString,
+}
+
+#[derive(Serialize)]
+struct DateParts {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+#[derive(Serialize)]
+struct CodeMail<'a> {
+    org_name: &'a str,
+    reference: &'a str,
+    kind: &'a str,
+    due_date: DateParts,
+    code: &'a str,
+    minutes: i64,
+    magic_url: String,
+    tracking_url: String,
+}
+
+impl Service {
+    /// Issues a new code for a request, within the quotas described at the
+    /// top of this module. Earlier codes of the request stop working.
+    pub(super) async fn issue_code(
+        &self,
+        conn: &mut Conn,
+        request: CodeFor<'_>,
+        at: i64,
+    ) -> Result<Issue, AppError> {
+        let CodeFor {
+            id: request_id,
+            reference,
+            org,
+            email_index,
+            client,
+            asked,
+        } = request;
+        if asked != Asked::Submission {
+            let latest = Store::latest_code(conn, request_id).await.map_err(db)?;
+            let fresh = latest.is_some_and(|code| {
+                code.state == CodeState::Active
+                    && code.expires_at > at
+                    && code.created_at + CODE_INTERVAL_SECS > at
+            });
+            if fresh {
+                return Ok(Issue::StillFresh);
+            }
+        }
+        let counts = Store::code_counts(
+            conn,
+            org,
+            email_index,
+            client,
+            request_id,
+            at - 24 * 60 * 60,
+        )
+        .await
+        .map_err(db)?;
+        let owner = asked == Asked::ResendWithLink || counts.client_read_mail > 0;
+        let refusal = if owner {
+            (counts.owner >= OWNER_CODES_PER_DAY).then_some("owner")
+        } else if asked == Asked::Resend && counts.resends >= RESENDS_PER_REQUEST {
+            Some("request")
+        } else if counts.by_client >= CODES_PER_CLIENT {
+            Some("client")
+        } else if counts.strangers >= CODES_PER_ADDRESS {
+            Some("address")
+        } else {
+            None
+        };
+        if let Some(quota) = refusal {
+            tracing::warn!(quota, "a code quota is used up");
+            self.record(
+                conn,
+                ActorKind::System,
+                org,
+                "verification.limit_reached",
+                reference,
+                serde_json::json!({ "quota": quota }),
+                at,
+            )
+            .await?;
+            return Ok(Issue::Limited);
+        }
+        let reason = match (owner, asked) {
+            (true, _) => "owner",
+            (false, Asked::Submission) => "submission",
+            (false, _) => "resend",
+        };
+        let code = crypto::new_code();
+        let link_token = crypto::new_token();
+        Store::insert_code(
+            conn,
+            NewCode {
+                request_id,
+                org,
+                email_index,
+                client,
+                reason,
+                code_hash: &crypto::code_hash(&self.secret, request_id, crypto::expose(&code)),
+                link_hash: &crypto::token_hash(crypto::expose(&link_token)),
+                now: at,
+                expires_at: at + CODE_TTL_SECS,
+            },
+        )
+        .await
+        .map_err(db)?;
+        Store::insert_event(conn, request_id, at, "code_sent", "system")
+            .await
+            .map_err(db)?;
+        self.record(
+            conn,
+            ActorKind::System,
+            org,
+            "verification.code_sent",
+            reference,
+            serde_json::json!({ "quota": if owner { "owner" } else { "strangers" } }),
+            at,
+        )
+        .await?;
+        Ok(Issue::Issued(IssuedCode { code, link_token }))
+    }
+
+    /// Mails a code with the receipt: reference, kind, the due date if
+    /// verified today, the magic link and the personal tracking link. A mail
+    /// failure is logged, not returned: the request stands and the subject
+    /// can ask for a new code.
+    pub(super) async fn mail_code(&self, row: &RequestRow, issued: &IssuedCode) {
+        let Ok(parsed) = views::parse_row(row) else {
+            return;
+        };
+        let org_name = self
+            .content
+            .org(&row.org)
+            .map(|o| o.settings.name.clone())
+            .unwrap_or_default();
+        let due = one_month_after(OffsetDateTime::now_utc().date());
+        let tracking_url = self.org_url(
+            &row.org,
+            &format!(
+                "/o/{}/requests/{}?key={}",
+                row.org,
+                parsed.reference,
+                crypto::expose(&crypto::tracking_key(&self.secret, &row.reference))
+            ),
+        );
+        let mail = CodeMail {
+            org_name: &org_name,
+            reference: parsed.reference.as_str(),
+            kind: parsed.kind.as_str(),
+            due_date: DateParts {
+                year: due.year(),
+                month: due.month() as u8,
+                day: due.day(),
+            },
+            code: crypto::expose(&issued.code),
+            minutes: CODE_TTL_SECS / 60,
+            magic_url: self.org_url(
+                &row.org,
+                &format!(
+                    "/o/{}/confirm/{}",
+                    row.org,
+                    crypto::expose(&issued.link_token)
+                ),
+            ),
+            tracking_url,
+        };
+        let (Ok(email), Some(language)) = (self.address_of(row), Language::parse(&row.language))
+        else {
+            tracing::error!("stored address or language does not parse");
+            return;
+        };
+        if self.mailer.writes_to_outbox() {
+            // Development only (no SMTP_URL): makes `make run` usable without a mail server.
+            tracing::info!(reference = %parsed.reference, code = crypto::expose(&issued.code), "development outbox: verification code");
+        }
+        if let Err(error) = self
+            .mailer
+            .send(&email, language, "verification", &mail)
+            .await
+        {
+            tracing::error!(error = %error, reference = %parsed.reference, "verification mail failed");
+        }
+    }
+
+    /// Checks a code typed by the subject. `org` is `None` for API callers,
+    /// who name only the (globally unique) reference.
+    #[tracing::instrument(name = "service.verify_code", skip_all, fields(reference = %reference))]
+    pub async fn verify_code(
+        &self,
+        org: Option<&str>,
+        reference: &Reference,
+        code: &str,
+        client: &ClientAddress,
+    ) -> Result<(RequestRow, SessionGrant), AppError> {
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AppError::CodeInvalid {
+                attempts_left: CODE_MAX_ATTEMPTS as u8,
+            });
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = Store::find_request_by_reference(&mut tx, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| org.is_none_or(|org| org == row.org))
+            .ok_or(AppError::NotFound)?;
+        refuse_if_expired(&row, at)?;
+        let Some(active) = Store::active_code(&mut tx, row.id).await.map_err(db)? else {
+            let latest = Store::latest_code(&mut tx, row.id).await.map_err(db)?;
+            return Err(match latest.map(|c| c.state) {
+                Some(CodeState::Burned) => AppError::CodeBurned,
+                _ => AppError::CodeExpired,
+            });
+        };
+        if active.expires_at <= at {
+            return Err(AppError::CodeExpired);
+        }
+        if !crypto::code_matches(&self.secret, row.id, code, &active.code_hash) {
+            let attempts = active.failed_attempts + 1;
+            let burn = attempts >= CODE_MAX_ATTEMPTS;
+            Store::record_failed_attempt(&mut tx, active.id, burn)
+                .await
+                .map_err(db)?;
+            let action = if burn {
+                "verification.burned"
+            } else {
+                "verification.failed"
+            };
+            self.record(
+                &mut tx,
+                ActorKind::Subject,
+                &row.org,
+                action,
+                &row.reference,
+                serde_json::json!({ "attempts": attempts }),
+                at,
+            )
+            .await?;
+            tx.commit().await.map_err(db)?;
+            tracing::info!(attempts, burned = burn, "wrong verification code");
+            return Err(if burn {
+                AppError::CodeBurned
+            } else {
+                AppError::CodeInvalid {
+                    attempts_left: (CODE_MAX_ATTEMPTS - attempts) as u8,
+                }
+            });
+        }
+        let grant = self
+            .accept(&mut tx, &row, &active, "code", &self.client_key(client), at)
+            .await?;
+        tx.commit().await.map_err(db)?;
+        self.confirm_effect(&row).await;
+        Ok((row, grant))
+    }
+
+    /// Confirms a magic link (from the POST behind its confirm button).
+    #[tracing::instrument(name = "service.confirm_link", skip_all)]
+    pub async fn confirm_link(
+        &self,
+        org: &str,
+        token: &str,
+        client: &ClientAddress,
+    ) -> Result<(Reference, SessionGrant), AppError> {
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let code = Store::code_by_link(&mut tx, &crypto::token_hash(token))
+            .await
+            .map_err(db)?
+            .ok_or(AppError::LinkInvalid)?;
+        let row = Store::find_request_by_id(&mut tx, code.request_id)
+            .await
+            .map_err(db)?
+            .filter(|row| row.org == org)
+            .ok_or(AppError::LinkInvalid)?;
+        refuse_if_expired(&row, at)?;
+        if code.state != CodeState::Active || code.expires_at <= at {
+            return Err(AppError::LinkInvalid);
+        }
+        let grant = self
+            .accept(&mut tx, &row, &code, "link", &self.client_key(client), at)
+            .await?;
+        tx.commit().await.map_err(db)?;
+        self.confirm_effect(&row).await;
+        let reference = views::parse_row(&row)?.reference;
+        Ok((reference, grant))
+    }
+
+    /// Tells the subject that an opt-out took effect (`row` as it was before
+    /// this verification).
+    async fn confirm_effect(&self, row: &RequestRow) {
+        let newly_verified = row.status == Status::PendingVerification.as_str();
+        if newly_verified && views::parse_row(row).is_ok_and(|p| p.kind.takes_effect_at_once()) {
+            self.mail_update(row).await;
+        }
+    }
+
+    /// A correct code or link: the code is spent, the request is verified
+    /// (its clock starts) if it was not yet, and a new session begins.
+    async fn accept(
+        &self,
+        tx: &mut Tx<'static>,
+        row: &RequestRow,
+        code: &CodeRow,
+        method: &str,
+        client: &str,
+        at: i64,
+    ) -> Result<SessionGrant, AppError> {
+        if !Store::use_code(tx, code.id, client).await.map_err(db)? {
+            return Err(AppError::CodeExpired);
+        }
+        let status: Status = views::parse_row(row)?.status;
+        if status == Status::PendingVerification {
+            let today = OffsetDateTime::from_unix_timestamp(at)
+                .map_err(|_| AppError::Internal)?
+                .date();
+            let due = one_month_after(today);
+            Store::mark_verified(tx, row.id, at, &due.to_string())
+                .await
+                .map_err(db)?;
+            Store::insert_event(tx, row.id, at, "verified", "subject")
+                .await
+                .map_err(db)?;
+            let detail = serde_json::json!({ "method": method, "due_date": due.to_string() });
+            self.record(
+                tx,
+                ActorKind::Subject,
+                &row.org,
+                "request.verified",
+                &row.reference,
+                detail,
+                at,
+            )
+            .await?;
+            tracing::info!(reference = %row.reference, due = %due, "request verified");
+            let kind = views::parse_row(row)?.kind;
+            if kind.takes_effect_at_once() {
+                let verified = RequestRow {
+                    due_date: Some(due.to_string()),
+                    ..row.clone()
+                };
+                self.take_effect(tx, &verified, kind, at).await?;
+            }
+        }
+        self.record(
+            tx,
+            ActorKind::Subject,
+            &row.org,
+            "session.opened",
+            &row.reference,
+            serde_json::json!({ "method": method }),
+            at,
+        )
+        .await?;
+        let email = self.request_email(row)?;
+        self.open_session(tx, &row.org, &email).await
+    }
+
+    /// "Send a new code": only ever to the address of the request. Unknown
+    /// references get the same quiet success, so nobody learns which exist.
+    /// `key` is the request's tracking-link key when the asker holds it
+    /// (see the quotas at the top of this module).
+    #[tracing::instrument(name = "service.resend_code", skip_all, fields(reference = %reference))]
+    pub async fn resend_code(
+        &self,
+        org: Option<&str>,
+        reference: &Reference,
+        key: Option<&str>,
+        client: &ClientAddress,
+    ) -> Result<(), AppError> {
+        if let Some(org) = org {
+            self.organisation(org)?;
+        }
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let Some(row) = Store::find_request_by_reference(&mut tx, reference.as_str())
+            .await
+            .map_err(db)?
+            .filter(|row| org.is_none_or(|org| org == row.org))
+            // Anonymised by the retention purge: no address, nobody to mail.
+            .filter(|row| !row.email.is_empty())
+        else {
+            return Ok(());
+        };
+        refuse_if_expired(&row, at)?;
+        let email_index = self.email_index(self.address_of(&row)?.as_str());
+        let asked = if key.is_some_and(|key| self.tracking_key_matches(&row, key)) {
+            Asked::ResendWithLink
+        } else {
+            Asked::Resend
+        };
+        let client = self.client_key(client);
+        let request = CodeFor {
+            id: row.id,
+            reference: &row.reference,
+            org: &row.org,
+            email_index: &email_index,
+            client: &client,
+            asked,
+        };
+        let issued = match self.issue_code(&mut tx, request, at).await? {
+            Issue::Issued(issued) => issued,
+            Issue::StillFresh => return Ok(()),
+            Issue::Limited => {
+                // The refusal is recorded too.
+                tx.commit().await.map_err(db)?;
+                return Err(AppError::CodeLimit);
+            }
+        };
+        tx.commit().await.map_err(db)?;
+        self.mail_code(&row, &issued).await;
+        Ok(())
+    }
+
+    /// Whether `key` opens the request's tracking link: the key derived from
+    /// its reference, or (requests made before keys were derived) the random
+    /// one whose hash it stores.
+    pub(super) fn tracking_key_matches(&self, row: &RequestRow, key: &str) -> bool {
+        let derived = crypto::tracking_key(&self.secret, &row.reference);
+        crypto::same(key, crypto::expose(&derived))
+            || crypto::same(&crypto::token_hash(key), &row.tracking_key_hash)
+    }
+}
+
+fn refuse_if_expired(row: &RequestRow, at: i64) -> Result<(), AppError> {
+    let status = views::parse_row(row)?.status;
+    if views::is_expired(row, status, at) {
+        return Err(AppError::RequestExpired);
+    }
+    Ok(())
+}

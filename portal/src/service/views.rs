@@ -1,0 +1,169 @@
+//! Rows into views. Stored values were validated on the way in, so a value
+//! that no longer parses means the database was changed behind our back: it
+//! is reported as an internal error, not guessed at.
+
+use super::UNVERIFIED_TTL_SECS;
+use crate::sealing::{Column, Row};
+use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
+use domain::views::{
+    AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary,
+};
+use domain::{AppError, Reference, RequestKind, Status, ValidDetails};
+use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+fn corrupt(what: &str) -> AppError {
+    tracing::error!(field = what, "stored value does not parse");
+    AppError::Internal
+}
+
+pub struct Parsed {
+    pub reference: Reference,
+    pub kind: RequestKind,
+    pub status: Status,
+}
+
+pub fn parse_row(row: &RequestRow) -> Result<Parsed, AppError> {
+    Ok(Parsed {
+        reference: Reference::parse(&row.reference).map_err(|_| corrupt("reference"))?,
+        kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
+        status: row.status.parse().map_err(|_| corrupt("status"))?,
+    })
+}
+
+fn event_kind(name: &str) -> Option<EventKind> {
+    Some(match name {
+        "submitted" => EventKind::Submitted,
+        "code_sent" => EventKind::CodeSent,
+        "verified" => EventKind::Verified,
+        "expired_unverified" => EventKind::ExpiredUnverified,
+        "status_changed" => EventKind::StatusChanged,
+        "assigned" => EventKind::Assigned,
+        "started" => EventKind::Started,
+        "asked_subject" => EventKind::AskedSubject,
+        "subject_answered" => EventKind::SubjectAnswered,
+        "extended" => EventKind::Extended,
+        "completed" => EventKind::Completed,
+        "rejected" => EventKind::Rejected,
+        "cancelled" => EventKind::Cancelled,
+        "message" => EventKind::Message,
+        _ => return None,
+    })
+}
+
+/// An unverified request past its 7 days, or one the sweep already closed.
+pub fn is_expired(row: &RequestRow, status: Status, now: i64) -> bool {
+    match status {
+        Status::PendingVerification => row.created_at + UNVERIFIED_TTL_SECS <= now,
+        Status::Cancelled => row.verified_at.is_none(),
+        _ => false,
+    }
+}
+
+pub fn summary(row: &RequestRow, now: i64) -> Result<Summary, AppError> {
+    let parsed = parse_row(row)?;
+    Ok(Summary {
+        kind: parsed.kind,
+        status: parsed.status,
+        received_at: rfc3339(row.created_at),
+        due_date: row.due_date.clone(),
+        expired: is_expired(row, parsed.status, now),
+    })
+}
+
+/// The rows that belong to one request's page.
+pub struct Related<'a> {
+    pub events: &'a [EventRow],
+    pub messages: &'a [MessageRow],
+    pub attachments: &'a [AttachmentRow],
+    pub exports: &'a [ExportRow],
+    pub now: i64,
+    /// What opens the sealed details, notes and messages.
+    pub keys: &'a crate::sealing::DataKeys,
+}
+
+pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestView, AppError> {
+    let Related {
+        events,
+        messages,
+        attachments,
+        exports,
+        now,
+        keys,
+    } = related;
+    let parsed = parse_row(row)?;
+    let bound = Row::Request(&row.reference);
+    let details: ValidDetails = serde_json::from_str(&super::open(
+        keys,
+        Column::RequestDetails,
+        bound,
+        &row.details,
+    )?)
+    .map_err(|_| corrupt("details"))?;
+    let history = events
+        .iter()
+        .filter(|e| e.request_id == row.id)
+        .map(|e| {
+            Ok(EventView {
+                at: rfc3339(e.at),
+                event: event_kind(&e.event).ok_or_else(|| corrupt("event"))?,
+                note: e
+                    .note
+                    .as_deref()
+                    .map(|note| super::open(keys, Column::EventNote, bound, note))
+                    .transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let messages = messages
+        .iter()
+        .filter(|m| m.request_id == row.id)
+        .map(|m| {
+            Ok(MessageView {
+                at: rfc3339(m.at),
+                from_staff: m.author == "staff",
+                body: super::open(keys, Column::MessageBody, bound, &m.body)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(RequestView {
+        reference: parsed.reference,
+        kind: parsed.kind,
+        status: parsed.status,
+        received_at: rfc3339(row.created_at),
+        verified_at: row.verified_at.map(rfc3339),
+        due_date: row.due_date.clone(),
+        details,
+        history,
+        messages,
+        attachments: attachments
+            .iter()
+            .filter(|a| a.request_id == row.id)
+            .map(|a| {
+                Ok(AttachmentView {
+                    id: a.id,
+                    file_name: super::open(keys, Column::AttachmentName, bound, &a.file_name)?,
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        export: exports
+            .iter()
+            .find(|e| e.request_id == row.id)
+            .map(|e| ExportView {
+                created_at: rfc3339(e.created_at),
+                expires_at: rfc3339(e.expires_at),
+                expired: e.expires_at <= *now,
+                released: e.released_at.is_some(),
+                size: e.size,
+            }),
+        collection: None,
+    })
+}
