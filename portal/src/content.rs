@@ -204,6 +204,12 @@ impl Content {
         self.orgs.get(slug)
     }
 
+    /// The organisation a caller names; one that does not exist is
+    /// `UnknownOrganisation` (404).
+    pub fn organisation(&self, slug: &str) -> Result<&Organisation, domain::AppError> {
+        self.org(slug).ok_or(domain::AppError::UnknownOrganisation)
+    }
+
     pub fn orgs(&self) -> impl Iterator<Item = &Organisation> {
         self.orgs.values()
     }

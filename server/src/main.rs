@@ -166,7 +166,11 @@ async fn main() -> anyhow::Result<()> {
                     .expect("an address makes a URL")
             });
             let service = server::startup::build_service(&settings, base_url.clone()).await?;
-            match service.create_staff(&email, &password, &org, role).await {
+            match service
+                .accounts
+                .create_staff(&email, &password, &org, role)
+                .await
+            {
                 Ok(_) => {
                     let login = base_url
                         .join("/console/login")
@@ -188,7 +192,11 @@ async fn main() -> anyhow::Result<()> {
             command: AdminCommand::ResetTwoFactor { email },
         } => {
             let service = server::startup::build_service(&settings, base_url_of(&settings)).await?;
-            match service.reset_two_factor_from_command_line(&email).await {
+            match service
+                .accounts
+                .reset_two_factor_from_command_line(&email)
+                .await
+            {
                 Ok(()) => {
                     println!(
                         "{email} has no second factor now; it enrols again at the next sign-in"
@@ -219,6 +227,7 @@ async fn main() -> anyhow::Result<()> {
                     continue;
                 };
                 let url = service
+                    .consents
                     .unsubscribe_url(&org, email.as_str())
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 out.write_record([email.as_str(), url.as_str()])?;
@@ -233,7 +242,7 @@ async fn main() -> anyhow::Result<()> {
                 url::Url::parse(&format!("http://{}", settings.listen)).expect("an address")
             });
             let service = server::startup::build_service(&settings, base_url).await?;
-            let rewritten = service.reseal().await?;
+            let rewritten = service.upkeep.reseal().await?;
             println!("resealed {rewritten} values under the current data key");
             Ok(())
         }
@@ -251,7 +260,7 @@ async fn main() -> anyhow::Result<()> {
             // The chain's key comes from the server secret: the same
             // settings as the servers.
             let service = server::startup::build_service(&settings, base_url_of(&settings)).await?;
-            match service.verify_audit(checkpoint.as_ref()).await? {
+            match service.trail.verify_audit(checkpoint.as_ref()).await? {
                 audit::Verdict::Intact { entries } => {
                     let reached = checkpoint
                         .map(|c| format!(", and it reaches checkpoint {}", c.id))
@@ -277,7 +286,7 @@ async fn main() -> anyhow::Result<()> {
             command: AuditCommand::Key,
         } => {
             let service = server::startup::build_service(&settings, base_url_of(&settings)).await?;
-            match service.key_audit_chain().await? {
+            match service.trail.key_audit_chain().await? {
                 audit::Keying::Keyed(entries) => {
                     println!(
                         "audit log keyed: {entries} entries written before were checked and keyed"

@@ -91,7 +91,7 @@ pub async fn endpoint(State(config): State<MetricsConfig>, request: Request) -> 
     if !allowed {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match config.service.request_figures().await {
+    match config.service.console.request_figures().await {
         Ok(figures) => {
             for (status, count) in figures.by_status {
                 metrics::gauge!("portal_requests_open", "status" => status).set(count as f64);

@@ -183,7 +183,7 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         &settings.data_dir.join("outbox"),
         &settings.content_dir,
     )?;
-    let exports = portal::service::Exports {
+    let exports = portal::service::Packages {
         store: exports,
         key: portal::export::ExportKey::new(export_key),
         days: settings.export_days,
@@ -203,14 +203,16 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         keys,
     );
     service
+        .upkeep
         .seal_emails()
         .await
         .map_err(|error| anyhow::anyhow!("cannot seal the stored e-mail addresses: {error}"))?;
     service
+        .accounts
         .seal_staff_secrets()
         .await
         .map_err(|error| anyhow::anyhow!("cannot seal the staff's second factors: {error}"))?;
-    if !service.audit_chain_starts_keyed().await? {
+    if !service.trail.audit_chain_starts_keyed().await? {
         tracing::warn!(
             "the audit log was written before its chain was keyed: run `server audit key` once"
         );
@@ -345,19 +347,19 @@ async fn sweep(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver
             _ = tick.tick() => {}
             _ = stopping.wait_for(|stop| *stop) => return,
         }
-        if let Err(error) = service.forget_rate_limits().await {
+        if let Err(error) = service.throttle.forget_rate_limits().await {
             tracing::warn!(error = %error, "rate limit sweep failed");
         }
-        if let Err(error) = service.forget_idempotency_keys().await {
+        if let Err(error) = service.requests.forget_idempotency_keys().await {
             tracing::warn!(error = %error, "idempotency key sweep failed");
         }
-        if let Err(error) = service.expire_unverified().await {
+        if let Err(error) = service.upkeep.expire_unverified().await {
             tracing::warn!(error = %error, "expiry sweep failed");
         }
-        if let Err(error) = service.purge_exports().await {
+        if let Err(error) = service.exports.purge_exports().await {
             tracing::warn!(error = %error, "package purge failed");
         }
-        if let Err(error) = service.purge_retention().await {
+        if let Err(error) = service.upkeep.purge_retention().await {
             tracing::warn!(error = %error, "retention purge failed");
         }
     }
@@ -368,7 +370,7 @@ async fn sweep(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver
 /// running and takes no other.
 async fn work(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver<bool>) {
     while !*stopping.borrow() {
-        match service.run_next_job().await {
+        match service.upkeep.run_next_job().await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(error) => tracing::warn!(error = %error, "a job failed to run"),

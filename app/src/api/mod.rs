@@ -43,7 +43,7 @@ pub async fn get_organisation(org: String) -> Result<OrgView, AppError> {
 pub async fn get_notice(org: String) -> Result<NoticeView, AppError> {
     serve(|service, caller| async move {
         caller.org(&service, &org)?;
-        service.notice(&org, caller.language)
+        service.notices.notice(&org, caller.language)
     })
     .await
 }
@@ -59,8 +59,11 @@ pub async fn get_notice_changes(
 ) -> Result<NoticeChangesView, AppError> {
     serve(|service, caller| async move {
         caller.org(&service, &org)?;
-        let changes = service.notice_changes(&org, &from, to.as_deref(), caller.language)?;
-        let current = service.notice(&org, caller.language)?.last_updated;
+        let changes =
+            service
+                .notices
+                .notice_changes(&org, &from, to.as_deref(), caller.language)?;
+        let current = service.notices.notice(&org, caller.language)?.last_updated;
         if changes.to == current {
             set_cookie(cookies::notice_seen(caller.secure, &org, &current));
         }
@@ -76,7 +79,10 @@ pub async fn get_preferences(org: String) -> Result<PreferencesView, AppError> {
     serve(|service, caller| async move {
         caller.org(&service, &org)?;
         let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
-        service.preferences(&subject, caller.language).await
+        service
+            .consents
+            .preferences(&subject, caller.language)
+            .await
     })
     .await
 }
@@ -93,6 +99,7 @@ pub async fn get_notice_changed(org: String) -> Result<Option<NoticeChanged>, Ap
             return Ok(None);
         };
         service
+            .notices
             .notice_changed(&subject, caller.notice_seen(&org).as_deref())
             .await
     })
@@ -128,7 +135,7 @@ pub async fn submit_request(
         };
         let submission = Submission::parse(&org, &kind, &email, language.as_deref(), &details)?;
         caller.host.serves(&submission.org)?;
-        let reference = service.submit(submission, &caller.client).await?;
+        let reference = service.requests.submit(submission, &caller.client).await?;
         see_other(&caller, &format!("/o/{org}/requests/{reference}?sent=1"));
         Ok(reference)
     })
@@ -143,6 +150,7 @@ pub async fn verify_code(org: String, reference: String, code: String) -> Result
         let reference = self::reference(&reference)?;
         caller.org(&service, &org)?;
         let (_, grant) = service
+            .verification
             .verify_code(Some(&org), &reference, &code, &caller.client)
             .await?;
         start_session(&caller, &grant);
@@ -158,7 +166,10 @@ pub async fn verify_code(org: String, reference: String, code: String) -> Result
 pub async fn confirm_link(org: String, token: String) -> Result<(), AppError> {
     serve(|service, caller| async move {
         caller.org(&service, &org)?;
-        let (reference, grant) = service.confirm_link(&org, &token, &caller.client).await?;
+        let (reference, grant) = service
+            .verification
+            .confirm_link(&org, &token, &caller.client)
+            .await?;
         start_session(&caller, &grant);
         see_other(&caller, &format!("/o/{org}/requests/{reference}"));
         Ok(())
@@ -180,6 +191,7 @@ pub async fn resend_code(
         caller.host.serves(&org)?;
         let key = key.filter(|k| !k.is_empty());
         service
+            .verification
             .resend_code(Some(&org), &reference, key.as_deref(), &caller.client)
             .await?;
         let key = key.map(|k| format!("&key={k}")).unwrap_or_default();
@@ -206,6 +218,7 @@ pub async fn track_request(
         let MaybeSubject(subject) = identify(&service).await?;
         caller.host.serves(&org)?;
         service
+            .tracking
             .track(&org, &reference, subject.as_ref(), key.as_deref())
             .await
     })
@@ -218,7 +231,7 @@ pub async fn my_requests(org: String) -> Result<Vec<RequestView>, AppError> {
     serve(|service, caller| async move {
         caller.org(&service, &org)?;
         let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
-        service.requests_of(&subject).await
+        service.tracking.requests_of(&subject).await
     })
     .await
 }
@@ -231,7 +244,10 @@ pub async fn reply(org: String, reference: String, body: String) -> Result<(), A
         caller.host.serves(&org)?;
         let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
         let reference = self::reference(&reference)?;
-        service.subject_reply(&subject, &reference, &body).await?;
+        service
+            .cases
+            .subject_reply(&subject, &reference, &body)
+            .await?;
         see_other(&caller, &format!("/o/{org}/requests/{reference}"));
         Ok(())
     })
@@ -245,7 +261,7 @@ pub async fn cancel_request(org: String, reference: String) -> Result<(), AppErr
         caller.host.serves(&org)?;
         let subject = identify::<MaybeSubject>(&service).await?.in_org(&org)?;
         let reference = self::reference(&reference)?;
-        service.subject_cancel(&subject, &reference).await?;
+        service.cases.subject_cancel(&subject, &reference).await?;
         see_other(&caller, &format!("/o/{org}/requests/{reference}"));
         Ok(())
     })
@@ -257,7 +273,7 @@ pub async fn cancel_request(org: String, reference: String) -> Result<(), AppErr
 pub async fn sign_out(org: String) -> Result<(), AppError> {
     serve(|service, caller| async move {
         if let MaybeSubject(Some(subject)) = identify(&service).await? {
-            service.sign_out(&subject).await;
+            service.sessions.sign_out(&subject).await;
         }
         set_cookie(cookies::subject_session(
             caller.secure,

@@ -181,7 +181,7 @@ impl MaybeSubject {
             return Ok(MaybeSubject(None));
         };
         let host = HostOrg::of(service, &parts.headers);
-        match service.subject(&token).await {
+        match service.sessions.subject(&token).await {
             Ok(subject) if host.allows(&subject.org) => Ok(MaybeSubject(Some(subject))),
             Ok(_) | Err(AppError::Unauthenticated) => Ok(MaybeSubject(None)),
             Err(error) => Err(error),
@@ -208,7 +208,7 @@ impl MaybeStaff {
         ) else {
             return Ok(MaybeStaff(None));
         };
-        let mut member = match service.staff_member(&token).await {
+        let mut member = match service.accounts.staff_member(&token).await {
             Ok(member) => member,
             Err(AppError::Unauthenticated) => return Ok(MaybeStaff(None)),
             Err(error) => return Err(error),

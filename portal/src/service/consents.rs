@@ -5,14 +5,16 @@
 //! are, so it is recorded for a verified subject with a session; anyone
 //! else is told on the page that the signal was seen.
 
-use super::{db, now, views, Service, Subject};
+use super::{db, now, views, Links, Seals, Sessions, Subject, Trail};
+use crate::content::Content;
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::{ActorKind, Entry},
     store::{ReceiptRow, Store},
 };
 use domain::views::{ConsentChoice, ConsentState, PreferencesView};
 use domain::{AppError, FieldErrorCode, Language};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The purpose a GPC signal withdraws from.
 pub const GPC_PURPOSE: &str = "marketing_profiling_and_sharing";
@@ -33,7 +35,19 @@ pub struct Receipt {
     pub at: String,
 }
 
-impl Service {
+/// Consents and opt-outs, the receipts that prove them, and the signals
+/// (Global Privacy Control, one-click unsubscribe) that set them.
+#[derive(Clone)]
+pub struct Consents {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) links: Links,
+    pub(super) trail: Trail,
+    pub(super) sessions: Sessions,
+}
+
+impl Consents {
     /// Records a GPC signal for the subject, unless their current choice
     /// for the purpose already withdraws it. Returns whether a receipt was
     /// written.
@@ -46,19 +60,21 @@ impl Service {
     /// The one-click unsubscribe link (RFC 8058) for an organisation's
     /// marketing mail to `email`: the `List-Unsubscribe` URL.
     pub fn unsubscribe_url(&self, org: &str, email: &str) -> Result<String, AppError> {
-        self.organisation(org)?;
-        let token = crate::crypto::unsubscribe_token(&self.secret, org, email);
-        Ok(self.org_url(org, &format!("/o/{org}/unsubscribe/{token}")))
+        self.content.organisation(org)?;
+        let token = crate::crypto::unsubscribe_token(self.seals.secret(), org, email);
+        Ok(self
+            .links
+            .org_url(org, &format!("/o/{org}/unsubscribe/{token}")))
     }
 
     /// A one-click unsubscribe: the address the link was made for stops
     /// getting marketing mail, with a receipt. Idempotent.
     #[tracing::instrument(name = "service.unsubscribe", skip_all)]
     pub async fn one_click_unsubscribe(&self, org: &str, token: &str) -> Result<(), AppError> {
-        self.organisation(org)?;
-        let email = crate::crypto::unsubscribe_email(&self.secret, org, token)
+        self.content.organisation(org)?;
+        let email = crate::crypto::unsubscribe_email(self.seals.secret(), org, token)
             .ok_or(AppError::LinkInvalid)?;
-        let subject = self.subject_of(org, &email);
+        let subject = self.sessions.subject_of(org, &email);
         self.withdraw(
             &subject,
             MARKETING_PURPOSE,
@@ -107,7 +123,7 @@ impl Service {
         method: &str,
         action: &str,
     ) -> Result<bool, AppError> {
-        let organisation = self.organisation(&subject.org)?;
+        let organisation = self.content.organisation(&subject.org)?;
         let at = now();
         let current = Store::latest_receipt(&mut *tx, &subject.org, &subject.email_index, purpose)
             .await
@@ -130,7 +146,7 @@ impl Service {
         let id = Store::insert_receipt(
             &mut *tx,
             &receipt,
-            &self.store_subject_email(&subject.org, &subject.email),
+            &self.seals.store_subject_email(&subject.org, &subject.email),
         )
         .await
         .map_err(db)?;
@@ -142,9 +158,7 @@ impl Service {
             target: &format!("receipt:{id}"),
             detail: serde_json::json!({ "purpose": purpose, "decision": decision, "method": method, "notice_version": receipt.notice_version }),
         };
-        audit::append(&mut *tx, &self.audit_key, entry, at)
-            .await
-            .map_err(db)?;
+        self.trail.append(&mut *tx, entry, at).await.map_err(db)?;
         tracing::info!(receipt = id, purpose, decision, method, "consent recorded");
         Ok(true)
     }
@@ -156,7 +170,7 @@ impl Service {
         subject: &Subject,
         language: Language,
     ) -> Result<PreferencesView, AppError> {
-        let organisation = self.organisation(&subject.org)?;
+        let organisation = self.content.organisation(&subject.org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
         let receipts = Store::receipts_of(&mut conn, &subject.org, &subject.email_index)
             .await
@@ -197,7 +211,7 @@ impl Service {
         subject: &Subject,
         choices: &[(String, String)],
     ) -> Result<usize, AppError> {
-        let organisation = self.organisation(&subject.org)?;
+        let organisation = self.content.organisation(&subject.org)?;
         let mut parsed = Vec::new();
         for (purpose, decision) in choices {
             let known = organisation
@@ -239,7 +253,7 @@ impl Service {
 
     /// The subject's consent receipts, oldest first.
     pub async fn consent_receipts(&self, subject: &Subject) -> Result<Vec<Receipt>, AppError> {
-        let organisation = self.organisation(&subject.org)?;
+        let organisation = self.content.organisation(&subject.org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
         let rows = Store::receipts_of(&mut conn, &subject.org, &subject.email_index)
             .await

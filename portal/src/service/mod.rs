@@ -1,45 +1,52 @@
-//! The service layer: the one place where the portal's rules live. The UI's
-//! server functions (through `crate::portal`) and the REST API both call it;
-//! neither talks SQL nor sends mail itself.
+//! The use cases: the one place where the portal's rules live, grouped by
+//! the resource they work on (see `Service`). Every door (server
+//! functions, the REST API, file routes) calls them; none talks SQL or
+//! sends mail itself. The parts they share are small and single-purpose:
+//! `Seals` (sealing at rest), `Links` (addresses in mail), `Trail` (the
+//! audit trail), `Notify` (the "news on your request" mail) and
+//! `Throttle` (rate limits). Read models are assembled in `views`.
 
+mod accounts;
+mod cases;
 mod consents;
 mod console;
-mod execution;
-mod expiry;
 mod exports;
-mod figures;
-mod jobs;
-mod lifecycle;
+mod links;
 mod notices;
-mod passwords;
+mod notify;
 mod requests;
-mod reseal;
-mod retention;
+mod seals;
 mod sessions;
-mod staff;
-mod staging;
 mod team;
 mod throttle;
-mod two_factor;
+mod tracking;
+mod trail;
+mod upkeep;
 mod verification;
 mod views;
 
-pub use consents::{Receipt, GPC_PURPOSE};
-pub use console::{Download, DownloadBody, QUEUE_PAGE_SIZE};
-pub use exports::MAX_EXPORT_FILE_BYTES;
-pub use lifecycle::{Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
-pub use requests::IdempotencyKey;
-pub use sessions::{SessionGrant, Subject};
-pub use staff::{
-    CreateStaffError, LoginStep, StaffMember, GLOBAL_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT,
-    MIN_PASSWORD_CHARS,
+pub use accounts::{
+    Accounts, CreateStaffError, Enrolment, LoginStep, StaffMember, GLOBAL_FAILURE_LIMIT,
+    LOGIN_FAILURE_LIMIT, MIN_PASSWORD_CHARS,
 };
-pub use team::Invitation;
-pub use throttle::{Bucket, Limit, RateLimits, ThrottleError};
-pub use two_factor::Enrolment;
-pub use verification::{CODES_PER_ADDRESS, CODES_PER_CLIENT, RESENDS_PER_REQUEST};
+pub use cases::{Cases, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+pub use consents::{Consents, Receipt, GPC_PURPOSE};
+pub use console::{Console, Download, DownloadBody, RequestFigures, QUEUE_PAGE_SIZE};
+pub use exports::{Exports, MAX_EXPORT_FILE_BYTES};
+pub use links::Links;
+pub use notices::Notices;
+pub use notify::Notify;
+pub use requests::{IdempotencyKey, Requests};
+pub use seals::Seals;
+pub use sessions::{SessionGrant, Sessions, Subject};
+pub use team::{Invitation, Team};
+pub use throttle::{Bucket, Limit, RateLimits, Throttle, ThrottleError};
+pub use tracking::Tracking;
+pub use trail::Trail;
+pub use upkeep::Upkeep;
+pub use verification::{Verification, CODES_PER_ADDRESS, CODES_PER_CLIENT, RESENDS_PER_REQUEST};
 
-use crate::sealing::{Column, EmailIndex, Row, StoredEmail};
+use crate::sealing::{Column, Row};
 use crate::{content::Content, mail::Mailer, store::Store};
 use domain::AppError;
 use std::sync::Arc;
@@ -56,21 +63,44 @@ pub const UNVERIFIED_TTL_SECS: i64 = 7 * 24 * 60 * 60;
 pub const SESSION_IDLE_SECS: i64 = 30 * 60;
 pub const SESSION_ABSOLUTE_SECS: i64 = 12 * 60 * 60;
 
+/// The portal's use cases, grouped by the resource they work on. Each
+/// group holds only what it needs (the store, the sealer, the mailer, the
+/// audit trail, or another group it hands work to); doors reach them as
+/// `service.requests.submit(…)`, `service.accounts.staff_login(…)`.
 pub struct Service {
+    /// The privacy notice and its versions.
+    pub notices: Notices,
+    /// Subject sessions.
+    pub sessions: Sessions,
+    /// Proving control of the address: codes and links.
+    pub verification: Verification,
+    /// Taking requests in.
+    pub requests: Requests,
+    /// What a subject sees of their requests.
+    pub tracking: Tracking,
+    /// Working a request: staff actions, the subject's reply and
+    /// withdrawal, carrying erasures out, attachments.
+    pub cases: Cases,
+    /// What the console shows: the queue, a case, the audit log.
+    pub console: Console,
+    /// Export packages: collecting, building, releasing, downloading.
+    pub exports: Exports,
+    /// Consents, opt-outs and their receipts.
+    pub consents: Consents,
+    /// Staff accounts: sign-in, passwords, second factors.
+    pub accounts: Accounts,
+    /// Who works for which organisation: invitations and roles.
+    pub team: Team,
+    /// Background work: expiry, retention, resealing, the job queue.
+    pub upkeep: Upkeep,
+    /// Rate limits.
+    pub throttle: Throttle,
+    /// The audit chain's operator checks.
+    pub trail: Trail,
     store: Store,
-    mailer: Mailer,
     content: Arc<Content>,
-    secret: [u8; 32],
-    base_url: Url,
-    exports: Exports,
-    jobs: JobSettings,
-    limits: RateLimits,
-    keys: Arc<crate::sealing::DataKeys>,
-    /// The audit chain's key, derived from the secret.
-    audit_key: crate::audit::ChainKey,
-    /// Organisations with requests but no longer in the content folder
-    /// (found by the first retention purge).
-    removed_orgs: tokio::sync::OnceCell<Vec<String>>,
+    links: Links,
+    seals: Seals,
 }
 
 /// How the job worker runs.
@@ -81,7 +111,8 @@ pub struct JobSettings {
 }
 
 /// Where export packages go, sealed with which key, for how long.
-pub struct Exports {
+#[derive(Clone)]
+pub struct Packages {
     pub store: Arc<dyn crate::export::ExportStore>,
     pub key: crate::export::ExportKey,
     /// Days a package can be downloaded.
@@ -89,7 +120,8 @@ pub struct Exports {
 }
 
 impl Service {
-    // Each part is built from its own settings at start-up (`startup`).
+    /// Builds every use case from the parts made at start-up (`startup`),
+    /// each given what it needs.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
@@ -97,23 +129,131 @@ impl Service {
         content: Arc<Content>,
         secret: [u8; 32],
         base_url: Url,
-        exports: Exports,
+        packages: Packages,
         jobs: JobSettings,
         limits: RateLimits,
         keys: Arc<crate::sealing::DataKeys>,
     ) -> Service {
-        Service {
-            audit_key: crate::audit::ChainKey::derive(&secret),
-            store,
-            mailer,
-            content,
-            secret,
-            base_url,
-            exports,
-            jobs,
+        let mailer = Arc::new(mailer);
+        let seals = Seals::new(keys, secret);
+        let links = Links::new(base_url, content.clone());
+        let trail = Trail::new(store.clone(), crate::audit::ChainKey::derive(&secret));
+        let notify = Notify::new(
+            mailer.clone(),
+            content.clone(),
+            links.clone(),
+            seals.clone(),
+        );
+        let throttle = Throttle {
+            store: store.clone(),
             limits,
-            keys,
-            removed_orgs: tokio::sync::OnceCell::new(),
+            seals: seals.clone(),
+        };
+        let sessions = Sessions {
+            store: store.clone(),
+            seals: seals.clone(),
+        };
+        let cases = Cases {
+            store: store.clone(),
+            seals: seals.clone(),
+            content: content.clone(),
+            trail: trail.clone(),
+            notify: notify.clone(),
+        };
+        let verification = Verification {
+            store: store.clone(),
+            seals: seals.clone(),
+            content: content.clone(),
+            mailer: mailer.clone(),
+            links: links.clone(),
+            trail: trail.clone(),
+            throttle: throttle.clone(),
+            sessions: sessions.clone(),
+            cases: cases.clone(),
+            notify: notify.clone(),
+        };
+        let accounts = Accounts {
+            store: store.clone(),
+            seals: seals.clone(),
+            content: content.clone(),
+            mailer: mailer.clone(),
+            links: links.clone(),
+            throttle: throttle.clone(),
+            trail: trail.clone(),
+        };
+        let team = Team {
+            store: store.clone(),
+            content: content.clone(),
+            mailer: mailer.clone(),
+            links: links.clone(),
+            trail: trail.clone(),
+            accounts: accounts.clone(),
+        };
+        let exports = Exports {
+            store: store.clone(),
+            seals: seals.clone(),
+            content: content.clone(),
+            trail: trail.clone(),
+            notify: notify.clone(),
+            packages: packages.clone(),
+        };
+        Service {
+            notices: Notices {
+                store: store.clone(),
+                content: content.clone(),
+            },
+            requests: Requests {
+                store: store.clone(),
+                seals: seals.clone(),
+                content: content.clone(),
+                trail: trail.clone(),
+                throttle: throttle.clone(),
+                verification: verification.clone(),
+            },
+            tracking: Tracking {
+                store: store.clone(),
+                seals: seals.clone(),
+                content: content.clone(),
+            },
+            console: Console {
+                store: store.clone(),
+                seals: seals.clone(),
+                content: content.clone(),
+                trail: trail.clone(),
+                team: team.clone(),
+            },
+            consents: Consents {
+                store: store.clone(),
+                seals: seals.clone(),
+                content: content.clone(),
+                links: links.clone(),
+                trail: trail.clone(),
+                sessions: sessions.clone(),
+            },
+            upkeep: Upkeep {
+                store: store.clone(),
+                seals: seals.clone(),
+                content: content.clone(),
+                trail: trail.clone(),
+                mailer,
+                links: links.clone(),
+                exports: exports.clone(),
+                packages,
+                jobs,
+                removed_orgs: Arc::new(tokio::sync::OnceCell::new()),
+            },
+            sessions,
+            verification,
+            cases,
+            exports,
+            accounts,
+            team,
+            throttle,
+            trail,
+            store,
+            content,
+            links,
+            seals,
         }
     }
 
@@ -122,7 +262,7 @@ impl Service {
     }
 
     pub fn base_url(&self) -> &Url {
-        &self.base_url
+        self.links.base_url()
     }
 
     /// Whether the database answers with this build's schema (`/readyz`).
@@ -131,101 +271,15 @@ impl Service {
     }
 
     pub fn secure_cookies(&self) -> bool {
-        self.base_url.scheme() == "https"
-    }
-
-    fn url(&self, path: &str) -> String {
-        let mut base = self.base_url.as_str().trim_end_matches('/').to_owned();
-        base.push_str(path);
-        base
-    }
-
-    /// A link to an organisation's page: on its own host name when it has
-    /// one (same scheme as the portal), else on the portal's address.
-    fn org_url(&self, org: &str, path: &str) -> String {
-        match self.content.org(org).and_then(|o| o.settings.hosts.first()) {
-            Some(host) => format!("{}://{host}{path}", self.base_url.scheme()),
-            None => self.url(path),
-        }
+        self.links.secure()
     }
 
     pub fn organisation(&self, org: &str) -> Result<&crate::content::Organisation, AppError> {
-        self.content.org(org).ok_or(AppError::UnknownOrganisation)
-    }
-}
-
-impl Service {
-    fn seal(&self, column: Column, row: Row<'_>, plain: &str) -> String {
-        self.keys.seal_text(column, row, plain)
-    }
-
-    fn open(&self, column: Column, row: Row<'_>, stored: &str) -> Result<String, AppError> {
-        open(&self.keys, column, row, stored)
+        self.content.organisation(org)
     }
 
     pub fn data_keys(&self) -> &crate::sealing::DataKeys {
-        &self.keys
-    }
-
-    /// Keys an audit chain written before it was keyed (`server audit key`).
-    pub async fn key_audit_chain(&self) -> Result<crate::audit::Keying, sqlx::Error> {
-        crate::audit::key_chain(&self.store, &self.audit_key).await
-    }
-
-    /// Whether the audit chain begins keyed (at start-up, to remind the
-    /// operator of `server audit key`).
-    pub async fn audit_chain_starts_keyed(&self) -> Result<bool, sqlx::Error> {
-        crate::audit::starts_keyed(self.store.pool(), &self.audit_key).await
-    }
-
-    /// Checks the audit chain (`server audit verify`).
-    pub async fn verify_audit(
-        &self,
-        checkpoint: Option<&crate::audit::Checkpoint>,
-    ) -> Result<crate::audit::Verdict, sqlx::Error> {
-        crate::audit::verify(self.store.pool(), &self.audit_key, checkpoint).await
-    }
-
-    fn email_index(&self, email: &str) -> EmailIndex {
-        EmailIndex::of(&self.secret, email)
-    }
-
-    /// A request's address as it is written (`email` in canonical form).
-    fn store_request_email(&self, reference: &str, email: &str) -> StoredEmail {
-        StoredEmail {
-            sealed: self.seal(Column::Email, Row::Request(reference), email),
-            index: self.email_index(email),
-        }
-    }
-
-    /// An opt-out's or receipt's address: bound to its organisation and
-    /// its own index.
-    fn store_subject_email(&self, org: &str, email: &str) -> StoredEmail {
-        let index = self.email_index(email);
-        StoredEmail {
-            sealed: self.seal(
-                Column::Email,
-                Row::Subject {
-                    org,
-                    index: index.as_str(),
-                },
-                email,
-            ),
-            index,
-        }
-    }
-
-    /// The address of a request, opened.
-    fn request_email(&self, row: &crate::store::RequestRow) -> Result<String, AppError> {
-        self.open(Column::Email, Row::Request(&row.reference), &row.email)
-    }
-
-    /// Where mail about a request goes.
-    fn address_of(&self, row: &crate::store::RequestRow) -> Result<domain::Email, AppError> {
-        domain::Email::parse(&self.request_email(row)?).map_err(|_| {
-            tracing::error!(reference = %row.reference, "a stored address does not parse");
-            AppError::Internal
-        })
+        self.seals.keys()
     }
 }
 
@@ -279,35 +333,5 @@ fn db(error: sqlx::Error) -> AppError {
             tracing::error!(error = %other, "database error");
             AppError::Internal
         }
-    }
-}
-
-impl Service {
-    /// Appends an audit entry for something staff member `staff_id` did, in
-    /// the transaction of the action itself.
-    // One argument per field of the entry: issue 14 makes them types.
-    #[allow(clippy::too_many_arguments)]
-    async fn record_staff(
-        &self,
-        conn: &mut crate::store::Conn,
-        staff_id: i64,
-        org: &str,
-        action: &str,
-        target: &str,
-        detail: serde_json::Value,
-        at: i64,
-    ) -> Result<(), AppError> {
-        let actor = format!("staff:{staff_id}");
-        let entry = crate::audit::Entry {
-            actor_kind: crate::audit::ActorKind::Staff,
-            actor: &actor,
-            org,
-            action,
-            target,
-            detail,
-        };
-        crate::audit::append(conn, &self.audit_key, entry, at)
-            .await
-            .map_err(db)
     }
 }

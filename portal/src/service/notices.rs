@@ -2,14 +2,23 @@
 //! changes between two, and whether a verified subject should be told that
 //! it changed since they last saw it.
 
-use super::{db, views, Service};
+use super::{db, views};
+use crate::content::Content;
 use crate::store::Store;
 use domain::views::{NoticeChanged, NoticeChangesView, NoticeView};
 use domain::{AppError, Language};
+use std::sync::Arc;
 
-impl Service {
+/// The privacy notice: its current text, its versions and what changed.
+#[derive(Clone)]
+pub struct Notices {
+    pub(super) store: Store,
+    pub(super) content: Arc<Content>,
+}
+
+impl Notices {
     pub fn notice(&self, org: &str, language: Language) -> Result<NoticeView, AppError> {
-        let organisation = self.organisation(org)?;
+        let organisation = self.content.organisation(org)?;
         Ok(organisation
             .notice
             .view(organisation.view.clone(), language))
@@ -24,7 +33,7 @@ impl Service {
         to: Option<&str>,
         language: Language,
     ) -> Result<NoticeChangesView, AppError> {
-        let organisation = self.organisation(org)?;
+        let organisation = self.content.organisation(org)?;
         let notice = &organisation.notice;
         let before = notice.version(from).ok_or(AppError::NotFound)?;
         let after = match to {
@@ -60,7 +69,7 @@ impl Service {
         subject: &super::Subject,
         seen: Option<&str>,
     ) -> Result<Option<NoticeChanged>, AppError> {
-        let organisation = self.organisation(&subject.org)?;
+        let organisation = self.content.organisation(&subject.org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
         let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email_index)
             .await

@@ -1,14 +1,15 @@
 //! Taking in requests and showing them to their subject.
 
-use super::{db, now, views, Service};
+use super::{db, now, Seals, Throttle, Trail, Verification};
+use crate::content::Content;
 use crate::door::ClientAddress;
 use crate::sealing::{Column, Row};
 use crate::{
     crypto,
     store::{NewRequest, Store},
 };
-use domain::views::{RequestView, SourceProgress, SourceState, TrackView};
 use domain::{AppError, FieldErrorCode, Reference, Submission};
+use std::sync::Arc;
 
 /// A client's `Idempotency-Key`: 1 to 255 visible ASCII characters (a UUID,
 /// say). Parsed at the edge; the service takes only this type.
@@ -35,7 +36,19 @@ impl IdempotencyKey {
     }
 }
 
-impl Service {
+/// Taking requests in: stored unverified, with a code mailed to prove the
+/// address.
+#[derive(Clone)]
+pub struct Requests {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) trail: Trail,
+    pub(super) throttle: Throttle,
+    pub(super) verification: Verification,
+}
+
+impl Requests {
     /// Stores a new request as `pending_verification` and mails its code.
     /// The reply is the same whatever the address: a known subject, an
     /// unknown one, or one over the daily code limit (then no mail goes out
@@ -59,14 +72,14 @@ impl Service {
         key: Option<&IdempotencyKey>,
         client: &ClientAddress,
     ) -> Result<(Reference, bool), AppError> {
-        let org = self.organisation(&submission.org)?;
+        let org = self.content.organisation(&submission.org)?;
         let details_json =
             serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         // Keyed: it covers the address and answers, which are otherwise sealed.
         let fingerprint = crypto::keyed_hash(
-            &self.secret,
+            self.seals.secret(),
             &format!(
                 "{}\n{}\n{}\n{}\n{details_json}",
                 org.slug,
@@ -93,13 +106,15 @@ impl Service {
         let (reference, request_id, email) = loop {
             let reference = Reference::from_random(crypto::reference_bits());
             // Sealed values are bound to the request they belong to.
-            let sealed_details = self.seal(
+            let sealed_details = self.seals.seal(
                 Column::RequestDetails,
                 Row::Request(reference.as_str()),
                 &details_json,
             );
-            let email = self.store_request_email(reference.as_str(), submission.email.as_str());
-            let tracking_key = crypto::tracking_key(&self.secret, reference.as_str());
+            let email = self
+                .seals
+                .store_request_email(reference.as_str(), submission.email.as_str());
+            let tracking_key = crypto::tracking_key(self.seals.secret(), reference.as_str());
             let tracking_key_hash = crypto::token_hash(crypto::expose(&tracking_key));
             let inserted = Store::insert_request(
                 &mut tx,
@@ -127,17 +142,18 @@ impl Service {
             .await
             .map_err(db)?;
         let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
-        self.record(
-            &mut tx,
-            crate::audit::ActorKind::Subject,
-            &org.slug,
-            "request.submitted",
-            reference.as_str(),
-            detail,
-            at,
-        )
-        .await?;
-        let client = self.client_key(client);
+        self.trail
+            .record(
+                &mut tx,
+                crate::audit::ActorKind::Subject,
+                &org.slug,
+                "request.submitted",
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
+        let client = self.throttle.client_key(client);
         let request = super::verification::CodeFor {
             id: request_id,
             reference: reference.as_str(),
@@ -146,7 +162,7 @@ impl Service {
             client: &client,
             asked: super::verification::Asked::Submission,
         };
-        let issued = match self.issue_code(&mut tx, request, at).await? {
+        let issued = match self.verification.issue_code(&mut tx, request, at).await? {
             super::verification::Issue::Issued(issued) => Some(issued),
             _ => None,
         };
@@ -166,7 +182,7 @@ impl Service {
         tracing::info!(reference = %reference, "request submitted");
         if let Some(issued) = issued {
             let row = self.request_row_by_id(request_id).await?;
-            self.mail_code(&row, &issued).await;
+            self.verification.mail_code(&row, &issued).await;
         }
         Ok((reference, false))
     }
@@ -186,153 +202,4 @@ impl Service {
             .map_err(db)?
             .ok_or(AppError::NotFound)
     }
-
-    /// The tracking page: everything for the owner's session, a summary for
-    /// the holder of the tracking link, and for anyone else only a sign-in
-    /// form that looks the same whether or not the reference exists.
-    pub async fn track(
-        &self,
-        org: &str,
-        reference: &Reference,
-        subject: Option<&super::Subject>,
-        key: Option<&str>,
-    ) -> Result<TrackView, AppError> {
-        self.organisation(org)?;
-        let mut conn = self.store.conn().await.map_err(db)?;
-        let row = Store::find_request(&mut conn, org, reference.as_str())
-            .await
-            .map_err(db)?;
-        let sign_in = TrackView::SignIn {
-            reference: reference.clone(),
-            summary: None,
-        };
-        let Some(row) = row else { return Ok(sign_in) };
-        if subject.is_some_and(|s| s.owns(&row)) {
-            let view = views_of(
-                &mut conn,
-                std::slice::from_ref(&row),
-                &self.content,
-                &self.keys,
-            )
-            .await?
-            .remove(0);
-            return Ok(TrackView::Owner(Box::new(view)));
-        }
-        let key_matches = key.is_some_and(|k| self.tracking_key_matches(&row, k));
-        if key_matches {
-            return Ok(TrackView::SignIn {
-                reference: reference.clone(),
-                summary: Some(views::summary(&row, now())?),
-            });
-        }
-        Ok(sign_in)
-    }
-
-    pub async fn requests_of(
-        &self,
-        subject: &super::Subject,
-    ) -> Result<Vec<RequestView>, AppError> {
-        let mut conn = self.store.conn().await.map_err(db)?;
-        let rows = Store::requests_of_subject(&mut conn, &subject.org, &subject.email_index)
-            .await
-            .map_err(db)?;
-        views_of(&mut conn, &rows, &self.content, &self.keys).await
-    }
-
-    /// One request of the subject; another subject's request is `NotFound`,
-    /// exactly like a reference that does not exist.
-    pub async fn request_of(
-        &self,
-        subject: &super::Subject,
-        reference: &Reference,
-    ) -> Result<RequestView, AppError> {
-        let mut conn = self.store.conn().await.map_err(db)?;
-        let row = Store::find_request(&mut conn, &subject.org, reference.as_str())
-            .await
-            .map_err(db)?
-            .filter(|row| subject.owns(row))
-            .ok_or(AppError::NotFound)?;
-        Ok(views_of(
-            &mut conn,
-            std::slice::from_ref(&row),
-            &self.content,
-            &self.keys,
-        )
-        .await?
-        .remove(0))
-    }
-}
-
-/// Requests with their history, conversation, attachments and package:
-/// four queries whatever the number of requests.
-pub(super) async fn views_of(
-    conn: &mut crate::store::Conn,
-    rows: &[crate::store::RequestRow],
-    content: &crate::content::Content,
-    keys: &crate::sealing::DataKeys,
-) -> Result<Vec<RequestView>, AppError> {
-    views_for(conn, rows, true, content, keys).await
-}
-
-/// As `views_of`; staff (`released_only == false`) also see a package that
-/// awaits their review.
-pub(super) async fn views_for(
-    conn: &mut crate::store::Conn,
-    rows: &[crate::store::RequestRow],
-    released_only: bool,
-    content: &crate::content::Content,
-    keys: &crate::sealing::DataKeys,
-) -> Result<Vec<RequestView>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let events = Store::events_of(conn, &ids).await.map_err(db)?;
-    let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
-    let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
-    let exports = Store::latest_exports(conn, &ids, released_only)
-        .await
-        .map_err(db)?;
-    let related = views::Related {
-        keys,
-        events: &events,
-        messages: &messages,
-        attachments: &attachments,
-        exports: &exports,
-        now: super::now(),
-    };
-    let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut view = views::request_view(row, &related)?;
-        // Progress while a collection job is queued or running.
-        if let Some(job) = jobs
-            .iter()
-            .find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running"))
-        {
-            let runs = Store::latest_source_runs(conn, row.id).await.map_err(db)?;
-            let sources = content
-                .org(&row.org)
-                .map(|o| o.settings.sources.as_slice())
-                .unwrap_or_default();
-            view.collection = Some(
-                sources
-                    .iter()
-                    .map(|source| {
-                        let run = runs
-                            .iter()
-                            .find(|r| r.source == source.name && r.at >= job.created_at);
-                        let state = match run {
-                            None => SourceState::Waiting,
-                            Some(run) if run.ok => SourceState::Answered,
-                            Some(_) => SourceState::Retrying,
-                        };
-                        SourceProgress {
-                            source: source.name.clone(),
-                            state,
-                        }
-                    })
-                    .collect(),
-            );
-        }
-        views.push(view);
-    }
-    Ok(views)
 }

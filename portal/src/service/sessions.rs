@@ -1,7 +1,7 @@
 //! Subject sessions: proof, for a limited time, that the holder controls an
 //! e-mail address, scoped to one organisation.
 
-use super::{db, now, Service, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
+use super::{db, now, Seals, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
 use crate::sealing::{Column, EmailIndex, Row};
 use crate::store::{Conn, RequestRow};
 use crate::{crypto, store::Store};
@@ -31,7 +31,15 @@ impl Subject {
     }
 }
 
-impl Service {
+/// Subject sessions: opened by a verification, read by every door
+/// (`door::identity`), ended by signing out or by time.
+#[derive(Clone)]
+pub struct Sessions {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+}
+
+impl Sessions {
     pub(super) async fn open_session(
         &self,
         conn: &mut Conn,
@@ -45,7 +53,9 @@ impl Service {
             conn,
             &token_hash,
             org,
-            &self.seal(Column::Email, Row::Session(&token_hash), email),
+            &self
+                .seals
+                .seal(Column::Email, Row::Session(&token_hash), email),
             at,
             at + SESSION_ABSOLUTE_SECS,
         )
@@ -67,7 +77,9 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        let email = self.open(Column::Email, Row::Session(&token_hash), &row.email)?;
+        let email = self
+            .seals
+            .open(Column::Email, Row::Session(&token_hash), &row.email)?;
         Ok(Subject {
             session_hash: Some(token_hash),
             ..self.subject_of(&row.org, &email)
@@ -80,7 +92,7 @@ impl Service {
         Subject {
             org: org.to_owned(),
             email: email.to_owned(),
-            email_index: self.email_index(email),
+            email_index: self.seals.email_index(email),
             session_hash: None,
         }
     }

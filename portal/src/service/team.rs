@@ -12,14 +12,16 @@
 //! account that another organisation later trusts. Admins cannot remove
 //! themselves, so an organisation is never left without one by accident.
 
-use super::staff::{check_password_length, hash_password, StaffMember};
-use super::{db, now, Service};
+use super::accounts::{check_password_length, hash_password, StaffMember};
+use super::{db, now, Accounts, Links, Trail};
 use crate::{audit::ActorKind, crypto, store::Store};
+use crate::{content::Content, mail::Mailer};
 use domain::views::console::{
     InvitationStep, InvitationSummary, InvitationView, MyInvitation, TeamMember, TeamView,
 };
 use domain::{AppError, Email, FieldErrorCode, Language, Role};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// An invitation link works for 72 hours, once.
 pub const INVITATION_TTL_SECS: i64 = 72 * 60 * 60;
@@ -54,7 +56,18 @@ struct InvitationMail<'a> {
     hours: i64,
 }
 
-impl Service {
+/// Who works for which organisation: invitations, roles, removal.
+#[derive(Clone)]
+pub struct Team {
+    pub(super) store: Store,
+    pub(super) content: Arc<Content>,
+    pub(super) mailer: Arc<Mailer>,
+    pub(super) links: Links,
+    pub(super) trail: Trail,
+    pub(super) accounts: Accounts,
+}
+
+impl Team {
     fn org_name(&self, org: &str) -> String {
         self.content
             .org(org)
@@ -74,14 +87,14 @@ impl Service {
             let mut members = Vec::new();
             for row in Store::members_of(&mut conn, org).await.map_err(db)? {
                 let Ok(role) = row.role.parse() else { continue };
-                let orgs = super::staff::orgs_of(&mut conn, row.id).await?;
+                let orgs = super::accounts::orgs_of(&mut conn, row.id).await?;
                 members.push(TeamMember {
                     id: row.id,
                     email: row.email,
                     role,
                     two_factor: row.totp_confirmed,
                     may_reset_two_factor: row.totp_confirmed
-                        && Self::may_reset_two_factor(member, row.id, &orgs),
+                        && Accounts::may_reset_two_factor(member, row.id, &orgs),
                 });
             }
             let invitations = Store::open_invitations(&mut conn, Some(org), None, at)
@@ -158,18 +171,21 @@ impl Service {
         .await
         .map_err(db)?;
         let detail = serde_json::json!({ "role": role.as_str() });
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            "staff.invited",
-            &format!("invitation:{id}"),
-            detail,
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "staff.invited",
+                &format!("invitation:{id}"),
+                detail,
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
-        let url = self.url(&format!("/console/invitation/{}", crypto::expose(&token)));
+        let url = self
+            .links
+            .url(&format!("/console/invitation/{}", crypto::expose(&token)));
         let mail = InvitationMail {
             org_name: &self.org_name(org),
             role: role.as_str(),
@@ -203,16 +219,17 @@ impl Service {
         {
             return Err(AppError::NotFound);
         }
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            "staff.invitation_revoked",
-            &format!("invitation:{invitation}"),
-            serde_json::json!({}),
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "staff.invitation_revoked",
+                &format!("invitation:{invitation}"),
+                serde_json::json!({}),
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)
     }
 
@@ -315,6 +332,7 @@ impl Service {
             .map_err(db)?;
         self.join(&mut tx, &row, id, at).await?;
         let session = self
+            .accounts
             .open_staff_session(&mut tx, id, "invitation", at)
             .await?;
         tx.commit().await.map_err(db)?;
@@ -376,9 +394,7 @@ impl Service {
             target: &format!("staff:{staff_id}"),
             detail: serde_json::json!({ "role": row.role, "invitation": row.id, "invited_by": format!("staff:{}", row.invited_by) }),
         };
-        crate::audit::append(tx, &self.audit_key, entry, at)
-            .await
-            .map_err(db)
+        self.trail.append(tx, entry, at).await.map_err(db)
     }
 
     /// Takes `staff_id`'s role in `org` away.
@@ -409,16 +425,17 @@ impl Service {
             .await
             .map_err(db)?;
         let detail = serde_json::json!({});
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            "staff.removed",
-            &format!("staff:{staff_id}"),
-            detail,
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "staff.removed",
+                &format!("staff:{staff_id}"),
+                detail,
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)
     }
 }

@@ -6,7 +6,7 @@
 //! per address. Counters are in the database, so several servers share
 //! them.
 
-use super::{db, now, Service};
+use super::{db, now, Seals};
 use crate::store::Store;
 use domain::AppError;
 use std::fmt;
@@ -90,7 +90,15 @@ pub struct Throttled {
     pub retry_after: i64,
 }
 
-impl Service {
+/// The rate limits of the doors that strangers can hammer.
+#[derive(Clone)]
+pub struct Throttle {
+    pub(super) store: Store,
+    pub(super) limits: RateLimits,
+    pub(super) seals: Seals,
+}
+
+impl Throttle {
     /// Counts one attempt at `bucket` from `client` (its address), refusing
     /// it when the window's limit is reached.
     pub async fn throttle(&self, bucket: Bucket, client: &str) -> Result<(), ThrottleError> {
@@ -104,7 +112,7 @@ impl Service {
         let window_start = at - at.rem_euclid(limit.window_secs);
         // Addresses are kept keyed-hashed, and only for a day.
         let key = crate::crypto::keyed_hash(
-            &self.secret,
+            self.seals.secret(),
             &format!("{}:{}", bucket.as_str(), network(client)),
         );
         let hits = Store::hit(
@@ -126,7 +134,10 @@ impl Service {
     /// What quotas and lockouts store about a client: a keyed hash of its
     /// network, never its address.
     pub fn client_key(&self, client: &crate::door::ClientAddress) -> String {
-        crate::crypto::keyed_hash(&self.secret, &format!("client\0{}", network(&client.0)))
+        crate::crypto::keyed_hash(
+            self.seals.secret(),
+            &format!("client\0{}", network(&client.0)),
+        )
     }
 
     pub async fn forget_rate_limits(&self) -> Result<u64, AppError> {

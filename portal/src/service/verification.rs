@@ -22,19 +22,23 @@
 //! - The tracking link never changes (it is derived from the reference), so
 //!   a stranger's resend cannot send the owner's link back to a sign-in form.
 
-use super::SessionGrant;
-use super::{db, now, views, Service, CODE_MAX_ATTEMPTS, CODE_TTL_SECS};
+use super::{
+    db, now, views, Cases, Links, Notify, Seals, SessionGrant, Sessions, Throttle, Trail,
+    CODE_MAX_ATTEMPTS, CODE_TTL_SECS,
+};
 use crate::door::ClientAddress;
 use crate::sealing::EmailIndex;
 use crate::store::Conn;
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::ActorKind,
     crypto,
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
 };
+use crate::{content::Content, mail::Mailer};
 use domain::{one_month_after, AppError, Language, Reference, Status};
 use secrecy::SecretString;
 use serde::Serialize;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// Codes a day that strangers may have sent to one address in one
@@ -79,41 +83,19 @@ pub(super) enum Issue {
     Limited,
 }
 
-impl Service {
-    /// Appends an audit entry about one request.
-    // One argument per field of the entry: issue 14 makes them types.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn record(
-        &self,
-        conn: &mut Conn,
-        actor_kind: ActorKind,
-        org: &str,
-        action: &str,
-        reference: &str,
-        detail: serde_json::Value,
-        at: i64,
-    ) -> Result<(), AppError> {
-        let actor = match actor_kind {
-            ActorKind::Subject => "subject",
-            ActorKind::System => "system",
-            ActorKind::Staff => "staff",
-        };
-        audit::append(
-            conn,
-            &self.audit_key,
-            Entry {
-                actor_kind,
-                actor,
-                org,
-                action,
-                target: reference,
-                detail,
-            },
-            at,
-        )
-        .await
-        .map_err(db)
-    }
+/// Proving control of the address a request was made with.
+#[derive(Clone)]
+pub struct Verification {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) mailer: Arc<Mailer>,
+    pub(super) links: Links,
+    pub(super) trail: Trail,
+    pub(super) throttle: Throttle,
+    pub(super) sessions: Sessions,
+    pub(super) cases: Cases,
+    pub(super) notify: Notify,
 }
 
 /// A code and link token as issued, before they are mailed and forgotten.
@@ -141,7 +123,7 @@ struct CodeMail<'a> {
     tracking_url: String,
 }
 
-impl Service {
+impl Verification {
     /// Issues a new code for a request, within the quotas described at the
     /// top of this module. Earlier codes of the request stop working.
     pub(super) async fn issue_code(
@@ -193,16 +175,17 @@ impl Service {
         };
         if let Some(quota) = refusal {
             tracing::warn!(quota, "a code quota is used up");
-            self.record(
-                conn,
-                ActorKind::System,
-                org,
-                "verification.limit_reached",
-                reference,
-                serde_json::json!({ "quota": quota }),
-                at,
-            )
-            .await?;
+            self.trail
+                .record(
+                    conn,
+                    ActorKind::System,
+                    org,
+                    "verification.limit_reached",
+                    reference,
+                    serde_json::json!({ "quota": quota }),
+                    at,
+                )
+                .await?;
             return Ok(Issue::Limited);
         }
         let reason = match (owner, asked) {
@@ -220,7 +203,11 @@ impl Service {
                 email_index,
                 client,
                 reason,
-                code_hash: &crypto::code_hash(&self.secret, request_id, crypto::expose(&code)),
+                code_hash: &crypto::code_hash(
+                    self.seals.secret(),
+                    request_id,
+                    crypto::expose(&code),
+                ),
                 link_hash: &crypto::token_hash(crypto::expose(&link_token)),
                 now: at,
                 expires_at: at + CODE_TTL_SECS,
@@ -231,16 +218,17 @@ impl Service {
         Store::insert_event(conn, request_id, at, "code_sent", "system")
             .await
             .map_err(db)?;
-        self.record(
-            conn,
-            ActorKind::System,
-            org,
-            "verification.code_sent",
-            reference,
-            serde_json::json!({ "quota": if owner { "owner" } else { "strangers" } }),
-            at,
-        )
-        .await?;
+        self.trail
+            .record(
+                conn,
+                ActorKind::System,
+                org,
+                "verification.code_sent",
+                reference,
+                serde_json::json!({ "quota": if owner { "owner" } else { "strangers" } }),
+                at,
+            )
+            .await?;
         Ok(Issue::Issued(IssuedCode { code, link_token }))
     }
 
@@ -258,13 +246,13 @@ impl Service {
             .map(|o| o.settings.name.clone())
             .unwrap_or_default();
         let due = one_month_after(OffsetDateTime::now_utc().date());
-        let tracking_url = self.org_url(
+        let tracking_url = self.links.org_url(
             &row.org,
             &format!(
                 "/o/{}/requests/{}?key={}",
                 row.org,
                 parsed.reference,
-                crypto::expose(&crypto::tracking_key(&self.secret, &row.reference))
+                crypto::expose(&crypto::tracking_key(self.seals.secret(), &row.reference))
             ),
         );
         let mail = CodeMail {
@@ -278,7 +266,7 @@ impl Service {
             },
             code: crypto::expose(&issued.code),
             minutes: CODE_TTL_SECS / 60,
-            magic_url: self.org_url(
+            magic_url: self.links.org_url(
                 &row.org,
                 &format!(
                     "/o/{}/confirm/{}",
@@ -288,7 +276,8 @@ impl Service {
             ),
             tracking_url,
         };
-        let (Ok(email), Some(language)) = (self.address_of(row), Language::parse(&row.language))
+        let (Ok(email), Some(language)) =
+            (self.seals.address_of(row), Language::parse(&row.language))
         else {
             tracing::error!("stored address or language does not parse");
             return;
@@ -340,7 +329,7 @@ impl Service {
         if active.expires_at <= at {
             return Err(AppError::CodeExpired);
         }
-        if !crypto::code_matches(&self.secret, row.id, code, &active.code_hash) {
+        if !crypto::code_matches(self.seals.secret(), row.id, code, &active.code_hash) {
             let attempts = active.failed_attempts + 1;
             let burn = attempts >= CODE_MAX_ATTEMPTS;
             Store::record_failed_attempt(&mut tx, active.id, burn)
@@ -351,16 +340,17 @@ impl Service {
             } else {
                 "verification.failed"
             };
-            self.record(
-                &mut tx,
-                ActorKind::Subject,
-                &row.org,
-                action,
-                &row.reference,
-                serde_json::json!({ "attempts": attempts }),
-                at,
-            )
-            .await?;
+            self.trail
+                .record(
+                    &mut tx,
+                    ActorKind::Subject,
+                    &row.org,
+                    action,
+                    &row.reference,
+                    serde_json::json!({ "attempts": attempts }),
+                    at,
+                )
+                .await?;
             tx.commit().await.map_err(db)?;
             tracing::info!(attempts, burned = burn, "wrong verification code");
             return Err(if burn {
@@ -372,7 +362,14 @@ impl Service {
             });
         }
         let grant = self
-            .accept(&mut tx, &row, &active, "code", &self.client_key(client), at)
+            .accept(
+                &mut tx,
+                &row,
+                &active,
+                "code",
+                &self.throttle.client_key(client),
+                at,
+            )
             .await?;
         tx.commit().await.map_err(db)?;
         self.confirm_effect(&row).await;
@@ -403,7 +400,14 @@ impl Service {
             return Err(AppError::LinkInvalid);
         }
         let grant = self
-            .accept(&mut tx, &row, &code, "link", &self.client_key(client), at)
+            .accept(
+                &mut tx,
+                &row,
+                &code,
+                "link",
+                &self.throttle.client_key(client),
+                at,
+            )
             .await?;
         tx.commit().await.map_err(db)?;
         self.confirm_effect(&row).await;
@@ -416,7 +420,7 @@ impl Service {
     async fn confirm_effect(&self, row: &RequestRow) {
         let newly_verified = row.status == Status::PendingVerification.as_str();
         if newly_verified && views::parse_row(row).is_ok_and(|p| p.kind.takes_effect_at_once()) {
-            self.mail_update(row).await;
+            self.notify.mail_update(row).await;
         }
     }
 
@@ -447,16 +451,17 @@ impl Service {
                 .await
                 .map_err(db)?;
             let detail = serde_json::json!({ "method": method, "due_date": due.to_string() });
-            self.record(
-                tx,
-                ActorKind::Subject,
-                &row.org,
-                "request.verified",
-                &row.reference,
-                detail,
-                at,
-            )
-            .await?;
+            self.trail
+                .record(
+                    tx,
+                    ActorKind::Subject,
+                    &row.org,
+                    "request.verified",
+                    &row.reference,
+                    detail,
+                    at,
+                )
+                .await?;
             tracing::info!(reference = %row.reference, due = %due, "request verified");
             let kind = views::parse_row(row)?.kind;
             if kind.takes_effect_at_once() {
@@ -464,21 +469,22 @@ impl Service {
                     due_date: Some(due.to_string()),
                     ..row.clone()
                 };
-                self.take_effect(tx, &verified, kind, at).await?;
+                self.cases.take_effect(tx, &verified, kind, at).await?;
             }
         }
-        self.record(
-            tx,
-            ActorKind::Subject,
-            &row.org,
-            "session.opened",
-            &row.reference,
-            serde_json::json!({ "method": method }),
-            at,
-        )
-        .await?;
-        let email = self.request_email(row)?;
-        self.open_session(tx, &row.org, &email).await
+        self.trail
+            .record(
+                tx,
+                ActorKind::Subject,
+                &row.org,
+                "session.opened",
+                &row.reference,
+                serde_json::json!({ "method": method }),
+                at,
+            )
+            .await?;
+        let email = self.seals.request_email(row)?;
+        self.sessions.open_session(tx, &row.org, &email).await
     }
 
     /// "Send a new code": only ever to the address of the request. Unknown
@@ -494,7 +500,7 @@ impl Service {
         client: &ClientAddress,
     ) -> Result<(), AppError> {
         if let Some(org) = org {
-            self.organisation(org)?;
+            self.content.organisation(org)?;
         }
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
@@ -508,13 +514,15 @@ impl Service {
             return Ok(());
         };
         refuse_if_expired(&row, at)?;
-        let email_index = self.email_index(self.address_of(&row)?.as_str());
-        let asked = if key.is_some_and(|key| self.tracking_key_matches(&row, key)) {
+        let email_index = self
+            .seals
+            .email_index(self.seals.address_of(&row)?.as_str());
+        let asked = if key.is_some_and(|key| self.seals.tracking_key_matches(&row, key)) {
             Asked::ResendWithLink
         } else {
             Asked::Resend
         };
-        let client = self.client_key(client);
+        let client = self.throttle.client_key(client);
         let request = CodeFor {
             id: row.id,
             reference: &row.reference,
@@ -535,15 +543,6 @@ impl Service {
         tx.commit().await.map_err(db)?;
         self.mail_code(&row, &issued).await;
         Ok(())
-    }
-
-    /// Whether `key` opens the request's tracking link: the key derived from
-    /// its reference, or (requests made before keys were derived) the random
-    /// one whose hash it stores.
-    pub(super) fn tracking_key_matches(&self, row: &RequestRow, key: &str) -> bool {
-        let derived = crypto::tracking_key(&self.secret, &row.reference);
-        crypto::same(key, crypto::expose(&derived))
-            || crypto::same(&crypto::token_hash(key), &row.tracking_key_hash)
     }
 }
 

@@ -2,11 +2,13 @@
 //! that no longer parses means the database was changed behind our back: it
 //! is reported as an internal error, not guessed at.
 
-use super::UNVERIFIED_TTL_SECS;
+use super::{db, UNVERIFIED_TTL_SECS};
 use crate::sealing::{Column, Row};
+use crate::store::Store;
 use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
 use domain::views::{
-    AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, Summary,
+    AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, SourceProgress,
+    SourceState, Summary,
 };
 use domain::{AppError, Reference, RequestKind, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
@@ -166,4 +168,78 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
             }),
         collection: None,
     })
+}
+
+/// Requests with their history, conversation, attachments and package:
+/// four queries whatever the number of requests.
+pub async fn views_of(
+    conn: &mut crate::store::Conn,
+    rows: &[crate::store::RequestRow],
+    content: &crate::content::Content,
+    keys: &crate::sealing::DataKeys,
+) -> Result<Vec<RequestView>, AppError> {
+    views_for(conn, rows, true, content, keys).await
+}
+
+/// As `views_of`; staff (`released_only == false`) also see a package that
+/// awaits their review.
+pub async fn views_for(
+    conn: &mut crate::store::Conn,
+    rows: &[crate::store::RequestRow],
+    released_only: bool,
+    content: &crate::content::Content,
+    keys: &crate::sealing::DataKeys,
+) -> Result<Vec<RequestView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let events = Store::events_of(conn, &ids).await.map_err(db)?;
+    let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
+    let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
+    let exports = Store::latest_exports(conn, &ids, released_only)
+        .await
+        .map_err(db)?;
+    let related = Related {
+        keys,
+        events: &events,
+        messages: &messages,
+        attachments: &attachments,
+        exports: &exports,
+        now: super::now(),
+    };
+    let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut view = request_view(row, &related)?;
+        // Progress while a collection job is queued or running.
+        if let Some(job) = jobs
+            .iter()
+            .find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running"))
+        {
+            let runs = Store::latest_source_runs(conn, row.id).await.map_err(db)?;
+            let sources = content
+                .org(&row.org)
+                .map(|o| o.settings.sources.as_slice())
+                .unwrap_or_default();
+            view.collection = Some(
+                sources
+                    .iter()
+                    .map(|source| {
+                        let run = runs
+                            .iter()
+                            .find(|r| r.source == source.name && r.at >= job.created_at);
+                        let state = match run {
+                            None => SourceState::Waiting,
+                            Some(run) if run.ok => SourceState::Answered,
+                            Some(_) => SourceState::Retrying,
+                        };
+                        SourceProgress {
+                            source: source.name.clone(),
+                            state,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        views.push(view);
+    }
+    Ok(views)
 }

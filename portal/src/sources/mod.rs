@@ -74,6 +74,15 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The operation a request of `kind` asks of the sources, if any.
+    pub fn asked_by(kind: domain::RequestKind) -> Option<Operation> {
+        match kind {
+            domain::RequestKind::Erasure => Some(Operation::Erase),
+            domain::RequestKind::Restriction => Some(Operation::Restrict),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Operation::Erase => "erase",

@@ -173,6 +173,7 @@ async fn submit(
         return Err(ApiError(AppError::UnknownOrganisation));
     }
     let (reference, replayed) = service
+        .requests
         .submit_once(submission, key.as_ref(), &client)
         .await?;
     let created = Submitted {
@@ -227,10 +228,15 @@ async fn verify(
     let reference = parse_reference(&reference)?;
     // On an organisation's own host name, only its requests are found.
     let (_, grant) = service
+        .verification
         .verify_code(host.0.as_deref(), &reference, &body.code, &client)
         .await?;
-    let subject = service.subject(&grant.token).await?;
-    let status = service.request_of(&subject, &reference).await?.status;
+    let subject = service.sessions.subject(&grant.token).await?;
+    let status = service
+        .tracking
+        .request_of(&subject, &reference)
+        .await?
+        .status;
     let cookie = cookies::subject_session(
         service.secure_cookies(),
         Framing::Top,
@@ -282,6 +288,7 @@ async fn resend(
         return Ok(StatusCode::ACCEPTED);
     };
     service
+        .verification
         .resend_code(host.0.as_deref(), &reference, body.key.as_deref(), &client)
         .await?;
     Ok(StatusCode::ACCEPTED)
@@ -402,7 +409,13 @@ async fn get_request(
     SubjectCaller(subject): SubjectCaller,
 ) -> Result<Json<RequestResource>, ApiError> {
     let reference = parse_reference(&reference)?;
-    Ok(Json(service.request_of(&subject, &reference).await?.into()))
+    Ok(Json(
+        service
+            .tracking
+            .request_of(&subject, &reference)
+            .await?
+            .into(),
+    ))
 }
 
 /// A file of the subject's own request. Its subject only; others get 401 or 404.
@@ -491,7 +504,7 @@ async fn list_requests(
     State(service): State<Arc<Service>>,
     SubjectCaller(subject): SubjectCaller,
 ) -> Result<Json<RequestList>, ApiError> {
-    let requests = service.requests_of(&subject).await?;
+    let requests = service.tracking.requests_of(&subject).await?;
     Ok(Json(RequestList {
         requests: requests.into_iter().map(Into::into).collect(),
     }))

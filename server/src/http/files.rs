@@ -192,13 +192,14 @@ async fn complete(
     let html = wants_html(&headers);
     let result = async {
         let parsed = parse_reference(&reference)?;
-        service.may_work(&member, &org, &parsed).await?;
+        service.console.may_work(&member, &org, &parsed).await?;
         let form = read_form(multipart).await?;
         let action = StaffAction::Complete {
             response: form.response,
             outcome: form.outcome,
         };
         service
+            .cases
             .staff_act_with_files(&member, &org, &parsed, action, form.uploads)
             .await
     }
@@ -248,7 +249,7 @@ async fn add_export_data(
     let html = wants_html(&headers);
     let result = async {
         let parsed = parse_reference(&reference)?;
-        service.may_work(&member, &org, &parsed).await?;
+        service.console.may_work(&member, &org, &parsed).await?;
         let (mut category, mut file) = (String::new(), None);
         while let Some(mut field) = multipart
             .next_field()
@@ -281,6 +282,7 @@ async fn add_export_data(
             .filter(|(name, _)| !name.is_empty())
             .ok_or_else(|| AppError::validation("file", domain::FieldErrorCode::Required))?;
         service
+            .exports
             .add_export_data(&member, &org, &parsed, &category, &name, &bytes)
             .await
             .map(|_| ())
@@ -301,6 +303,7 @@ async fn build_export(
     let html = wants_html(&headers);
     let result = async {
         service
+            .exports
             .build_export(&member, &org, &parse_reference(&reference)?)
             .await
     }
@@ -320,6 +323,7 @@ async fn collect_sources(
     let html = wants_html(&headers);
     let result = async {
         service
+            .exports
             .collect_sources(&member, &org, &parse_reference(&reference)?)
             .await
     }
@@ -343,6 +347,7 @@ async fn execute_on_sources(
     let html = wants_html(&headers);
     let result = async {
         service
+            .cases
             .execute_on_sources(&member, &org, &parse_reference(&reference)?)
             .await
     }
@@ -366,6 +371,7 @@ async fn release_export(
     let html = wants_html(&headers);
     let result = async {
         service
+            .exports
             .release_export(&member, &org, &parse_reference(&reference)?)
             .await
     }
@@ -382,6 +388,7 @@ async fn staff_export(
 ) -> Result<Response, ApiError> {
     Ok(download_response(
         service
+            .exports
             .staff_export(&member, &org, &parse_reference(&reference)?)
             .await?,
     ))
@@ -397,6 +404,7 @@ async fn subject_export(
 ) -> Result<Response, ApiError> {
     let subject = caller.in_org(&org)?;
     match service
+        .exports
         .subject_export(&subject, &parse_reference(&reference)?)
         .await
     {
@@ -416,7 +424,7 @@ pub async fn api_export(
 ) -> Result<Response, ApiError> {
     let reference = parse_reference(reference)?;
     Ok(download_response(
-        service.subject_export(subject, &reference).await?,
+        service.exports.subject_export(subject, &reference).await?,
     ))
 }
 
@@ -478,6 +486,7 @@ async fn staff_download(
     let reference = parse_reference(&reference)?;
     Ok(download_response(
         service
+            .console
             .staff_attachment(&member, &org, &reference, id)
             .await?,
     ))
@@ -493,7 +502,10 @@ async fn subject_download(
     let subject = caller.in_org(&org)?;
     let reference = parse_reference(&reference)?;
     Ok(download_response(
-        service.subject_attachment(&subject, &reference, id).await?,
+        service
+            .console
+            .subject_attachment(&subject, &reference, id)
+            .await?,
     ))
 }
 
@@ -506,6 +518,9 @@ pub async fn api_download(
 ) -> Result<Response, ApiError> {
     let reference = parse_reference(reference)?;
     Ok(download_response(
-        service.subject_attachment(subject, &reference, id).await?,
+        service
+            .console
+            .subject_attachment(subject, &reference, id)
+            .await?,
     ))
 }

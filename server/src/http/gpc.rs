@@ -53,7 +53,7 @@ pub async fn honour(State(service): State<Arc<Service>>, request: Request, next:
             MaybeSubject::from_request_parts(&mut parts, &service).await
         {
             if subject.org == org {
-                if let Err(error) = service.honour_gpc(&subject).await {
+                if let Err(error) = service.consents.honour_gpc(&subject).await {
                     tracing::warn!(error = %error, "could not record a GPC signal");
                 }
             }
@@ -70,7 +70,7 @@ pub async fn receipts(
     caller: MaybeSubject,
 ) -> Result<Response, ApiError> {
     let subject = caller.in_org(&org)?;
-    let receipts = service.consent_receipts(&subject).await?;
+    let receipts = service.consents.consent_receipts(&subject).await?;
     Ok((
         [
             (header::CACHE_CONTROL, "no-store"),
@@ -93,7 +93,7 @@ pub async fn unsubscribe(
     Path((org, token)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    service.one_click_unsubscribe(&org, &token).await?;
+    service.consents.one_click_unsubscribe(&org, &token).await?;
     let browser = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

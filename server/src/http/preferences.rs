@@ -19,7 +19,7 @@ pub async fn save(
     Form(choices): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let subject = subject.in_org(&org)?;
-    let changed = service.set_preferences(&subject, &choices).await?;
+    let changed = service.consents.set_preferences(&subject, &choices).await?;
     // Back to the page the form was on, in or out of an iframe.
     let prefix = if caller.framing == Framing::Framed {
         "embed"

@@ -84,7 +84,7 @@ pub async fn limit(
         .then(|| bucket_of(request.uri().path()))
         .flatten();
     if let Some(bucket) = bucket {
-        match config.service.throttle(bucket, &client).await {
+        match config.service.throttle.throttle(bucket, &client).await {
             Ok(()) => {}
             Err(ThrottleError::Throttled(throttled)) => {
                 let mut response = ApiError(AppError::RateLimited).into_response();

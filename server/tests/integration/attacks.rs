@@ -573,6 +573,7 @@ async fn a_stolen_session_cannot_mint_recovery_codes_or_change_the_second_factor
     assert_ne!(location(&swapped), "/console/recovery-codes");
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(&agent.email, STAFF_PASSWORD, &client())
         .await
         .unwrap()
@@ -582,6 +583,7 @@ async fn a_stolen_session_cannot_mint_recovery_codes_or_change_the_second_factor
     let owners = agent.secret.clone().unwrap();
     assert!(
         app.service
+            .accounts
             .staff_second_factor(&pending, &totp_code(&owners, &agent.email, 1), &client())
             .await
             .is_ok(),
@@ -669,6 +671,7 @@ async fn a_database_copy_holds_no_usable_second_factor() {
     assert!(keyed.iter().all(|h| !plain.contains(h)));
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(&agent.email, STAFF_PASSWORD, &client())
         .await
         .unwrap()
@@ -677,11 +680,13 @@ async fn a_database_copy_holds_no_usable_second_factor() {
     };
     assert!(app
         .service
+        .accounts
         .staff_second_factor(&pending, &code, &client())
         .await
         .is_ok());
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(&agent.email, STAFF_PASSWORD, &client())
         .await
         .unwrap()
@@ -690,6 +695,7 @@ async fn a_database_copy_holds_no_usable_second_factor() {
     };
     assert!(app
         .service
+        .accounts
         .staff_second_factor(&pending, &totp_code(&secret, &agent.email, 1), &client())
         .await
         .is_ok());
@@ -2169,6 +2175,7 @@ async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() 
     // The admin's password no longer signs in; the owner resets it by mail.
     assert_eq!(
         app.service
+            .accounts
             .staff_login("made@fjordlys.example", "the admin's choice", &client())
             .await,
         Err(domain::AppError::PasswordResetRequired)
@@ -2206,13 +2213,14 @@ async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() 
     assert_eq!(location(&reset), "/console/login?done=reset");
     let LoginStep::SignedIn(session) = app
         .service
+        .accounts
         .staff_login("made@fjordlys.example", "my own at last, long", &client())
         .await
         .unwrap()
     else {
         panic!("its second factor was taken away")
     };
-    let member = app.service.staff_member(&session).await.unwrap();
+    let member = app.service.accounts.staff_member(&session).await.unwrap();
     assert!(
         member.must_enrol && member.roles.is_empty(),
         "it enrols before it reaches anything"

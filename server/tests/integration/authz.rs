@@ -154,14 +154,16 @@ async fn every_door_lets_in_exactly_who_it_should() {
     );
 
     let token = a_cookie.trim_start_matches("portal_staff=");
-    let member = app.service.staff_member(token).await.unwrap();
+    let member = app.service.accounts.staff_member(token).await.unwrap();
     // An invitation for the matrix to revoke.
     let admin_member = app
         .service
+        .accounts
         .staff_member(admin_cookie.trim_start_matches("portal_staff="))
         .await
         .unwrap();
     app.service
+        .team
         .invite(
             &admin_member,
             "demo",
@@ -185,6 +187,7 @@ async fn every_door_lets_in_exactly_who_it_should() {
         outcome: Default::default(),
     };
     app.service
+        .cases
         .staff_act_with_files(
             &member,
             "demo",

@@ -314,9 +314,13 @@ async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
             .count()
     };
     assert_eq!(stored(&sealed_dir), 1);
-    assert_eq!(app.service.purge_exports().await.unwrap(), 1);
+    assert_eq!(app.service.exports.purge_exports().await.unwrap(), 1);
     assert_eq!(stored(&sealed_dir), 0, "the file is gone");
-    assert_eq!(app.service.purge_exports().await.unwrap(), 0, "once");
+    assert_eq!(
+        app.service.exports.purge_exports().await.unwrap(),
+        0,
+        "once"
+    );
     let purged: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'export.purged' AND target = $1",
     )
@@ -344,7 +348,7 @@ async fn a_subject_downloads_a_complete_checkable_package_of_their_data() {
         .execute(&app.db)
         .await
         .unwrap();
-    app.service.purge_exports().await.unwrap();
+    app.service.exports.purge_exports().await.unwrap();
     assert_eq!(app.count("export_data").await, 0);
     assert_eq!(app.count("export_chunks").await, 0, "with every chunk");
 }
@@ -719,7 +723,7 @@ async fn packages_can_live_in_an_s3_compatible_object_store() {
         .execute(&app.db)
         .await
         .unwrap();
-    assert_eq!(app.service.purge_exports().await.unwrap(), 1);
+    assert_eq!(app.service.exports.purge_exports().await.unwrap(), 1);
     let gone = client.get(format!("{bucket}/{key}")).send().await.unwrap();
     assert_eq!(gone.status(), 404);
 }

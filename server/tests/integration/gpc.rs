@@ -106,6 +106,7 @@ async fn a_one_click_unsubscribe_is_honoured_once_and_only_for_links_the_portal_
     let app = spawn_app().await;
     let url = app
         .service
+        .consents
         .unsubscribe_url("demo", "kari@example.no")
         .unwrap();
     let path = url

@@ -629,7 +629,7 @@ impl TestApp {
 
     /// What `server audit verify` says of the chain.
     pub async fn audit_verdict(&self) -> portal::audit::Verdict {
-        self.service.verify_audit(None).await.unwrap()
+        self.service.trail.verify_audit(None).await.unwrap()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -705,6 +705,7 @@ impl TestApp {
         use portal::service::LoginStep;
         let id = self
             .service
+            .accounts
             .create_staff(email, STAFF_PASSWORD, org, role)
             .await
             .unwrap();
@@ -718,6 +719,7 @@ impl TestApp {
         if totp {
             let LoginStep::SignedIn(token) = self
                 .service
+                .accounts
                 .staff_login(email, STAFF_PASSWORD, &client())
                 .await
                 .unwrap()
@@ -726,14 +728,16 @@ impl TestApp {
             };
             let secret = self
                 .service
-                .begin_totp(&self.service.staff_member(&token).await.unwrap())
+                .accounts
+                .begin_totp(&self.service.accounts.staff_member(&token).await.unwrap())
                 .await
                 .unwrap()
                 .secret_base32;
             staff.recovery = self
                 .service
+                .accounts
                 .confirm_totp(
-                    &self.service.staff_member(&token).await.unwrap(),
+                    &self.service.accounts.staff_member(&token).await.unwrap(),
                     &totp_code(&secret, email, 0),
                     STAFF_PASSWORD,
                     &crate::harness::client(),
@@ -742,7 +746,8 @@ impl TestApp {
                 .unwrap();
             staff.secret = Some(secret);
             self.service
-                .staff_logout(&self.service.staff_member(&token).await.unwrap())
+                .accounts
+                .staff_logout(&self.service.accounts.staff_member(&token).await.unwrap())
                 .await;
         }
         staff

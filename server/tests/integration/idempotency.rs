@@ -73,7 +73,14 @@ async fn a_retried_submission_with_its_key_makes_one_request() {
         .execute(&app.db)
         .await
         .unwrap();
-    assert_eq!(app.service.forget_idempotency_keys().await.unwrap(), 1);
+    assert_eq!(
+        app.service
+            .requests
+            .forget_idempotency_keys()
+            .await
+            .unwrap(),
+        1
+    );
     let fresh = post(Some(key), "someone.else@example.no").await.unwrap();
     assert_eq!(fresh.status(), 201);
     assert_eq!(app.count("requests").await, 4);

@@ -10,11 +10,13 @@ use time::OffsetDateTime;
 /// An agent of `demo` with TOTP enrolled (the demo organisation requires it).
 pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     app.service
+        .accounts
         .create_staff(email, "correct horse battery", "demo", Role::Agent)
         .await
         .unwrap();
     let LoginStep::SignedIn(token) = app
         .service
+        .accounts
         .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
@@ -23,7 +25,8 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     };
     let secret = app
         .service
-        .begin_totp(&app.service.staff_member(&token).await.unwrap())
+        .accounts
+        .begin_totp(&app.service.accounts.staff_member(&token).await.unwrap())
         .await
         .unwrap()
         .secret_base32;
@@ -39,15 +42,16 @@ pub(crate) async fn enrolled_agent(app: &TestApp, email: &str) -> StaffMember {
     )
     .unwrap();
     app.service
+        .accounts
         .confirm_totp(
-            &app.service.staff_member(&token).await.unwrap(),
+            &app.service.accounts.staff_member(&token).await.unwrap(),
             &totp.generate_current().unwrap(),
             "correct horse battery",
             &crate::harness::client(),
         )
         .await
         .unwrap();
-    app.service.staff_member(&token).await.unwrap()
+    app.service.accounts.staff_member(&token).await.unwrap()
 }
 
 fn refused(result: Result<Status, AppError>) -> TransitionError {
@@ -63,7 +67,7 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
     let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
     let (reference, token) = app.verified_subject("kari@example.no").await;
     let r = Reference::parse(&reference).unwrap();
-    let act = |action| app.service.staff_act(&agent, "demo", &r, action);
+    let act = |action| app.service.cases.staff_act(&agent, "demo", &r, action);
     let mails_before = app.mail.count();
 
     assert_eq!(
@@ -92,9 +96,10 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         "news, never the content"
     );
 
-    let subject = app.service.subject_of("demo", "kari@example.no");
+    let subject = app.service.sessions.subject_of("demo", "kari@example.no");
     assert_eq!(
         app.service
+            .cases
             .subject_reply(&subject, &r, "Kaigata 12, Bergen")
             .await
             .unwrap(),
@@ -213,12 +218,14 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     };
     assert_eq!(
         app.service
+            .cases
             .staff_act(&outsider, "demo", &r, StaffAction::Start)
             .await,
         Err(AppError::NotFound)
     );
     assert_eq!(
         app.service
+            .cases
             .staff_act(&outsider, "other", &r, StaffAction::Start)
             .await,
         Err(AppError::NotFound)
@@ -226,6 +233,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     let unknown = Reference::parse("PR-0000-0000").unwrap();
     assert_eq!(
         app.service
+            .cases
             .staff_act(&agent, "demo", &unknown, StaffAction::Start)
             .await,
         Err(AppError::NotFound)
@@ -238,6 +246,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     assert_eq!(
         refused(
             app.service
+                .cases
                 .staff_act(&agent, "demo", &r, reject("Manifestly unfounded", " "))
                 .await
         ),
@@ -245,6 +254,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     );
     let status = app
         .service
+        .cases
         .staff_act(
             &agent,
             "demo",
@@ -281,21 +291,24 @@ async fn the_subject_can_cancel_their_own_open_request_once() {
     let app = spawn_app().await;
     let (reference, _) = app.verified_subject("cancel@example.no").await;
     let r = Reference::parse(&reference).unwrap();
-    let stranger = app.service.subject_of("demo", "someone@example.no");
+    let stranger = app
+        .service
+        .sessions
+        .subject_of("demo", "someone@example.no");
     assert_eq!(
-        app.service.subject_cancel(&stranger, &r).await,
+        app.service.cases.subject_cancel(&stranger, &r).await,
         Err(AppError::NotFound)
     );
-    let owner = app.service.subject_of("demo", "cancel@example.no");
-    app.service.subject_cancel(&owner, &r).await.unwrap();
+    let owner = app.service.sessions.subject_of("demo", "cancel@example.no");
+    app.service.cases.subject_cancel(&owner, &r).await.unwrap();
     assert!(matches!(
-        app.service.subject_cancel(&owner, &r).await,
+        app.service.cases.subject_cancel(&owner, &r).await,
         Err(AppError::TransitionRefused {
             reason: TransitionError::NotInThisStatus
         })
     ));
     assert!(matches!(
-        app.service.subject_reply(&owner, &r, "hello").await,
+        app.service.cases.subject_reply(&owner, &r, "hello").await,
         Err(AppError::TransitionRefused { .. })
     ));
     let status: String = sqlx::query_scalar("SELECT status FROM requests")
@@ -312,10 +325,12 @@ async fn the_subject_answers_and_cancels_from_the_tracking_page_without_javascri
     let (reference, token) = app.verified_subject("page@example.no").await;
     let r = Reference::parse(&reference).unwrap();
     app.service
+        .cases
         .staff_act(&agent, "demo", &r, StaffAction::Start)
         .await
         .unwrap();
     app.service
+        .cases
         .staff_act(
             &agent,
             "demo",

@@ -70,7 +70,7 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
         .unwrap();
     }
 
-    assert_eq!(app.service.purge_retention().await.unwrap(), 1);
+    assert_eq!(app.service.upkeep.purge_retention().await.unwrap(), 1);
     let (email, details, outcome, anonymised) = row(&app, &old).await;
     assert_eq!(
         (email.as_str(), details.as_str(), outcome),
@@ -78,7 +78,7 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
     );
     assert!(anonymised.is_some());
     // Nothing for a key rotation to seal again.
-    app.service.reseal().await.unwrap();
+    app.service.upkeep.reseal().await.unwrap();
     assert_eq!(
         row(&app, &old).await.0,
         "",
@@ -129,7 +129,7 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
         app.audit_verdict().await,
         portal::audit::Verdict::Intact { .. }
     ));
-    assert_eq!(app.service.purge_retention().await.unwrap(), 0);
+    assert_eq!(app.service.upkeep.purge_retention().await.unwrap(), 0);
 }
 
 /// An organisation taken out of the content folder: nobody reaches its
@@ -170,7 +170,7 @@ async fn closed_requests_of_a_removed_organisation_are_purged_after_the_default_
     );
     // The sweep also runs when the server starts: whichever comes first
     // anonymises it, the other finds it done.
-    app.service.purge_retention().await.unwrap();
+    app.service.upkeep.purge_retention().await.unwrap();
     let (email, _, _, anonymised) = row(&app, &old).await;
     assert_eq!(email, "");
     assert!(anonymised.is_some());

@@ -29,10 +29,12 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
         .await;
     let r = Reference::parse(&reference).unwrap();
     app.service
+        .cases
         .staff_act(&agent, "demo", &r, StaffAction::Start)
         .await
         .unwrap();
     app.service
+        .cases
         .staff_act(
             &agent,
             "demo",
@@ -87,6 +89,7 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
         .await;
     let case = app
         .service
+        .console
         .case(&agent, "demo", &Reference::parse(&second).unwrap())
         .await
         .unwrap();
@@ -101,18 +104,27 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
     assert_eq!(status, 200);
     assert_eq!(list["requests"].as_array().map(Vec::len), Some(3), "{list}");
     assert_eq!(app.count("opt_outs").await, 1);
-    let subject = app.service.subject_of("demo", SUBJECT);
-    assert!(app.service.honour_gpc(&subject).await.unwrap());
+    let subject = app.service.sessions.subject_of("demo", SUBJECT);
+    assert!(app.service.consents.honour_gpc(&subject).await.unwrap());
     assert!(
-        !app.service.honour_gpc(&subject).await.unwrap(),
+        !app.service.consents.honour_gpc(&subject).await.unwrap(),
         "the earlier receipt is found by the address: nothing new to record"
     );
-    let receipts = app.service.consent_receipts(&subject).await.unwrap();
+    let receipts = app
+        .service
+        .consents
+        .consent_receipts(&subject)
+        .await
+        .unwrap();
     assert_eq!(receipts.len(), 1);
     assert_eq!(receipts[0].subject, SUBJECT);
-    let stranger = app.service.subject_of("demo", "someone.else@example.no");
+    let stranger = app
+        .service
+        .sessions
+        .subject_of("demo", "someone.else@example.no");
     assert!(app
         .service
+        .consents
         .consent_receipts(&stranger)
         .await
         .unwrap()
@@ -271,7 +283,7 @@ async fn addresses_written_before_sealing_are_sealed_at_start_up() {
         "nothing to seal, found by nothing"
     );
     assert_eq!(
-        app.service.seal_emails().await.unwrap(),
+        app.service.upkeep.seal_emails().await.unwrap(),
         0,
         "once is enough"
     );

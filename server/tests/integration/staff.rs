@@ -57,11 +57,12 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
 
     let token = signed_in(
         app.service
+            .accounts
             .staff_login("dpo@fjordlys.example", password, &crate::harness::client())
             .await
             .unwrap(),
     );
-    let member = app.service.staff_member(&token).await.unwrap();
+    let member = app.service.accounts.staff_member(&token).await.unwrap();
     assert_eq!(member.email, "dpo@fjordlys.example");
     assert_eq!(
         member.must_enrol_for,
@@ -72,15 +73,17 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
 
     let enrolment = app
         .service
-        .begin_totp(&app.service.staff_member(&token).await.unwrap())
+        .accounts
+        .begin_totp(&app.service.accounts.staff_member(&token).await.unwrap())
         .await
         .unwrap();
     assert!(enrolment.otpauth_url.starts_with("otpauth://totp/"));
     assert!(enrolment.qr_svg.contains("<svg"));
     let wrong = app
         .service
+        .accounts
         .confirm_totp(
-            &app.service.staff_member(&token).await.unwrap(),
+            &app.service.accounts.staff_member(&token).await.unwrap(),
             "000000",
             password,
             &crate::harness::client(),
@@ -92,8 +95,9 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     );
     let recovery = app
         .service
+        .accounts
         .confirm_totp(
-            &app.service.staff_member(&token).await.unwrap(),
+            &app.service.accounts.staff_member(&token).await.unwrap(),
             &totp_code(&enrolment.secret_base32, "dpo@fjordlys.example", 0),
             password,
             &crate::harness::client(),
@@ -101,7 +105,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
         .await
         .unwrap();
     assert_eq!(recovery.len(), 10);
-    let member = app.service.staff_member(&token).await.unwrap();
+    let member = app.service.accounts.staff_member(&token).await.unwrap();
     assert_eq!(member.roles, vec![("demo".to_owned(), Role::Admin)]);
     assert!(member.two_factor && member.must_enrol_for.is_empty());
     assert!(member.may("demo", Role::Agent) && member.may("demo", Role::Admin));
@@ -111,10 +115,11 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
     );
 
     app.service
-        .staff_logout(&app.service.staff_member(&token).await.unwrap())
+        .accounts
+        .staff_logout(&app.service.accounts.staff_member(&token).await.unwrap())
         .await;
     assert_eq!(
-        app.service.staff_member(&token).await,
+        app.service.accounts.staff_member(&token).await,
         Err(AppError::Unauthenticated)
     );
 }
@@ -127,6 +132,7 @@ async fn weak_passwords_and_unknown_organisations_are_refused() {
     assert!(String::from_utf8_lossy(&short.stderr).contains("12 to 128 characters"));
     let bad = app
         .service
+        .accounts
         .create_staff(
             "b@fjordlys.example",
             "long enough password",
@@ -145,6 +151,7 @@ async fn weak_passwords_and_unknown_organisations_are_refused() {
 async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock_it() {
     let app = spawn_app().await;
     app.service
+        .accounts
         .create_staff(
             "agent@fjordlys.example",
             "correct horse battery",
@@ -156,6 +163,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
 
     let wrong_password = app
         .service
+        .accounts
         .staff_login(
             "agent@fjordlys.example",
             "wrong password!",
@@ -164,6 +172,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
         .await;
     let unknown_account = app
         .service
+        .accounts
         .staff_login(
             "nobody@fjordlys.example",
             "wrong password!",
@@ -178,6 +187,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
     );
     assert_eq!(
         app.service
+            .accounts
             .staff_login("not an address", "x", &crate::harness::client())
             .await,
         Err(AppError::LoginFailed)
@@ -186,6 +196,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
     for _ in 0..4 {
         assert_eq!(
             app.service
+                .accounts
                 .staff_login(
                     "agent@fjordlys.example",
                     "guess guess guess",
@@ -197,6 +208,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
     }
     assert_eq!(
         app.service
+            .accounts
             .staff_login(
                 "agent@fjordlys.example",
                 "correct horse battery",
@@ -209,6 +221,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
     for _ in 0..4 {
         let _ = app
             .service
+            .accounts
             .staff_login(
                 "nobody@fjordlys.example",
                 "guess guess guess",
@@ -218,6 +231,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
     }
     assert_eq!(
         app.service
+            .accounts
             .staff_login("nobody@fjordlys.example", "x", &crate::harness::client())
             .await,
         Err(AppError::RateLimited),
@@ -230,6 +244,7 @@ async fn a_failed_login_does_not_reveal_whether_the_account_exists_and_five_lock
         .unwrap();
     assert!(matches!(
         app.service
+            .accounts
             .staff_login(
                 "Agent@Fjordlys.example",
                 "correct horse battery",
@@ -245,26 +260,30 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     let app = spawn_app().await;
     let email = "totp@fjordlys.example";
     app.service
+        .accounts
         .create_staff(email, "correct horse battery", "demo", Role::Agent)
         .await
         .unwrap();
     let token = signed_in(
         app.service
+            .accounts
             .staff_login(email, "correct horse battery", &crate::harness::client())
             .await
             .unwrap(),
     );
     let secret = app
         .service
-        .begin_totp(&app.service.staff_member(&token).await.unwrap())
+        .accounts
+        .begin_totp(&app.service.accounts.staff_member(&token).await.unwrap())
         .await
         .unwrap()
         .secret_base32;
     let used = totp_code(&secret, email, 0);
     let recovery = app
         .service
+        .accounts
         .confirm_totp(
-            &app.service.staff_member(&token).await.unwrap(),
+            &app.service.accounts.staff_member(&token).await.unwrap(),
             &used,
             "correct horse battery",
             &crate::harness::client(),
@@ -272,11 +291,13 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         .await
         .unwrap();
     app.service
-        .staff_logout(&app.service.staff_member(&token).await.unwrap())
+        .accounts
+        .staff_logout(&app.service.accounts.staff_member(&token).await.unwrap())
         .await;
 
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
@@ -284,12 +305,13 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         panic!("an enrolled account needs its second factor");
     };
     assert_eq!(
-        app.service.staff_member(&pending).await,
+        app.service.accounts.staff_member(&pending).await,
         Err(AppError::Unauthenticated),
         "a password alone grants nothing"
     );
     assert_eq!(
         app.service
+            .accounts
             .staff_second_factor(&pending, &used, &crate::harness::client())
             .await,
         Err(AppError::LoginFailed),
@@ -297,6 +319,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     );
     assert_eq!(
         app.service
+            .accounts
             .staff_second_factor(
                 &pending,
                 &totp_code(&secret, email, 1),
@@ -309,6 +332,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
 
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
@@ -317,6 +341,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     };
     let session = app
         .service
+        .accounts
         .staff_second_factor(
             &pending,
             &totp_code(&secret, email, 1),
@@ -326,6 +351,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         .unwrap();
     assert!(app
         .service
+        .accounts
         .staff_member(&session)
         .await
         .unwrap()
@@ -333,6 +359,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
 
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
@@ -341,6 +368,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     };
     let with_recovery = app
         .service
+        .accounts
         .staff_second_factor(
             &pending,
             &recovery[0].to_uppercase(),
@@ -348,9 +376,15 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
         )
         .await
         .unwrap();
-    assert!(app.service.staff_member(&with_recovery).await.is_ok());
+    assert!(app
+        .service
+        .accounts
+        .staff_member(&with_recovery)
+        .await
+        .is_ok());
     let LoginStep::SecondFactor(pending) = app
         .service
+        .accounts
         .staff_login(email, "correct horse battery", &crate::harness::client())
         .await
         .unwrap()
@@ -359,6 +393,7 @@ async fn with_totp_a_password_alone_grants_nothing_and_codes_cannot_be_replayed(
     };
     assert_eq!(
         app.service
+            .accounts
             .staff_second_factor(&pending, &recovery[0], &crate::harness::client())
             .await,
         Err(AppError::LoginFailed),
@@ -396,6 +431,7 @@ async fn the_operator_resets_a_lost_second_factor_from_the_command_line() {
     assert!((300..400).contains(&status), "its sessions ended: {status}");
     let token = signed_in(
         app.service
+            .accounts
             .staff_login(
                 "agent@fjordlys.example",
                 crate::harness::STAFF_PASSWORD,
@@ -404,7 +440,7 @@ async fn the_operator_resets_a_lost_second_factor_from_the_command_line() {
             .await
             .unwrap(),
     );
-    let member = app.service.staff_member(&token).await.unwrap();
+    let member = app.service.accounts.staff_member(&token).await.unwrap();
     assert!(
         member.must_enrol && member.roles.is_empty(),
         "it enrols before it reaches anything"
@@ -435,6 +471,7 @@ async fn the_sweep_forgets_ended_staff_sessions_old_failures_and_spent_links() {
     let cookie = app.staff_cookie(&mut admin).await;
     let _ = app
         .service
+        .accounts
         .staff_login(
             "dpo@fjordlys.example",
             "a wrong password",
@@ -463,7 +500,7 @@ async fn the_sweep_forgets_ended_staff_sessions_old_failures_and_spent_links() {
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    app.service.expire_unverified().await.unwrap();
+    app.service.upkeep.expire_unverified().await.unwrap();
     for table in [
         "staff_sessions",
         "login_failures",
@@ -484,7 +521,7 @@ async fn the_sweep_forgets_ended_staff_sessions_old_failures_and_spent_links() {
     ] {
         sqlx::query(&statement).execute(&app.db).await.unwrap();
     }
-    app.service.expire_unverified().await.unwrap();
+    app.service.upkeep.expire_unverified().await.unwrap();
     for table in [
         "staff_sessions",
         "login_failures",

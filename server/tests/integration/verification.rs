@@ -208,7 +208,7 @@ async fn unverified_requests_expire_after_seven_days_and_the_subject_is_told() {
         .await
         .unwrap();
 
-    assert_eq!(app.service.expire_unverified().await.unwrap(), 1);
+    assert_eq!(app.service.upkeep.expire_unverified().await.unwrap(), 1);
     let notice = app.mail.wait_for(3).await;
     assert_eq!(notice.to, "old@example.no");
     assert!(

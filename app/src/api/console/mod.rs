@@ -41,6 +41,7 @@ fn set_pending_login(caller: &Caller, token: &str, secs: i64) {
 pub async fn staff_login(email: String, password: String) -> Result<(), AppError> {
     serve(|service, caller| async move {
         match service
+            .accounts
             .staff_login(&email, &password, &caller.client)
             .await?
         {
@@ -65,6 +66,7 @@ pub async fn staff_second_factor(code: String) -> Result<(), AppError> {
         let PendingLogin(pending) = identify(&service).await?;
         let pending = pending.ok_or(AppError::Unauthenticated)?;
         let result = service
+            .accounts
             .staff_second_factor(&pending, &code, &caller.client)
             .await;
         // The pending login is spent either way.
@@ -82,7 +84,7 @@ pub async fn staff_second_factor(code: String) -> Result<(), AppError> {
 pub async fn staff_logout() -> Result<(), AppError> {
     serve(|service, caller| async move {
         if let MaybeStaff(Some(member)) = identify(&service).await? {
-            service.staff_logout(&member).await;
+            service.accounts.staff_logout(&member).await;
         }
         set_staff_session(&caller, "", 0);
         see_other(&caller, "/console/login");
@@ -96,7 +98,7 @@ pub async fn staff_logout() -> Result<(), AppError> {
 pub async fn staff_me() -> Result<StaffView, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
-        service.staff_view(&member).await
+        service.console.staff_view(&member).await
     })
     .await
 }
@@ -107,7 +109,7 @@ pub async fn staff_me() -> Result<StaffView, AppError> {
 pub async fn enrolment() -> Result<EnrolmentView, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
-        let enrolment = service.begin_totp(&member).await?;
+        let enrolment = service.accounts.begin_totp(&member).await?;
         Ok(EnrolmentView {
             secret: enrolment.secret_base32,
             qr_svg: enrolment.qr_svg,
@@ -128,6 +130,7 @@ pub async fn confirm_enrolment(
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
         service
+            .accounts
             .confirm_totp(&member, &code, &password, &caller.client)
             .await?;
         see_other(&caller, "/console/recovery-codes");
@@ -142,7 +145,7 @@ pub async fn confirm_enrolment(
 pub async fn recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
-        service.fresh_recovery_codes(&member).await
+        service.accounts.fresh_recovery_codes(&member).await
     })
     .await
 }
@@ -154,6 +157,7 @@ pub async fn new_recovery_codes(#[server(default)] password: String) -> Result<(
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
         service
+            .accounts
             .regenerate_recovery_codes(&member, &password, &caller.client)
             .await?;
         see_other(&caller, "/console/recovery-codes");
@@ -178,7 +182,7 @@ pub async fn queue(
             assignee,
             page,
         };
-        service.queue(&member, &filter).await
+        service.console.queue(&member, &filter).await
     })
     .await
 }
@@ -191,7 +195,7 @@ pub async fn case(org: String, reference: String) -> Result<CaseView, AppError> 
         let reference = super::reference(&reference)?;
         let StaffCaller(member) = identify(&service).await?;
         caller.console_org(&org)?;
-        service.case(&member, &org, &reference).await
+        service.console.case(&member, &org, &reference).await
     })
     .await
 }
@@ -222,7 +226,10 @@ pub async fn act(
         let action = StaffAction::from_form(&form)?;
         let event = action.event();
         caller.console_org(&org)?;
-        service.staff_act(&member, &org, &reference, action).await?;
+        service
+            .cases
+            .staff_act(&member, &org, &reference, action)
+            .await?;
         see_other(
             &caller,
             &format!("/console/o/{org}/requests/{reference}?done={event}"),
@@ -248,7 +255,7 @@ pub async fn audit_log(
             target,
             page,
         };
-        service.audit_log(&member, &filter).await
+        service.console.audit_log(&member, &filter).await
     })
     .await
 }
@@ -258,7 +265,7 @@ pub async fn audit_log(
 pub async fn team() -> Result<Vec<TeamView>, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
-        service.teams(&member).await
+        service.team.teams(&member).await
     })
     .await
 }
@@ -274,7 +281,7 @@ pub async fn invite_member(org: String, email: String, role: String) -> Result<(
             .parse()
             .map_err(|_| AppError::validation("role", FieldErrorCode::InvalidChoice))?;
         caller.console_org(&org)?;
-        service.invite(&member, &org, &email, role).await?;
+        service.team.invite(&member, &org, &email, role).await?;
         see_other(&caller, "/console/team?done=invited");
         Ok(())
     })
@@ -287,7 +294,10 @@ pub async fn revoke_invitation(org: String, invitation: i64) -> Result<(), AppEr
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
         caller.console_org(&org)?;
-        service.revoke_invitation(&member, &org, invitation).await?;
+        service
+            .team
+            .revoke_invitation(&member, &org, invitation)
+            .await?;
         see_other(&caller, "/console/team?done=revoked");
         Ok(())
     })
@@ -302,6 +312,7 @@ pub async fn reset_two_factor(org: String, staff_id: i64) -> Result<(), AppError
         let StaffCaller(member) = identify(&service).await?;
         caller.console_org(&org)?;
         service
+            .accounts
             .reset_member_two_factor(&member, &org, staff_id)
             .await?;
         see_other(&caller, "/console/team?done=reset");
@@ -320,6 +331,7 @@ pub async fn change_password(
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
         service
+            .accounts
             .change_password(&member, &password, &new_password, &repeat, &caller.client)
             .await?;
         see_other(&caller, "/console/account?done=password");
@@ -334,6 +346,7 @@ pub async fn change_password(
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     serve(|service, caller| async move {
         service
+            .accounts
             .request_password_reset(&email, &caller.client)
             .await?;
         see_other(&caller, "/console/login/forgot?sent=1");
@@ -345,7 +358,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 /// Whether a password-reset link is still good. Anyone (the link is the credential).
 #[server(prefix = "/_sfn", endpoint = "console/reset_link")]
 pub async fn reset_link(token: String) -> Result<bool, AppError> {
-    serve(|service, _| async move { service.password_reset_valid(&token).await }).await
+    serve(|service, _| async move { service.accounts.password_reset_valid(&token).await }).await
 }
 
 /// A new password through a reset link. Holders of the link only.
@@ -357,6 +370,7 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     serve(|service, caller| async move {
         service
+            .accounts
             .reset_password(&token, &new_password, &repeat)
             .await?;
         see_other(&caller, "/console/login?done=reset");
@@ -370,7 +384,7 @@ pub async fn reset_password(
 pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
     serve(|service, _| async move {
         let MaybeStaff(member) = identify(&service).await?;
-        service.invitation(&token, member.as_ref()).await
+        service.team.invitation(&token, member.as_ref()).await
     })
     .await
 }
@@ -385,6 +399,7 @@ pub async fn join(
 ) -> Result<(), AppError> {
     serve(|service, caller| async move {
         let session = service
+            .team
             .accept_invitation_as_new(&token, &new_password, &repeat)
             .await?;
         set_staff_session(&caller, &session, cookies::STAFF_SESSION_SECS);
@@ -408,7 +423,7 @@ pub async fn accept_invitation(
             (None, Some(id)) => portal::service::Invitation::Listed(id),
             (None, None) => return Err(AppError::LinkInvalid),
         };
-        service.accept_invitation(&member, invitation).await?;
+        service.team.accept_invitation(&member, invitation).await?;
         see_other(&caller, "/console?done=joined");
         Ok(())
     })
@@ -422,7 +437,7 @@ pub async fn remove_member(org: String, staff_id: i64) -> Result<(), AppError> {
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
         caller.console_org(&org)?;
-        service.remove_member(&member, &org, staff_id).await?;
+        service.team.remove_member(&member, &org, staff_id).await?;
         see_other(&caller, "/console/team?done=removed");
         Ok(())
     })

@@ -14,9 +14,10 @@
 //! Secrets are sealed under the data key, bound to their account; recovery
 //! codes are stored as HMACs under the server secret (`crypto::recovery_hash`).
 
-use super::staff::{orgs_of, StaffMember};
-use super::{db, now, Service};
+use super::Accounts;
+use super::{orgs_of, StaffMember};
 use crate::door::ClientAddress;
+use crate::service::{db, now};
 use crate::{audit::ActorKind, crypto, sealing::Column, sealing::Row, store::Store};
 use domain::{AppError, Email, FieldErrorCode, Role};
 
@@ -64,13 +65,15 @@ fn step_of(totp: &totp_rs::TOTP, code: &str, at: i64) -> Option<i64> {
         .find(|step| crypto::same(&totp.generate((step * 30) as u64), code))
 }
 
-impl Service {
+impl Accounts {
     fn open_totp(&self, staff_id: i64, sealed: &str) -> Result<String, AppError> {
-        self.open(Column::TotpSecret, Row::Staff(staff_id), sealed)
+        self.seals
+            .open(Column::TotpSecret, Row::Staff(staff_id), sealed)
     }
 
     fn seal_totp(&self, staff_id: i64, secret: &str) -> String {
-        self.seal(Column::TotpSecret, Row::Staff(staff_id), secret)
+        self.seals
+            .seal(Column::TotpSecret, Row::Staff(staff_id), secret)
     }
 
     /// A TOTP code of the account's working secret, not older than the last
@@ -206,7 +209,9 @@ impl Service {
                 .await
                 .map_err(db)?;
         }
-        self.audit_own_account(&mut tx, member, action, at).await?;
+        self.trail
+            .audit_own_account(&mut tx, member.id, action, at)
+            .await?;
         tx.commit().await.map_err(db)?;
         if replaced {
             self.mail_account_notice(&member.email, "two_factor_replaced")
@@ -233,7 +238,8 @@ impl Service {
         Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
             .await
             .map_err(db)?;
-        self.audit_own_account(&mut tx, member, "staff.recovery_codes_issued", at)
+        self.trail
+            .audit_own_account(&mut tx, member.id, "staff.recovery_codes_issued", at)
             .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&member.email, "recovery_codes_issued")
@@ -254,7 +260,7 @@ impl Service {
         let codes = self.recovery_codes_of(staff_id, generation);
         let hashes: Vec<String> = codes
             .iter()
-            .map(|c| crypto::recovery_hash(&self.secret, staff_id, c))
+            .map(|c| crypto::recovery_hash(self.seals.secret(), staff_id, c))
             .collect();
         Store::replace_recovery_codes(conn, staff_id, &hashes)
             .await
@@ -264,7 +270,7 @@ impl Service {
 
     fn recovery_codes_of(&self, staff_id: i64, generation: i64) -> Vec<String> {
         (0..RECOVERY_CODES as u8)
-            .map(|i| crypto::recovery_code(&self.secret, staff_id, generation, i))
+            .map(|i| crypto::recovery_code(self.seals.secret(), staff_id, generation, i))
             .collect()
     }
 
@@ -294,7 +300,7 @@ impl Service {
     /// administer every organisation the account has a role in (so no
     /// organisation's admin can weaken an account another organisation
     /// relies on), and it is not their own.
-    pub(super) fn may_reset_two_factor(
+    pub(in crate::service) fn may_reset_two_factor(
         admin: &StaffMember,
         staff_id: i64,
         orgs: &[String],
@@ -313,7 +319,7 @@ impl Service {
         org: &str,
         staff_id: i64,
     ) -> Result<(), AppError> {
-        super::team::require_admin(admin, org)?;
+        crate::service::team::require_admin(admin, org)?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let orgs = orgs_of(&mut tx, staff_id).await?;
@@ -391,16 +397,17 @@ impl Service {
         Store::end_staff_sessions(&mut *tx, staff_id, None)
             .await
             .map_err(db)?;
-        self.audit_account(
-            tx,
-            actor,
-            actor_kind,
-            staff_id,
-            orgs,
-            "staff.two_factor_reset",
-            at,
-        )
-        .await?;
+        self.trail
+            .audit_account(
+                tx,
+                actor,
+                actor_kind,
+                staff_id,
+                orgs,
+                "staff.two_factor_reset",
+                at,
+            )
+            .await?;
         Ok(account.email)
     }
 
@@ -443,7 +450,7 @@ impl Service {
                     .into_iter()
                     .find(|code| crypto::same(&crypto::token_hash(code), hash));
                 if let Some(code) = code {
-                    let keyed = crypto::recovery_hash(&self.secret, *staff_id, &code);
+                    let keyed = crypto::recovery_hash(self.seals.secret(), *staff_id, &code);
                     Store::key_recovery_code(&mut tx, *id, hash, &keyed)
                         .await
                         .map_err(db)?;

@@ -3,18 +3,32 @@
 //! records the event, the message and the audit entry in one transaction,
 //! and tells the subject by mail that there is news (never the content).
 
-use super::{db, now, views, Service, StaffMember, Subject};
+mod execution;
+
+use super::{db, now, views, Notify, Seals, StaffMember, Subject, Trail};
+use crate::content::Content;
 use crate::sealing::{Column, Row};
 use crate::{
     audit::ActorKind,
     store::{RequestRow, Store},
 };
 use domain::{
-    Action, AppError, Language, Outcome, Reference, RequestKind, RequestState, Role, StaffAction,
-    Status, MAX_DETAIL_CHARS,
+    Action, AppError, Outcome, Reference, RequestKind, RequestState, Role, StaffAction, Status,
+    MAX_DETAIL_CHARS,
 };
-use serde::Serialize;
+use std::sync::Arc;
 use time::Date;
+
+/// Working a request: the staff's actions, the subject's reply and
+/// withdrawal, and carrying a decision out on the sources.
+#[derive(Clone)]
+pub struct Cases {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) trail: Trail,
+    pub(super) notify: Notify,
+}
 
 /// A file staff attach to their answer.
 pub struct Upload {
@@ -41,13 +55,6 @@ fn clean_file_name(raw: &str) -> Result<String, AppError> {
         ));
     }
     Ok(clean)
-}
-
-#[derive(Serialize)]
-struct UpdateMail<'a> {
-    org_name: &'a str,
-    reference: &'a str,
-    tracking_url: String,
 }
 
 fn text(field: &'static str, value: &str) -> Result<String, AppError> {
@@ -79,7 +86,7 @@ fn state_of(row: &RequestRow) -> Result<RequestState, AppError> {
     })
 }
 
-impl Service {
+impl Cases {
     /// Applies a staff action. A member without a role in the request's
     /// organisation gets `NotFound`, as for a reference that does not exist.
     #[tracing::instrument(name = "service.staff_act", skip_all, fields(reference = %reference))]
@@ -222,7 +229,7 @@ impl Service {
         };
         let due = next.due.map(|d| d.to_string());
         let bound = Row::Request(&row.reference);
-        let outcome = outcome.map(|o| self.seal(Column::RequestOutcome, bound, &o));
+        let outcome = outcome.map(|o| self.seals.seal(Column::RequestOutcome, bound, &o));
         Store::update_lifecycle(
             &mut tx,
             row.id,
@@ -235,13 +242,14 @@ impl Service {
         )
         .await
         .map_err(db)?;
-        let note = note.map(|n| self.seal(Column::EventNote, bound, &n));
+        let note = note.map(|n| self.seals.seal(Column::EventNote, bound, &n));
         Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref())
             .await
             .map_err(db)?;
         // Starting an access or portability request sets its data sources
         // to work in the background.
         let has_sources = self
+            .content
             .organisation(org)
             .is_ok_and(|o| !o.settings.sources.is_empty());
         if matches!(action, StaffAction::Start) && super::exports::exportable(kind) && has_sources {
@@ -250,7 +258,7 @@ impl Service {
                 .map_err(db)?;
         }
         if let Some(body) = &message {
-            let body = self.seal(Column::MessageBody, bound, body);
+            let body = self.seals.seal(Column::MessageBody, bound, body);
             Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &body)
                 .await
                 .map_err(db)?;
@@ -263,9 +271,10 @@ impl Service {
             use sha2::Digest;
             let sha256 = hex::encode(sha2::Sha256::digest(&upload.data));
             let sealed = self
-                .keys
+                .seals
+                .keys()
                 .seal_bytes(Column::AttachmentData, bound, &upload.data);
-            let sealed_name = self.seal(Column::AttachmentName, bound, file_name);
+            let sealed_name = self.seals.seal(Column::AttachmentName, bound, file_name);
             let new = crate::store::NewAttachment {
                 file_name: &sealed_name,
                 content_type: &upload.content_type,
@@ -283,19 +292,20 @@ impl Service {
         let detail = serde_json::json!({
             "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
         });
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            &format!("request.{event}"),
-            reference.as_str(),
-            detail,
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                &format!("request.{event}"),
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
         if !matches!(action, StaffAction::Assign { .. }) {
-            self.mail_update(&row).await;
+            self.notify.mail_update(&row).await;
         }
         Ok(next.status)
     }
@@ -344,20 +354,23 @@ impl Service {
         Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None)
             .await
             .map_err(db)?;
-        let body = self.seal(Column::MessageBody, Row::Request(&row.reference), &body);
+        let body = self
+            .seals
+            .seal(Column::MessageBody, Row::Request(&row.reference), &body);
         Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
             .await
             .map_err(db)?;
-        self.record(
-            &mut tx,
-            ActorKind::Subject,
-            &row.org,
-            &format!("request.{event}"),
-            &row.reference,
-            serde_json::json!({}),
-            at,
-        )
-        .await?;
+        self.trail
+            .record(
+                &mut tx,
+                ActorKind::Subject,
+                &row.org,
+                &format!("request.{event}"),
+                &row.reference,
+                serde_json::json!({}),
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
         Ok(next.status)
     }
@@ -390,18 +403,19 @@ impl Service {
         Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None)
             .await
             .map_err(db)?;
-        self.record(
-            &mut tx,
-            ActorKind::Subject,
-            &row.org,
-            "request.cancelled",
-            &row.reference,
-            serde_json::json!({}),
-            at,
-        )
-        .await?;
+        self.trail
+            .record(
+                &mut tx,
+                ActorKind::Subject,
+                &row.org,
+                "request.cancelled",
+                &row.reference,
+                serde_json::json!({}),
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
-        self.mail_update(&row).await;
+        self.notify.mail_update(&row).await;
         Ok(())
     }
 
@@ -430,11 +444,15 @@ impl Service {
         at: i64,
     ) -> Result<(), AppError> {
         let bound = Row::Request(&row.reference);
-        let details = self.open(Column::RequestDetails, bound, &row.details)?;
+        let details = self
+            .seals
+            .open(Column::RequestDetails, bound, &row.details)?;
         let purpose = serde_json::from_str::<serde_json::Value>(&details)
             .ok()
             .and_then(|d| d.get("purpose").and_then(|p| p.as_str()).map(str::to_owned));
-        let email = self.store_subject_email(&row.org, self.address_of(row)?.as_str());
+        let email = self
+            .seals
+            .store_subject_email(&row.org, self.seals.address_of(row)?.as_str());
         Store::insert_opt_out(
             conn,
             &row.org,
@@ -446,7 +464,7 @@ impl Service {
         )
         .await
         .map_err(db)?;
-        let outcome = self.seal(
+        let outcome = self.seals.seal(
             Column::RequestOutcome,
             bound,
             &serde_json::json!({ "outcome": Outcome::TookEffect }).to_string(),
@@ -468,44 +486,20 @@ impl Service {
             RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
             _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
         };
-        let note = self.seal(Column::EventNote, bound, note);
+        let note = self.seals.seal(Column::EventNote, bound, note);
         Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(&note))
             .await
             .map_err(db)?;
-        self.record(
-            conn,
-            ActorKind::System,
-            &row.org,
-            "request.took_effect",
-            &row.reference,
-            serde_json::json!({ "kind": kind.as_str() }),
-            at,
-        )
-        .await
-    }
-
-    /// "There is news on your request": a link to the tracking page, never
-    /// the content, in the subject's language.
-    pub(super) async fn mail_update(&self, row: &RequestRow) {
-        let (Ok(email), Some(language)) = (self.address_of(row), Language::parse(&row.language))
-        else {
-            return;
-        };
-        let org_name = self
-            .content
-            .org(&row.org)
-            .map(|o| o.settings.name.clone())
-            .unwrap_or_default();
-        let mail = UpdateMail {
-            org_name: &org_name,
-            reference: &row.reference,
-            tracking_url: self.org_url(
+        self.trail
+            .record(
+                conn,
+                ActorKind::System,
                 &row.org,
-                &format!("/o/{}/requests/{}", row.org, row.reference),
-            ),
-        };
-        if let Err(error) = self.mailer.send(&email, language, "update", &mail).await {
-            tracing::error!(error = %error, "update mail failed");
-        }
+                "request.took_effect",
+                &row.reference,
+                serde_json::json!({ "kind": kind.as_str() }),
+                at,
+            )
+            .await
     }
 }

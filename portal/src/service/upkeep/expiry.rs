@@ -1,7 +1,8 @@
 //! The sweep that closes requests nobody verified within 7 days, and tells
 //! their subjects so, and that forgets dead sessions.
 
-use super::{db, now, views, Service, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
+use super::Upkeep;
+use crate::service::{db, now, views, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
 use domain::{AppError, Language};
 use serde::Serialize;
 
@@ -12,7 +13,7 @@ struct ExpiredMail<'a> {
     new_request_url: String,
 }
 
-impl Service {
+impl Upkeep {
     /// Runs one sweep; returns how many requests expired.
     #[tracing::instrument(name = "service.expire_unverified", skip_all)]
     pub async fn expire_unverified(&self) -> Result<usize, AppError> {
@@ -22,16 +23,17 @@ impl Service {
             .await
             .map_err(db)?;
         for row in &expired {
-            self.record(
-                &mut tx,
-                crate::audit::ActorKind::System,
-                &row.org,
-                "request.expired",
-                &row.reference,
-                serde_json::json!({ "reason": "not verified within 7 days" }),
-                at,
-            )
-            .await?;
+            self.trail
+                .record(
+                    &mut tx,
+                    crate::audit::ActorKind::System,
+                    &row.org,
+                    "request.expired",
+                    &row.reference,
+                    serde_json::json!({ "reason": "not verified within 7 days" }),
+                    at,
+                )
+                .await?;
         }
         tx.commit().await.map_err(db)?;
         for row in &expired {
@@ -42,7 +44,7 @@ impl Service {
                 .unwrap_or_default();
             let (Ok(parsed), Ok(email), Some(language)) = (
                 views::parse_row(row),
-                self.address_of(row),
+                self.seals.address_of(row),
                 Language::parse(&row.language),
             ) else {
                 continue;
@@ -50,7 +52,7 @@ impl Service {
             let mail = ExpiredMail {
                 org_name: &org_name,
                 reference: parsed.reference.as_str(),
-                new_request_url: self.org_url(&row.org, &format!("/o/{}/new", row.org)),
+                new_request_url: self.links.org_url(&row.org, &format!("/o/{}/new", row.org)),
             };
             if let Err(error) = self.mailer.send(&email, language, "expired", &mail).await {
                 tracing::error!(error = %error, "expiry mail failed");
@@ -61,7 +63,7 @@ impl Service {
         }
         let staff = self
             .store
-            .purge_staff_leftovers(at, super::staff::STAFF_SESSION_IDLE_SECS)
+            .purge_staff_leftovers(at, crate::service::accounts::STAFF_SESSION_IDLE_SECS)
             .await;
         if let Err(error) = staff {
             tracing::warn!(error = %error, "staff sweep failed");

@@ -11,9 +11,10 @@
 //! account; a second factor, if enrolled, is still asked at the next
 //! sign-in.
 
-use super::staff::{check_password_length, hash_password, orgs_of, StaffMember};
-use super::{db, now, Service};
+use super::Accounts;
+use super::{check_password_length, hash_password, orgs_of, StaffMember};
 use crate::door::ClientAddress;
+use crate::service::{db, now};
 use crate::{audit::ActorKind, crypto, store::Store};
 use domain::{AppError, Email, FieldErrorCode, Language};
 use serde::Serialize;
@@ -36,7 +37,7 @@ struct NoticeMail<'a> {
     login_url: &'a str,
 }
 
-impl Service {
+impl Accounts {
     /// Mails the owner of a staff account that something about its
     /// security changed (`what`: `password_changed`, `password_reset`,
     /// `two_factor_reset`). Staff mail is in English, like the console.
@@ -44,7 +45,7 @@ impl Service {
         let Ok(to) = Email::parse(email) else { return };
         let mail = NoticeMail {
             what,
-            login_url: &self.url("/console/login"),
+            login_url: &self.links.url("/console/login"),
         };
         if let Err(error) = self
             .mailer
@@ -83,7 +84,8 @@ impl Service {
         Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
             .await
             .map_err(db)?;
-        self.audit_own_account(&mut tx, member, "staff.password_changed", at)
+        self.trail
+            .audit_own_account(&mut tx, member.id, "staff.password_changed", at)
             .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&member.email, "password_changed")
@@ -95,7 +97,7 @@ impl Service {
     /// account. The answer is the same either way.
     #[tracing::instrument(name = "service.request_password_reset", skip_all)]
     pub async fn request_password_reset(
-        self: &std::sync::Arc<Self>,
+        &self,
         email: &str,
         client: &ClientAddress,
     ) -> Result<(), AppError> {
@@ -104,10 +106,10 @@ impl Service {
         };
         let at = now();
         // Counted for any address, so a refusal says nothing about accounts.
-        let index = self.email_index(email.as_str());
+        let index = self.seals.email_index(email.as_str());
         let window = at - at.rem_euclid(3600);
         let pool = self.store.pool();
-        let client = self.client_key(client);
+        let client = self.throttle.client_key(client);
         let by_client = Store::hit(pool, &format!("reset:{}:{client}", index.as_str()), window)
             .await
             .map_err(db)?;
@@ -118,9 +120,9 @@ impl Service {
             return Err(AppError::RateLimited);
         }
         // The rest happens after the answer, which is the same either way.
-        let service = self.clone();
+        let accounts = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = service.mail_reset_link(&email, at).await {
+            if let Err(error) = accounts.mail_reset_link(&email, at).await {
                 tracing::error!(error = %error, "password reset failed");
             }
         });
@@ -150,18 +152,21 @@ impl Service {
         .await
         .map_err(db)?;
         let orgs = orgs_of(&mut tx, account.id).await?;
-        self.audit_account(
-            &mut tx,
-            "password-reset",
-            ActorKind::System,
-            account.id,
-            &orgs,
-            "staff.password_reset_requested",
-            at,
-        )
-        .await?;
+        self.trail
+            .audit_account(
+                &mut tx,
+                "password-reset",
+                ActorKind::System,
+                account.id,
+                &orgs,
+                "staff.password_reset_requested",
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
-        let url = self.url(&format!("/console/reset/{}", crypto::expose(&token)));
+        let url = self
+            .links
+            .url(&format!("/console/reset/{}", crypto::expose(&token)));
         let mail = ResetMail {
             reset_url: &url,
             minutes: RESET_TTL_SECS / 60,
@@ -225,16 +230,17 @@ impl Service {
             .map_err(db)?
             .ok_or(AppError::LinkInvalid)?;
         let orgs = orgs_of(&mut tx, staff_id).await?;
-        self.audit_account(
-            &mut tx,
-            &format!("staff:{staff_id}"),
-            ActorKind::Staff,
-            staff_id,
-            &orgs,
-            "staff.password_reset",
-            at,
-        )
-        .await?;
+        self.trail
+            .audit_account(
+                &mut tx,
+                &format!("staff:{staff_id}"),
+                ActorKind::Staff,
+                staff_id,
+                &orgs,
+                "staff.password_reset",
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&account.email, "password_reset")
             .await;

@@ -8,8 +8,9 @@
 //! Also here: the start-up pass that seals and indexes subjects' addresses
 //! written before addresses were sealed (schema 19).
 
-use super::{db, Service};
+use super::Upkeep;
 use crate::sealing::{Column, Row};
+use crate::service::db;
 use crate::store::{Binding, EmailTable, SealedColumn, SealedHead, Store};
 use domain::AppError;
 
@@ -46,7 +47,7 @@ fn row_of<'a>(sealed: SealedColumn, head: &'a SealedHead) -> Row<'a> {
     }
 }
 
-impl Service {
+impl Upkeep {
     /// Returns how many values were rewritten.
     pub async fn reseal(&self) -> Result<u64, AppError> {
         let mut rewritten = 0;
@@ -55,9 +56,10 @@ impl Service {
             let heads = self.store.sealed_heads(sealed).await.map_err(db)?;
             for head in &heads {
                 let current = match sealed {
-                    SealedColumn::AttachmentData => self.keys.is_current_bytes(&head.head),
+                    SealedColumn::AttachmentData => self.seals.keys().is_current_bytes(&head.head),
                     _ => self
-                        .keys
+                        .seals
+                        .keys()
                         .is_current_text(&String::from_utf8_lossy(&head.head)),
                 };
                 if current {
@@ -72,14 +74,14 @@ impl Service {
                         else {
                             continue;
                         };
-                        let plain = self.keys.open_bytes(column, row, &stored).map_err(|error| {
+                        let plain = self.seals.keys().open_bytes(column, row, &stored).map_err(|error| {
                             tracing::error!(error = %error, "a sealed attachment does not open");
                             AppError::Internal
                         })?;
                         Store::reseal_bytes(
                             &mut tx,
                             k1,
-                            &self.keys.seal_bytes(column, row, &plain),
+                            &self.seals.keys().seal_bytes(column, row, &plain),
                         )
                         .await
                         .map_err(db)?;
@@ -91,8 +93,8 @@ impl Service {
                         else {
                             continue;
                         };
-                        let plain = self.open(column, row, &stored)?;
-                        let value = self.seal(column, row, &plain);
+                        let plain = self.seals.open(column, row, &stored)?;
+                        let value = self.seals.seal(column, row, &plain);
                         Store::reseal_text(&mut tx, sealed, (k1, k2), &stored, &value)
                             .await
                             .map_err(db)?;
@@ -103,13 +105,17 @@ impl Service {
             }
         }
         for (token_hash, stored) in self.store.session_emails().await.map_err(db)? {
-            if self.keys.is_current_text(&stored) {
+            if self.seals.keys().is_current_text(&stored) {
                 continue;
             }
             let row = Row::Session(&token_hash);
-            let email = self.open(Column::Email, row, &stored)?;
+            let email = self.seals.open(Column::Email, row, &stored)?;
             self.store
-                .reseal_session_email(&token_hash, &stored, &self.seal(Column::Email, row, &email))
+                .reseal_session_email(
+                    &token_hash,
+                    &stored,
+                    &self.seals.seal(Column::Email, row, &email),
+                )
                 .await
                 .map_err(db)?;
             rewritten += 1;
@@ -147,13 +153,13 @@ impl Service {
                             index: "",
                         },
                     };
-                    let email = self.open(Column::Email, row, stored)?;
+                    let email = self.seals.open(Column::Email, row, stored)?;
                     let (sealed, index) = if email.is_empty() {
                         (String::new(), String::new())
                     } else {
                         let stored = match table {
-                            EmailTable::Requests => self.store_request_email(bound, &email),
-                            _ => self.store_subject_email(bound, &email),
+                            EmailTable::Requests => self.seals.store_request_email(bound, &email),
+                            _ => self.seals.store_subject_email(bound, &email),
                         };
                         (stored.sealed, stored.index.as_str().to_owned())
                     };

@@ -4,14 +4,15 @@
 //! package: labelled, zipped, sealed with AES-256-GCM, stored, and offered
 //! to the subject until it expires. Every step and download is audited.
 
+mod staging;
+
 use super::{
-    db, now,
-    staging::{DatabaseChunks, Staging},
-    views, Download, DownloadBody, Service, StaffMember, Subject,
+    db, now, views, Download, DownloadBody, Notify, Packages, Seals, StaffMember, Subject, Trail,
 };
+use crate::content::Content;
 use crate::sealing::Column;
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::{ActorKind, Entry},
     crypto,
     export::{self, seal, PackageInput, Record, Staged},
     sources::RecordSink,
@@ -20,7 +21,21 @@ use crate::{
 use domain::{AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError};
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
+use staging::{DatabaseChunks, Staging};
+use std::sync::Arc;
 use tokio::io::AsyncReadExt;
+
+/// Export packages: what each source holds, built into one sealed package
+/// for the subject, released by staff and downloaded until it expires.
+#[derive(Clone)]
+pub struct Exports {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) trail: Trail,
+    pub(super) notify: Notify,
+    pub(super) packages: Packages,
+}
 
 /// The largest data file staff may upload for one category.
 pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
@@ -29,7 +44,7 @@ pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// (as "no data found").
 const TEAM_SOURCE: &str = "Privacy team";
 
-pub(super) fn exportable(kind: RequestKind) -> bool {
+pub(in crate::service) fn exportable(kind: RequestKind) -> bool {
     matches!(kind, RequestKind::Access | RequestKind::Portability)
 }
 
@@ -66,7 +81,7 @@ pub fn parse_records(file_name: &str, bytes: &[u8]) -> Result<Vec<Map<String, Va
     }
 }
 
-impl Service {
+impl Exports {
     /// The request, for staff of its organisation, if it can take an export now.
     async fn exportable_request(
         &self,
@@ -108,7 +123,7 @@ impl Service {
         if bytes.len() > MAX_EXPORT_FILE_BYTES {
             return Err(AppError::validation("file", FieldErrorCode::TooLong));
         }
-        let organisation = self.organisation(org)?;
+        let organisation = self.content.organisation(org)?;
         if !organisation
             .settings
             .categories
@@ -135,7 +150,7 @@ impl Service {
         let pool = self.store.pool();
         let mut staging = Staging::begin(
             pool,
-            self.keys.clone(),
+            self.seals.keys().clone(),
             &row,
             &source,
             &[category],
@@ -160,7 +175,7 @@ impl Service {
             use sha2::Digest;
             let sha256 = hex::encode(sha2::Sha256::digest(bytes));
             let detail = serde_json::json!({ "category": category, "source": "upload", "records": count, "size": bytes.len(), "sha256": sha256 });
-            self.record_staff(
+            self.trail.record_staff(
                 &mut tx,
                 member.id,
                 org,
@@ -207,13 +222,13 @@ impl Service {
         staff: Option<i64>,
     ) -> Result<usize, AppError> {
         let org = row.org.as_str();
-        let organisation = self.organisation(org)?;
+        let organisation = self.content.organisation(org)?;
         let (actor_kind, actor) = match staff {
             Some(id) => (ActorKind::Staff, format!("staff:{id}")),
             None => (ActorKind::System, "jobs".to_owned()),
         };
         let reference = views::parse_row(row)?.reference;
-        let email = self.request_email(row)?;
+        let email = self.seals.request_email(row)?;
         let who = crate::sources::Identifiers {
             email: &email,
             reference: &row.reference,
@@ -224,7 +239,7 @@ impl Service {
             let started = now();
             let mut staging = Staging::begin(
                 pool,
-                self.keys.clone(),
+                self.seals.keys().clone(),
                 row,
                 &source.name,
                 &source.categories(),
@@ -268,7 +283,7 @@ impl Service {
                         source: source.name.clone(),
                         ok: false,
                         records: 0,
-                        detail: Some(self.seal(
+                        detail: Some(self.seals.seal(
                             Column::SourceFailure,
                             crate::sealing::Row::Request(&row.reference),
                             &error.for_staff(),
@@ -294,9 +309,7 @@ impl Service {
                 target: reference.as_str(),
                 detail: serde_json::json!({ "source": run.source, "records": run.records, "failure": run.failure, "status": status }),
             };
-            audit::append(&mut tx, &self.audit_key, entry, at)
-                .await
-                .map_err(db)?;
+            self.trail.append(&mut tx, entry, at).await.map_err(db)?;
             tx.commit().await.map_err(db)?;
             if outcome.is_err() {
                 // Earlier results stay; this run's partial rows go.
@@ -314,7 +327,7 @@ impl Service {
         org: &str,
         reference: &Reference,
     ) -> Result<(), AppError> {
-        let organisation = self.organisation(org)?;
+        let organisation = self.content.organisation(org)?;
         let categories = organisation.settings.categories.clone();
         if categories.is_empty() {
             return Err(AppError::validation("category", FieldErrorCode::Required));
@@ -356,9 +369,9 @@ impl Service {
         let (org_name, reference_text) =
             (organisation.settings.name.clone(), reference.to_string());
         let kind_name = kind.as_str();
-        let (store, key) = (self.exports.store.clone(), self.exports.key.clone());
+        let (store, key) = (self.packages.store.clone(), self.packages.key.clone());
         let mut chunks = DatabaseChunks {
-            keys: self.keys.clone(),
+            keys: self.seals.keys().clone(),
             reference: row.reference.clone(),
             pool: self.store.pool().clone(),
             runtime: tokio::runtime::Handle::current(),
@@ -395,7 +408,7 @@ impl Service {
         let name = hex::encode(&crypto::random_key()[..16]);
         // The file is stored first: a failure after it leaves an unused
         // file, never a record pointing at nothing.
-        self.exports
+        self.packages
             .store
             .put(&name, sealed)
             .await
@@ -403,7 +416,7 @@ impl Service {
                 tracing::error!(error = %error, "storing the package failed");
                 AppError::Unavailable
             })?;
-        let expires_at = at + self.exports.days * 24 * 60 * 60;
+        let expires_at = at + self.packages.days * 24 * 60 * 60;
         let review = organisation.settings.review_exports;
         let mut tx = self.store.begin().await.map_err(db)?;
         let released_at = (!review).then_some(at);
@@ -426,19 +439,20 @@ impl Service {
         let detail = serde_json::json!({
             "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
         });
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            "export.built",
-            reference.as_str(),
-            detail,
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "export.built",
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
         if !review {
-            self.mail_update(&row).await;
+            self.notify.mail_update(&row).await;
         }
         Ok(())
     }
@@ -457,7 +471,7 @@ impl Service {
         // Written in the subject's language: it is shown to them as it is.
         let language = domain::Language::parse(&row.language).unwrap_or_default();
         let date = domain::i18n::long_date(language, &views::rfc3339(expires_at));
-        let message = self.seal(
+        let message = self.seals.seal(
             Column::MessageBody,
             crate::sealing::Row::Request(&row.reference),
             &domain::i18n::t1(language, "package-ready", "date", date),
@@ -481,7 +495,7 @@ impl Service {
         reference: &Reference,
     ) -> Result<(), AppError> {
         let at = now();
-        let expires_at = at + self.exports.days * 24 * 60 * 60;
+        let expires_at = at + self.packages.days * 24 * 60 * 60;
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = self
             .exportable_request(&mut tx, member, org, reference)
@@ -501,18 +515,19 @@ impl Service {
         }
         self.offer(&mut tx, &row, member, at, expires_at).await?;
         let detail = serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) });
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            "export.released",
-            reference.as_str(),
-            detail,
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "export.released",
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
-        self.mail_update(&row).await;
+        self.notify.mail_update(&row).await;
         Ok(())
     }
 
@@ -546,16 +561,17 @@ impl Service {
         let data = self.open_package(&package, reference).await?;
         let mut tx = self.store.begin().await.map_err(db)?;
         let detail = serde_json::json!({ "package": package.name });
-        self.record_staff(
-            &mut tx,
-            member.id,
-            org,
-            "export.reviewed",
-            reference.as_str(),
-            detail,
-            at,
-        )
-        .await?;
+        self.trail
+            .record_staff(
+                &mut tx,
+                member.id,
+                org,
+                "export.reviewed",
+                reference.as_str(),
+                detail,
+                at,
+            )
+            .await?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
             file_name: format!("{reference}-data.zip"),
@@ -577,7 +593,7 @@ impl Service {
             AppError::Internal
         };
         let mut reader = self
-            .exports
+            .packages
             .store
             .get(&package.name)
             .await
@@ -590,7 +606,7 @@ impl Service {
             .read_exact(&mut header)
             .await
             .map_err(|_| damaged())?;
-        let opener = export::Opener::new(&self.exports.key, reference.as_str(), &header)
+        let opener = export::Opener::new(&self.packages.key, reference.as_str(), &header)
             .map_err(|_| damaged())?;
         let name = package.name.clone();
         let chunks = futures_util::stream::try_unfold((reader, opener), |(mut reader, mut opener)| async move {
@@ -648,9 +664,7 @@ impl Service {
             target: reference.as_str(),
             detail: serde_json::json!({ "package": package.name }),
         };
-        audit::append(&mut tx, &self.audit_key, entry, at)
-            .await
-            .map_err(db)?;
+        self.trail.append(&mut tx, entry, at).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
             file_name: format!("{reference}-data.zip"),
@@ -660,7 +674,7 @@ impl Service {
     }
 }
 
-impl Service {
+impl Exports {
     /// Deletes the files of packages whose download period is over, and
     /// what was collected for closed requests: the portal keeps a copy of
     /// a subject's data only as long as it has a use. Returns how many
@@ -672,7 +686,7 @@ impl Service {
         let expired = Store::exports_to_purge(&mut conn, at).await.map_err(db)?;
         drop(conn);
         for package in &expired {
-            self.exports.store.delete(&package.name).await.map_err(|error| {
+            self.packages.store.delete(&package.name).await.map_err(|error| {
                 tracing::error!(error = %error, package = %package.name, "deleting an expired package failed");
                 AppError::Unavailable
             })?;
@@ -696,9 +710,7 @@ impl Service {
                     target: &row.reference,
                     detail: serde_json::json!({ "package": package.name, "expired_at": views::rfc3339(package.expires_at) }),
                 };
-                audit::append(&mut tx, &self.audit_key, entry, at)
-                    .await
-                    .map_err(db)?;
+                self.trail.append(&mut tx, entry, at).await.map_err(db)?;
             }
             tx.commit().await.map_err(db)?;
         }

@@ -4,23 +4,15 @@
 //! or failed), audited, and shown to staff before they complete the
 //! request. After it the subject can no longer cancel.
 
-use super::{db, now, views, Service, StaffMember};
+use super::Cases;
+use crate::service::{db, now, views, StaffMember};
 use crate::{
     sources::{Execution, Identifiers, Operation},
     store::{ExecutionRow, Store},
 };
-use domain::{AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError};
+use domain::{AppError, FieldErrorCode, Reference, Role, Status, TransitionError};
 
-/// The operation a request of `kind` asks of the sources, if any.
-pub(super) fn operation_for(kind: RequestKind) -> Option<Operation> {
-    match kind {
-        RequestKind::Erasure => Some(Operation::Erase),
-        RequestKind::Restriction => Some(Operation::Restrict),
-        _ => None,
-    }
-}
-
-impl Service {
+impl Cases {
     /// Runs the request's operation on every source that supports it;
     /// returns how many failed.
     #[tracing::instrument(name = "service.execute_on_sources", skip_all, fields(reference = %reference))]
@@ -33,7 +25,7 @@ impl Service {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
-        let organisation = self.organisation(org)?;
+        let organisation = self.content.organisation(org)?;
         let mut conn = self.store.conn().await.map_err(db)?;
         let row = Store::find_request(&mut conn, org, reference.as_str())
             .await
@@ -41,7 +33,7 @@ impl Service {
             .ok_or(AppError::NotFound)?;
         drop(conn);
         let parsed = views::parse_row(&row)?;
-        let operation = operation_for(parsed.kind).ok_or(AppError::validation(
+        let operation = Operation::asked_by(parsed.kind).ok_or(AppError::validation(
             "operation",
             FieldErrorCode::NotApplicable,
         ))?;
@@ -50,7 +42,7 @@ impl Service {
                 reason: TransitionError::NotInThisStatus,
             });
         }
-        let email = self.request_email(&row)?;
+        let email = self.seals.request_email(&row)?;
         let who = Identifiers {
             email: &email,
             reference: &row.reference,
@@ -80,7 +72,7 @@ impl Service {
                 source: source.name.clone(),
                 operation: operation.as_str().into(),
                 outcome: outcome.into(),
-                detail: self.seal(
+                detail: self.seals.seal(
                     crate::sealing::Column::SourceReport,
                     crate::sealing::Row::Request(&row.reference),
                     &detail,
@@ -97,16 +89,17 @@ impl Service {
             }
             let detail =
                 serde_json::json!({ "source": execution.source, "failure": execution.failure });
-            self.record_staff(
-                &mut tx,
-                member.id,
-                org,
-                &format!("{}.{outcome}", operation.as_str()),
-                reference.as_str(),
-                detail,
-                at,
-            )
-            .await?;
+            self.trail
+                .record_staff(
+                    &mut tx,
+                    member.id,
+                    org,
+                    &format!("{}.{outcome}", operation.as_str()),
+                    reference.as_str(),
+                    detail,
+                    at,
+                )
+                .await?;
             tx.commit().await.map_err(db)?;
         }
         Ok(failed)

@@ -1,6 +1,7 @@
 //! The figures operators watch (`/metrics`).
 
-use super::{db, Service};
+use super::Console;
+use crate::service::db;
 use crate::store::Store;
 use domain::{AppError, Status};
 use time::OffsetDateTime;
@@ -12,7 +13,7 @@ pub struct RequestFigures {
     pub overdue: i64,
 }
 
-impl Service {
+impl Console {
     pub async fn request_figures(&self) -> Result<RequestFigures, AppError> {
         let pool = self.store.pool();
         let counted = Store::requests_by_status(pool).await.map_err(db)?;

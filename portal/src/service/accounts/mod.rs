@@ -15,10 +15,17 @@
 //! of milliseconds on purpose, and writers take turns. At most `HASHERS`
 //! run at once (each takes 19 MiB and a core); more would only queue.
 
-use super::{db, now, Service};
+mod passwords;
+mod two_factor;
+
+pub use two_factor::Enrolment;
+
+use super::{db, now, Links, Seals, Throttle, Trail};
 use crate::door::ClientAddress;
+use crate::mail::Mailer;
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::{ActorKind, Entry},
+    content::Content,
     crypto,
     store::Store,
 };
@@ -27,7 +34,21 @@ use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
 };
 use domain::{AppError, Email, Role};
+use std::sync::Arc;
 use std::sync::OnceLock;
+
+/// Staff accounts: the command line's first admin, sign-in, sessions,
+/// passwords (`passwords`) and second factors (`two_factor`).
+#[derive(Clone)]
+pub struct Accounts {
+    pub(in crate::service) store: Store,
+    pub(in crate::service) seals: Seals,
+    pub(in crate::service) content: Arc<Content>,
+    pub(in crate::service) mailer: Arc<Mailer>,
+    pub(in crate::service) links: Links,
+    pub(in crate::service) throttle: Throttle,
+    pub(in crate::service) trail: Trail,
+}
 
 /// ASVS 6.2.1: at least 12 characters; 6.2.9: at least 64 allowed.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -169,58 +190,8 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-impl Service {
-    /// One audit entry per organisation of the account (including those
-    /// withheld until it enrols a second factor) about the account itself.
-    // One argument per field of the entry: issue 14 makes them types.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn audit_account(
-        &self,
-        conn: &mut crate::store::Conn,
-        actor: &str,
-        actor_kind: ActorKind,
-        staff_id: i64,
-        orgs: &[String],
-        action: &str,
-        at: i64,
-    ) -> Result<(), AppError> {
-        let target = format!("staff:{staff_id}");
-        for org in orgs {
-            let entry = Entry {
-                actor_kind,
-                actor,
-                org,
-                action,
-                target: &target,
-                detail: serde_json::json!({}),
-            };
-            audit::append(&mut *conn, &self.audit_key, entry, at)
-                .await
-                .map_err(db)?;
-        }
-        Ok(())
-    }
-}
-
-impl Service {
-    /// Audits something a member did to their own account, in each of its
-    /// organisations.
-    pub(super) async fn audit_own_account(
-        &self,
-        conn: &mut crate::store::Conn,
-        member: &StaffMember,
-        action: &str,
-        at: i64,
-    ) -> Result<(), AppError> {
-        let orgs = orgs_of(&mut *conn, member.id).await?;
-        let actor = format!("staff:{}", member.id);
-        self.audit_account(conn, &actor, ActorKind::Staff, member.id, &orgs, action, at)
-            .await
-    }
-}
-
 /// The organisations an account has a role in.
-pub(super) async fn orgs_of(
+pub(in crate::service) async fn orgs_of(
     conn: &mut crate::store::Conn,
     staff_id: i64,
 ) -> Result<Vec<String>, AppError> {
@@ -232,7 +203,7 @@ pub(super) async fn orgs_of(
         .collect())
 }
 
-impl Service {
+impl Accounts {
     /// Creates a staff account, or gives an existing one a new password and
     /// role, in `org`. For the command line only (`server admin create`):
     /// the operator makes the first admin of a deployment; admins invite
@@ -249,7 +220,8 @@ impl Service {
         if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
             return Err(CreateStaffError::Password);
         }
-        self.organisation(org)
+        self.content
+            .organisation(org)
             .map_err(|_| CreateStaffError::Organisation(org.to_owned()))?;
         let hash = hash_password(password)
             .await
@@ -286,7 +258,8 @@ impl Service {
             target: &format!("staff:{id}"),
             detail: serde_json::json!({ "role": role.as_str() }),
         };
-        audit::append(&mut tx, &self.audit_key, entry, at)
+        self.trail
+            .append(&mut tx, entry, at)
             .await
             .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
@@ -323,8 +296,8 @@ impl Service {
         client: &ClientAddress,
     ) -> Result<(), AppError> {
         let at = now();
-        let index = self.email_index(&member.email);
-        let client = self.client_key(client);
+        let index = self.seals.email_index(&member.email);
+        let client = self.throttle.client_key(client);
         let mut conn = self.store.conn().await.map_err(db)?;
         if self.lockout(&mut conn, &index, &client, at).await?.0 {
             return Err(AppError::RateLimited);
@@ -361,8 +334,8 @@ impl Service {
         let email = Email::parse(email)
             .map(String::from)
             .unwrap_or_else(|_| email.trim().to_ascii_lowercase());
-        let index = self.email_index(&email);
-        let client = self.client_key(client);
+        let index = self.seals.email_index(&email);
+        let client = self.throttle.client_key(client);
         let mut conn = self.store.conn().await.map_err(db)?;
         // The attempt counts before the password is checked, so guesses sent
         // in parallel see each other; it is forgotten if it succeeds.
@@ -431,7 +404,7 @@ impl Service {
         client: &ClientAddress,
     ) -> Result<String, AppError> {
         let at = now();
-        let client = self.client_key(client);
+        let client = self.throttle.client_key(client);
         let mut tx = self.store.begin().await.map_err(db)?;
         let staff_id = Store::take_pending_staff_session(&mut tx, &crypto::token_hash(pending), at)
             .await
@@ -441,7 +414,7 @@ impl Service {
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
-        let index = self.email_index(&account.email);
+        let index = self.seals.email_index(&account.email);
         if self.lockout(&mut tx, &index, &client, at).await?.0 {
             return Err(AppError::RateLimited);
         }
@@ -452,7 +425,7 @@ impl Service {
             Store::spend_recovery_code(
                 &mut tx,
                 account.id,
-                &crypto::recovery_hash(&self.secret, account.id, &code.to_ascii_lowercase()),
+                &crypto::recovery_hash(self.seals.secret(), account.id, &code.to_ascii_lowercase()),
                 at,
             )
             .await
@@ -506,9 +479,7 @@ impl Service {
                 target: &format!("staff:{staff_id}"),
                 detail: serde_json::json!({ "method": method }),
             };
-            audit::append(&mut *conn, &self.audit_key, entry, at)
-                .await
-                .map_err(db)?;
+            self.trail.append(&mut *conn, entry, at).await.map_err(db)?;
         }
         Ok(crypto::expose(&token).to_owned())
     }

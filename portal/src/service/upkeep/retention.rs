@@ -10,9 +10,10 @@
 //! after the default period (`DEFAULT_RETENTION_DAYS`), so removing an
 //! organisation never keeps its subjects' data for longer.
 
-use super::{db, now, Service};
+use super::Upkeep;
+use crate::service::{db, now};
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::{ActorKind, Entry},
     content::DEFAULT_RETENTION_DAYS,
     store::Store,
 };
@@ -22,7 +23,7 @@ use domain::AppError;
 /// worked off over several sweeps instead of holding the writers up.
 const BATCH: i64 = 500;
 
-impl Service {
+impl Upkeep {
     /// Anonymises the closed requests past retention; returns how many.
     #[tracing::instrument(name = "service.purge_retention", skip_all)]
     pub async fn purge_retention(&self) -> Result<usize, AppError> {
@@ -64,7 +65,7 @@ impl Service {
                     .map_err(db)?;
                 drop(conn);
                 for name in &packages {
-                    self.exports.store.delete(name).await.map_err(|error| {
+                    self.packages.store.delete(name).await.map_err(|error| {
                         tracing::error!(error = %error, package = %name, "deleting a package failed");
                         AppError::Unavailable
                     })?;
@@ -89,9 +90,7 @@ impl Service {
                         "packages_deleted": packages.len(),
                     }),
                 };
-                audit::append(&mut tx, &self.audit_key, entry, at)
-                    .await
-                    .map_err(db)?;
+                self.trail.append(&mut tx, entry, at).await.map_err(db)?;
                 tx.commit().await.map_err(db)?;
                 done += 1;
             }

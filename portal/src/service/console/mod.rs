@@ -3,10 +3,16 @@
 //! request's detail, an attachment) is written to the audit log first; the
 //! queue shows no personal data (references, kinds, dates only) and is not.
 
-use super::{db, now, requests::views_for, views, Service, StaffMember, Subject};
+mod figures;
+
+pub use figures::RequestFigures;
+
+use super::views::views_for;
+use super::{db, now, views, Seals, StaffMember, Subject, Team, Trail};
+use crate::content::Content;
 use crate::sealing::{Column, Row};
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::{ActorKind, Entry},
     store::{AuditQuery, AuditRow, QueueQuery, Store},
 };
 use domain::views::console::{
@@ -16,7 +22,19 @@ use domain::views::console::{
 use domain::{
     AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status,
 };
+use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime};
+
+/// What the console shows: the member's account, the queue, a request in
+/// full, the audit log, attachments and the figures for monitoring.
+#[derive(Clone)]
+pub struct Console {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) trail: Trail,
+    pub(super) team: Team,
+}
 
 pub const QUEUE_PAGE_SIZE: i64 = 25;
 pub const AUDIT_PAGE_SIZE: i64 = 50;
@@ -85,7 +103,7 @@ fn entry_view(row: AuditRow) -> AuditEntryView {
     }
 }
 
-impl Service {
+impl Console {
     /// Whether `member` may work request `reference` of `org`: staff of
     /// that organisation, and the request is there; anyone else gets
     /// `NotFound`, as for a reference that does not exist. Doors that take
@@ -127,7 +145,7 @@ impl Service {
             two_factor: member.two_factor,
             must_enrol_for: member.must_enrol_for.clone(),
             must_enrol: member.must_enrol,
-            invitations: self.my_invitations(member).await?,
+            invitations: self.team.my_invitations(member).await?,
         })
     }
 
@@ -262,9 +280,7 @@ impl Service {
                 target: reference.as_str(),
                 detail: serde_json::json!({}),
             };
-            audit::append(&mut tx, &self.audit_key, entry, at)
-                .await
-                .map_err(db)?;
+            self.trail.append(&mut tx, entry, at).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
 
@@ -274,7 +290,7 @@ impl Service {
             std::slice::from_ref(&row),
             false,
             &self.content,
-            &self.keys,
+            self.seals.keys(),
         )
         .await?
         .remove(0);
@@ -290,16 +306,21 @@ impl Service {
         let assignee = row
             .assignee_id
             .and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
-        let email = self.request_email(&row)?;
-        let duplicates =
-            Store::duplicates_of(&mut conn, org, &self.email_index(&email), &row.kind, row.id)
-                .await
-                .map_err(db)?;
+        let email = self.seals.request_email(&row)?;
+        let duplicates = Store::duplicates_of(
+            &mut conn,
+            org,
+            &self.seals.email_index(&email),
+            &row.kind,
+            row.id,
+        )
+        .await
+        .map_err(db)?;
         let outcome = Store::outcome_of(&mut conn, row.id)
             .await
             .map_err(db)?
             .map(|sealed| {
-                self.open(
+                self.seals.open(
                     Column::RequestOutcome,
                     Row::Request(&row.reference),
                     &sealed,
@@ -325,6 +346,7 @@ impl Service {
                     .map_err(db)?;
                 let bound = Row::Request(&row.reference);
                 let sources = self
+                    .content
                     .organisation(org)?
                     .settings
                     .sources
@@ -338,7 +360,7 @@ impl Service {
                             detail: run
                                 .detail
                                 .as_deref()
-                                .map(|d| self.open(Column::SourceFailure, bound, d))
+                                .map(|d| self.seals.open(Column::SourceFailure, bound, d))
                                 .transpose()?,
                         }),
                         None => Ok(SourceRunView {
@@ -351,6 +373,7 @@ impl Service {
                     })
                     .collect::<Result<_, AppError>>()?;
                 let categories = self
+                    .content
                     .organisation(org)?
                     .settings
                     .categories
@@ -374,36 +397,38 @@ impl Service {
             } else {
                 (Vec::new(), Vec::new(), Vec::new())
             };
-        let (executable_sources, executions) = match super::execution::operation_for(request.kind) {
-            Some(operation) => (
-                self.organisation(org)?
-                    .settings
-                    .sources
-                    .iter()
-                    .filter(|s| s.supports(operation))
-                    .map(|s| s.name.clone())
-                    .collect(),
-                Store::executions_of(&mut conn, row.id)
-                    .await
-                    .map_err(db)?
-                    .into_iter()
-                    .map(|e| {
-                        Ok(ExecutionView {
-                            detail: self.open(
-                                Column::SourceReport,
-                                Row::Request(&row.reference),
-                                &e.detail,
-                            )?,
-                            source: e.source,
-                            operation: e.operation,
-                            outcome: e.outcome,
-                            at: views::rfc3339(e.at),
+        let (executable_sources, executions) =
+            match crate::sources::Operation::asked_by(request.kind) {
+                Some(operation) => (
+                    self.content
+                        .organisation(org)?
+                        .settings
+                        .sources
+                        .iter()
+                        .filter(|s| s.supports(operation))
+                        .map(|s| s.name.clone())
+                        .collect(),
+                    Store::executions_of(&mut conn, row.id)
+                        .await
+                        .map_err(db)?
+                        .into_iter()
+                        .map(|e| {
+                            Ok(ExecutionView {
+                                detail: self.seals.open(
+                                    Column::SourceReport,
+                                    Row::Request(&row.reference),
+                                    &e.detail,
+                                )?,
+                                source: e.source,
+                                operation: e.operation,
+                                outcome: e.outcome,
+                                at: views::rfc3339(e.at),
+                            })
                         })
-                    })
-                    .collect::<Result<_, AppError>>()?,
-            ),
-            None => (Vec::new(), Vec::new()),
-        };
+                        .collect::<Result<_, AppError>>()?,
+                ),
+                None => (Vec::new(), Vec::new()),
+            };
         Ok(CaseView {
             org: org.to_owned(),
             email,
@@ -537,7 +562,8 @@ impl Service {
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
         let data = self
-            .keys
+            .seals
+            .keys()
             .open_bytes(
                 Column::AttachmentData,
                 Row::Request(&row.reference),
@@ -555,12 +581,10 @@ impl Service {
             target: reference.as_str(),
             detail: serde_json::json!({ "attachment": id, "sha256": meta.sha256 }),
         };
-        audit::append(&mut tx, &self.audit_key, entry, at)
-            .await
-            .map_err(db)?;
+        self.trail.append(&mut tx, entry, at).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(Download {
-            file_name: self.open(
+            file_name: self.seals.open(
                 Column::AttachmentName,
                 Row::Request(&row.reference),
                 &meta.file_name,

@@ -6,9 +6,10 @@
 //! source's answer replaces its earlier one), so running it again after a
 //! crash changes nothing but the timestamps.
 
-use super::{db, exports::exportable, now, views, Service};
+use super::Upkeep;
+use crate::service::{db, exports::exportable, now, views};
 use crate::{
-    audit::{self, ActorKind, Entry},
+    audit::{ActorKind, Entry},
     store::{JobEnd, Store},
 };
 use domain::AppError;
@@ -18,7 +19,7 @@ pub const JOB_ATTEMPTS: i64 = 3;
 /// Seconds before the first retry; doubled for each further one.
 pub const JOB_BACKOFF_SECS: i64 = 30;
 
-impl Service {
+impl Upkeep {
     /// Runs the oldest due job, if any; returns whether one ran.
     #[tracing::instrument(name = "service.run_next_job", skip_all)]
     pub async fn run_next_job(&self) -> Result<bool, AppError> {
@@ -43,7 +44,7 @@ impl Service {
             Some(row) => {
                 let parsed = views::parse_row(row)?;
                 if exportable(parsed.kind) && !parsed.status.is_closed() {
-                    self.collect_for(row, None).await
+                    self.exports.collect_for(row, None).await
                 } else {
                     Ok(0)
                 }
@@ -91,9 +92,7 @@ impl Service {
                 target: &row.reference,
                 detail: serde_json::json!({ "job": job.id, "attempt": job.attempts, "error": error }),
             };
-            audit::append(&mut tx, &self.audit_key, entry, at)
-                .await
-                .map_err(db)?;
+            self.trail.append(&mut tx, entry, at).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(true)

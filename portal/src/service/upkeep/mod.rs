@@ -1,0 +1,29 @@
+//! The portal's background work: unverified requests expire (`expiry`),
+//! closed ones are anonymised when their retention ends (`retention`),
+//! sealed values are rewritten under a new key (`reseal`), and the job
+//! queue collects from data sources (`jobs`).
+
+mod expiry;
+mod jobs;
+mod reseal;
+mod retention;
+
+use super::{Exports, JobSettings, Links, Packages, Seals, Trail};
+use crate::{content::Content, mail::Mailer, store::Store};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Upkeep {
+    pub(super) store: Store,
+    pub(super) seals: Seals,
+    pub(super) content: Arc<Content>,
+    pub(super) trail: Trail,
+    pub(super) mailer: Arc<Mailer>,
+    pub(super) links: Links,
+    pub(super) exports: Exports,
+    pub(super) packages: Packages,
+    pub(super) jobs: JobSettings,
+    /// Organisations with requests but no longer in the content folder
+    /// (found by the first retention purge).
+    pub(super) removed_orgs: Arc<tokio::sync::OnceCell<Vec<String>>>,
+}
