@@ -31,6 +31,12 @@ impl RequestKind {
         RequestKind::WithdrawConsent,
     ];
 
+    /// Whether the answer is an export package of the subject's data
+    /// (Art. 15(3) and Art. 20).
+    pub fn exportable(self) -> bool {
+        matches!(self, RequestKind::Access | RequestKind::Portability)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RequestKind::Access => "access",

@@ -206,15 +206,20 @@ pub async fn views_for(
         now: super::now(),
     };
     let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
+    // Progress while a collection job is queued or running.
+    let collecting: Vec<_> = jobs
+        .iter()
+        .filter(|j| matches!(j.status.as_str(), "queued" | "running"))
+        .collect();
+    let collecting_ids: Vec<i64> = collecting.iter().map(|j| j.request_id).collect();
+    let all_runs = Store::latest_source_runs_of(conn, &collecting_ids)
+        .await
+        .map_err(db)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let mut view = request_view(row, &related)?;
-        // Progress while a collection job is queued or running.
-        if let Some(job) = jobs
-            .iter()
-            .find(|j| j.request_id == row.id && matches!(j.status.as_str(), "queued" | "running"))
-        {
-            let runs = Store::latest_source_runs(conn, row.id).await.map_err(db)?;
+        if let Some(job) = collecting.iter().find(|j| j.request_id == row.id) {
+            let runs: Vec<_> = all_runs.iter().filter(|r| r.request_id == row.id).collect();
             let sources = content
                 .org(&row.org)
                 .map(|o| o.settings.sources.as_slice())

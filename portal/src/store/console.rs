@@ -193,12 +193,24 @@ impl Store {
         conn: &mut Conn,
         org: &str,
     ) -> Result<Vec<ColleagueRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT s.id, s.email FROM staff s JOIN staff_roles r ON r.staff_id = s.id WHERE r.org = $1 ORDER BY s.email",
-        )
-        .bind(org)
-        .fetch_all(conn)
-        .await
+        Self::staff_of_orgs(conn, &[org.to_owned()]).await
+    }
+
+    /// Everyone with a role in any of `orgs`, once each, by address.
+    pub async fn staff_of_orgs(
+        conn: &mut Conn,
+        orgs: &[String],
+    ) -> Result<Vec<ColleagueRow>, sqlx::Error> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = super::sql::Sql::new(
+            "SELECT DISTINCT s.id, s.email FROM staff s JOIN staff_roles r ON r.staff_id = s.id WHERE r.org IN (",
+        );
+        query.push_list(orgs.iter().map(String::as_str));
+        query.push(") ORDER BY s.email");
+        let (sql, args) = query.into_parts();
+        sqlx::query_as_with(&sql, args).fetch_all(conn).await
     }
 
     pub async fn insert_attachment(

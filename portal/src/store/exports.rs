@@ -259,6 +259,7 @@ impl Store {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SourceRunRow {
+    pub request_id: i64,
     pub source: String,
     #[sqlx(try_from = "super::rows::Flag")]
     pub ok: bool,
@@ -294,14 +295,26 @@ impl Store {
         conn: &mut Conn,
         request_id: i64,
     ) -> Result<Vec<SourceRunRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT source, ok, records, detail, failure, at FROM source_runs r WHERE request_id = $1
-               AND id = (SELECT MAX(id) FROM source_runs x WHERE x.request_id = r.request_id AND x.source = r.source)
-             ORDER BY source",
-        )
-        .bind(request_id)
-        .fetch_all(conn)
-        .await
+        Self::latest_source_runs_of(conn, &[request_id]).await
+    }
+
+    /// Each source's latest run for several requests, in one query.
+    pub async fn latest_source_runs_of(
+        conn: &mut Conn,
+        request_ids: &[i64],
+    ) -> Result<Vec<SourceRunRow>, sqlx::Error> {
+        if request_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = super::sql::Sql::new(
+            "SELECT request_id, source, ok, records, detail, failure, at FROM source_runs r
+             WHERE id = (SELECT MAX(id) FROM source_runs x WHERE x.request_id = r.request_id AND x.source = r.source)
+               AND request_id IN (",
+        );
+        query.push_list(request_ids.iter().copied());
+        query.push(") ORDER BY request_id, source");
+        let (sql, args) = query.into_parts();
+        sqlx::query_as_with(&sql, args).fetch_all(conn).await
     }
 }
 

@@ -252,7 +252,7 @@ impl Cases {
             .content
             .organisation(org)
             .is_ok_and(|o| !o.settings.sources.is_empty());
-        if matches!(action, StaffAction::Start) && super::exports::exportable(kind) && has_sources {
+        if matches!(action, StaffAction::Start) && kind.exportable() && has_sources {
             Store::enqueue_collect(&mut tx, row.id, at)
                 .await
                 .map_err(db)?;

@@ -3,11 +3,11 @@
 //! request's detail, an attachment) is written to the audit log first; the
 //! queue shows no personal data (references, kinds, dates only) and is not.
 
+mod case;
 mod figures;
 
 pub use figures::RequestFigures;
 
-use super::views::views_for;
 use super::{db, now, views, Seals, StaffMember, Subject, Team, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
@@ -16,12 +16,10 @@ use crate::{
     store::{AuditQuery, AuditRow, QueueQuery, Store},
 };
 use domain::views::console::{
-    AuditEntryView, AuditFilter, AuditView, CaseView, CategoryOption, Colleague, ExecutionView,
-    ExportDataSummary, QueueFilter, QueueItem, QueueView, SourceRunView, StaffOrg, StaffView,
+    AuditEntryView, AuditFilter, AuditView, CaseView, Colleague, QueueFilter, QueueItem, QueueView,
+    StaffOrg, StaffView,
 };
-use domain::{
-    AppError, FieldErrorCode, Language, Outcome, Reference, RequestKind, RequestState, Role, Status,
-};
+use domain::{AppError, FieldErrorCode, Reference, RequestKind, RequestState, Role, Status};
 use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime};
 
@@ -197,17 +195,15 @@ impl Console {
             .await
             .map_err(db)?
             - overdue;
-        let mut colleagues: Vec<Colleague> = Vec::new();
-        for org in &orgs {
-            for c in Store::staff_of_org(&mut conn, org).await.map_err(db)? {
-                if !colleagues.iter().any(|known| known.id == c.id) {
-                    colleagues.push(Colleague {
-                        id: c.id,
-                        email: c.email,
-                    });
-                }
-            }
-        }
+        let colleagues: Vec<Colleague> = Store::staff_of_orgs(&mut conn, &orgs)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|c| Colleague {
+                id: c.id,
+                email: c.email,
+            })
+            .collect();
         let items = rows
             .into_iter()
             .map(|row| {
@@ -283,176 +279,8 @@ impl Console {
             self.trail.append(&mut tx, entry, at).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
-
         let mut conn = self.store.conn().await.map_err(db)?;
-        let request = views_for(
-            &mut conn,
-            std::slice::from_ref(&row),
-            false,
-            &self.content,
-            self.seals.keys(),
-        )
-        .await?
-        .remove(0);
-        let colleagues: Vec<Colleague> = Store::staff_of_org(&mut conn, org)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(|c| Colleague {
-                id: c.id,
-                email: c.email,
-            })
-            .collect();
-        let assignee = row
-            .assignee_id
-            .and_then(|id| colleagues.iter().find(|c| c.id == id).cloned());
-        let email = self.seals.request_email(&row)?;
-        let duplicates = Store::duplicates_of(
-            &mut conn,
-            org,
-            &self.seals.email_index(&email),
-            &row.kind,
-            row.id,
-        )
-        .await
-        .map_err(db)?;
-        let outcome = Store::outcome_of(&mut conn, row.id)
-            .await
-            .map_err(db)?
-            .map(|sealed| {
-                self.seals.open(
-                    Column::RequestOutcome,
-                    Row::Request(&row.reference),
-                    &sealed,
-                )
-            })
-            .transpose()?
-            .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
-            .and_then(|value| {
-                serde_json::from_value::<Outcome>(value.get("outcome")?.clone()).ok()
-            });
-        let query = AuditQuery {
-            orgs: std::slice::from_ref(&row.org),
-            target: Some(&row.reference),
-            limit: 200,
-            ..AuditQuery::default()
-        };
-        let (trail, _) = Store::audit_page(&mut conn, &query).await.map_err(db)?;
-        let (overdue, due_soon) = flags(request.status, row.due_date.as_deref(), today());
-        let (export_categories, export_data, sources) =
-            if matches!(request.kind, RequestKind::Access | RequestKind::Portability) {
-                let runs = Store::latest_source_runs(&mut conn, row.id)
-                    .await
-                    .map_err(db)?;
-                let bound = Row::Request(&row.reference);
-                let sources = self
-                    .content
-                    .organisation(org)?
-                    .settings
-                    .sources
-                    .iter()
-                    .map(|s| match runs.iter().find(|r| r.source == s.name) {
-                        Some(run) => Ok(SourceRunView {
-                            source: s.name.clone(),
-                            at: Some(views::rfc3339(run.at)),
-                            ok: run.ok,
-                            records: run.records,
-                            detail: run
-                                .detail
-                                .as_deref()
-                                .map(|d| self.seals.open(Column::SourceFailure, bound, d))
-                                .transpose()?,
-                        }),
-                        None => Ok(SourceRunView {
-                            source: s.name.clone(),
-                            at: None,
-                            ok: false,
-                            records: 0,
-                            detail: None,
-                        }),
-                    })
-                    .collect::<Result<_, AppError>>()?;
-                let categories = self
-                    .content
-                    .organisation(org)?
-                    .settings
-                    .categories
-                    .iter()
-                    .map(|c| CategoryOption {
-                        id: c.id.clone(),
-                        name: c.name.clone(),
-                    })
-                    .collect();
-                let data = Store::export_data_of(&mut conn, row.id)
-                    .await
-                    .map_err(db)?
-                    .into_iter()
-                    .map(|d| ExportDataSummary {
-                        records: usize::try_from(d.record_count).unwrap_or(0),
-                        category: d.category,
-                        source: d.source,
-                    })
-                    .collect();
-                (categories, data, sources)
-            } else {
-                (Vec::new(), Vec::new(), Vec::new())
-            };
-        let (executable_sources, executions) =
-            match crate::sources::Operation::asked_by(request.kind) {
-                Some(operation) => (
-                    self.content
-                        .organisation(org)?
-                        .settings
-                        .sources
-                        .iter()
-                        .filter(|s| s.supports(operation))
-                        .map(|s| s.name.clone())
-                        .collect(),
-                    Store::executions_of(&mut conn, row.id)
-                        .await
-                        .map_err(db)?
-                        .into_iter()
-                        .map(|e| {
-                            Ok(ExecutionView {
-                                detail: self.seals.open(
-                                    Column::SourceReport,
-                                    Row::Request(&row.reference),
-                                    &e.detail,
-                                )?,
-                                source: e.source,
-                                operation: e.operation,
-                                outcome: e.outcome,
-                                at: views::rfc3339(e.at),
-                            })
-                        })
-                        .collect::<Result<_, AppError>>()?,
-                ),
-                None => (Vec::new(), Vec::new()),
-            };
-        Ok(CaseView {
-            org: org.to_owned(),
-            email,
-            language: Language::parse(&row.language).ok_or(AppError::Internal)?,
-            assignee,
-            colleagues,
-            extended: row.extended,
-            executed: row.executed,
-            overdue,
-            due_soon,
-            duplicates: if request.status.is_closed() {
-                Vec::new()
-            } else {
-                duplicates
-            },
-            outcome,
-            trail: trail.into_iter().rev().map(entry_view).collect(),
-            export_categories,
-            export_data,
-            sources,
-            executable_sources,
-            executions,
-            request,
-        })
+        case::case_view(&mut conn, &self.content, &self.seals, org, row).await
     }
 
     /// The audit log of the organisations the member administers.

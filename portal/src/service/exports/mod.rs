@@ -18,7 +18,7 @@ use crate::{
     sources::RecordSink,
     store::{RequestRow, Store},
 };
-use domain::{AppError, FieldErrorCode, Reference, RequestKind, Role, Status, TransitionError};
+use domain::{AppError, FieldErrorCode, Reference, Role, Status, TransitionError};
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
 use staging::{DatabaseChunks, Staging};
@@ -43,10 +43,6 @@ pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The source name under which a category nobody supplied data for appears
 /// (as "no data found").
 const TEAM_SOURCE: &str = "Privacy team";
-
-pub(in crate::service) fn exportable(kind: RequestKind) -> bool {
-    matches!(kind, RequestKind::Access | RequestKind::Portability)
-}
 
 /// Records from an uploaded file: CSV with a header row (every value a
 /// string), or JSON (an array of objects, or one object).
@@ -98,7 +94,7 @@ impl Exports {
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
         let parsed = views::parse_row(&row)?;
-        if !exportable(parsed.kind) {
+        if !parsed.kind.exportable() {
             return Err(AppError::validation("file", FieldErrorCode::NotApplicable));
         }
         if parsed.status.is_closed() || parsed.status == Status::PendingVerification {
@@ -267,6 +263,7 @@ impl Exports {
                     Staging::complete(&mut tx, staged).await.map_err(db)?;
                     let records = staged.iter().map(|s| s.records).sum();
                     crate::store::SourceRunRow {
+                        request_id: row.id,
                         source: source.name.clone(),
                         ok: true,
                         records,
@@ -280,6 +277,7 @@ impl Exports {
                     // The class only: the source's words may quote the subject.
                     tracing::warn!(source = %source.name, failure = error.failure.as_str(), status = ?error.status, "a data source failed");
                     crate::store::SourceRunRow {
+                        request_id: row.id,
                         source: source.name.clone(),
                         ok: false,
                         records: 0,

@@ -7,7 +7,7 @@
 //! crash changes nothing but the timestamps.
 
 use super::Upkeep;
-use crate::service::{db, exports::exportable, now, views};
+use crate::service::{db, now, views};
 use crate::{
     audit::{ActorKind, Entry},
     store::{JobEnd, Store},
@@ -43,7 +43,7 @@ impl Upkeep {
         let outcome = match &row {
             Some(row) => {
                 let parsed = views::parse_row(row)?;
-                if exportable(parsed.kind) && !parsed.status.is_closed() {
+                if parsed.kind.exportable() && !parsed.status.is_closed() {
                     self.exports.collect_for(row, None).await
                 } else {
                     Ok(0)
