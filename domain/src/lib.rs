@@ -6,10 +6,14 @@
 //! the real check, and both the UI (`app`) and the use cases (`portal`) speak
 //! the same types.
 
+pub mod actor;
+pub mod audit_action;
 pub mod deadline;
 pub mod details;
 pub mod email;
 pub mod error;
+pub mod event;
+pub mod execution;
 pub mod i18n;
 pub mod kind;
 pub mod language;
@@ -22,10 +26,14 @@ pub mod status;
 pub mod submission;
 pub mod views;
 
+pub use actor::{Actor, ActorKind, Task};
+pub use audit_action::AuditAction;
 pub use deadline::{add_months, one_month_after};
 pub use details::{Details, ErasureScope, Field, ValidDetails, MAX_DETAIL_CHARS};
 pub use email::Email;
 pub use error::{AppError, FieldError, FieldErrorCode};
+pub use event::EventKind;
+pub use execution::{ExecutionOutcome, Operation};
 pub use kind::RequestKind;
 pub use language::Language;
 pub use lifecycle::{Action, RequestState, TransitionError};

@@ -3,6 +3,7 @@
 //! `lifecycle` (transitions) and the service (who may, what is recorded).
 
 use super::error::{AppError, FieldErrorCode};
+use super::event::EventKind;
 use super::outcome::OutcomeForm;
 use serde::{Deserialize, Serialize};
 
@@ -87,16 +88,16 @@ impl StaffAction {
         })
     }
 
-    /// The event name recorded in the history and the audit log.
-    pub fn event(&self) -> &'static str {
+    /// The event recorded in the history and the audit log.
+    pub fn event(&self) -> EventKind {
         match self {
-            StaffAction::Assign { .. } => "assigned",
-            StaffAction::Start => "started",
-            StaffAction::AskSubject { .. } => "asked_subject",
-            StaffAction::Extend { .. } => "extended",
-            StaffAction::Complete { .. } => "completed",
-            StaffAction::Reject { .. } => "rejected",
-            StaffAction::Message { .. } => "message",
+            StaffAction::Assign { .. } => EventKind::Assigned,
+            StaffAction::Start => EventKind::Started,
+            StaffAction::AskSubject { .. } => EventKind::AskedSubject,
+            StaffAction::Extend { .. } => EventKind::Extended,
+            StaffAction::Complete { .. } => EventKind::Completed,
+            StaffAction::Reject { .. } => EventKind::Rejected,
+            StaffAction::Message { .. } => EventKind::Message,
         }
     }
 }

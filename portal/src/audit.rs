@@ -19,6 +19,7 @@
 //! the database finds that with `server audit verify --checkpoint`.
 
 use crate::store::{ChainRow, Conn, Pool, Store};
+use domain::{Actor, AuditAction};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -72,32 +73,14 @@ impl std::fmt::Display for Checkpoint {
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActorKind {
-    Subject,
-    Staff,
-    System,
-}
-
-impl ActorKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            ActorKind::Subject => "subject",
-            ActorKind::Staff => "staff",
-            ActorKind::System => "system",
-        }
-    }
-}
-
-/// One thing that happened: who did what to which request.
+/// One thing that happened: who did what to which request. Written as
+/// text at the store's edge (`append`), read back as text (see
+/// `domain::audit_action`).
 pub struct Entry<'a> {
-    pub actor_kind: ActorKind,
-    /// `subject` for data subjects (named by the request), a staff id, or the system task.
-    pub actor: &'a str,
+    pub actor: Actor,
     pub org: &'a str,
-    /// Dotted verb, e.g. `request.submitted`, `verification.failed`.
-    pub action: &'a str,
-    /// The request reference (or another object id).
+    pub action: AuditAction,
+    /// The request reference (or another object id, such as `staff:7`).
     pub target: &'a str,
     pub detail: serde_json::Value,
 }
@@ -148,10 +131,10 @@ pub async fn append(
     let mut row = ChainRow {
         id,
         at,
-        actor_kind: entry.actor_kind.as_str().to_owned(),
-        actor: entry.actor.to_owned(),
+        actor_kind: entry.actor.kind().as_str().to_owned(),
+        actor: entry.actor.to_string(),
         org: entry.org.to_owned(),
-        action: entry.action.to_owned(),
+        action: entry.action.to_string(),
         target: entry.target.to_owned(),
         detail: entry.detail.to_string(),
         prev_hash,

@@ -4,6 +4,7 @@
 
 pub mod console;
 
+pub use crate::event::EventKind;
 use crate::{Reference, RequestKind, Status, ValidDetails};
 use serde::{Deserialize, Serialize};
 
@@ -94,64 +95,6 @@ pub struct EventView {
     /// What the subject is told with it: an extension's reason, a refusal's
     /// reason and legal ground.
     pub note: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Submitted,
-    CodeSent,
-    Verified,
-    ExpiredUnverified,
-    StatusChanged,
-    Assigned,
-    Started,
-    AskedSubject,
-    SubjectAnswered,
-    Extended,
-    Completed,
-    Rejected,
-    Cancelled,
-    Message,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 14] = [
-        EventKind::Submitted,
-        EventKind::CodeSent,
-        EventKind::Verified,
-        EventKind::ExpiredUnverified,
-        EventKind::StatusChanged,
-        EventKind::Assigned,
-        EventKind::Started,
-        EventKind::AskedSubject,
-        EventKind::SubjectAnswered,
-        EventKind::Extended,
-        EventKind::Completed,
-        EventKind::Rejected,
-        EventKind::Cancelled,
-        EventKind::Message,
-    ];
-
-    /// The serialised name, also the message id's tail.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Submitted => "submitted",
-            EventKind::CodeSent => "code_sent",
-            EventKind::Verified => "verified",
-            EventKind::ExpiredUnverified => "expired_unverified",
-            EventKind::StatusChanged => "status_changed",
-            EventKind::Assigned => "assigned",
-            EventKind::Started => "started",
-            EventKind::AskedSubject => "asked_subject",
-            EventKind::SubjectAnswered => "subject_answered",
-            EventKind::Extended => "extended",
-            EventKind::Completed => "completed",
-            EventKind::Rejected => "rejected",
-            EventKind::Cancelled => "cancelled",
-            EventKind::Message => "message",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

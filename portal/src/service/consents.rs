@@ -8,10 +8,11 @@
 use super::{db, now, views, Links, Seals, Sessions, Subject, Trail};
 use crate::content::Content;
 use crate::{
-    audit::{ActorKind, Entry},
+    audit::Entry,
     store::{ReceiptRow, Store},
 };
 use domain::views::{ConsentChoice, ConsentState, PreferencesView};
+use domain::{Actor, AuditAction};
 use domain::{AppError, FieldErrorCode, Language};
 use serde::Serialize;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ impl Consents {
     /// written.
     #[tracing::instrument(name = "service.honour_gpc", skip_all)]
     pub async fn honour_gpc(&self, subject: &Subject) -> Result<bool, AppError> {
-        self.withdraw(subject, GPC_PURPOSE, "gpc", "consent.gpc_honoured")
+        self.withdraw(subject, GPC_PURPOSE, "gpc", AuditAction::ConsentGpcHonoured)
             .await
     }
 
@@ -79,7 +80,7 @@ impl Consents {
             &subject,
             MARKETING_PURPOSE,
             "one_click_unsubscribe",
-            "consent.unsubscribed",
+            AuditAction::ConsentUnsubscribed,
         )
         .await?;
         Ok(())
@@ -92,7 +93,7 @@ impl Consents {
         subject: &Subject,
         purpose: &str,
         method: &str,
-        action: &str,
+        action: AuditAction,
     ) -> Result<bool, AppError> {
         // Most signals repeat a choice already recorded: that costs a read,
         // not a turn of the write lock. `record` checks again inside it.
@@ -121,7 +122,7 @@ impl Consents {
         purpose: &str,
         decision: &str,
         method: &str,
-        action: &str,
+        action: AuditAction,
     ) -> Result<bool, AppError> {
         let organisation = self.content.organisation(&subject.org)?;
         let at = now();
@@ -151,8 +152,7 @@ impl Consents {
         .await
         .map_err(db)?;
         let entry = Entry {
-            actor_kind: ActorKind::Subject,
-            actor: "subject",
+            actor: Actor::Subject,
             org: &subject.org,
             action,
             target: &format!("receipt:{id}"),
@@ -240,7 +240,7 @@ impl Consents {
                     purpose,
                     decision,
                     "preferences_page",
-                    "consent.changed",
+                    AuditAction::ConsentChanged,
                 )
                 .await?
             {

@@ -4,10 +4,13 @@ use super::{db, now, Seals, Throttle, Trail, Verification};
 use crate::content::Content;
 use crate::door::ClientAddress;
 use crate::sealing::{Column, Row};
+use crate::store::NewEvent;
 use crate::{
     crypto,
     store::{NewRequest, Store},
 };
+use domain::{Actor, AuditAction};
+use domain::{ActorKind, EventKind};
 use domain::{AppError, FieldErrorCode, Reference, Submission};
 use std::sync::Arc;
 
@@ -138,16 +141,25 @@ impl Requests {
                 Err(e) => return Err(db(e)),
             }
         };
-        Store::insert_event(&mut tx, request_id, at, "submitted", "subject")
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            &mut tx,
+            NewEvent {
+                request_id,
+                at,
+                event: EventKind::Submitted,
+                actor: ActorKind::Subject,
+                note: None,
+            },
+        )
+        .await
+        .map_err(db)?;
         let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
         self.trail
             .record(
                 &mut tx,
-                crate::audit::ActorKind::Subject,
+                Actor::Subject,
                 &org.slug,
-                "request.submitted",
+                AuditAction::Request(EventKind::Submitted),
                 reference.as_str(),
                 detail,
                 at,

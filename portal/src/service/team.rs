@@ -14,11 +14,12 @@
 
 use super::accounts::{check_password_length, hash_password, StaffMember};
 use super::{db, now, Accounts, Links, Trail};
-use crate::{audit::ActorKind, crypto, store::Store};
 use crate::{content::Content, mail::Mailer};
+use crate::{crypto, store::Store};
 use domain::views::console::{
     InvitationStep, InvitationSummary, InvitationView, MyInvitation, TeamMember, TeamView,
 };
+use domain::{Actor, AuditAction};
 use domain::{AppError, Email, FieldErrorCode, Language, Role};
 use serde::Serialize;
 use std::sync::Arc;
@@ -172,11 +173,11 @@ impl Team {
         .map_err(db)?;
         let detail = serde_json::json!({ "role": role.as_str() });
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "staff.invited",
+                AuditAction::StaffInvited,
                 &format!("invitation:{id}"),
                 detail,
                 at,
@@ -220,11 +221,11 @@ impl Team {
             return Err(AppError::NotFound);
         }
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "staff.invitation_revoked",
+                AuditAction::StaffInvitationRevoked,
                 &format!("invitation:{invitation}"),
                 serde_json::json!({}),
                 at,
@@ -387,10 +388,9 @@ impl Team {
             .await
             .map_err(db)?;
         let entry = crate::audit::Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &format!("staff:{staff_id}"),
+            actor: Actor::Staff(staff_id),
             org: &row.org,
-            action: "staff.joined",
+            action: AuditAction::StaffJoined,
             target: &format!("staff:{staff_id}"),
             detail: serde_json::json!({ "role": row.role, "invitation": row.id, "invited_by": format!("staff:{}", row.invited_by) }),
         };
@@ -426,11 +426,11 @@ impl Team {
             .map_err(db)?;
         let detail = serde_json::json!({});
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "staff.removed",
+                AuditAction::StaffRemoved,
                 &format!("staff:{staff_id}"),
                 detail,
                 at,

@@ -3,9 +3,9 @@
 //! (`crate::audit`). Also the operator's checks of that chain.
 
 use super::db;
-use crate::audit::{self, ActorKind, ChainKey, Entry};
+use crate::audit::{self, ChainKey, Entry};
 use crate::store::{Conn, Store};
-use domain::AppError;
+use domain::{Actor, AppError, AuditAction};
 
 #[derive(Clone)]
 pub struct Trail {
@@ -28,85 +28,45 @@ impl Trail {
         audit::append(conn, &self.key, entry, at).await
     }
 
-    /// Appends an entry about one request, by the subject or the system.
-    // One argument per field of the entry: issue 14 makes them types.
+    /// Appends an entry: `actor` did `action` to `target` (a request's
+    /// reference, or another object such as `staff:7`) in `org`.
     #[allow(clippy::too_many_arguments)]
     pub async fn record(
         &self,
         conn: &mut Conn,
-        actor_kind: ActorKind,
+        actor: Actor,
         org: &str,
-        action: &str,
-        reference: &str,
-        detail: serde_json::Value,
-        at: i64,
-    ) -> Result<(), AppError> {
-        let actor = match actor_kind {
-            ActorKind::Subject => "subject",
-            ActorKind::System => "system",
-            ActorKind::Staff => "staff",
-        };
-        let entry = Entry {
-            actor_kind,
-            actor,
-            org,
-            action,
-            target: reference,
-            detail,
-        };
-        audit::append(conn, &self.key, entry, at).await.map_err(db)
-    }
-
-    /// Appends an entry for something staff member `staff_id` did.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn record_staff(
-        &self,
-        conn: &mut Conn,
-        staff_id: i64,
-        org: &str,
-        action: &str,
+        action: AuditAction,
         target: &str,
         detail: serde_json::Value,
         at: i64,
     ) -> Result<(), AppError> {
-        let actor = format!("staff:{staff_id}");
         let entry = Entry {
-            actor_kind: ActorKind::Staff,
-            actor: &actor,
+            actor,
             org,
             action,
             target,
             detail,
         };
-        audit::append(conn, &self.key, entry, at).await.map_err(db)
+        self.append(conn, entry, at).await.map_err(db)
     }
 
     /// An entry in each of `orgs` (an account's organisations, also those
     /// withheld until it enrols a second factor) about the account itself.
-    #[allow(clippy::too_many_arguments)]
     pub async fn audit_account(
         &self,
         conn: &mut Conn,
-        actor: &str,
-        actor_kind: ActorKind,
+        actor: Actor,
         staff_id: i64,
         orgs: &[String],
-        action: &str,
+        action: AuditAction,
         at: i64,
     ) -> Result<(), AppError> {
-        let target = format!("staff:{staff_id}");
+        let target = Actor::staff_name(staff_id);
         for org in orgs {
-            let entry = Entry {
-                actor_kind,
-                actor,
-                org,
-                action,
-                target: &target,
-                detail: serde_json::json!({}),
-            };
-            audit::append(&mut *conn, &self.key, entry, at)
-                .await
-                .map_err(db)?;
+            let detail = serde_json::json!({});
+            self.record(&mut *conn, actor, org, action, &target, detail, at)
+                .await?;
         }
         Ok(())
     }
@@ -117,12 +77,11 @@ impl Trail {
         &self,
         conn: &mut Conn,
         staff_id: i64,
-        action: &str,
+        action: AuditAction,
         at: i64,
     ) -> Result<(), AppError> {
         let orgs = super::accounts::orgs_of(&mut *conn, staff_id).await?;
-        let actor = format!("staff:{staff_id}");
-        self.audit_account(conn, &actor, ActorKind::Staff, staff_id, &orgs, action, at)
+        self.audit_account(conn, Actor::Staff(staff_id), staff_id, &orgs, action, at)
             .await
     }
 

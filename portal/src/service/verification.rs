@@ -29,13 +29,15 @@ use super::{
 use crate::door::ClientAddress;
 use crate::sealing::EmailIndex;
 use crate::store::Conn;
+use crate::store::NewEvent;
+use crate::{content::Content, mail::Mailer};
 use crate::{
-    audit::ActorKind,
     crypto,
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
 };
-use crate::{content::Content, mail::Mailer};
 use domain::{one_month_after, AppError, Language, Reference, Status};
+use domain::{Actor, AuditAction, Task};
+use domain::{ActorKind, EventKind};
 use secrecy::SecretString;
 use serde::Serialize;
 use std::sync::Arc;
@@ -178,9 +180,9 @@ impl Verification {
             self.trail
                 .record(
                     conn,
-                    ActorKind::System,
+                    Actor::System(Task::Portal),
                     org,
-                    "verification.limit_reached",
+                    AuditAction::VerificationLimitReached,
                     reference,
                     serde_json::json!({ "quota": quota }),
                     at,
@@ -215,15 +217,24 @@ impl Verification {
         )
         .await
         .map_err(db)?;
-        Store::insert_event(conn, request_id, at, "code_sent", "system")
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            conn,
+            NewEvent {
+                request_id,
+                at,
+                event: EventKind::CodeSent,
+                actor: ActorKind::System,
+                note: None,
+            },
+        )
+        .await
+        .map_err(db)?;
         self.trail
             .record(
                 conn,
-                ActorKind::System,
+                Actor::System(Task::Portal),
                 org,
-                "verification.code_sent",
+                AuditAction::VerificationCodeSent,
                 reference,
                 serde_json::json!({ "quota": if owner { "owner" } else { "strangers" } }),
                 at,
@@ -336,14 +347,14 @@ impl Verification {
                 .await
                 .map_err(db)?;
             let action = if burn {
-                "verification.burned"
+                AuditAction::VerificationBurned
             } else {
-                "verification.failed"
+                AuditAction::VerificationFailed
             };
             self.trail
                 .record(
                     &mut tx,
-                    ActorKind::Subject,
+                    Actor::Subject,
                     &row.org,
                     action,
                     &row.reference,
@@ -447,16 +458,25 @@ impl Verification {
             Store::mark_verified(tx, row.id, at, &due.to_string())
                 .await
                 .map_err(db)?;
-            Store::insert_event(tx, row.id, at, "verified", "subject")
-                .await
-                .map_err(db)?;
+            Store::insert_event(
+                tx,
+                NewEvent {
+                    request_id: row.id,
+                    at,
+                    event: EventKind::Verified,
+                    actor: ActorKind::Subject,
+                    note: None,
+                },
+            )
+            .await
+            .map_err(db)?;
             let detail = serde_json::json!({ "method": method, "due_date": due.to_string() });
             self.trail
                 .record(
                     tx,
-                    ActorKind::Subject,
+                    Actor::Subject,
                     &row.org,
-                    "request.verified",
+                    AuditAction::Request(EventKind::Verified),
                     &row.reference,
                     detail,
                     at,
@@ -475,9 +495,9 @@ impl Verification {
         self.trail
             .record(
                 tx,
-                ActorKind::Subject,
+                Actor::Subject,
                 &row.org,
-                "session.opened",
+                AuditAction::SessionOpened,
                 &row.reference,
                 serde_json::json!({ "method": method }),
                 at,

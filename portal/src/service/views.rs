@@ -7,8 +7,8 @@ use crate::sealing::{Column, Row};
 use crate::store::Store;
 use crate::store::{AttachmentRow, EventRow, ExportRow, MessageRow, RequestRow};
 use domain::views::{
-    AttachmentView, EventKind, EventView, ExportView, MessageView, RequestView, SourceProgress,
-    SourceState, Summary,
+    AttachmentView, EventView, ExportView, MessageView, RequestView, SourceProgress, SourceState,
+    Summary,
 };
 use domain::{AppError, Reference, RequestKind, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
@@ -36,26 +36,6 @@ pub fn parse_row(row: &RequestRow) -> Result<Parsed, AppError> {
         reference: Reference::parse(&row.reference).map_err(|_| corrupt("reference"))?,
         kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
         status: row.status.parse().map_err(|_| corrupt("status"))?,
-    })
-}
-
-fn event_kind(name: &str) -> Option<EventKind> {
-    Some(match name {
-        "submitted" => EventKind::Submitted,
-        "code_sent" => EventKind::CodeSent,
-        "verified" => EventKind::Verified,
-        "expired_unverified" => EventKind::ExpiredUnverified,
-        "status_changed" => EventKind::StatusChanged,
-        "assigned" => EventKind::Assigned,
-        "started" => EventKind::Started,
-        "asked_subject" => EventKind::AskedSubject,
-        "subject_answered" => EventKind::SubjectAnswered,
-        "extended" => EventKind::Extended,
-        "completed" => EventKind::Completed,
-        "rejected" => EventKind::Rejected,
-        "cancelled" => EventKind::Cancelled,
-        "message" => EventKind::Message,
-        _ => return None,
     })
 }
 
@@ -114,7 +94,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         .map(|e| {
             Ok(EventView {
                 at: rfc3339(e.at),
-                event: event_kind(&e.event).ok_or_else(|| corrupt("event"))?,
+                event: e.event,
                 note: e
                     .note
                     .as_deref()

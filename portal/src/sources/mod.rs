@@ -65,31 +65,7 @@ pub struct SourceConfig {
     pub operations: Vec<Operation>,
 }
 
-/// What an approved erasure or restriction asks a source to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    Erase,
-    Restrict,
-}
-
-impl Operation {
-    /// The operation a request of `kind` asks of the sources, if any.
-    pub fn asked_by(kind: domain::RequestKind) -> Option<Operation> {
-        match kind {
-            domain::RequestKind::Erasure => Some(Operation::Erase),
-            domain::RequestKind::Restriction => Some(Operation::Restrict),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Operation::Erase => "erase",
-            Operation::Restrict => "restrict",
-        }
-    }
-}
+pub use domain::Operation;
 
 /// What a source did.
 #[derive(Debug, Clone, PartialEq)]

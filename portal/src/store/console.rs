@@ -323,8 +323,8 @@ impl Store {
     pub async fn audited_since(
         conn: &mut Conn,
         org: &str,
-        actor: &str,
-        action: &str,
+        actor: domain::Actor,
+        action: domain::AuditAction,
         target: &str,
         since: i64,
     ) -> Result<bool, sqlx::Error> {
@@ -333,8 +333,8 @@ impl Store {
         )
         .bind(org)
         .bind(target)
-        .bind(actor)
-        .bind(action)
+        .bind(actor.to_string())
+        .bind(action.to_string())
         .bind(since)
         .fetch_one(conn)
         .await

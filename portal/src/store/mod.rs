@@ -38,6 +38,7 @@ pub use sql::Sql;
 pub use staff::{InvitationRow, MemberRow, NewInvitation, RoleRow, StaffRow};
 
 use crate::sealing::{EmailIndex, StoredEmail};
+use domain::{ActorKind, EventKind};
 use domain::{Language, RequestKind, Status};
 use sqlx::any::AnyPoolOptions;
 use std::time::Duration;
@@ -87,6 +88,15 @@ pub enum Schema {
     Behind,
     /// The database was migrated by a newer build.
     Ahead,
+}
+
+/// An event for a request's history; `note` is sealed (`Column::EventNote`).
+pub struct NewEvent<'a> {
+    pub request_id: i64,
+    pub at: i64,
+    pub event: EventKind,
+    pub actor: ActorKind,
+    pub note: Option<&'a str>,
 }
 
 #[derive(Clone)]
@@ -336,22 +346,16 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn insert_event(
-        conn: &mut Conn,
-        request_id: i64,
-        at: i64,
-        event: &str,
-        actor: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO request_events (request_id, at, event, actor) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(request_id)
-        .bind(at)
-        .bind(event)
-        .bind(actor)
-        .execute(conn)
-        .await?;
+    /// Adds an event to a request's history.
+    pub async fn insert_event(conn: &mut Conn, new: NewEvent<'_>) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO request_events (request_id, at, event, actor, note) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new.request_id)
+            .bind(new.at)
+            .bind(new.event.as_str())
+            .bind(new.actor.as_str())
+            .bind(new.note)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 
@@ -515,25 +519,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn insert_event_with_note(
-        conn: &mut Conn,
-        request_id: i64,
-        at: i64,
-        event: &str,
-        actor: &str,
-        note: Option<&str>,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_events (request_id, at, event, actor, note) VALUES ($1, $2, $3, $4, $5)")
-            .bind(request_id)
-            .bind(at)
-            .bind(event)
-            .bind(actor)
-            .bind(note)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
     /// Writes the state a transition produced.
     #[allow(clippy::too_many_arguments)]
     pub async fn update_lifecycle(
@@ -678,7 +663,14 @@ impl Store {
                 .bind(request.id)
                 .execute(&mut *conn)
                 .await?;
-            Self::insert_event(conn, request.id, now, "expired_unverified", "system").await?;
+            let expired = NewEvent {
+                request_id: request.id,
+                at: now,
+                event: EventKind::ExpiredUnverified,
+                actor: ActorKind::System,
+                note: None,
+            };
+            Self::insert_event(conn, expired).await?;
         }
         Ok(expired)
     }

@@ -48,7 +48,8 @@ impl RequestRow {
 pub struct EventRow {
     pub request_id: i64,
     pub at: i64,
-    pub event: String,
+    #[sqlx(try_from = "String")]
+    pub event: domain::EventKind,
     pub note: Option<String>,
 }
 

@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use domain::{AppError, OutcomeForm, Reference, StaffAction};
+use domain::{AppError, EventKind, OutcomeForm, Reference, StaffAction};
 use portal::door::{ApiError, MaybeSubject, StaffCaller};
 use portal::service::{
     Download, DownloadBody, Service, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
@@ -204,7 +204,13 @@ async fn complete(
             .await
     }
     .await;
-    after_console_post(html, &org, &reference, "completed", result.map(|_| ()))
+    after_console_post(
+        html,
+        &org,
+        &reference,
+        EventKind::Completed.as_str(),
+        result.map(|_| ()),
+    )
 }
 
 /// Where a console form post leads: browsers back to the request's page

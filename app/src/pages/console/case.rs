@@ -43,8 +43,24 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-fn done_text(event: &str) -> &'static str {
-    match event {
+/// What the page says after an action: `done` is the event the action
+/// recorded, or the step of an export or execution that finished.
+fn done_text(done: &str) -> &'static str {
+    if let Some(event) = EventKind::parse(done) {
+        return match event {
+            EventKind::Assigned => "Assigned.",
+            EventKind::Started => "The request is in progress.",
+            EventKind::AskedSubject => "Your question was sent; the subject was told by e-mail.",
+            EventKind::Extended => "The deadline was extended; the subject was told why.",
+            EventKind::Completed => "The request is completed; the subject was told by e-mail.",
+            EventKind::Rejected => {
+                "The request was refused; the subject was told why and of their right to complain."
+            }
+            EventKind::Message => "Your message was sent; the subject was told by e-mail.",
+            _ => "Done.",
+        };
+    }
+    match done {
         "data_added" => "The data was added to the package.",
         "collected" => "Every source answered; their data is ready for the package.",
         "executed" => "Carried out on every source; see each one's result below.",
@@ -54,15 +70,6 @@ fn done_text(event: &str) -> &'static str {
         }
         "export_built" => "The package was built.",
         "export_released" => "The package was released; the subject was told by e-mail.",
-        "assigned" => "Assigned.",
-        "started" => "The request is in progress.",
-        "asked_subject" => "Your question was sent; the subject was told by e-mail.",
-        "extended" => "The deadline was extended; the subject was told why.",
-        "completed" => "The request is completed; the subject was told by e-mail.",
-        "rejected" => {
-            "The request was refused; the subject was told why and of their right to complain."
-        }
-        "message" => "Your message was sent; the subject was told by e-mail.",
         _ => "Done.",
     }
 }

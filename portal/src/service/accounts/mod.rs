@@ -23,16 +23,12 @@ pub use two_factor::Enrolment;
 use super::{db, now, Links, Seals, Throttle, Trail};
 use crate::door::ClientAddress;
 use crate::mail::Mailer;
-use crate::{
-    audit::{ActorKind, Entry},
-    content::Content,
-    crypto,
-    store::Store,
-};
+use crate::{audit::Entry, content::Content, crypto, store::Store};
 use argon2::{
     password_hash::{rand_core::OsRng, SaltString},
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
 };
+use domain::{Actor, AuditAction, Task};
 use domain::{AppError, Email, Role};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -251,10 +247,9 @@ impl Accounts {
             .await
             .map_err(store_error)?;
         let entry = Entry {
-            actor_kind: ActorKind::System,
-            actor: "command-line",
+            actor: Actor::System(Task::CommandLine),
             org,
-            action: "staff.created",
+            action: AuditAction::StaffCreated,
             target: &format!("staff:{id}"),
             detail: serde_json::json!({ "role": role.as_str() }),
         };
@@ -472,10 +467,9 @@ impl Accounts {
         .map_err(db)?;
         for role in Store::roles_of(&mut *conn, staff_id).await.map_err(db)? {
             let entry = Entry {
-                actor_kind: ActorKind::Staff,
-                actor: &format!("staff:{staff_id}"),
+                actor: Actor::Staff(staff_id),
                 org: &role.org,
-                action: "staff.login",
+                action: AuditAction::StaffLogin,
                 target: &format!("staff:{staff_id}"),
                 detail: serde_json::json!({ "method": method }),
             };

@@ -15,7 +15,8 @@ use super::Accounts;
 use super::{check_password_length, hash_password, orgs_of, StaffMember};
 use crate::door::ClientAddress;
 use crate::service::{db, now};
-use crate::{audit::ActorKind, crypto, store::Store};
+use crate::{crypto, store::Store};
+use domain::{Actor, AuditAction, Task};
 use domain::{AppError, Email, FieldErrorCode, Language};
 use serde::Serialize;
 
@@ -85,7 +86,7 @@ impl Accounts {
             .await
             .map_err(db)?;
         self.trail
-            .audit_own_account(&mut tx, member.id, "staff.password_changed", at)
+            .audit_own_account(&mut tx, member.id, AuditAction::StaffPasswordChanged, at)
             .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&member.email, "password_changed")
@@ -155,11 +156,10 @@ impl Accounts {
         self.trail
             .audit_account(
                 &mut tx,
-                "password-reset",
-                ActorKind::System,
+                Actor::System(Task::PasswordReset),
                 account.id,
                 &orgs,
-                "staff.password_reset_requested",
+                AuditAction::StaffPasswordResetRequested,
                 at,
             )
             .await?;
@@ -233,11 +233,10 @@ impl Accounts {
         self.trail
             .audit_account(
                 &mut tx,
-                &format!("staff:{staff_id}"),
-                ActorKind::Staff,
+                Actor::Staff(staff_id),
                 staff_id,
                 &orgs,
-                "staff.password_reset",
+                AuditAction::StaffPasswordReset,
                 at,
             )
             .await?;

@@ -18,7 +18,8 @@ use super::Accounts;
 use super::{orgs_of, StaffMember};
 use crate::door::ClientAddress;
 use crate::service::{db, now};
-use crate::{audit::ActorKind, crypto, sealing::Column, sealing::Row, store::Store};
+use crate::{crypto, sealing::Column, sealing::Row, store::Store};
+use domain::{Actor, AuditAction, Task};
 use domain::{AppError, Email, FieldErrorCode, Role};
 
 /// A pending authenticator is kept for the session that began it this long.
@@ -200,9 +201,9 @@ impl Accounts {
         let codes = self.store_recovery_codes(&mut tx, member).await?;
         let replaced = account.totp_confirmed;
         let action = if replaced {
-            "staff.two_factor_replaced"
+            AuditAction::StaffTwoFactorReplaced
         } else {
-            "staff.two_factor_enrolled"
+            AuditAction::StaffTwoFactorEnrolled
         };
         if replaced {
             Store::end_staff_sessions(&mut tx, member.id, Some(&member.session_hash))
@@ -239,7 +240,12 @@ impl Accounts {
             .await
             .map_err(db)?;
         self.trail
-            .audit_own_account(&mut tx, member.id, "staff.recovery_codes_issued", at)
+            .audit_own_account(
+                &mut tx,
+                member.id,
+                AuditAction::StaffRecoveryCodesIssued,
+                at,
+            )
             .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&member.email, "recovery_codes_issued")
@@ -330,14 +336,7 @@ impl Accounts {
             return Err(AppError::Forbidden);
         }
         let email = self
-            .reset_two_factor_in(
-                &mut tx,
-                staff_id,
-                &orgs,
-                &format!("staff:{}", admin.id),
-                ActorKind::Staff,
-                at,
-            )
+            .reset_two_factor_in(&mut tx, staff_id, &orgs, Actor::Staff(admin.id), at)
             .await?;
         tx.commit().await.map_err(db)?;
         self.mail_account_notice(&email, "two_factor_reset").await;
@@ -366,8 +365,7 @@ impl Accounts {
             &mut tx,
             account.id,
             &orgs,
-            "command-line",
-            ActorKind::System,
+            Actor::System(Task::CommandLine),
             at,
         )
         .await
@@ -383,8 +381,7 @@ impl Accounts {
         tx: &mut crate::store::Conn,
         staff_id: i64,
         orgs: &[String],
-        actor: &str,
-        actor_kind: ActorKind,
+        actor: Actor,
         at: i64,
     ) -> Result<String, AppError> {
         let account = Store::staff_by_id(&mut *tx, staff_id)
@@ -401,10 +398,9 @@ impl Accounts {
             .audit_account(
                 tx,
                 actor,
-                actor_kind,
                 staff_id,
                 orgs,
-                "staff.two_factor_reset",
+                AuditAction::StaffTwoFactorReset,
                 at,
             )
             .await?;

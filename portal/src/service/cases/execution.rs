@@ -10,7 +10,10 @@ use crate::{
     sources::{Execution, Identifiers, Operation},
     store::{ExecutionRow, Store},
 };
-use domain::{AppError, FieldErrorCode, Reference, Role, Status, TransitionError};
+use domain::{
+    Actor, AppError, AuditAction, ExecutionOutcome, FieldErrorCode, Reference, Role, Status,
+    TransitionError,
+};
 
 impl Cases {
     /// Runs the request's operation on every source that supports it;
@@ -57,21 +60,27 @@ impl Cases {
             // What the source says is kept sealed for staff; the audit log
             // and the logs get the outcome and the failure's class only.
             let (outcome, detail, failure) = match source.execute(operation, &who).await {
-                Ok(Execution::Done { detail }) => ("done", detail, None),
-                Ok(Execution::Exception { ground, detail }) => {
-                    ("exception", format!("{ground}: {detail}"), None)
-                }
+                Ok(Execution::Done { detail }) => (ExecutionOutcome::Done, detail, None),
+                Ok(Execution::Exception { ground, detail }) => (
+                    ExecutionOutcome::Exception,
+                    format!("{ground}: {detail}"),
+                    None,
+                ),
                 Err(error) => {
                     failed += 1;
                     tracing::warn!(source = %source.name, failure = error.failure.as_str(), status = ?error.status, "a data source failed to carry out the request");
-                    ("failed", error.for_staff(), Some(error.failure))
+                    (
+                        ExecutionOutcome::Failed,
+                        error.for_staff(),
+                        Some(error.failure),
+                    )
                 }
             };
             let at = now();
             let execution = ExecutionRow {
                 source: source.name.clone(),
                 operation: operation.as_str().into(),
-                outcome: outcome.into(),
+                outcome: outcome.as_str().into(),
                 detail: self.seals.seal(
                     crate::sealing::Column::SourceReport,
                     crate::sealing::Row::Request(&row.reference),
@@ -84,17 +93,17 @@ impl Cases {
             Store::insert_execution(&mut tx, row.id, &execution)
                 .await
                 .map_err(db)?;
-            if outcome == "done" {
+            if outcome == ExecutionOutcome::Done {
                 Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
             }
             let detail =
                 serde_json::json!({ "source": execution.source, "failure": execution.failure });
             self.trail
-                .record_staff(
+                .record(
                     &mut tx,
-                    member.id,
+                    Actor::Staff(member.id),
                     org,
-                    &format!("{}.{outcome}", operation.as_str()),
+                    AuditAction::Executed(operation, outcome),
                     reference.as_str(),
                     detail,
                     at,

@@ -8,14 +8,14 @@ mod execution;
 use super::{db, now, views, Notify, Seals, StaffMember, Subject, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
-use crate::{
-    audit::ActorKind,
-    store::{RequestRow, Store},
-};
+use crate::store::NewEvent;
+use crate::store::{RequestRow, Store};
 use domain::{
     Action, AppError, Outcome, Reference, RequestKind, RequestState, Role, StaffAction, Status,
     MAX_DETAIL_CHARS,
 };
+use domain::{Actor, AuditAction, Task};
+use domain::{ActorKind, EventKind};
 use std::sync::Arc;
 use time::Date;
 
@@ -243,9 +243,18 @@ impl Cases {
         .await
         .map_err(db)?;
         let note = note.map(|n| self.seals.seal(Column::EventNote, bound, &n));
-        Store::insert_event_with_note(&mut tx, row.id, at, event, "staff", note.as_deref())
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            &mut tx,
+            NewEvent {
+                request_id: row.id,
+                at,
+                event,
+                actor: ActorKind::Staff,
+                note: note.as_deref(),
+            },
+        )
+        .await
+        .map_err(db)?;
         // Starting an access or portability request sets its data sources
         // to work in the background.
         let has_sources = self
@@ -293,11 +302,11 @@ impl Cases {
             "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
         });
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                &format!("request.{event}"),
+                AuditAction::Request(event),
                 reference.as_str(),
                 detail,
                 at,
@@ -333,10 +342,10 @@ impl Cases {
                 state
                     .apply(&Action::SubjectAnswered)
                     .map_err(|reason| AppError::TransitionRefused { reason })?,
-                "subject_answered",
+                EventKind::SubjectAnswered,
             )
         } else {
-            (state.clone(), "message")
+            (state.clone(), EventKind::Message)
         };
         let due = next.due.map(|d| d.to_string());
         Store::update_lifecycle(
@@ -351,9 +360,18 @@ impl Cases {
         )
         .await
         .map_err(db)?;
-        Store::insert_event_with_note(&mut tx, row.id, at, event, "subject", None)
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            &mut tx,
+            NewEvent {
+                request_id: row.id,
+                at,
+                event,
+                actor: ActorKind::Subject,
+                note: None,
+            },
+        )
+        .await
+        .map_err(db)?;
         let body = self
             .seals
             .seal(Column::MessageBody, Row::Request(&row.reference), &body);
@@ -363,9 +381,9 @@ impl Cases {
         self.trail
             .record(
                 &mut tx,
-                ActorKind::Subject,
+                Actor::Subject,
                 &row.org,
-                &format!("request.{event}"),
+                AuditAction::Request(event),
                 &row.reference,
                 serde_json::json!({}),
                 at,
@@ -400,15 +418,24 @@ impl Cases {
         )
         .await
         .map_err(db)?;
-        Store::insert_event_with_note(&mut tx, row.id, at, "cancelled", "subject", None)
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            &mut tx,
+            NewEvent {
+                request_id: row.id,
+                at,
+                event: EventKind::Cancelled,
+                actor: ActorKind::Subject,
+                note: None,
+            },
+        )
+        .await
+        .map_err(db)?;
         self.trail
             .record(
                 &mut tx,
-                ActorKind::Subject,
+                Actor::Subject,
                 &row.org,
-                "request.cancelled",
+                AuditAction::Request(EventKind::Cancelled),
                 &row.reference,
                 serde_json::json!({}),
                 at,
@@ -487,15 +514,24 @@ impl Cases {
             _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
         };
         let note = self.seals.seal(Column::EventNote, bound, note);
-        Store::insert_event_with_note(conn, row.id, at, "completed", "system", Some(&note))
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            conn,
+            NewEvent {
+                request_id: row.id,
+                at,
+                event: EventKind::Completed,
+                actor: ActorKind::System,
+                note: Some(&note),
+            },
+        )
+        .await
+        .map_err(db)?;
         self.trail
             .record(
                 conn,
-                ActorKind::System,
+                Actor::System(Task::Portal),
                 &row.org,
-                "request.took_effect",
+                AuditAction::RequestTookEffect,
                 &row.reference,
                 serde_json::json!({ "kind": kind.as_str() }),
                 at,

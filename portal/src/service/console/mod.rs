@@ -12,13 +12,14 @@ use super::{db, now, views, Seals, StaffMember, Subject, Team, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
 use crate::{
-    audit::{ActorKind, Entry},
+    audit::Entry,
     store::{AuditQuery, AuditRow, QueueQuery, Store},
 };
 use domain::views::console::{
     AuditEntryView, AuditFilter, AuditView, CaseView, Colleague, QueueFilter, QueueItem, QueueView,
     StaffOrg, StaffView,
 };
+use domain::{Actor, AuditAction};
 use domain::{AppError, FieldErrorCode, Reference, RequestKind, RequestState, Role, Status};
 use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime};
@@ -253,15 +254,15 @@ impl Console {
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        let actor = format!("staff:{}", member.id);
+        let actor = Actor::Staff(member.id);
         // One entry per member, request and minute: a page view may render
         // its data more than once (server-side rendering polls resources
         // again), and an action's redirect shows the page anew.
         let seen = Store::audited_since(
             &mut tx,
             org,
-            &actor,
-            "request.viewed",
+            actor,
+            AuditAction::RequestViewed,
             reference.as_str(),
             at - VIEW_WINDOW_SECS,
         )
@@ -269,10 +270,9 @@ impl Console {
         .map_err(db)?;
         if !seen {
             let entry = Entry {
-                actor_kind: ActorKind::Staff,
-                actor: &actor,
+                actor,
                 org,
-                action: "request.viewed",
+                action: AuditAction::RequestViewed,
                 target: reference.as_str(),
                 detail: serde_json::json!({}),
             };
@@ -340,15 +340,8 @@ impl Console {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
-        self.attachment(
-            org,
-            reference,
-            None,
-            id,
-            ActorKind::Staff,
-            &format!("staff:{}", member.id),
-        )
-        .await
+        self.attachment(org, reference, None, id, Actor::Staff(member.id))
+            .await
     }
 
     /// An attachment of the subject's own request (audited).
@@ -358,15 +351,8 @@ impl Console {
         reference: &Reference,
         id: i64,
     ) -> Result<Download, AppError> {
-        self.attachment(
-            &subject.org,
-            reference,
-            Some(subject),
-            id,
-            ActorKind::Subject,
-            "subject",
-        )
-        .await
+        self.attachment(&subject.org, reference, Some(subject), id, Actor::Subject)
+            .await
     }
 
     async fn attachment(
@@ -375,8 +361,7 @@ impl Console {
         reference: &Reference,
         owner: Option<&Subject>,
         id: i64,
-        actor_kind: ActorKind,
-        actor: &str,
+        actor: Actor,
     ) -> Result<Download, AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
@@ -402,10 +387,9 @@ impl Console {
                 AppError::Internal
             })?;
         let entry = Entry {
-            actor_kind,
             actor,
             org,
-            action: "attachment.downloaded",
+            action: AuditAction::AttachmentDownloaded,
             target: reference.as_str(),
             detail: serde_json::json!({ "attachment": id, "sha256": meta.sha256 }),
         };

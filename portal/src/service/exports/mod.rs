@@ -11,13 +11,16 @@ use super::{
 };
 use crate::content::Content;
 use crate::sealing::Column;
+use crate::store::NewEvent;
 use crate::{
-    audit::{ActorKind, Entry},
+    audit::Entry,
     crypto,
     export::{self, seal, PackageInput, Record, Staged},
     sources::RecordSink,
     store::{RequestRow, Store},
 };
+use domain::{Actor, AuditAction, Task};
+use domain::{ActorKind, EventKind};
 use domain::{AppError, FieldErrorCode, Reference, Role, Status, TransitionError};
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
@@ -171,11 +174,11 @@ impl Exports {
             use sha2::Digest;
             let sha256 = hex::encode(sha2::Sha256::digest(bytes));
             let detail = serde_json::json!({ "category": category, "source": "upload", "records": count, "size": bytes.len(), "sha256": sha256 });
-            self.trail.record_staff(
+            self.trail.record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "export.data_added",
+                AuditAction::ExportDataAdded,
                 reference.as_str(),
                 detail,
                 at,
@@ -219,9 +222,9 @@ impl Exports {
     ) -> Result<usize, AppError> {
         let org = row.org.as_str();
         let organisation = self.content.organisation(org)?;
-        let (actor_kind, actor) = match staff {
-            Some(id) => (ActorKind::Staff, format!("staff:{id}")),
-            None => (ActorKind::System, "jobs".to_owned()),
+        let actor = match staff {
+            Some(id) => Actor::Staff(id),
+            None => Actor::System(Task::Jobs),
         };
         let reference = views::parse_row(row)?.reference;
         let email = self.seals.request_email(row)?;
@@ -296,13 +299,12 @@ impl Exports {
                 .map_err(db)?;
             let status = outcome.as_ref().err().and_then(|e| e.status);
             let entry = Entry {
-                actor_kind,
-                actor: &actor,
+                actor,
                 org,
                 action: if run.ok {
-                    "export.source_collected"
+                    AuditAction::ExportSourceCollected
                 } else {
-                    "export.source_failed"
+                    AuditAction::ExportSourceFailed
                 },
                 target: reference.as_str(),
                 detail: serde_json::json!({ "source": run.source, "records": run.records, "failure": run.failure, "status": status }),
@@ -438,11 +440,11 @@ impl Exports {
             "size": size, "data_sha256": data_sha256, "expires_at": views::rfc3339(expires_at), "released": !review,
         });
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "export.built",
+                AuditAction::ExportBuilt,
                 reference.as_str(),
                 detail,
                 at,
@@ -477,9 +479,18 @@ impl Exports {
         Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message)
             .await
             .map_err(db)?;
-        Store::insert_event_with_note(conn, row.id, at, "message", "staff", None)
-            .await
-            .map_err(db)?;
+        Store::insert_event(
+            conn,
+            NewEvent {
+                request_id: row.id,
+                at,
+                event: EventKind::Message,
+                actor: ActorKind::Staff,
+                note: None,
+            },
+        )
+        .await
+        .map_err(db)?;
         Ok(())
     }
 
@@ -514,11 +525,11 @@ impl Exports {
         self.offer(&mut tx, &row, member, at, expires_at).await?;
         let detail = serde_json::json!({ "package": package.name, "expires_at": views::rfc3339(expires_at) });
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "export.released",
+                AuditAction::ExportReleased,
                 reference.as_str(),
                 detail,
                 at,
@@ -560,11 +571,11 @@ impl Exports {
         let mut tx = self.store.begin().await.map_err(db)?;
         let detail = serde_json::json!({ "package": package.name });
         self.trail
-            .record_staff(
+            .record(
                 &mut tx,
-                member.id,
+                Actor::Staff(member.id),
                 org,
-                "export.reviewed",
+                AuditAction::ExportReviewed,
                 reference.as_str(),
                 detail,
                 at,
@@ -655,10 +666,9 @@ impl Exports {
         let data = self.open_package(&package, reference).await?;
         let mut tx = self.store.begin().await.map_err(db)?;
         let entry = Entry {
-            actor_kind: ActorKind::Subject,
-            actor: "subject",
+            actor: Actor::Subject,
             org: &subject.org,
-            action: "export.downloaded",
+            action: AuditAction::ExportDownloaded,
             target: reference.as_str(),
             detail: serde_json::json!({ "package": package.name }),
         };
@@ -701,10 +711,9 @@ impl Exports {
                 .map_err(db)?
             {
                 let entry = Entry {
-                    actor_kind: ActorKind::System,
-                    actor: "sweep",
+                    actor: Actor::System(Task::Sweep),
                     org: &row.org,
-                    action: "export.purged",
+                    action: AuditAction::ExportPurged,
                     target: &row.reference,
                     detail: serde_json::json!({ "package": package.name, "expired_at": views::rfc3339(package.expires_at) }),
                 };

@@ -3,6 +3,7 @@
 
 use super::Upkeep;
 use crate::service::{db, now, views, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
+use domain::{Actor, AuditAction, Task};
 use domain::{AppError, Language};
 use serde::Serialize;
 
@@ -26,9 +27,9 @@ impl Upkeep {
             self.trail
                 .record(
                     &mut tx,
-                    crate::audit::ActorKind::System,
+                    Actor::System(Task::Portal),
                     &row.org,
-                    "request.expired",
+                    AuditAction::RequestExpired,
                     &row.reference,
                     serde_json::json!({ "reason": "not verified within 7 days" }),
                     at,

@@ -9,10 +9,11 @@
 use super::Upkeep;
 use crate::service::{db, now, views};
 use crate::{
-    audit::{ActorKind, Entry},
+    audit::Entry,
     store::{JobEnd, Store},
 };
 use domain::AppError;
+use domain::{Actor, AuditAction, Task};
 
 /// Attempts before a job is given up (staff can still ask the sources again).
 pub const JOB_ATTEMPTS: i64 = 3;
@@ -65,12 +66,12 @@ impl Upkeep {
             },
             Some(error) => JobEnd::Failed { error },
         };
-        let action = match end {
-            JobEnd::Done => "job.done",
-            JobEnd::Retry { .. } => "job.retry",
-            JobEnd::Failed { .. } => "job.failed",
+        let (action, outcome) = match end {
+            JobEnd::Done => (AuditAction::JobDone, "done"),
+            JobEnd::Retry { .. } => (AuditAction::JobRetry, "retry"),
+            JobEnd::Failed { .. } => (AuditAction::JobFailed, "failed"),
         };
-        metrics::counter!("portal_jobs_total", "kind" => "collect", "outcome" => &action[4..])
+        metrics::counter!("portal_jobs_total", "kind" => "collect", "outcome" => outcome)
             .increment(1);
         let mut tx = self.store.begin().await.map_err(db)?;
         if !Store::finish_job(&mut tx, &job, end, at)
@@ -85,8 +86,7 @@ impl Upkeep {
         }
         if let Some(row) = &row {
             let entry = Entry {
-                actor_kind: ActorKind::System,
-                actor: "jobs",
+                actor: Actor::System(Task::Jobs),
                 org: &row.org,
                 action,
                 target: &row.reference,

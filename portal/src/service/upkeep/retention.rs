@@ -12,12 +12,9 @@
 
 use super::Upkeep;
 use crate::service::{db, now};
-use crate::{
-    audit::{ActorKind, Entry},
-    content::DEFAULT_RETENTION_DAYS,
-    store::Store,
-};
+use crate::{audit::Entry, content::DEFAULT_RETENTION_DAYS, store::Store};
 use domain::AppError;
+use domain::{Actor, AuditAction, Task};
 
 /// Requests anonymised per organisation per sweep: a large backlog is
 /// worked off over several sweeps instead of holding the writers up.
@@ -79,10 +76,9 @@ impl Upkeep {
                     continue;
                 }
                 let entry = Entry {
-                    actor_kind: ActorKind::System,
-                    actor: "sweep",
+                    actor: Actor::System(Task::Sweep),
                     org,
-                    action: "request.anonymised",
+                    action: AuditAction::RequestAnonymised,
                     target: &request.reference,
                     detail: serde_json::json!({
                         "status": request.status,
