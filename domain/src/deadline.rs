@@ -16,6 +16,38 @@ pub fn add_months(date: Date, months: u8) -> Date {
     Date::from_calendar_date(year, month, day).expect("day clamped to the month's length")
 }
 
+/// The day a request is due: one month after its clock started, or later
+/// when extended (Art. 12(3)). Stored and shown as ISO 8601 (`2026-03-01`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DueDate(pub Date);
+
+impl DueDate {
+    pub fn date(self) -> Date {
+        self.0
+    }
+
+    pub fn parse(iso: &str) -> Option<DueDate> {
+        Date::parse(iso, &time::format_description::well_known::Iso8601::DATE)
+            .ok()
+            .map(DueDate)
+    }
+}
+
+impl std::fmt::Display for DueDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `Date`'s display is ISO 8601's calendar date.
+        write!(f, "{}", self.0)
+    }
+}
+
+impl TryFrom<String> for DueDate {
+    type Error = String;
+
+    fn try_from(iso: String) -> Result<DueDate, String> {
+        DueDate::parse(&iso).ok_or_else(|| format!("not a date: {iso:?}"))
+    }
+}
+
 /// The due date of a request whose clock started on `date` (GDPR Art. 12(3)).
 pub fn one_month_after(date: Date) -> Date {
     add_months(date, 1)
@@ -25,6 +57,14 @@ pub fn one_month_after(date: Date) -> Date {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn due_dates_are_written_and_read_as_iso_dates() {
+        let due = DueDate(date!(2026 - 03 - 01));
+        assert_eq!(due.to_string(), "2026-03-01");
+        assert_eq!(DueDate::parse("2026-03-01"), Some(due));
+        assert_eq!(DueDate::try_from("2026-02-30".to_owned()).ok(), None);
+    }
 
     #[test]
     fn a_mid_month_request_is_due_the_same_day_next_month() {

@@ -90,6 +90,14 @@ impl fmt::Display for RequestKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownKind;
 
+impl TryFrom<String> for RequestKind {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<RequestKind, String> {
+        name.parse().map_err(|_| format!("unknown kind {name:?}"))
+    }
+}
+
 impl FromStr for RequestKind {
     type Err = UnknownKind;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -45,6 +45,14 @@ impl Language {
     }
 }
 
+impl TryFrom<String> for Language {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Language, String> {
+        Language::parse(&code).ok_or_else(|| format!("unknown language {code:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

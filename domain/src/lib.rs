@@ -28,7 +28,7 @@ pub mod views;
 
 pub use actor::{Actor, ActorKind, Task};
 pub use audit_action::AuditAction;
-pub use deadline::{add_months, one_month_after};
+pub use deadline::{add_months, one_month_after, DueDate};
 pub use details::{Details, ErasureScope, Field, ValidDetails, MAX_DETAIL_CHARS};
 pub use email::Email;
 pub use error::{AppError, FieldError, FieldErrorCode};

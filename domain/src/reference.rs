@@ -14,6 +14,8 @@ pub struct Reference(String);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidReference;
 
+impl std::error::Error for InvalidReference {}
+
 impl fmt::Display for InvalidReference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("invalid reference")
@@ -60,6 +62,16 @@ impl TryFrom<String> for Reference {
 impl From<Reference> for String {
     fn from(reference: Reference) -> String {
         reference.0
+    }
+}
+
+/// A reference reads as its text wherever text is asked for (SQL binds,
+/// sealing bindings, paths).
+impl std::ops::Deref for Reference {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
     }
 }
 

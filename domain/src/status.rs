@@ -39,6 +39,18 @@ impl Status {
         }
     }
 
+    /// The statuses in which staff still owe the subject an answer: verified
+    /// and not closed.
+    pub const OPEN: [Status; 3] = [
+        Status::Received,
+        Status::InProgress,
+        Status::AwaitingSubject,
+    ];
+
+    pub fn is_open(self) -> bool {
+        Status::OPEN.contains(&self)
+    }
+
     /// Completed, rejected and cancelled requests are closed for good.
     pub fn is_closed(self) -> bool {
         matches!(
@@ -69,6 +81,14 @@ impl fmt::Display for Status {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownStatus;
+
+impl TryFrom<String> for Status {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Status, String> {
+        name.parse().map_err(|_| format!("unknown status {name:?}"))
+    }
+}
 
 impl FromStr for Status {
     type Err = UnknownStatus;
@@ -101,6 +121,7 @@ mod tests {
     fn closed_requests_never_reopen() {
         for closed in [Completed, Rejected, Cancelled] {
             assert!(closed.is_closed());
+            assert!(!closed.is_open());
             for next in Status::ALL {
                 assert!(!closed.can_become(next), "{closed} -> {next}");
             }

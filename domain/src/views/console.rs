@@ -150,10 +150,8 @@ pub struct CaseView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionView {
     pub source: String,
-    /// `erase` or `restrict`.
-    pub operation: String,
-    /// `done`, `exception` or `failed`.
-    pub outcome: String,
+    pub operation: crate::Operation,
+    pub outcome: crate::ExecutionOutcome,
     pub detail: String,
     /// RFC 3339.
     pub at: String,

@@ -6,7 +6,6 @@
 use super::{Links, Seals};
 use crate::mail::Mailer;
 use crate::{content::Content, store::RequestRow};
-use domain::Language;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -36,9 +35,7 @@ impl Notify {
     }
 
     pub async fn mail_update(&self, row: &RequestRow) {
-        let (Ok(email), Some(language)) =
-            (self.seals.address_of(row), Language::parse(&row.language))
-        else {
+        let (Ok(email), Some(language)) = (self.seals.address_of(row), Some(row.language)) else {
             return;
         };
         let org_name = self

@@ -35,7 +35,7 @@ use crate::{
     crypto,
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
 };
-use domain::{one_month_after, AppError, Language, Reference, Status};
+use domain::{one_month_after, AppError, Reference, Status};
 use domain::{Actor, AuditAction, Task};
 use domain::{ActorKind, EventKind};
 use secrecy::SecretString;
@@ -248,9 +248,7 @@ impl Verification {
     /// failure is logged, not returned: the request stands and the subject
     /// can ask for a new code.
     pub(super) async fn mail_code(&self, row: &RequestRow, issued: &IssuedCode) {
-        let Ok(parsed) = views::parse_row(row) else {
-            return;
-        };
+        let parsed = row;
         let org_name = self
             .content
             .org(&row.org)
@@ -287,9 +285,7 @@ impl Verification {
             ),
             tracking_url,
         };
-        let (Ok(email), Some(language)) =
-            (self.seals.address_of(row), Language::parse(&row.language))
-        else {
+        let (Ok(email), Some(language)) = (self.seals.address_of(row), Some(row.language)) else {
             tracing::error!("stored address or language does not parse");
             return;
         };
@@ -422,15 +418,15 @@ impl Verification {
             .await?;
         tx.commit().await.map_err(db)?;
         self.confirm_effect(&row).await;
-        let reference = views::parse_row(&row)?.reference;
+        let reference = row.reference.clone();
         Ok((reference, grant))
     }
 
     /// Tells the subject that an opt-out took effect (`row` as it was before
     /// this verification).
     async fn confirm_effect(&self, row: &RequestRow) {
-        let newly_verified = row.status == Status::PendingVerification.as_str();
-        if newly_verified && views::parse_row(row).is_ok_and(|p| p.kind.takes_effect_at_once()) {
+        let newly_verified = row.status == Status::PendingVerification;
+        if newly_verified && row.kind.takes_effect_at_once() {
             self.notify.mail_update(row).await;
         }
     }
@@ -449,7 +445,7 @@ impl Verification {
         if !Store::use_code(tx, code.id, client).await.map_err(db)? {
             return Err(AppError::CodeExpired);
         }
-        let status: Status = views::parse_row(row)?.status;
+        let status: Status = row.status;
         if status == Status::PendingVerification {
             let today = OffsetDateTime::from_unix_timestamp(at)
                 .map_err(|_| AppError::Internal)?
@@ -483,10 +479,10 @@ impl Verification {
                 )
                 .await?;
             tracing::info!(reference = %row.reference, due = %due, "request verified");
-            let kind = views::parse_row(row)?.kind;
+            let kind = row.kind;
             if kind.takes_effect_at_once() {
                 let verified = RequestRow {
-                    due_date: Some(due.to_string()),
+                    due_date: Some(domain::DueDate(due)),
                     ..row.clone()
                 };
                 self.cases.take_effect(tx, &verified, kind, at).await?;
@@ -567,7 +563,7 @@ impl Verification {
 }
 
 fn refuse_if_expired(row: &RequestRow, at: i64) -> Result<(), AppError> {
-    let status = views::parse_row(row)?.status;
+    let status = row.status;
     if views::is_expired(row, status, at) {
         return Err(AppError::RequestExpired);
     }

@@ -10,7 +10,7 @@ use domain::views::{
     AttachmentView, EventView, ExportView, MessageView, RequestView, SourceProgress, SourceState,
     Summary,
 };
-use domain::{AppError, Reference, RequestKind, Status, ValidDetails};
+use domain::{AppError, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 pub fn rfc3339(unix: i64) -> String {
@@ -25,20 +25,6 @@ fn corrupt(what: &str) -> AppError {
     AppError::Internal
 }
 
-pub struct Parsed {
-    pub reference: Reference,
-    pub kind: RequestKind,
-    pub status: Status,
-}
-
-pub fn parse_row(row: &RequestRow) -> Result<Parsed, AppError> {
-    Ok(Parsed {
-        reference: Reference::parse(&row.reference).map_err(|_| corrupt("reference"))?,
-        kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
-        status: row.status.parse().map_err(|_| corrupt("status"))?,
-    })
-}
-
 /// An unverified request past its 7 days, or one the sweep already closed.
 pub fn is_expired(row: &RequestRow, status: Status, now: i64) -> bool {
     match status {
@@ -49,13 +35,12 @@ pub fn is_expired(row: &RequestRow, status: Status, now: i64) -> bool {
 }
 
 pub fn summary(row: &RequestRow, now: i64) -> Result<Summary, AppError> {
-    let parsed = parse_row(row)?;
     Ok(Summary {
-        kind: parsed.kind,
-        status: parsed.status,
+        kind: row.kind,
+        status: row.status,
         received_at: rfc3339(row.created_at),
-        due_date: row.due_date.clone(),
-        expired: is_expired(row, parsed.status, now),
+        due_date: row.due_date.map(|d| d.to_string()),
+        expired: is_expired(row, row.status, now),
     })
 }
 
@@ -79,7 +64,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         now,
         keys,
     } = related;
-    let parsed = parse_row(row)?;
+    let parsed = row;
     let bound = Row::Request(&row.reference);
     let details: ValidDetails = serde_json::from_str(&super::open(
         keys,
@@ -115,12 +100,12 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(RequestView {
-        reference: parsed.reference,
+        reference: parsed.reference.clone(),
         kind: parsed.kind,
         status: parsed.status,
         received_at: rfc3339(row.created_at),
         verified_at: row.verified_at.map(rfc3339),
-        due_date: row.due_date.clone(),
+        due_date: row.due_date.map(|d| d.to_string()),
         details,
         history,
         messages,
@@ -187,10 +172,7 @@ pub async fn views_for(
     };
     let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
     // Progress while a collection job is queued or running.
-    let collecting: Vec<_> = jobs
-        .iter()
-        .filter(|j| matches!(j.status.as_str(), "queued" | "running"))
-        .collect();
+    let collecting: Vec<_> = jobs.iter().filter(|j| j.status.is_active()).collect();
     let collecting_ids: Vec<i64> = collecting.iter().map(|j| j.request_id).collect();
     let all_runs = Store::latest_source_runs_of(conn, &collecting_ids)
         .await

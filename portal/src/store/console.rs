@@ -6,8 +6,15 @@ use super::{Conn, Sql};
 use crate::sealing::{EmailIndex, StoredEmail};
 use sqlx::FromRow;
 
-/// Statuses in which staff still owe the subject an answer.
-pub const OPEN_STATUSES: [&str; 3] = ["received", "in_progress", "awaiting_subject"];
+/// `Status::OPEN`, as its names (bound, or in an SQL list).
+pub fn open_statuses() -> impl Iterator<Item = &'static str> {
+    domain::Status::OPEN.into_iter().map(domain::Status::as_str)
+}
+
+fn open_list() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| super::sql::status_list(&domain::Status::OPEN))
+}
 
 /// The queue's filters, already validated by the service.
 #[derive(Debug, Default, Clone)]
@@ -27,11 +34,15 @@ pub struct QueueQuery<'a> {
 #[derive(Debug, Clone, FromRow)]
 pub struct QueueRow {
     pub org: String,
-    pub reference: String,
-    pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub reference: domain::Reference,
+    #[sqlx(try_from = "String")]
+    pub kind: domain::RequestKind,
+    #[sqlx(try_from = "String")]
+    pub status: domain::Status,
     pub created_at: i64,
-    pub due_date: Option<String>,
+    #[sqlx(try_from = "super::rows::OptionalText")]
+    pub due_date: Option<domain::DueDate>,
     pub assignee_email: Option<String>,
     /// Another open request of the same subject, kind and organisation exists.
     #[sqlx(try_from = "super::rows::Flag")]
@@ -86,13 +97,25 @@ pub struct AuditQuery<'a> {
     pub offset: i64,
 }
 
-const DUPLICATE: &str = "CASE WHEN EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email_index = r.email_index \
-    AND d.kind = r.kind AND d.id <> r.id AND d.status IN ('received', 'in_progress', 'awaiting_subject') \
-    AND r.status IN ('received', 'in_progress', 'awaiting_subject')) THEN 1 ELSE 0 END";
+/// Whether another open request of the same subject, kind and
+/// organisation exists, as a selected 0/1 column.
+fn duplicate() -> String {
+    let open = open_list();
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email_index = r.email_index \
+         AND d.kind = r.kind AND d.id <> r.id AND d.status IN ({open}) \
+         AND r.status IN ({open})) THEN 1 ELSE 0 END"
+    )
+}
 
-fn push_in<'a>(query: &mut Sql<'a>, column: &str, values: impl IntoIterator<Item = &'a str>) {
+fn push_in<'a, 'b: 'a>(
+    query: &mut Sql<'a>,
+    column: &str,
+    values: impl IntoIterator<Item = &'b str>,
+) {
     query.push(format!(" AND {column} IN ("));
-    let mut values = values.into_iter().peekable();
+    // Shortened to the query's lifetime ('b outlives it).
+    let mut values = values.into_iter().map(|v| -> &'a str { v }).peekable();
     if values.peek().is_none() {
         // `IN ()` is not SQL; no organisation means no rows.
         query.push("NULL");
@@ -108,7 +131,7 @@ fn queue_filter<'a>(query: &mut Sql<'a>, q: &QueueQuery<'a>) {
             Some(status) => {
                 query.push(" AND r.status = ").push_bind(status);
             }
-            None => push_in(query, "r.status", OPEN_STATUSES),
+            None => push_in(query, "r.status", open_statuses()),
         }
     }
     if let Some(kind) = q.kind {
@@ -140,7 +163,8 @@ impl Store {
             .await?;
         let mut page = Sql::new(format!(
             "SELECT r.org, r.reference, r.kind, r.status, r.created_at, r.due_date, s.email AS assignee_email, \
-             {DUPLICATE} AS duplicate FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id WHERE 1 = 1"
+             {} AS duplicate FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id WHERE 1 = 1",
+            duplicate()
         ));
         queue_filter(&mut page, q);
         page.push(" ORDER BY r.due_date IS NULL, r.due_date, r.created_at, r.id LIMIT ")
@@ -163,7 +187,7 @@ impl Store {
         let mut query = Sql::new("SELECT COUNT(*) FROM requests r WHERE r.due_date < ");
         query.push_bind(before.to_owned());
         push_in(&mut query, "r.org", orgs.iter().map(String::as_str));
-        push_in(&mut query, "r.status", OPEN_STATUSES);
+        push_in(&mut query, "r.status", open_statuses());
         let (sql, args) = query.into_parts();
         sqlx::query_scalar_with(&sql, args).fetch_one(conn).await
     }
@@ -176,16 +200,18 @@ impl Store {
         kind: &str,
         except: i64,
     ) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar(
+        let sql = format!(
             "SELECT reference FROM requests WHERE org = $1 AND email_index = $2 AND kind = $3 AND id <> $4
-               AND status IN ('received', 'in_progress', 'awaiting_subject') ORDER BY created_at",
-        )
-        .bind(org)
-        .bind(email.as_str())
-        .bind(kind)
-        .bind(except)
-        .fetch_all(conn)
-        .await
+               AND status IN ({}) ORDER BY created_at",
+            open_list()
+        );
+        sqlx::query_scalar(&sql)
+            .bind(org)
+            .bind(email.as_str())
+            .bind(kind)
+            .bind(except)
+            .fetch_all(conn)
+            .await
     }
 
     /// Staff with a role in `org`, for the assignee choice.
@@ -395,12 +421,10 @@ impl Store {
 
     /// Open requests past their due date (`today`, ISO), across organisations.
     pub async fn overdue(pool: &super::Pool, today: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM requests
-             WHERE status IN ('received', 'in_progress', 'awaiting_subject') AND due_date < $1",
-        )
-        .bind(today)
-        .fetch_one(pool)
-        .await
+        let sql = format!(
+            "SELECT COUNT(*) FROM requests WHERE status IN ({}) AND due_date < $1",
+            open_list()
+        );
+        sqlx::query_scalar(&sql).bind(today).fetch_one(pool).await
     }
 }

@@ -162,12 +162,12 @@ impl Store {
     /// Forgets what was collected for requests that are closed: no package
     /// can be built from it any more. Returns how many requests had some.
     pub async fn delete_export_data_of_closed(conn: &mut Conn) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
+        let sql = format!(
             "DELETE FROM export_data WHERE request_id IN
-               (SELECT id FROM requests WHERE status IN ('completed', 'rejected', 'cancelled'))",
-        )
-        .execute(conn)
-        .await?;
+               (SELECT id FROM requests WHERE status IN ({}))",
+            super::sql::closed_list()
+        );
+        let done = sqlx::query(&sql).execute(conn).await?;
         Ok(done.rows_affected())
     }
 
@@ -321,8 +321,10 @@ impl Store {
 #[derive(Debug, Clone, FromRow)]
 pub struct ExecutionRow {
     pub source: String,
-    pub operation: String,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub operation: domain::Operation,
+    #[sqlx(try_from = "String")]
+    pub outcome: domain::ExecutionOutcome,
     /// Sealed (`Column::SourceReport`): what the source reported, or why it failed.
     pub detail: String,
     /// A failure's class (`sources::Failure`), in clear.
@@ -341,8 +343,8 @@ impl Store {
         )
         .bind(request_id)
         .bind(&row.source)
-        .bind(&row.operation)
-        .bind(&row.outcome)
+        .bind(row.operation.as_str())
+        .bind(row.outcome.as_str())
         .bind(&row.detail)
         .bind(&row.failure)
         .bind(row.at)

@@ -8,9 +8,41 @@ use sqlx::FromRow;
 pub struct JobRow {
     pub id: i64,
     pub request_id: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: JobStatus,
     pub attempts: i64,
     pub created_at: i64,
+}
+
+/// Where a job stands. The queue's SQL speaks these names too; it is
+/// the store's own vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobStatus {
+    /// Waiting or under way: its work is not finished.
+    pub fn is_active(self) -> bool {
+        matches!(self, JobStatus::Queued | JobStatus::Running)
+    }
+}
+
+impl TryFrom<String> for JobStatus {
+    type Error = String;
+
+    fn try_from(status: String) -> Result<JobStatus, String> {
+        Ok(match status.as_str() {
+            "queued" => JobStatus::Queued,
+            "running" => JobStatus::Running,
+            "done" => JobStatus::Done,
+            "failed" => JobStatus::Failed,
+            other => return Err(format!("unknown job status {other:?}")),
+        })
+    }
 }
 
 /// How a claimed job ended.

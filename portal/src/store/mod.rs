@@ -28,10 +28,9 @@ pub use audit::ChainRow;
 pub use consents::ReceiptRow;
 pub use console::{
     AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow,
-    OPEN_STATUSES,
 };
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
-pub use jobs::{JobEnd, JobRow};
+pub use jobs::{JobEnd, JobRow, JobStatus};
 pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};
 pub use sql::Sql;
@@ -39,7 +38,7 @@ pub use staff::{InvitationRow, MemberRow, NewInvitation, RoleRow, StaffRow};
 
 use crate::sealing::{EmailIndex, StoredEmail};
 use domain::{ActorKind, EventKind};
-use domain::{Language, RequestKind, Status};
+use domain::{DueDate, Language, RequestKind, Status};
 use sqlx::any::AnyPoolOptions;
 use std::time::Duration;
 
@@ -88,6 +87,16 @@ pub enum Schema {
     Behind,
     /// The database was migrated by a newer build.
     Ahead,
+}
+
+/// A request's state after a transition; `outcome` (sealed) is kept when
+/// `None`.
+pub struct Lifecycle<'a> {
+    pub status: Status,
+    pub due_date: Option<DueDate>,
+    pub extended: bool,
+    pub assignee_id: Option<i64>,
+    pub outcome: Option<&'a str>,
 }
 
 /// An event for a request's history; `note` is sealed (`Column::EventNote`).
@@ -329,7 +338,7 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO requests (reference, org, kind, email, email_index, language, details, status,
                                    tracking_key_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending_verification', $8, $9, $10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(new.reference)
         .bind(new.org)
@@ -338,6 +347,7 @@ impl Store {
         .bind(new.email.index.as_str())
         .bind(new.language.code())
         .bind(new.details_json)
+        .bind(Status::PendingVerification.as_str())
         .bind(new.tracking_key_hash)
         .bind(new.now)
         .bind(new.now)
@@ -520,15 +530,10 @@ impl Store {
     }
 
     /// Writes the state a transition produced.
-    #[allow(clippy::too_many_arguments)]
     pub async fn update_lifecycle(
         conn: &mut Conn,
         request_id: i64,
-        status: Status,
-        due_date: Option<&str>,
-        extended: bool,
-        assignee_id: Option<i64>,
-        outcome: Option<&str>,
+        state: Lifecycle<'_>,
         now: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
@@ -536,11 +541,11 @@ impl Store {
                     outcome = COALESCE($5, outcome), updated_at = $6
              WHERE id = $7",
         )
-        .bind(status.as_str())
-        .bind(due_date)
-        .bind(i64::from(extended))
-        .bind(assignee_id)
-        .bind(outcome)
+        .bind(state.status.as_str())
+        .bind(state.due_date.map(|d| d.to_string()))
+        .bind(i64::from(state.extended))
+        .bind(state.assignee_id)
+        .bind(state.outcome)
         .bind(now)
         .bind(request_id)
         .execute(conn)
@@ -647,16 +652,18 @@ impl Store {
         now: i64,
     ) -> Result<Vec<RequestRow>, sqlx::Error> {
         let expired: Vec<RequestRow> = sqlx::query_as(&format!(
-            "{} WHERE status = 'pending_verification' AND created_at < $1 ORDER BY id",
+            "{} WHERE status = $2 AND created_at < $1 ORDER BY id",
             RequestRow::SELECT
         ))
         .bind(cutoff)
+        .bind(Status::PendingVerification.as_str())
         .fetch_all(&mut *conn)
         .await?;
         for request in &expired {
-            sqlx::query("UPDATE requests SET status = 'cancelled', updated_at = $1 WHERE id = $2")
+            sqlx::query("UPDATE requests SET status = $3, updated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(request.id)
+                .bind(Status::Cancelled.as_str())
                 .execute(&mut *conn)
                 .await?;
             sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = $1 AND state = 'active'")

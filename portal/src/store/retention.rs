@@ -20,17 +20,19 @@ impl Store {
         cutoff: i64,
         limit: i64,
     ) -> Result<Vec<DueRow>, sqlx::Error> {
-        sqlx::query_as(
+        let sql = format!(
             "SELECT id, reference, status FROM requests
-             WHERE org = $1 AND status IN ('completed', 'rejected', 'cancelled')
+             WHERE org = $1 AND status IN ({})
                AND updated_at < $2 AND anonymised_at IS NULL
              ORDER BY updated_at, id LIMIT $3",
-        )
-        .bind(org)
-        .bind(cutoff)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
+            super::sql::closed_list()
+        );
+        sqlx::query_as(&sql)
+            .bind(org)
+            .bind(cutoff)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
     }
 
     /// Every organisation with requests not yet anonymised, configured or not.

@@ -1,7 +1,24 @@
-//! Database rows. They never leave the server: the service converts them into
-//! domain types and views.
+//! Database rows. Their columns decode into domain types here, at the
+//! store's edge: a value that does not parse is a decode error (the
+//! database was changed behind the portal's back), never a string that
+//! travels on.
 
+use domain::{DueDate, Language, Reference, RequestKind, Status};
 use sqlx::FromRow;
+
+/// A nullable text column, for a typed optional field
+/// (`#[sqlx(try_from = "OptionalText")]`).
+#[derive(Debug, Clone, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct OptionalText(Option<String>);
+
+impl TryFrom<OptionalText> for Option<DueDate> {
+    type Error = String;
+
+    fn try_from(text: OptionalText) -> Result<Option<DueDate>, String> {
+        text.0.map(DueDate::try_from).transpose()
+    }
+}
 
 /// A 0/1 column read as a `bool`. SQLite has no boolean type, so flags are
 /// small integers on both backends (`#[sqlx(try_from = "Flag")]`); a
@@ -19,19 +36,24 @@ impl From<Flag> for bool {
 #[derive(Debug, Clone, FromRow)]
 pub struct RequestRow {
     pub id: i64,
-    pub reference: String,
+    #[sqlx(try_from = "String")]
+    pub reference: Reference,
     pub org: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
     /// Sealed (`Column::Email`); `email_index` finds and compares it.
     pub email: String,
     pub email_index: Option<String>,
-    pub language: String,
+    #[sqlx(try_from = "String")]
+    pub language: Language,
     pub details: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub tracking_key_hash: String,
     pub created_at: i64,
     pub verified_at: Option<i64>,
-    pub due_date: Option<String>,
+    #[sqlx(try_from = "OptionalText")]
+    pub due_date: Option<DueDate>,
     pub assignee_id: Option<i64>,
     #[sqlx(try_from = "Flag")]
     pub extended: bool,
@@ -40,6 +62,16 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
+    /// Where the request stands in its lifecycle.
+    pub fn state(&self) -> domain::RequestState {
+        domain::RequestState {
+            status: self.status,
+            due: self.due_date.map(DueDate::date),
+            extended: self.extended,
+            executed: self.executed,
+        }
+    }
+
     pub const SELECT: &'static str = "SELECT id, reference, org, kind, email, email_index, language, details, status, \
         tracking_key_hash, created_at, verified_at, due_date, assignee_id, extended, executed FROM requests";
 }

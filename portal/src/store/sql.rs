@@ -57,6 +57,28 @@ impl<'a> Sql<'a> {
     }
 }
 
+/// `'received', 'in_progress', …`: statuses for the few statements that
+/// are fixed text. The names are the domain's constants, never input.
+pub fn status_list(statuses: &[domain::Status]) -> String {
+    statuses
+        .iter()
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The closed statuses, as `status_list` writes them.
+pub fn closed_list() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let closed: Vec<_> = domain::Status::ALL
+            .into_iter()
+            .filter(|s| s.is_closed())
+            .collect();
+        status_list(&closed)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +91,14 @@ mod tests {
         let (text, args) = sql.into_parts();
         assert_eq!(text, "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3)");
         assert_eq!(args.len(), 3);
+    }
+
+    #[test]
+    fn status_lists_are_the_domains() {
+        assert_eq!(closed_list(), "'completed', 'rejected', 'cancelled'");
+        assert_eq!(
+            status_list(&domain::Status::OPEN),
+            "'received', 'in_progress', 'awaiting_subject'"
+        );
     }
 }

@@ -316,13 +316,14 @@ fn Execution(
             {(!executions.is_empty()).then(|| view! {
                 <ul class="sources">
                     {executions.into_iter().map(|e| {
-                        let class = if e.outcome == "failed" { "source-failed" } else { "" };
-                        let what = match e.outcome.as_str() {
-                            "done" => "done",
-                            "exception" => "kept under an exception",
-                            _ => "failed",
+                        use domain::ExecutionOutcome;
+                        let class = if e.outcome == ExecutionOutcome::Failed { "source-failed" } else { "" };
+                        let what = match e.outcome {
+                            ExecutionOutcome::Done => "done",
+                            ExecutionOutcome::Exception => "kept under an exception",
+                            ExecutionOutcome::Failed => "failed",
                         };
-                        view! { <li class=class>{format!("{} ({}, {}): {what} — {}", e.source, e.operation, i18n::long_date(STAFF, &e.at), e.detail)}</li> }
+                        view! { <li class=class>{format!("{} ({}, {}): {what} — {}", e.source, e.operation.as_str(), i18n::long_date(STAFF, &e.at), e.detail)}</li> }
                     }).collect_view()}
                 </ul>
             })}

@@ -5,7 +5,7 @@
 //! request. After it the subject can no longer cancel.
 
 use super::Cases;
-use crate::service::{db, now, views, StaffMember};
+use crate::service::{db, now, StaffMember};
 use crate::{
     sources::{Execution, Identifiers, Operation},
     store::{ExecutionRow, Store},
@@ -35,7 +35,7 @@ impl Cases {
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
         drop(conn);
-        let parsed = views::parse_row(&row)?;
+        let parsed = &row;
         let operation = Operation::asked_by(parsed.kind).ok_or(AppError::validation(
             "operation",
             FieldErrorCode::NotApplicable,
@@ -79,8 +79,8 @@ impl Cases {
             let at = now();
             let execution = ExecutionRow {
                 source: source.name.clone(),
-                operation: operation.as_str().into(),
-                outcome: outcome.as_str().into(),
+                operation,
+                outcome,
                 detail: self.seals.seal(
                     crate::sealing::Column::SourceReport,
                     crate::sealing::Row::Request(&row.reference),

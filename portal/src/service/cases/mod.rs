@@ -5,19 +5,17 @@
 
 mod execution;
 
-use super::{db, now, views, Notify, Seals, StaffMember, Subject, Trail};
+use super::{db, now, Notify, Seals, StaffMember, Subject, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
-use crate::store::NewEvent;
+use crate::store::{Lifecycle, NewEvent};
 use crate::store::{RequestRow, Store};
 use domain::{
-    Action, AppError, Outcome, Reference, RequestKind, RequestState, Role, StaffAction, Status,
-    MAX_DETAIL_CHARS,
+    Action, AppError, Outcome, Reference, RequestKind, Role, StaffAction, Status, MAX_DETAIL_CHARS,
 };
 use domain::{Actor, AuditAction, Task};
 use domain::{ActorKind, EventKind};
 use std::sync::Arc;
-use time::Date;
 
 /// Working a request: the staff's actions, the subject's reply and
 /// withdrawal, and carrying a decision out on the sources.
@@ -67,23 +65,6 @@ fn text(field: &'static str, value: &str) -> Result<String, AppError> {
         return Err(AppError::validation(field, FieldErrorCode::TooLong));
     }
     Ok(value.to_owned())
-}
-
-fn state_of(row: &RequestRow) -> Result<RequestState, AppError> {
-    let status = views::parse_row(row)?.status;
-    let due = match row.due_date.as_deref() {
-        Some(d) => Some(
-            Date::parse(d, &time::format_description::well_known::Iso8601::DATE)
-                .map_err(|_| AppError::Internal)?,
-        ),
-        None => None,
-    };
-    Ok(RequestState {
-        status,
-        due,
-        extended: row.extended,
-        executed: row.executed,
-    })
 }
 
 impl Cases {
@@ -139,9 +120,9 @@ impl Cases {
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        let state = state_of(&row)?;
+        let state = row.state();
         let refuse = |reason| AppError::TransitionRefused { reason };
-        let kind: RequestKind = views::parse_row(&row)?.kind;
+        let kind: RequestKind = row.kind;
         let mut assignee = row.assignee_id;
         let mut outcome = None;
         let mut message = None;
@@ -227,17 +208,18 @@ impl Cases {
                 (state.clone(), None)
             }
         };
-        let due = next.due.map(|d| d.to_string());
         let bound = Row::Request(&row.reference);
         let outcome = outcome.map(|o| self.seals.seal(Column::RequestOutcome, bound, &o));
         Store::update_lifecycle(
             &mut tx,
             row.id,
-            next.status,
-            due.as_deref(),
-            next.extended,
-            assignee,
-            outcome.as_deref(),
+            Lifecycle {
+                status: next.status,
+                due_date: next.due.map(domain::DueDate),
+                extended: next.extended,
+                assignee_id: assignee,
+                outcome: outcome.as_deref(),
+            },
             at,
         )
         .await
@@ -299,7 +281,7 @@ impl Cases {
             attached.push(serde_json::json!({ "size": upload.data.len(), "sha256": sha256 }));
         }
         let detail = serde_json::json!({
-            "status": next.status.as_str(), "due_date": due, "assignee": assignee, "attachments": attached,
+            "status": next.status.as_str(), "due_date": next.due.map(|d| d.to_string()), "assignee": assignee, "attachments": attached,
         });
         self.trail
             .record(
@@ -331,7 +313,7 @@ impl Cases {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = self.subject_row(&mut tx, subject, reference).await?;
-        let state = state_of(&row)?;
+        let state = row.state();
         if state.status.is_closed() || state.status == Status::PendingVerification {
             return Err(AppError::TransitionRefused {
                 reason: domain::TransitionError::NotInThisStatus,
@@ -347,15 +329,16 @@ impl Cases {
         } else {
             (state.clone(), EventKind::Message)
         };
-        let due = next.due.map(|d| d.to_string());
         Store::update_lifecycle(
             &mut tx,
             row.id,
-            next.status,
-            due.as_deref(),
-            next.extended,
-            row.assignee_id,
-            None,
+            Lifecycle {
+                status: next.status,
+                due_date: next.due.map(domain::DueDate),
+                extended: next.extended,
+                assignee_id: row.assignee_id,
+                outcome: None,
+            },
             at,
         )
         .await
@@ -402,18 +385,20 @@ impl Cases {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = self.subject_row(&mut tx, subject, reference).await?;
-        let next = state_of(&row)?
+        let next = row
+            .state()
             .apply(&Action::CancelBySubject)
             .map_err(|reason| AppError::TransitionRefused { reason })?;
-        let due = next.due.map(|d| d.to_string());
         Store::update_lifecycle(
             &mut tx,
             row.id,
-            next.status,
-            due.as_deref(),
-            next.extended,
-            row.assignee_id,
-            None,
+            Lifecycle {
+                status: next.status,
+                due_date: next.due.map(domain::DueDate),
+                extended: next.extended,
+                assignee_id: row.assignee_id,
+                outcome: None,
+            },
             at,
         )
         .await
@@ -499,11 +484,13 @@ impl Cases {
         Store::update_lifecycle(
             conn,
             row.id,
-            Status::Completed,
-            row.due_date.as_deref(),
-            false,
-            None,
-            Some(&outcome),
+            Lifecycle {
+                status: Status::Completed,
+                due_date: row.due_date,
+                extended: false,
+                assignee_id: None,
+                outcome: Some(&outcome),
+            },
             at,
         )
         .await

@@ -13,7 +13,7 @@ use crate::store::{AuditQuery, Conn, RequestRow, Store};
 use domain::views::console::{
     CaseView, CategoryOption, Colleague, ExecutionView, ExportDataSummary, SourceRunView,
 };
-use domain::{AppError, Language, Outcome};
+use domain::{AppError, Outcome};
 
 pub(super) async fn case_view(
     conn: &mut Conn,
@@ -48,7 +48,7 @@ pub(super) async fn case_view(
         &mut *conn,
         org,
         &seals.email_index(&email),
-        &row.kind,
+        row.kind.as_str(),
         row.id,
     )
     .await
@@ -73,7 +73,7 @@ pub(super) async fn case_view(
         ..AuditQuery::default()
     };
     let (trail, _) = Store::audit_page(&mut *conn, &query).await.map_err(db)?;
-    let (overdue, due_soon) = flags(request.status, row.due_date.as_deref(), today());
+    let (overdue, due_soon) = flags(request.status, row.due_date, today());
     let (export_categories, export_data, sources) = if request.kind.exportable() {
         export_panel(&mut *conn, content, seals, org, &row).await?
     } else {
@@ -88,7 +88,7 @@ pub(super) async fn case_view(
     Ok(CaseView {
         org: org.to_owned(),
         email,
-        language: Language::parse(&row.language).ok_or(AppError::Internal)?,
+        language: row.language,
         assignee,
         colleagues,
         extended: row.extended,

@@ -96,7 +96,7 @@ impl Exports {
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        let parsed = views::parse_row(&row)?;
+        let parsed = &row;
         if !parsed.kind.exportable() {
             return Err(AppError::validation("file", FieldErrorCode::NotApplicable));
         }
@@ -226,7 +226,7 @@ impl Exports {
             Some(id) => Actor::Staff(id),
             None => Actor::System(Task::Jobs),
         };
-        let reference = views::parse_row(row)?.reference;
+        let reference = row.reference.clone();
         let email = self.seals.request_email(row)?;
         let who = crate::sources::Identifiers {
             email: &email,
@@ -336,7 +336,7 @@ impl Exports {
         let row = self
             .exportable_request(&mut conn, member, org, reference)
             .await?;
-        let kind = views::parse_row(&row)?.kind;
+        let kind = row.kind;
         let mut staged: Vec<Staged> = Store::export_data_of(&mut conn, row.id)
             .await
             .map_err(db)?
@@ -372,7 +372,7 @@ impl Exports {
         let (store, key) = (self.packages.store.clone(), self.packages.key.clone());
         let mut chunks = DatabaseChunks {
             keys: self.seals.keys().clone(),
-            reference: row.reference.clone(),
+            reference: row.reference.to_string(),
             pool: self.store.pool().clone(),
             runtime: tokio::runtime::Handle::current(),
         };
@@ -469,7 +469,7 @@ impl Exports {
     ) -> Result<(), AppError> {
         Store::mark_executed(&mut *conn, row.id).await.map_err(db)?;
         // Written in the subject's language: it is shown to them as it is.
-        let language = domain::Language::parse(&row.language).unwrap_or_default();
+        let language = row.language;
         let date = domain::i18n::long_date(language, &views::rfc3339(expires_at));
         let message = self.seals.seal(
             Column::MessageBody,

@@ -63,7 +63,7 @@ impl Staging {
             pool: pool.clone(),
             keys,
             request_id: request.id,
-            reference: request.reference.clone(),
+            reference: request.reference.to_string(),
             source: source.to_owned(),
             staff,
             at,

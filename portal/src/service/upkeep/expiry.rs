@@ -2,9 +2,9 @@
 //! their subjects so, and that forgets dead sessions.
 
 use super::Upkeep;
-use crate::service::{db, now, views, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
+use crate::service::{db, now, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
+use domain::AppError;
 use domain::{Actor, AuditAction, Task};
-use domain::{AppError, Language};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -43,16 +43,13 @@ impl Upkeep {
                 .org(&row.org)
                 .map(|o| o.settings.name.clone())
                 .unwrap_or_default();
-            let (Ok(parsed), Ok(email), Some(language)) = (
-                views::parse_row(row),
-                self.seals.address_of(row),
-                Language::parse(&row.language),
-            ) else {
+            let Ok(email) = self.seals.address_of(row) else {
                 continue;
             };
+            let language = row.language;
             let mail = ExpiredMail {
                 org_name: &org_name,
-                reference: parsed.reference.as_str(),
+                reference: row.reference.as_str(),
                 new_request_url: self.links.org_url(&row.org, &format!("/o/{}/new", row.org)),
             };
             if let Err(error) = self.mailer.send(&email, language, "expired", &mail).await {

@@ -7,7 +7,7 @@
 //! crash changes nothing but the timestamps.
 
 use super::Upkeep;
-use crate::service::{db, now, views};
+use crate::service::{db, now};
 use crate::{
     audit::Entry,
     store::{JobEnd, Store},
@@ -43,7 +43,7 @@ impl Upkeep {
         drop(conn);
         let outcome = match &row {
             Some(row) => {
-                let parsed = views::parse_row(row)?;
+                let parsed = row;
                 if parsed.kind.exportable() && !parsed.status.is_closed() {
                     self.exports.collect_for(row, None).await
                 } else {
