@@ -203,6 +203,9 @@ event-completed = We answered your request
 event-rejected = We refused your request
 event-cancelled = The request was cancelled
 event-message = A message was added
+note-refused = { $reason } Legal ground: { $ground }. You may complain to the supervisory authority (see the privacy notice).
+note-opted-out = Done: you will receive no more marketing from us.
+note-consent-withdrawn = Done: we no longer process your data on the basis of the consent you withdrew.
 
 ## My requests
 

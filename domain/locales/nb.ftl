@@ -203,6 +203,9 @@ event-completed = Vi svarte på forespørselen din
 event-rejected = Vi avslo forespørselen din
 event-cancelled = Forespørselen ble avbrutt
 event-message = En melding ble lagt til
+note-refused = { $reason } Rettslig grunnlag: { $ground }. Du kan klage til tilsynsmyndigheten (se personvernerklæringen).
+note-opted-out = Utført: du får ikke mer markedsføring fra oss.
+note-consent-withdrawn = Utført: vi behandler ikke lenger opplysningene dine på grunnlag av samtykket du trakk tilbake.
 
 ## Mine forespørsler
 

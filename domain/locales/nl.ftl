@@ -203,6 +203,9 @@ event-completed = Wij hebben uw verzoek beantwoord
 event-rejected = Wij hebben uw verzoek afgewezen
 event-cancelled = Het verzoek is geannuleerd
 event-message = Er is een bericht toegevoegd
+note-refused = { $reason } Rechtsgrond: { $ground }. U kunt een klacht indienen bij de toezichthoudende autoriteit (zie de privacyverklaring).
+note-opted-out = Gedaan: u ontvangt geen marketing meer van ons.
+note-consent-withdrawn = Gedaan: wij verwerken uw gegevens niet langer op basis van de toestemming die u hebt ingetrokken.
 
 ## Mijn verzoeken
 

@@ -26,6 +26,7 @@ impl DueDate {
         self.0
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn parse(iso: &str) -> Option<DueDate> {
         Date::parse(iso, &time::format_description::well_known::Iso8601::DATE)
             .ok()
@@ -40,6 +41,7 @@ impl std::fmt::Display for DueDate {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl TryFrom<String> for DueDate {
     type Error = String;
 

@@ -295,6 +295,28 @@ pub fn event_text(language: Language, event: crate::views::EventKind) -> String 
     t(language, &format!("event-{}", event.as_str()))
 }
 
+/// What a history entry tells the subject besides its kind: staff's words
+/// as written, the portal's own in the reader's language.
+pub fn event_note(language: Language, note: &crate::EventNote) -> String {
+    use crate::EventNote;
+    match note {
+        EventNote::Said { text } => text.clone(),
+        EventNote::Refused {
+            reason,
+            legal_ground,
+        } => {
+            let mut args = FluentArgs::new();
+            args.set("reason", reason.as_str());
+            args.set("ground", legal_ground.as_str());
+            t_args(language, "note-refused", Some(&args))
+        }
+        EventNote::TookEffect {
+            kind: RequestKind::MarketingOptOut,
+        } => t(language, "note-opted-out"),
+        EventNote::TookEffect { .. } => t(language, "note-consent-withdrawn"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +331,42 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_portals_own_notes_are_said_in_the_readers_language() {
+        use crate::EventNote;
+        let refused = EventNote::Refused {
+            reason: "Grunnløs".into(),
+            legal_ground: "Art. 12(5)".into(),
+        };
+        let nb = event_note(Language::Nb, &refused);
+        assert!(
+            nb.starts_with("Grunnløs Rettslig grunnlag: Art. 12(5)."),
+            "{nb}"
+        );
+        assert!(nb.contains("tilsynsmyndigheten"), "{nb}");
+        let opted_out = EventNote::TookEffect {
+            kind: RequestKind::MarketingOptOut,
+        };
+        let withdrawn = EventNote::TookEffect {
+            kind: RequestKind::WithdrawConsent,
+        };
+        for language in Language::ALL {
+            assert_ne!(event_note(language, &opted_out), "note-opted-out");
+            assert_ne!(
+                event_note(language, &opted_out),
+                event_note(language, &withdrawn)
+            );
+        }
+        assert_ne!(
+            event_note(Language::Nl, &opted_out),
+            event_note(Language::En, &opted_out)
+        );
+        let said = EventNote::Said {
+            text: "Three archives".into(),
+        };
+        assert_eq!(event_note(Language::Nl, &said), "Three archives");
     }
 
     #[test]

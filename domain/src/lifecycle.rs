@@ -11,7 +11,7 @@
 //! starts. Where an answer takes long, staff extend the deadline, with a
 //! reason the subject is told, once, by at most two further months.
 
-use super::{add_months, Status};
+use super::{add_months, EventKind, Status};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -28,16 +28,24 @@ pub struct RequestState {
     /// Whether anything was carried out on the subject's data (an erasure
     /// run, an export released): the subject can no longer cancel.
     pub executed: bool,
+    /// The staff member working the request, if any.
+    pub assignee: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
+    /// Staff take the request, or hand it to a colleague (who belongs to
+    /// the organisation: the service checks that).
+    Assign { to: i64 },
     /// A staff member starts working the request.
     Start,
     /// Staff ask the subject for information.
     AskSubject,
-    /// The subject answered.
-    SubjectAnswered,
+    /// Staff write to the subject without changing anything else.
+    Message,
+    /// The subject writes: an answer when they were asked something, else
+    /// a message.
+    SubjectWrites,
     /// Staff extend the deadline by `months` (1 or 2), telling the subject why.
     Extend { months: u8, reason: String },
     /// Staff answer the request.
@@ -49,6 +57,46 @@ pub enum Action {
     },
     /// The subject withdraws the request.
     CancelBySubject,
+}
+
+/// An action without its particulars: what a page asks the rules before it
+/// offers the action's form (`RequestState::allows`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Move {
+    Assign,
+    Start,
+    AskSubject,
+    Message,
+    SubjectWrites,
+    Extend,
+    Complete,
+    Reject,
+    CancelBySubject,
+}
+
+impl Action {
+    pub fn as_move(&self) -> Move {
+        match self {
+            Action::Assign { .. } => Move::Assign,
+            Action::Start => Move::Start,
+            Action::AskSubject => Move::AskSubject,
+            Action::Message => Move::Message,
+            Action::SubjectWrites => Move::SubjectWrites,
+            Action::Extend { .. } => Move::Extend,
+            Action::Complete => Move::Complete,
+            Action::Reject { .. } => Move::Reject,
+            Action::CancelBySubject => Move::CancelBySubject,
+        }
+    }
+}
+
+/// What an action does: the state after it, the event the history records,
+/// and whether the subject is mailed that their request changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub state: RequestState,
+    pub event: EventKind,
+    pub tells_subject: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -71,35 +119,57 @@ pub enum TransitionError {
 }
 
 impl RequestState {
-    pub fn apply(&self, action: &Action) -> Result<RequestState, TransitionError> {
+    /// Whether `step` may happen now, whatever its particulars: the rule
+    /// the service applies and the console asks before it shows a form.
+    pub fn allows(&self, step: Move) -> Result<(), TransitionError> {
         use Status::*;
-        let mut next = self.clone();
         if self.status == PendingVerification {
             return Err(TransitionError::NotVerified);
         }
         if self.status.is_closed() {
             return Err(TransitionError::NotInThisStatus);
         }
-        let move_to = |next: &mut RequestState, status: Status| {
-            if self.status.can_become(status) {
-                next.status = status;
-                Ok(())
-            } else {
-                Err(TransitionError::NotInThisStatus)
-            }
+        let becomes = match step {
+            Move::Start if self.status != Received => return Err(TransitionError::NotInThisStatus),
+            Move::Start => Some(InProgress),
+            Move::AskSubject => Some(AwaitingSubject),
+            Move::Complete => Some(Completed),
+            Move::Reject => Some(Rejected),
+            Move::CancelBySubject if self.executed => return Err(TransitionError::AlreadyExecuted),
+            Move::CancelBySubject => Some(Cancelled),
+            Move::Extend if self.extended => return Err(TransitionError::AlreadyExtended),
+            Move::Extend | Move::Assign | Move::Message | Move::SubjectWrites => None,
         };
-        match action {
-            Action::Start if self.status == Received => move_to(&mut next, InProgress)?,
-            Action::Start => return Err(TransitionError::NotInThisStatus),
-            Action::AskSubject => move_to(&mut next, AwaitingSubject)?,
-            Action::SubjectAnswered if self.status == AwaitingSubject => {
-                move_to(&mut next, InProgress)?
+        match becomes {
+            Some(next) if !self.status.can_become(next) => Err(TransitionError::NotInThisStatus),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn apply(&self, action: &Action) -> Result<Transition, TransitionError> {
+        use Status::*;
+        self.allows(action.as_move())?;
+        let mut next = self.clone();
+        let event = match action {
+            Action::Assign { to } => {
+                next.assignee = Some(*to);
+                EventKind::Assigned
             }
-            Action::SubjectAnswered => return Err(TransitionError::NotInThisStatus),
+            Action::Start => {
+                next.status = InProgress;
+                EventKind::Started
+            }
+            Action::AskSubject => {
+                next.status = AwaitingSubject;
+                EventKind::AskedSubject
+            }
+            Action::Message => EventKind::Message,
+            Action::SubjectWrites if self.status == AwaitingSubject => {
+                next.status = InProgress;
+                EventKind::SubjectAnswered
+            }
+            Action::SubjectWrites => EventKind::Message,
             Action::Extend { months, reason } => {
-                if self.extended {
-                    return Err(TransitionError::AlreadyExtended);
-                }
                 if !(1..=MAX_EXTENSION_MONTHS).contains(months) {
                     return Err(TransitionError::ExtensionTooLong);
                 }
@@ -109,8 +179,12 @@ impl RequestState {
                 let due = self.due.ok_or(TransitionError::NotVerified)?;
                 next.due = Some(add_months(due, *months));
                 next.extended = true;
+                EventKind::Extended
             }
-            Action::Complete => move_to(&mut next, Completed)?,
+            Action::Complete => {
+                next.status = Completed;
+                EventKind::Completed
+            }
             Action::Reject {
                 reason,
                 legal_ground,
@@ -121,16 +195,21 @@ impl RequestState {
                 if legal_ground.trim().is_empty() {
                     return Err(TransitionError::LegalGroundRequired);
                 }
-                move_to(&mut next, Rejected)?;
+                next.status = Rejected;
+                EventKind::Rejected
             }
             Action::CancelBySubject => {
-                if self.executed {
-                    return Err(TransitionError::AlreadyExecuted);
-                }
-                move_to(&mut next, Cancelled)?;
+                next.status = Cancelled;
+                EventKind::Cancelled
             }
-        }
-        Ok(next)
+        };
+        Ok(Transition {
+            state: next,
+            event,
+            // A colleague's assignment is the team's business; a subject's
+            // own words need no mail back to them.
+            tells_subject: !matches!(action, Action::Assign { .. } | Action::SubjectWrites),
+        })
     }
 
     /// Overdue on `today`: open, with a due date already passed.
@@ -158,6 +237,7 @@ mod tests {
             due: Some(date!(2027 - 01 - 31)),
             extended: false,
             executed: false,
+            assignee: None,
         }
     }
 
@@ -174,6 +254,7 @@ mod tests {
             state(Status::Received)
                 .apply(&Action::Start)
                 .unwrap()
+                .state
                 .status,
             Status::InProgress
         );
@@ -190,6 +271,7 @@ mod tests {
             due: None,
             extended: false,
             executed: false,
+            assignee: None,
         };
         for action in [
             Action::Start,
@@ -197,6 +279,9 @@ mod tests {
             Action::Complete,
             extend(1, "x"),
             Action::CancelBySubject,
+            Action::Assign { to: 7 },
+            Action::Message,
+            Action::SubjectWrites,
         ] {
             assert_eq!(
                 pending.apply(&action),
@@ -210,30 +295,35 @@ mod tests {
     fn asking_the_subject_waits_for_their_answer_and_keeps_the_clock_running() {
         let asked = state(Status::InProgress)
             .apply(&Action::AskSubject)
-            .unwrap();
+            .unwrap()
+            .state;
         assert_eq!(asked.status, Status::AwaitingSubject);
         assert_eq!(
             asked.due,
             Some(date!(2027 - 01 - 31)),
             "the deadline does not move"
         );
-        let answered = asked.apply(&Action::SubjectAnswered).unwrap();
-        assert_eq!(answered.status, Status::InProgress);
+        let answered = asked.apply(&Action::SubjectWrites).unwrap();
+        assert_eq!(answered.state.status, Status::InProgress);
+        assert_eq!(answered.event, EventKind::SubjectAnswered);
         assert_eq!(
             state(Status::Received).apply(&Action::AskSubject),
             Err(TransitionError::NotInThisStatus)
         );
-        assert_eq!(
-            state(Status::InProgress).apply(&Action::SubjectAnswered),
-            Err(TransitionError::NotInThisStatus)
-        );
+        // Unasked, the subject's words are a message: nothing moves.
+        let unasked = state(Status::InProgress)
+            .apply(&Action::SubjectWrites)
+            .unwrap();
+        assert_eq!(unasked.state, state(Status::InProgress));
+        assert_eq!(unasked.event, EventKind::Message);
     }
 
     #[test]
     fn the_deadline_extends_once_by_at_most_two_months_with_a_reason() {
         let extended = state(Status::InProgress)
             .apply(&extend(2, "Many systems to search"))
-            .unwrap();
+            .unwrap()
+            .state;
         assert_eq!(extended.due, Some(date!(2027 - 03 - 31)));
         assert!(extended.extended);
         assert_eq!(
@@ -242,7 +332,8 @@ mod tests {
         );
         let one = state(Status::Received)
             .apply(&extend(1, "Complex"))
-            .unwrap();
+            .unwrap()
+            .state;
         assert_eq!(one.due, Some(date!(2027 - 02 - 28)), "month ends clamp");
         assert_eq!(
             state(Status::InProgress).apply(&extend(3, "Long")),
@@ -268,6 +359,7 @@ mod tests {
             state(Status::InProgress)
                 .apply(&reject("Manifestly unfounded", "GDPR Art. 12(5)(b)"))
                 .unwrap()
+                .state
                 .status,
             Status::Rejected
         );
@@ -292,6 +384,7 @@ mod tests {
                 state(status)
                     .apply(&Action::CancelBySubject)
                     .unwrap()
+                    .state
                     .status,
                 Status::Cancelled
             );
@@ -315,12 +408,81 @@ mod tests {
                 Action::Complete,
                 extend(1, "x"),
                 Action::CancelBySubject,
+                Action::Assign { to: 7 },
+                Action::Message,
+                Action::SubjectWrites,
             ] {
                 assert_eq!(
                     state(status).apply(&action),
                     Err(TransitionError::NotInThisStatus),
                     "{status} {action:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn assigning_and_writing_change_nothing_but_the_assignee_and_tell_whom_they_should() {
+        for status in [
+            Status::Received,
+            Status::InProgress,
+            Status::AwaitingSubject,
+        ] {
+            let assigned = state(status).apply(&Action::Assign { to: 7 }).unwrap();
+            assert_eq!(
+                assigned.state,
+                RequestState {
+                    assignee: Some(7),
+                    ..state(status)
+                }
+            );
+            assert_eq!(assigned.event, EventKind::Assigned);
+            assert!(!assigned.tells_subject, "the team's business");
+            let written = state(status).apply(&Action::Message).unwrap();
+            assert_eq!(written.state, state(status));
+            assert_eq!(written.event, EventKind::Message);
+            assert!(written.tells_subject);
+        }
+        assert!(
+            state(Status::InProgress)
+                .apply(&Action::Complete)
+                .unwrap()
+                .tells_subject
+        );
+    }
+
+    #[test]
+    fn what_a_page_offers_is_what_the_rules_accept() {
+        let actions = [
+            Action::Assign { to: 7 },
+            Action::Start,
+            Action::AskSubject,
+            Action::Message,
+            Action::SubjectWrites,
+            extend(1, "Reason"),
+            Action::Complete,
+            Action::Reject {
+                reason: "Reason".into(),
+                legal_ground: "Ground".into(),
+            },
+            Action::CancelBySubject,
+        ];
+        for status in Status::ALL {
+            for extended in [false, true] {
+                for executed in [false, true] {
+                    let state = RequestState {
+                        extended,
+                        executed,
+                        ..state(status)
+                    };
+                    for action in &actions {
+                        assert_eq!(
+                            state.allows(action.as_move()).is_ok(),
+                            state.apply(action).is_ok(),
+                            "{state:?} {action:?}"
+                        );
+                    }
+                }
             }
         }
     }

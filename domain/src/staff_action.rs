@@ -3,7 +3,7 @@
 //! `lifecycle` (transitions) and the service (who may, what is recorded).
 
 use super::error::{AppError, FieldErrorCode};
-use super::event::EventKind;
+use super::lifecycle::{Action, Move};
 use super::outcome::OutcomeForm;
 use serde::{Deserialize, Serialize};
 
@@ -50,22 +50,56 @@ pub struct ActionForm {
     pub legal_ground: Option<String>,
 }
 
+impl Move {
+    /// The moves staff make through the console's action form (a
+    /// completion has its own form, with files).
+    pub const FORMS: [Move; 6] = [
+        Move::Assign,
+        Move::Start,
+        Move::AskSubject,
+        Move::Message,
+        Move::Extend,
+        Move::Reject,
+    ];
+
+    /// What the console's action form posts as `action` for this move.
+    pub fn form_name(self) -> Option<&'static str> {
+        Some(match self {
+            Move::Assign => "assign",
+            Move::Start => "start",
+            Move::AskSubject => "ask",
+            Move::Message => "message",
+            Move::Extend => "extend",
+            Move::Reject => "reject",
+            _ => return None,
+        })
+    }
+
+    pub fn from_form_name(name: &str) -> Option<Move> {
+        Move::FORMS
+            .into_iter()
+            .find(|step| step.form_name() == Some(name))
+    }
+}
+
 impl StaffAction {
     /// The action a console form asks for. Texts are checked by the service
     /// (required, length), numbers here.
     pub fn from_form(form: &ActionForm) -> Result<StaffAction, AppError> {
         let text = || form.text.clone().unwrap_or_default();
-        Ok(match form.action.as_str() {
-            "assign" => {
+        let step = Move::from_form_name(&form.action)
+            .ok_or_else(|| AppError::validation("action", FieldErrorCode::InvalidChoice))?;
+        Ok(match step {
+            Move::Assign => {
                 let to = form.to.as_deref().and_then(|v| v.trim().parse().ok());
                 StaffAction::Assign {
                     to: to
                         .ok_or_else(|| AppError::validation("to", FieldErrorCode::InvalidChoice))?,
                 }
             }
-            "start" => StaffAction::Start,
-            "ask" => StaffAction::AskSubject { question: text() },
-            "extend" => {
+            Move::Start => StaffAction::Start,
+            Move::AskSubject => StaffAction::AskSubject { question: text() },
+            Move::Extend => {
                 let months = form.months.as_deref().and_then(|v| v.trim().parse().ok());
                 StaffAction::Extend {
                     months: months.ok_or_else(|| {
@@ -74,12 +108,13 @@ impl StaffAction {
                     reason: text(),
                 }
             }
-            "reject" => StaffAction::Reject {
+            Move::Reject => StaffAction::Reject {
                 reason: text(),
                 legal_ground: form.legal_ground.clone().unwrap_or_default(),
             },
-            "message" => StaffAction::Message { body: text() },
-            _ => {
+            Move::Message => StaffAction::Message { body: text() },
+            // Not among `Move::FORMS`: no form name leads here.
+            Move::Complete | Move::SubjectWrites | Move::CancelBySubject => {
                 return Err(AppError::validation(
                     "action",
                     FieldErrorCode::InvalidChoice,
@@ -88,16 +123,25 @@ impl StaffAction {
         })
     }
 
-    /// The event recorded in the history and the audit log.
-    pub fn event(&self) -> EventKind {
+    /// The lifecycle's action: what the rules decide on.
+    pub fn action(&self) -> Action {
         match self {
-            StaffAction::Assign { .. } => EventKind::Assigned,
-            StaffAction::Start => EventKind::Started,
-            StaffAction::AskSubject { .. } => EventKind::AskedSubject,
-            StaffAction::Extend { .. } => EventKind::Extended,
-            StaffAction::Complete { .. } => EventKind::Completed,
-            StaffAction::Reject { .. } => EventKind::Rejected,
-            StaffAction::Message { .. } => EventKind::Message,
+            StaffAction::Assign { to } => Action::Assign { to: *to },
+            StaffAction::Start => Action::Start,
+            StaffAction::AskSubject { .. } => Action::AskSubject,
+            StaffAction::Extend { months, reason } => Action::Extend {
+                months: *months,
+                reason: reason.clone(),
+            },
+            StaffAction::Complete { .. } => Action::Complete,
+            StaffAction::Reject {
+                reason,
+                legal_ground,
+            } => Action::Reject {
+                reason: reason.clone(),
+                legal_ground: legal_ground.clone(),
+            },
+            StaffAction::Message { .. } => Action::Message,
         }
     }
 }
@@ -149,6 +193,19 @@ mod tests {
         assert_eq!(
             StaffAction::from_form(&assign),
             Err(AppError::validation("to", FieldErrorCode::InvalidChoice))
+        );
+        for step in Move::FORMS {
+            let name = step.form_name().unwrap();
+            assert_eq!(Move::from_form_name(name), Some(step));
+        }
+        assert_eq!(Move::Complete.form_name(), None);
+        assert_eq!(
+            StaffAction::from_form(&form("complete")),
+            Err(AppError::validation(
+                "action",
+                FieldErrorCode::InvalidChoice
+            )),
+            "a completion comes through its own form"
         );
         assert_eq!(
             StaffAction::from_form(&form("delete")),

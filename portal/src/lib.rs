@@ -16,3 +16,4 @@ pub mod service;
 pub mod sources;
 pub mod store;
 pub mod theme;
+pub mod token;

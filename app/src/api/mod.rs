@@ -168,7 +168,11 @@ pub async fn confirm_link(org: String, token: String) -> Result<(), AppError> {
         caller.org(&service, &org)?;
         let (reference, grant) = service
             .verification
-            .confirm_link(&org, &token, &caller.client)
+            .confirm_link(
+                &org,
+                &portal::token::Token::presented(token),
+                &caller.client,
+            )
             .await?;
         start_session(&caller, &grant);
         see_other(&caller, &format!("/o/{org}/requests/{reference}"));
@@ -278,7 +282,7 @@ pub async fn sign_out(org: String) -> Result<(), AppError> {
         set_cookie(cookies::subject_session(
             caller.secure,
             caller.framing,
-            "",
+            None,
             0,
         ));
         see_other(&caller, &format!("/o/{org}"));
@@ -294,7 +298,7 @@ fn start_session(caller: &portal::door::Caller, grant: &portal::service::Session
     set_cookie(cookies::subject_session(
         caller.secure,
         caller.framing,
-        &grant.token,
+        Some(&grant.token),
         max_age,
     ));
 }

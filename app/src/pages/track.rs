@@ -340,7 +340,7 @@ fn HistoryItem(event: EventView) -> impl IntoView {
             <time datetime=event.at.clone()>{i18n::long_date(lang, &event.at)}</time>
             " – "
             {text}
-            {event.note.map(|note| view! { <p class="event-note">{note}</p> })}
+            {event.note.map(|note| view! { <p class="event-note">{i18n::event_note(lang, &note)}</p> })}
         </li>
     }
 }

@@ -125,9 +125,9 @@ pub struct CaseView {
     pub language: Language,
     pub assignee: Option<Colleague>,
     pub colleagues: Vec<Colleague>,
-    pub extended: bool,
-    /// Something was carried out; the subject can no longer cancel.
-    pub executed: bool,
+    /// Where the request stands: its rules (`RequestState::allows`) decide
+    /// which actions the page offers.
+    pub state: crate::RequestState,
     pub overdue: bool,
     pub due_soon: bool,
     /// Other open requests of the same subject and kind.
@@ -255,4 +255,77 @@ pub enum InvitationStep {
     Accept,
     /// Signed in as someone else: sign out first.
     OtherAccount,
+}
+
+/// What a request's page confirms after one of its forms succeeded: the
+/// `done=` of the address it is sent back to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseDone {
+    /// A staff action, by the event it recorded.
+    Acted(crate::EventKind),
+    DataAdded,
+    Collected,
+    CollectedWithFailures,
+    Executed,
+    ExecutedWithFailures,
+    ExportBuilt,
+    ExportReleased,
+}
+
+impl CaseDone {
+    const OTHERS: [CaseDone; 7] = [
+        CaseDone::DataAdded,
+        CaseDone::Collected,
+        CaseDone::CollectedWithFailures,
+        CaseDone::Executed,
+        CaseDone::ExecutedWithFailures,
+        CaseDone::ExportBuilt,
+        CaseDone::ExportReleased,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseDone::Acted(event) => event.as_str(),
+            CaseDone::DataAdded => "data_added",
+            CaseDone::Collected => "collected",
+            CaseDone::CollectedWithFailures => "collected_with_failures",
+            CaseDone::Executed => "executed",
+            CaseDone::ExecutedWithFailures => "executed_with_failures",
+            CaseDone::ExportBuilt => "export_built",
+            CaseDone::ExportReleased => "export_released",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CaseDone> {
+        crate::EventKind::parse(code)
+            .map(CaseDone::Acted)
+            .or_else(|| {
+                CaseDone::OTHERS
+                    .into_iter()
+                    .find(|done| done.as_str() == code)
+            })
+    }
+}
+
+impl std::fmt::Display for CaseDone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_confirmation_reads_back_as_itself() {
+        let all = crate::EventKind::ALL
+            .into_iter()
+            .map(CaseDone::Acted)
+            .chain(CaseDone::OTHERS);
+        for done in all {
+            assert_eq!(CaseDone::parse(done.as_str()), Some(done));
+        }
+        assert_eq!(CaseDone::parse("nonsense"), None);
+    }
 }

@@ -93,8 +93,8 @@ pub struct EventView {
     pub at: String,
     pub event: EventKind,
     /// What the subject is told with it: an extension's reason, a refusal's
-    /// reason and legal ground.
-    pub note: Option<String>,
+    /// reason and legal ground, what an opt-out did.
+    pub note: Option<crate::EventNote>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,6 +109,9 @@ pub struct MessageView {
 pub struct RequestView {
     pub reference: Reference,
     pub kind: RequestKind,
+    /// The subject's language: their mails are in it, and so are the
+    /// portal's own words where a door cannot ask (the REST API).
+    pub language: crate::Language,
     pub status: Status,
     /// RFC 3339 timestamp of submission.
     pub received_at: String,

@@ -2,6 +2,7 @@
 //! and how a page in a company's iframe changes them. Doors never build a
 //! cookie themselves; they hand these `Set-Cookie` values to the response.
 
+use crate::token::Token;
 use axum::http::{header, HeaderMap, HeaderValue};
 use cookie::{time::Duration, Cookie, SameSite};
 
@@ -47,6 +48,11 @@ pub fn notice_seen_name(org: &str) -> String {
 /// The reader's chosen language.
 pub const LANGUAGE: &str = "portal_lang";
 
+/// The token a named cookie carries (a session's, or a pending login's).
+pub fn token(headers: &HeaderMap, name: &str) -> Option<Token> {
+    read(headers, name).map(Token::presented)
+}
+
 /// A named cookie's value among a request's headers (an empty value is none).
 pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -67,15 +73,16 @@ pub enum Framing {
 }
 
 /// The subject's session cookie: HttpOnly, SameSite=Lax, and `__Host-` with
-/// `Secure` over https; framed as `frame` says. An empty value with no age
-/// ends the session.
+/// `Secure` over https; framed as `frame` says. `None` (with no age) ends
+/// the session.
 pub fn subject_session(
     secure: bool,
     framing: Framing,
-    value: &str,
+    token: Option<&Token>,
     max_age_secs: i64,
 ) -> HeaderValue {
-    let mut cookie = Cookie::build((subject_session_name(secure), value.to_owned()))
+    let value = token.map(Token::expose).unwrap_or_default().to_owned();
+    let mut cookie = Cookie::build((subject_session_name(secure), value))
         .path("/")
         .http_only(true)
         .secure(secure)
@@ -87,8 +94,15 @@ pub fn subject_session(
 }
 
 /// A staff cookie (`staff_session_name` or `pending_login_name`): Strict.
-pub fn staff(secure: bool, name: &'static str, value: &str, max_age_secs: i64) -> HeaderValue {
-    let cookie = Cookie::build((name, value.to_owned()))
+/// `None` (with no age) ends it.
+pub fn staff(
+    secure: bool,
+    name: &'static str,
+    token: Option<&Token>,
+    max_age_secs: i64,
+) -> HeaderValue {
+    let value = token.map(Token::expose).unwrap_or_default().to_owned();
+    let cookie = Cookie::build((name, value))
         .path("/")
         .http_only(true)
         .secure(secure)

@@ -18,6 +18,7 @@
 use super::cookies::{self, Framing};
 use super::error::ApiError;
 use crate::service::{Service, StaffMember, Subject};
+use crate::token::Token;
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{header, request::Parts, HeaderMap},
@@ -171,9 +172,9 @@ impl MaybeSubject {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_owned());
+            .map(|t| Token::presented(t.trim()));
         let Some(token) = bearer.or_else(|| {
-            cookies::read(
+            cookies::token(
                 &parts.headers,
                 cookies::subject_session_name(service.secure_cookies()),
             )
@@ -202,7 +203,7 @@ pub struct MaybeStaff(pub Option<StaffMember>);
 
 impl MaybeStaff {
     async fn of(service: &Service, parts: &Parts) -> Result<MaybeStaff, AppError> {
-        let Some(token) = cookies::read(
+        let Some(token) = cookies::token(
             &parts.headers,
             cookies::staff_session_name(service.secure_cookies()),
         ) else {
@@ -223,7 +224,7 @@ impl MaybeStaff {
 
 /// The half-finished login the second step completes, if the request
 /// carries one.
-pub struct PendingLogin(pub Option<String>);
+pub struct PendingLogin(pub Option<Token>);
 
 /// Implements `FromRequestParts` for an extractor built by `$make` from
 /// the service and the request's parts: the one shape every caller type
@@ -276,7 +277,7 @@ extractor!(StaffCaller, |service, parts| MaybeStaff::of(
 .map(StaffCaller)
 .ok_or(AppError::Unauthenticated));
 extractor!(PendingLogin, |service, parts| Ok(PendingLogin(
-    cookies::read(
+    cookies::token(
         &parts.headers,
         cookies::pending_login_name(service.secure_cookies())
     )

@@ -4,12 +4,12 @@
 use super::{db, now, Seals, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
 use crate::sealing::{Column, EmailIndex, Row};
 use crate::store::{Conn, RequestRow};
-use crate::{crypto, store::Store};
+use crate::{store::Store, token::Token};
 use domain::AppError;
 
 /// A fresh subject session, handed out after a successful verification.
 pub struct SessionGrant {
-    pub token: String,
+    pub token: Token,
     /// Absolute lifetime, for the cookie's Max-Age.
     pub max_age_secs: u64,
 }
@@ -46,8 +46,8 @@ impl Sessions {
         org: &str,
         email: &str,
     ) -> Result<SessionGrant, AppError> {
-        let token = crypto::new_token();
-        let token_hash = crypto::token_hash(crypto::expose(&token));
+        let token = Token::mint();
+        let token_hash = token.hash();
         let at = now();
         Store::insert_session(
             conn,
@@ -62,15 +62,15 @@ impl Sessions {
         .await
         .map_err(db)?;
         Ok(SessionGrant {
-            token: crypto::expose(&token).to_owned(),
+            token,
             max_age_secs: SESSION_ABSOLUTE_SECS as u64,
         })
     }
 
     /// The subject behind a session token; `Unauthenticated` when it is
     /// unknown, idle too long or past its absolute end.
-    pub async fn subject(&self, token: &str) -> Result<Subject, AppError> {
-        let token_hash = crypto::token_hash(token);
+    pub async fn subject(&self, token: &Token) -> Result<Subject, AppError> {
+        let token_hash = token.hash();
         let row = self
             .store
             .live_session(&token_hash, now(), SESSION_IDLE_SECS)

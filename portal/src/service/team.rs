@@ -15,7 +15,7 @@
 use super::accounts::{check_password_length, hash_password, StaffMember};
 use super::{db, now, Accounts, Links, Trail};
 use crate::{content::Content, mail::Mailer};
-use crate::{crypto, store::Store};
+use crate::{store::Store, token::Token};
 use domain::views::console::{
     InvitationStep, InvitationSummary, InvitationView, MyInvitation, TeamMember, TeamView,
 };
@@ -44,7 +44,7 @@ pub(super) fn require_admin(member: &StaffMember, org: &str) -> Result<(), AppEr
 /// Which invitation an invitee accepts: the one behind their link, or one
 /// of theirs listed in the console.
 pub enum Invitation<'a> {
-    Link(&'a str),
+    Link(&'a Token),
     Listed(i64),
 }
 
@@ -140,7 +140,7 @@ impl Team {
         let email = Email::parse(email)
             .map_err(|_| AppError::validation("email", FieldErrorCode::InvalidEmail))?;
         let at = now();
-        let token = crypto::new_token();
+        let token = Token::mint();
         let mut tx = self.store.begin().await.map_err(db)?;
         let already = Store::members_of(&mut tx, org)
             .await
@@ -160,7 +160,7 @@ impl Team {
         let id = Store::insert_invitation(
             &mut tx,
             &crate::store::NewInvitation {
-                token_hash: &crypto::token_hash(crypto::expose(&token)),
+                token_hash: &token.hash(),
                 org,
                 email: email.as_str(),
                 role: role.as_str(),
@@ -186,7 +186,7 @@ impl Team {
         tx.commit().await.map_err(db)?;
         let url = self
             .links
-            .url(&format!("/console/invitation/{}", crypto::expose(&token)));
+            .url(&format!("/console/invitation/{}", token.expose()));
         let mail = InvitationMail {
             org_name: &self.org_name(org),
             role: role.as_str(),
@@ -238,11 +238,11 @@ impl Team {
     /// what the holder does next. `staff` is the visitor's session, if any.
     pub async fn invitation(
         &self,
-        token: &str,
+        token: &Token,
         signed_in: Option<&StaffMember>,
     ) -> Result<InvitationView, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
-        let row = Store::open_invitation_by_token(&mut conn, &crypto::token_hash(token), now())
+        let row = Store::open_invitation_by_token(&mut conn, &token.hash(), now())
             .await
             .map_err(db)?
             .ok_or(AppError::LinkInvalid)?;
@@ -295,10 +295,10 @@ impl Team {
     #[tracing::instrument(name = "service.join", skip_all)]
     pub async fn accept_invitation_as_new(
         &self,
-        token: &str,
+        token: &Token,
         password: &str,
         repeated: &str,
-    ) -> Result<String, AppError> {
+    ) -> Result<Token, AppError> {
         check_password_length(password, "new_password")?;
         if password != repeated {
             return Err(AppError::validation(
@@ -309,14 +309,14 @@ impl Team {
         // The link first: a forged one costs no password hash.
         let at = now();
         let mut conn = self.store.conn().await.map_err(db)?;
-        Store::open_invitation_by_token(&mut conn, &crypto::token_hash(token), at)
+        Store::open_invitation_by_token(&mut conn, &token.hash(), at)
             .await
             .map_err(db)?
             .ok_or(AppError::LinkInvalid)?;
         drop(conn);
         let hash = hash_password(password).await?;
         let mut tx = self.store.begin().await.map_err(db)?;
-        let row = Store::open_invitation_by_token(&mut tx, &crypto::token_hash(token), at)
+        let row = Store::open_invitation_by_token(&mut tx, &token.hash(), at)
             .await
             .map_err(db)?
             .ok_or(AppError::LinkInvalid)?;
@@ -351,7 +351,7 @@ impl Team {
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = match invitation {
             Invitation::Link(token) => {
-                Store::open_invitation_by_token(&mut tx, &crypto::token_hash(token), at).await
+                Store::open_invitation_by_token(&mut tx, &token.hash(), at).await
             }
             Invitation::Listed(id) => Store::open_invitation_by_id(&mut tx, id, at).await,
         }

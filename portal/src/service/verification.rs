@@ -30,6 +30,7 @@ use crate::door::ClientAddress;
 use crate::sealing::EmailIndex;
 use crate::store::Conn;
 use crate::store::NewEvent;
+use crate::token::Token;
 use crate::{content::Content, mail::Mailer};
 use crate::{
     crypto,
@@ -103,7 +104,7 @@ pub struct Verification {
 /// A code and link token as issued, before they are mailed and forgotten.
 pub(super) struct IssuedCode {
     code: SecretString,
-    link_token: SecretString,
+    link_token: Token,
 }
 
 #[derive(Serialize)]
@@ -196,7 +197,7 @@ impl Verification {
             (false, _) => "resend",
         };
         let code = crypto::new_code();
-        let link_token = crypto::new_token();
+        let link_token = Token::mint();
         Store::insert_code(
             conn,
             NewCode {
@@ -210,7 +211,7 @@ impl Verification {
                     request_id,
                     crypto::expose(&code),
                 ),
-                link_hash: &crypto::token_hash(crypto::expose(&link_token)),
+                link_hash: &link_token.hash(),
                 now: at,
                 expires_at: at + CODE_TTL_SECS,
             },
@@ -277,11 +278,7 @@ impl Verification {
             minutes: CODE_TTL_SECS / 60,
             magic_url: self.links.org_url(
                 &row.org,
-                &format!(
-                    "/o/{}/confirm/{}",
-                    row.org,
-                    crypto::expose(&issued.link_token)
-                ),
+                &format!("/o/{}/confirm/{}", row.org, issued.link_token.expose()),
             ),
             tracking_url,
         };
@@ -388,12 +385,12 @@ impl Verification {
     pub async fn confirm_link(
         &self,
         org: &str,
-        token: &str,
+        token: &Token,
         client: &ClientAddress,
     ) -> Result<(Reference, SessionGrant), AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let code = Store::code_by_link(&mut tx, &crypto::token_hash(token))
+        let code = Store::code_by_link(&mut tx, &token.hash())
             .await
             .map_err(db)?
             .ok_or(AppError::LinkInvalid)?;

@@ -10,7 +10,7 @@ use domain::views::{
     AttachmentView, EventView, ExportView, MessageView, RequestView, SourceProgress, SourceState,
     Summary,
 };
-use domain::{AppError, Status, ValidDetails};
+use domain::{AppError, EventNote, Status, ValidDetails};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 pub fn rfc3339(unix: i64) -> String {
@@ -84,7 +84,8 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
                     .note
                     .as_deref()
                     .map(|note| super::open(keys, Column::EventNote, bound, note))
-                    .transpose()?,
+                    .transpose()?
+                    .map(|note| EventNote::from_stored(&note)),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -102,6 +103,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
     Ok(RequestView {
         reference: parsed.reference.clone(),
         kind: parsed.kind,
+        language: row.language,
         status: parsed.status,
         received_at: rfc3339(row.created_at),
         verified_at: row.verified_at.map(rfc3339),

@@ -99,6 +99,20 @@ pub struct Lifecycle<'a> {
     pub outcome: Option<&'a str>,
 }
 
+impl<'a> Lifecycle<'a> {
+    /// The write that records `state`, with the sealed outcome if one was
+    /// decided.
+    pub fn of(state: &domain::RequestState, outcome: Option<&'a str>) -> Lifecycle<'a> {
+        Lifecycle {
+            status: state.status,
+            due_date: state.due.map(DueDate),
+            extended: state.extended,
+            assignee_id: state.assignee,
+            outcome,
+        }
+    }
+}
+
 /// An event for a request's history; `note` is sealed (`Column::EventNote`).
 pub struct NewEvent<'a> {
     pub request_id: i64,

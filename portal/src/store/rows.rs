@@ -69,6 +69,7 @@ impl RequestRow {
             due: self.due_date.map(DueDate::date),
             extended: self.extended,
             executed: self.executed,
+            assignee: self.assignee_id,
         }
     }
 

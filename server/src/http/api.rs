@@ -240,12 +240,13 @@ async fn verify(
     let cookie = cookies::subject_session(
         service.secure_cookies(),
         Framing::Top,
-        &grant.token,
+        Some(&grant.token),
         grant.max_age_secs as i64,
     );
     let mut response = Json(Verified {
         status: status.as_str().into(),
-        access_token: grant.token,
+        // The REST client's bearer token: the one place it is written out.
+        access_token: grant.token.expose().to_owned(),
         expires_in: grant.max_age_secs,
     })
     .into_response();
@@ -300,7 +301,8 @@ pub struct EventResource {
     /// `submitted`, `code_sent`, `verified`, `expired_unverified`, `assigned`, `started`,
     /// `asked_subject`, `subject_answered`, `extended`, `completed`, `rejected`, `cancelled`, `message`.
     event: String,
-    /// What the subject is told with the event (an extension's or a refusal's reason).
+    /// What the subject is told with the event (an extension's or a refusal's
+    /// reason), in the request's language where the portal words it.
     note: Option<String>,
 }
 
@@ -364,7 +366,10 @@ impl From<RequestView> for RequestResource {
                 .map(|e| EventResource {
                     at: e.at.clone(),
                     event: event_name(e),
-                    note: e.note.clone(),
+                    note: e
+                        .note
+                        .as_ref()
+                        .map(|note| domain::i18n::event_note(view.language, note)),
                 })
                 .collect(),
             messages: view

@@ -6,16 +6,17 @@
 //! a stranger's 50 MB are refused, not parsed.
 
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    extract::{DefaultBodyLimit, FromRef, FromRequestParts, Multipart, Path, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Router,
 };
-use domain::{AppError, EventKind, OutcomeForm, Reference, StaffAction};
+use domain::views::console::CaseDone;
+use domain::{AppError, OutcomeForm, Reference, StaffAction};
 use portal::door::{ApiError, MaybeSubject, StaffCaller};
 use portal::service::{
-    Download, DownloadBody, Service, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
+    Download, DownloadBody, Service, StaffMember, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
 };
 use std::sync::Arc;
 
@@ -177,69 +178,95 @@ async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError>
     Ok(form)
 }
 
+/// A console form posted to one request (`/console/o/{org}/requests/
+/// {reference}/…`): the member (401 without a staff session), the request
+/// it names, and who posted it. Browsers are sent back to the request's
+/// page, with `done=` or the error code; other clients get a status and
+/// the API's JSON error. Strangers get the plain refusal either way.
+struct CasePost {
+    member: StaffMember,
+    org: String,
+    reference: String,
+    html: bool,
+}
+
+impl<S> FromRequestParts<S> for CasePost
+where
+    Arc<Service>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let StaffCaller(member) = StaffCaller::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path((org, reference)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(CasePost {
+            member,
+            org,
+            reference,
+            html: wants_html(&parts.headers),
+        })
+    }
+}
+
+impl CasePost {
+    /// Runs `work` on the request the form names and answers with its
+    /// result.
+    async fn answer(
+        self,
+        work: impl AsyncFnOnce(&StaffMember, &str, &Reference) -> Result<CaseDone, AppError>,
+    ) -> Response {
+        let result = match parse_reference(&self.reference) {
+            Ok(reference) => work(&self.member, &self.org, &reference).await,
+            Err(error) => Err(error),
+        };
+        let page = format!("/console/o/{}/requests/{}", self.org, self.reference);
+        match result {
+            Ok(done) if self.html => see_other(&format!("{page}?done={done}")),
+            Ok(_) => StatusCode::NO_CONTENT.into_response(),
+            Err(error @ (AppError::Unauthenticated | AppError::NotFound)) => {
+                ApiError(error).into_response()
+            }
+            Err(error) if self.html => {
+                let field = error
+                    .field_errors()
+                    .first()
+                    .map(|f| format!("&field={}", f.field))
+                    .unwrap_or_default();
+                see_other(&format!("{page}?error={}{field}", error.code()))
+            }
+            Err(error) => ApiError(error).into_response(),
+        }
+    }
+}
+
 /// Completes a request with a response, the kind's outcome and files. Staff
-/// of the request's organisation only (others: 401 or 404).
-/// Browsers are sent back to the request's page (with the error code when
-/// it failed); other clients get the API's JSON errors.
+/// of the request's organisation only; they are checked before the body is
+/// read.
 #[tracing::instrument(name = "http.complete", skip_all)]
 async fn complete(
     State(service): State<Arc<Service>>,
-    Path((org, reference)): Path<(String, String)>,
-    StaffCaller(member): StaffCaller,
-    headers: HeaderMap,
+    post: CasePost,
     multipart: Multipart,
 ) -> Response {
-    let html = wants_html(&headers);
-    let result = async {
-        let parsed = parse_reference(&reference)?;
-        service.console.may_work(&member, &org, &parsed).await?;
+    post.answer(async |member, org, reference| {
+        service.console.may_work(member, org, reference).await?;
         let form = read_form(multipart).await?;
         let action = StaffAction::Complete {
             response: form.response,
             outcome: form.outcome,
         };
-        service
+        let done = service
             .cases
-            .staff_act_with_files(&member, &org, &parsed, action, form.uploads)
-            .await
-    }
-    .await;
-    after_console_post(
-        html,
-        &org,
-        &reference,
-        EventKind::Completed.as_str(),
-        result.map(|_| ()),
-    )
-}
-
-/// Where a console form post leads: browsers back to the request's page
-/// (with `done=` or the error code), other clients a status and the API's
-/// JSON error. Strangers get the plain refusal either way.
-fn after_console_post(
-    html: bool,
-    org: &str,
-    reference: &str,
-    done: &str,
-    result: Result<(), AppError>,
-) -> Response {
-    let page = format!("/console/o/{org}/requests/{reference}");
-    match result {
-        Ok(()) if html => see_other(&format!("{page}?done={done}")),
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error @ (AppError::Unauthenticated | AppError::NotFound)) => {
-            ApiError(error).into_response()
-        }
-        Err(error) if html => {
-            let field = error
-                .field_errors()
-                .first()
-                .map(|f| format!("&field={}", f.field))
-                .unwrap_or_default();
-            see_other(&format!("{page}?error={}{field}", error.code()))
-        }
-        Err(error) => ApiError(error).into_response(),
-    }
+            .staff_act_with_files(member, org, reference, action, form.uploads)
+            .await?;
+        Ok(CaseDone::Acted(done.event))
+    })
+    .await
 }
 
 /// Adds a CSV or JSON file of what one source holds in one category to an
@@ -247,15 +274,11 @@ fn after_console_post(
 #[tracing::instrument(name = "http.add_export_data", skip_all)]
 async fn add_export_data(
     State(service): State<Arc<Service>>,
-    Path((org, reference)): Path<(String, String)>,
-    StaffCaller(member): StaffCaller,
-    headers: HeaderMap,
+    post: CasePost,
     mut multipart: Multipart,
 ) -> Response {
-    let html = wants_html(&headers);
-    let result = async {
-        let parsed = parse_reference(&reference)?;
-        service.console.may_work(&member, &org, &parsed).await?;
+    post.answer(async |member, org, reference| {
+        service.console.may_work(member, org, reference).await?;
         let (mut category, mut file) = (String::new(), None);
         while let Some(mut field) = multipart
             .next_field()
@@ -289,100 +312,72 @@ async fn add_export_data(
             .ok_or_else(|| AppError::validation("file", domain::FieldErrorCode::Required))?;
         service
             .exports
-            .add_export_data(&member, &org, &parsed, &category, &name, &bytes)
-            .await
-            .map(|_| ())
-    }
-    .await;
-    after_console_post(html, &org, &reference, "data_added", result)
+            .add_export_data(member, org, reference, &category, &name, &bytes)
+            .await?;
+        Ok(CaseDone::DataAdded)
+    })
+    .await
 }
 
 /// Builds the package and offers it to the subject. Staff of the request's
 /// organisation only.
 #[tracing::instrument(name = "http.build_export", skip_all)]
-async fn build_export(
-    State(service): State<Arc<Service>>,
-    Path((org, reference)): Path<(String, String)>,
-    StaffCaller(member): StaffCaller,
-    headers: HeaderMap,
-) -> Response {
-    let html = wants_html(&headers);
-    let result = async {
-        service
-            .exports
-            .build_export(&member, &org, &parse_reference(&reference)?)
-            .await
-    }
-    .await;
-    after_console_post(html, &org, &reference, "export_built", result)
+async fn build_export(State(service): State<Arc<Service>>, post: CasePost) -> Response {
+    post.answer(async |member, org, reference| {
+        service.exports.build_export(member, org, reference).await?;
+        Ok(CaseDone::ExportBuilt)
+    })
+    .await
 }
 
 /// Asks every data source about the subject. Staff of the request's
 /// organisation only. Failed sources are shown on the request's page.
 #[tracing::instrument(name = "http.collect_sources", skip_all)]
-async fn collect_sources(
-    State(service): State<Arc<Service>>,
-    Path((org, reference)): Path<(String, String)>,
-    StaffCaller(member): StaffCaller,
-    headers: HeaderMap,
-) -> Response {
-    let html = wants_html(&headers);
-    let result = async {
-        service
+async fn collect_sources(State(service): State<Arc<Service>>, post: CasePost) -> Response {
+    post.answer(async |member, org, reference| {
+        let failed = service
             .exports
-            .collect_sources(&member, &org, &parse_reference(&reference)?)
-            .await
-    }
-    .await;
-    let done = match &result {
-        Ok(0) => "collected",
-        _ => "collected_with_failures",
-    };
-    after_console_post(html, &org, &reference, done, result.map(|_| ()))
+            .collect_sources(member, org, reference)
+            .await?;
+        Ok(if failed == 0 {
+            CaseDone::Collected
+        } else {
+            CaseDone::CollectedWithFailures
+        })
+    })
+    .await
 }
 
 /// Carries out an erasure or restriction on every source that supports it.
 /// Staff of the request's organisation only.
 #[tracing::instrument(name = "http.execute_on_sources", skip_all)]
-async fn execute_on_sources(
-    State(service): State<Arc<Service>>,
-    Path((org, reference)): Path<(String, String)>,
-    StaffCaller(member): StaffCaller,
-    headers: HeaderMap,
-) -> Response {
-    let html = wants_html(&headers);
-    let result = async {
-        service
+async fn execute_on_sources(State(service): State<Arc<Service>>, post: CasePost) -> Response {
+    post.answer(async |member, org, reference| {
+        let failed = service
             .cases
-            .execute_on_sources(&member, &org, &parse_reference(&reference)?)
-            .await
-    }
-    .await;
-    let done = match &result {
-        Ok(0) => "executed",
-        _ => "executed_with_failures",
-    };
-    after_console_post(html, &org, &reference, done, result.map(|_| ()))
+            .execute_on_sources(member, org, reference)
+            .await?;
+        Ok(if failed == 0 {
+            CaseDone::Executed
+        } else {
+            CaseDone::ExecutedWithFailures
+        })
+    })
+    .await
 }
 
 /// Releases a reviewed package to the subject. Staff of the request's
 /// organisation only.
 #[tracing::instrument(name = "http.release_export", skip_all)]
-async fn release_export(
-    State(service): State<Arc<Service>>,
-    Path((org, reference)): Path<(String, String)>,
-    StaffCaller(member): StaffCaller,
-    headers: HeaderMap,
-) -> Response {
-    let html = wants_html(&headers);
-    let result = async {
+async fn release_export(State(service): State<Arc<Service>>, post: CasePost) -> Response {
+    post.answer(async |member, org, reference| {
         service
             .exports
-            .release_export(&member, &org, &parse_reference(&reference)?)
-            .await
-    }
-    .await;
-    after_console_post(html, &org, &reference, "export_released", result)
+            .release_export(member, org, reference)
+            .await?;
+        Ok(CaseDone::ExportReleased)
+    })
+    .await
 }
 
 /// The newest package, for staff of the request's organisation to review

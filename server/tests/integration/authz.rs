@@ -9,6 +9,7 @@ use crate::harness::{spawn_app, TestApp};
 use domain::StaffAction;
 use domain::{Reference, Role};
 use portal::service::Upload;
+use portal::token::Token;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expect {
@@ -154,12 +155,19 @@ async fn every_door_lets_in_exactly_who_it_should() {
     );
 
     let token = a_cookie.trim_start_matches("portal_staff=");
-    let member = app.service.accounts.staff_member(token).await.unwrap();
+    let member = app
+        .service
+        .accounts
+        .staff_member(&Token::presented(token))
+        .await
+        .unwrap();
     // An invitation for the matrix to revoke.
     let admin_member = app
         .service
         .accounts
-        .staff_member(admin_cookie.trim_start_matches("portal_staff="))
+        .staff_member(&Token::presented(
+            admin_cookie.trim_start_matches("portal_staff="),
+        ))
         .await
         .unwrap();
     app.service

@@ -67,7 +67,10 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
     let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
     let (reference, token) = app.verified_subject("kari@example.no").await;
     let r = Reference::parse(&reference).unwrap();
-    let act = |action| app.service.cases.staff_act(&agent, "demo", &r, action);
+    let act = async |action| {
+        let transition = app.service.cases.staff_act(&agent, "demo", &r, action);
+        transition.await.map(|t| t.state.status)
+    };
     let mails_before = app.mail.count();
 
     assert_eq!(
@@ -204,7 +207,12 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
 async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_legal_ground() {
     let app = spawn_app().await;
     let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
-    let (reference, _) = app.verified_subject("ola@example.no").await;
+    // A Norwegian subject: what the portal itself says is in Norwegian.
+    let (reference, token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "access", "email": "ola@example.no", "language": "nb",
+        }))
+        .await;
     let r = Reference::parse(&reference).unwrap();
 
     let outsider = StaffMember {
@@ -249,6 +257,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
                 .cases
                 .staff_act(&agent, "demo", &r, reject("Manifestly unfounded", " "))
                 .await
+                .map(|t| t.state.status)
         ),
         TransitionError::LegalGroundRequired
     );
@@ -265,7 +274,9 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
             ),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .state
+        .status;
     assert_eq!(status, Status::Rejected);
     let (sealed, bound): (String, String) = sqlx::query_as(
         "SELECT note, r.reference FROM request_events e JOIN requests r ON r.id = e.request_id
@@ -280,9 +291,33 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         portal::sealing::Row::Request(&bound),
         &sealed,
     );
+    // Stored as a code with staff's words, not as a sentence in the
+    // language of whoever was reading.
+    assert_eq!(
+        domain::EventNote::from_stored(&note),
+        domain::EventNote::Refused {
+            reason: "The same request was answered last week.".into(),
+            legal_ground: "GDPR Art. 12(5)(b)".into(),
+        }
+    );
+    let (status, view) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(&token))
+        .await;
+    assert_eq!(status, 200);
+    let told = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "rejected")
+        .unwrap()["note"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(
-        note.contains("Art. 12(5)(b)") && note.contains("supervisory authority"),
-        "{note}"
+        told.starts_with(
+            "The same request was answered last week. Rettslig grunnlag: GDPR Art. 12(5)(b)."
+        ) && told.contains("klage til tilsynsmyndigheten"),
+        "the reason, the ground and the right to complain, in Norwegian: {told}"
     );
 }
 

@@ -19,18 +19,19 @@ use {
     domain::views::console::{AuditFilter, QueueFilter},
     portal::door::{cookies, Caller, MaybeStaff, PendingLogin, StaffCaller},
     portal::service::LoginStep,
+    portal::token::Token,
 };
 
 /// The staff session cookie: set after a complete sign-in, cleared on
-/// sign-out (an empty value that expires at once).
+/// sign-out (`None`: an empty value that expires at once).
 #[cfg(feature = "ssr")]
-fn set_staff_session(caller: &Caller, token: &str, secs: i64) {
+fn set_staff_session(caller: &Caller, token: Option<&Token>, secs: i64) {
     let name = cookies::staff_session_name(caller.secure);
     set_cookie(cookies::staff(caller.secure, name, token, secs));
 }
 
 #[cfg(feature = "ssr")]
-fn set_pending_login(caller: &Caller, token: &str, secs: i64) {
+fn set_pending_login(caller: &Caller, token: Option<&Token>, secs: i64) {
     let name = cookies::pending_login_name(caller.secure);
     set_cookie(cookies::staff(caller.secure, name, token, secs));
 }
@@ -46,11 +47,11 @@ pub async fn staff_login(email: String, password: String) -> Result<(), AppError
             .await?
         {
             LoginStep::SignedIn(token) => {
-                set_staff_session(&caller, &token, cookies::STAFF_SESSION_SECS);
+                set_staff_session(&caller, Some(&token), cookies::STAFF_SESSION_SECS);
                 see_other(&caller, "/console");
             }
             LoginStep::SecondFactor(pending) => {
-                set_pending_login(&caller, &pending, cookies::PENDING_LOGIN_SECS);
+                set_pending_login(&caller, Some(&pending), cookies::PENDING_LOGIN_SECS);
                 see_other(&caller, "/console/login/code");
             }
         }
@@ -70,8 +71,8 @@ pub async fn staff_second_factor(code: String) -> Result<(), AppError> {
             .staff_second_factor(&pending, &code, &caller.client)
             .await;
         // The pending login is spent either way.
-        set_pending_login(&caller, "", 0);
-        set_staff_session(&caller, &result?, cookies::STAFF_SESSION_SECS);
+        set_pending_login(&caller, None, 0);
+        set_staff_session(&caller, Some(&result?), cookies::STAFF_SESSION_SECS);
         see_other(&caller, "/console");
         Ok(())
     })
@@ -86,7 +87,7 @@ pub async fn staff_logout() -> Result<(), AppError> {
         if let MaybeStaff(Some(member)) = identify(&service).await? {
             service.accounts.staff_logout(&member).await;
         }
-        set_staff_session(&caller, "", 0);
+        set_staff_session(&caller, None, 0);
         see_other(&caller, "/console/login");
         Ok(())
     })
@@ -212,6 +213,7 @@ pub async fn act(
     #[server(default)] months: Option<String>,
     #[server(default)] legal_ground: Option<String>,
 ) -> Result<(), AppError> {
+    use domain::views::console::CaseDone;
     use domain::{ActionForm, StaffAction};
     serve(|service, caller| async move {
         let reference = super::reference(&reference)?;
@@ -224,15 +226,18 @@ pub async fn act(
             legal_ground,
         };
         let action = StaffAction::from_form(&form)?;
-        let event = action.event();
         caller.console_org(&org)?;
-        service
+        let event = service
             .cases
             .staff_act(&member, &org, &reference, action)
-            .await?;
+            .await?
+            .event;
         see_other(
             &caller,
-            &format!("/console/o/{org}/requests/{reference}?done={event}"),
+            &format!(
+                "/console/o/{org}/requests/{reference}?done={}",
+                CaseDone::Acted(event)
+            ),
         );
         Ok(())
     })
@@ -358,7 +363,13 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 /// Whether a password-reset link is still good. Anyone (the link is the credential).
 #[server(prefix = "/_sfn", endpoint = "console/reset_link")]
 pub async fn reset_link(token: String) -> Result<bool, AppError> {
-    serve(|service, _| async move { service.accounts.password_reset_valid(&token).await }).await
+    serve(|service, _| async move {
+        service
+            .accounts
+            .password_reset_valid(&Token::presented(token))
+            .await
+    })
+    .await
 }
 
 /// A new password through a reset link. Holders of the link only.
@@ -371,7 +382,7 @@ pub async fn reset_password(
     serve(|service, caller| async move {
         service
             .accounts
-            .reset_password(&token, &new_password, &repeat)
+            .reset_password(&Token::presented(token), &new_password, &repeat)
             .await?;
         see_other(&caller, "/console/login?done=reset");
         Ok(())
@@ -384,7 +395,10 @@ pub async fn reset_password(
 pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
     serve(|service, _| async move {
         let MaybeStaff(member) = identify(&service).await?;
-        service.team.invitation(&token, member.as_ref()).await
+        service
+            .team
+            .invitation(&Token::presented(token), member.as_ref())
+            .await
     })
     .await
 }
@@ -400,9 +414,9 @@ pub async fn join(
     serve(|service, caller| async move {
         let session = service
             .team
-            .accept_invitation_as_new(&token, &new_password, &repeat)
+            .accept_invitation_as_new(&Token::presented(token), &new_password, &repeat)
             .await?;
-        set_staff_session(&caller, &session, cookies::STAFF_SESSION_SECS);
+        set_staff_session(&caller, Some(&session), cookies::STAFF_SESSION_SECS);
         see_other(&caller, "/console/enrol");
         Ok(())
     })
@@ -418,7 +432,8 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
-        let invitation = match (token.as_deref(), invitation) {
+        let token = token.map(Token::presented);
+        let invitation = match (token.as_ref(), invitation) {
             (Some(token), _) => portal::service::Invitation::Link(token),
             (None, Some(id)) => portal::service::Invitation::Listed(id),
             (None, None) => return Err(AppError::LinkInvalid),

@@ -8,11 +8,9 @@ use super::STAFF;
 use crate::api::console::{case, Act};
 use crate::i18n;
 use crate::pages::fields::FormError;
-use domain::views::console::{AuditEntryView, CaseView};
+use domain::views::console::{AuditEntryView, CaseDone, CaseView};
 use domain::views::{EventKind, MessageView};
-use domain::{
-    Action, ErasureException, ErasureScope, Outcome, RequestKind, RequestState, ValidDetails,
-};
+use domain::{ErasureException, ErasureScope, Move, Outcome, RequestKind, ValidDetails};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -46,31 +44,37 @@ pub fn CasePage() -> impl IntoView {
 /// What the page says after an action: `done` is the event the action
 /// recorded, or the step of an export or execution that finished.
 fn done_text(done: &str) -> &'static str {
-    if let Some(event) = EventKind::parse(done) {
-        return match event {
-            EventKind::Assigned => "Assigned.",
-            EventKind::Started => "The request is in progress.",
-            EventKind::AskedSubject => "Your question was sent; the subject was told by e-mail.",
-            EventKind::Extended => "The deadline was extended; the subject was told why.",
-            EventKind::Completed => "The request is completed; the subject was told by e-mail.",
-            EventKind::Rejected => {
-                "The request was refused; the subject was told why and of their right to complain."
-            }
-            EventKind::Message => "Your message was sent; the subject was told by e-mail.",
-            _ => "Done.",
-        };
-    }
+    let Some(done) = CaseDone::parse(done) else {
+        return "Done.";
+    };
     match done {
-        "data_added" => "The data was added to the package.",
-        "collected" => "Every source answered; their data is ready for the package.",
-        "executed" => "Carried out on every source; see each one's result below.",
-        "executed_with_failures" => "Some sources failed (see below); you may try again.",
-        "collected_with_failures" => {
+        CaseDone::Acted(EventKind::Assigned) => "Assigned.",
+        CaseDone::Acted(EventKind::Started) => "The request is in progress.",
+        CaseDone::Acted(EventKind::AskedSubject) => {
+            "Your question was sent; the subject was told by e-mail."
+        }
+        CaseDone::Acted(EventKind::Extended) => {
+            "The deadline was extended; the subject was told why."
+        }
+        CaseDone::Acted(EventKind::Completed) => {
+            "The request is completed; the subject was told by e-mail."
+        }
+        CaseDone::Acted(EventKind::Rejected) => {
+            "The request was refused; the subject was told why and of their right to complain."
+        }
+        CaseDone::Acted(EventKind::Message) => {
+            "Your message was sent; the subject was told by e-mail."
+        }
+        CaseDone::Acted(_) => "Done.",
+        CaseDone::DataAdded => "The data was added to the package.",
+        CaseDone::Collected => "Every source answered; their data is ready for the package.",
+        CaseDone::Executed => "Carried out on every source; see each one's result below.",
+        CaseDone::ExecutedWithFailures => "Some sources failed (see below); you may try again.",
+        CaseDone::CollectedWithFailures => {
             "Some sources failed (see below). Ask again, or build the package without them."
         }
-        "export_built" => "The package was built.",
-        "export_released" => "The package was released; the subject was told by e-mail.",
-        _ => "Done.",
+        CaseDone::ExportBuilt => "The package was built.",
+        CaseDone::ExportReleased => "The package was released; the subject was told by e-mail.",
     }
 }
 
@@ -147,8 +151,7 @@ fn Case(
         language,
         assignee,
         colleagues,
-        extended,
-        executed,
+        state,
         overdue,
         due_soon,
         duplicates,
@@ -162,14 +165,9 @@ fn Case(
     } = view;
     let reference = request.reference.to_string();
     let heading = format!("Request {reference}");
-    let state = RequestState {
-        status: request.status,
-        // Only the status and extension rules decide which forms to show.
-        due: time::Date::from_calendar_date(2000, time::Month::January, 1).ok(),
-        extended,
-        executed,
-    };
-    let can = move |action: Action| state.apply(&action).is_ok();
+    let extended = state.extended;
+    // The forms shown are the moves the lifecycle's rules allow now.
+    let can = move |step: Move| state.allows(step).is_ok();
     let verified = request.verified_at.clone();
     let base = format!("/console/o/{org}/requests/{reference}");
     // Built apart and erased to `AnyView`: one view of the whole page is a
@@ -247,7 +245,7 @@ fn Case(
                             <li>
                                 <time datetime=e.at.clone()>{i18n::long_date(STAFF, &e.at)}</time>
                                 " – "{event_text(e.event)}
-                                {e.note.clone().map(|n| view! { <p class="event-note">{n}</p> })}
+                                {e.note.as_ref().map(|n| view! { <p class="event-note">{i18n::event_note(STAFF, n)}</p> })}
                             </li>
                         }).collect_view()}
                     </ol>
@@ -288,12 +286,13 @@ fn Case(
                     reference=reference.clone()
                     kind=request.kind
                     colleagues=colleagues
-                    can_start=can(Action::Start)
-                    can_ask=can(Action::AskSubject)
-                    can_extend=can(Action::Extend { months: 1, reason: "x".into() })
-                    can_complete=can(Action::Complete)
-                    can_reject=can(Action::Reject { reason: "x".into(), legal_ground: "x".into() })
-                    open=!request.status.is_closed() && request.verified_at.is_some()
+                    can_start=can(Move::Start)
+                    can_ask=can(Move::AskSubject)
+                    can_extend=can(Move::Extend)
+                    can_complete=can(Move::Complete)
+                    can_reject=can(Move::Reject)
+                    can_assign=can(Move::Assign)
+                    can_message=can(Move::Message)
                 />
             </aside>
         </div>
@@ -539,9 +538,12 @@ fn Actions(
     can_extend: bool,
     can_complete: bool,
     can_reject: bool,
-    open: bool,
+    can_assign: bool,
+    can_message: bool,
 ) -> impl IntoView {
-    if !open {
+    // Assigning and writing are allowed whenever anything is: on a
+    // verified request that is not closed.
+    if !can_message {
         return view! { <p class="panel">"No actions: the request is closed or not confirmed yet."</p> }.into_any();
     }
     let act = ServerAction::<Act>::new();
@@ -551,12 +553,19 @@ fn Actions(
             .and_then(|r| r.err())
             .map(|e| i18n::error_message(STAFF, &e))
     });
-    let [h_assign, h_start, h_ask, h_message, h_extend, h_reject] =
-        ["assign", "start", "ask", "message", "extend", "reject"]
-            .map(|action| hidden_fields(org.clone(), reference.clone(), action).into_any());
+    let [h_assign, h_start, h_ask, h_message, h_extend, h_reject] = [
+        Move::Assign,
+        Move::Start,
+        Move::AskSubject,
+        Move::Message,
+        Move::Extend,
+        Move::Reject,
+    ]
+    .map(|step| hidden_fields(org.clone(), reference.clone(), step).into_any());
     view! {
         <h2>"Actions"</h2>
         <FormError message=error/>
+        {can_assign.then(move || view! {
         <ActionForm action=act attr:class="panel action">
             {h_assign}
             <div class="field">
@@ -567,6 +576,7 @@ fn Actions(
             </div>
             <button type="submit" class="button secondary">"Assign"</button>
         </ActionForm>
+        })}
         {can_start.then(move || view! {
             <ActionForm action=act attr:class="panel action">
                 {h_start}
@@ -642,11 +652,11 @@ fn Actions(
 }
 
 /// What every action form carries besides its own fields.
-fn hidden_fields(org: String, reference: String, action: &'static str) -> impl IntoView {
+fn hidden_fields(org: String, reference: String, step: Move) -> impl IntoView {
     view! {
         <input type="hidden" name="org" value=org/>
         <input type="hidden" name="reference" value=reference/>
-        <input type="hidden" name="action" value=action/>
+        <input type="hidden" name="action" value=step.form_name()/>
     }
 }
 

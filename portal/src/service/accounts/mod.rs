@@ -23,7 +23,7 @@ pub use two_factor::Enrolment;
 use super::{db, now, Links, Seals, Throttle, Trail};
 use crate::door::ClientAddress;
 use crate::mail::Mailer;
-use crate::{audit::Entry, content::Content, crypto, store::Store};
+use crate::{audit::Entry, content::Content, crypto, store::Store, token::Token};
 use argon2::{
     password_hash::{rand_core::OsRng, SaltString},
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
@@ -96,12 +96,12 @@ impl StaffMember {
 }
 
 /// The outcome of a correct password.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum LoginStep {
     /// Signed in: the session token.
-    SignedIn(String),
+    SignedIn(Token),
     /// The account has TOTP: this token only allows `staff_second_factor`.
-    SecondFactor(String),
+    SecondFactor(Token),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -374,14 +374,13 @@ impl Accounts {
         }
         let mut tx = self.store.begin().await.map_err(db)?;
         if account.totp_confirmed {
-            let token = crypto::new_token();
-            let token_hash = crypto::token_hash(crypto::expose(&token));
+            let token = Token::mint();
             // Five minutes to type the code.
-            Store::insert_staff_session(&mut tx, &token_hash, account.id, at, at + 5 * 60, true)
+            Store::insert_staff_session(&mut tx, &token.hash(), account.id, at, at + 5 * 60, true)
                 .await
                 .map_err(db)?;
             tx.commit().await.map_err(db)?;
-            return Ok(LoginStep::SecondFactor(crypto::expose(&token).to_owned()));
+            return Ok(LoginStep::SecondFactor(token));
         }
         let token = self
             .open_staff_session(&mut tx, account.id, "password", at)
@@ -394,14 +393,14 @@ impl Accounts {
     #[tracing::instrument(name = "service.staff_second_factor", skip_all)]
     pub async fn staff_second_factor(
         &self,
-        pending: &str,
+        pending: &Token,
         code: &str,
         client: &ClientAddress,
-    ) -> Result<String, AppError> {
+    ) -> Result<Token, AppError> {
         let at = now();
         let client = self.throttle.client_key(client);
         let mut tx = self.store.begin().await.map_err(db)?;
-        let staff_id = Store::take_pending_staff_session(&mut tx, &crypto::token_hash(pending), at)
+        let staff_id = Store::take_pending_staff_session(&mut tx, &pending.hash(), at)
             .await
             .map_err(db)?
             .ok_or(AppError::Unauthenticated)?;
@@ -452,12 +451,11 @@ impl Accounts {
         staff_id: i64,
         method: &str,
         at: i64,
-    ) -> Result<String, AppError> {
-        let token = crypto::new_token();
-        let token_hash = crypto::token_hash(crypto::expose(&token));
+    ) -> Result<Token, AppError> {
+        let token = Token::mint();
         Store::insert_staff_session(
             conn,
-            &token_hash,
+            &token.hash(),
             staff_id,
             at,
             at + STAFF_SESSION_ABSOLUTE_SECS,
@@ -475,14 +473,14 @@ impl Accounts {
             };
             self.trail.append(&mut *conn, entry, at).await.map_err(db)?;
         }
-        Ok(crypto::expose(&token).to_owned())
+        Ok(token)
     }
 
     /// The staff member behind a session token, with the roles they may use
     /// now (an organisation that requires two-factor authentication is
     /// withheld until the member has it; after a reset, all are).
-    pub async fn staff_member(&self, token: &str) -> Result<StaffMember, AppError> {
-        let session_hash = crypto::token_hash(token);
+    pub async fn staff_member(&self, token: &Token) -> Result<StaffMember, AppError> {
+        let session_hash = token.hash();
         let staff_id = self
             .store
             .live_staff_session(&session_hash, now(), STAFF_SESSION_IDLE_SECS)

@@ -15,7 +15,7 @@ use super::Accounts;
 use super::{check_password_length, hash_password, orgs_of, StaffMember};
 use crate::door::ClientAddress;
 use crate::service::{db, now};
-use crate::{crypto, store::Store};
+use crate::{store::Store, token::Token};
 use domain::{Actor, AuditAction, Task};
 use domain::{AppError, Email, FieldErrorCode, Language};
 use serde::Serialize;
@@ -141,17 +141,11 @@ impl Accounts {
         let Some(account) = account else {
             return Ok(());
         };
-        let token = crypto::new_token();
+        let token = Token::mint();
         let mut tx = self.store.begin().await.map_err(db)?;
-        Store::insert_password_reset(
-            &mut tx,
-            &crypto::token_hash(crypto::expose(&token)),
-            account.id,
-            at,
-            at + RESET_TTL_SECS,
-        )
-        .await
-        .map_err(db)?;
+        Store::insert_password_reset(&mut tx, &token.hash(), account.id, at, at + RESET_TTL_SECS)
+            .await
+            .map_err(db)?;
         let orgs = orgs_of(&mut tx, account.id).await?;
         self.trail
             .audit_account(
@@ -166,7 +160,7 @@ impl Accounts {
         tx.commit().await.map_err(db)?;
         let url = self
             .links
-            .url(&format!("/console/reset/{}", crypto::expose(&token)));
+            .url(&format!("/console/reset/{}", token.expose()));
         let mail = ResetMail {
             reset_url: &url,
             minutes: RESET_TTL_SECS / 60,
@@ -182,10 +176,10 @@ impl Accounts {
 
     /// Whether a reset link is still good (the page shows the form or says
     /// it is not).
-    pub async fn password_reset_valid(&self, token: &str) -> Result<bool, AppError> {
+    pub async fn password_reset_valid(&self, token: &Token) -> Result<bool, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
         Ok(
-            Store::password_reset_account(&mut conn, &crypto::token_hash(token), now())
+            Store::password_reset_account(&mut conn, &token.hash(), now())
                 .await
                 .map_err(db)?
                 .is_some(),
@@ -198,7 +192,7 @@ impl Accounts {
     #[tracing::instrument(name = "service.reset_password", skip_all)]
     pub async fn reset_password(
         &self,
-        token: &str,
+        token: &Token,
         new: &str,
         repeated: &str,
     ) -> Result<(), AppError> {
@@ -215,7 +209,7 @@ impl Accounts {
         let hash = hash_password(new).await?;
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
-        let staff_id = Store::spend_password_reset(&mut tx, &crypto::token_hash(token), at)
+        let staff_id = Store::spend_password_reset(&mut tx, &token.hash(), at)
             .await
             .map_err(db)?
             .ok_or(AppError::LinkInvalid)?;

@@ -11,10 +11,11 @@ use crate::sealing::{Column, Row};
 use crate::store::{Lifecycle, NewEvent};
 use crate::store::{RequestRow, Store};
 use domain::{
-    Action, AppError, Outcome, Reference, RequestKind, Role, StaffAction, Status, MAX_DETAIL_CHARS,
+    Action, AppError, Outcome, Reference, RequestKind, Role, StaffAction, Status, Transition,
+    MAX_DETAIL_CHARS,
 };
 use domain::{Actor, AuditAction, Task};
-use domain::{ActorKind, EventKind};
+use domain::{ActorKind, EventKind, EventNote};
 use std::sync::Arc;
 
 /// Working a request: the staff's actions, the subject's reply and
@@ -77,7 +78,7 @@ impl Cases {
         org: &str,
         reference: &Reference,
         action: StaffAction,
-    ) -> Result<Status, AppError> {
+    ) -> Result<Transition, AppError> {
         self.staff_act_with_files(member, org, reference, action, Vec::new())
             .await
     }
@@ -92,7 +93,7 @@ impl Cases {
         reference: &Reference,
         action: StaffAction,
         uploads: Vec<Upload>,
-    ) -> Result<Status, AppError> {
+    ) -> Result<Transition, AppError> {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
@@ -120,19 +121,19 @@ impl Cases {
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        let state = row.state();
         let refuse = |reason| AppError::TransitionRefused { reason };
+        // The rules first: what the action may do in this state, and what
+        // it changes; then its particulars.
+        let transition = row.state().apply(&action.action()).map_err(refuse)?;
+        let next = &transition.state;
+        let event = transition.event;
         let kind: RequestKind = row.kind;
-        let mut assignee = row.assignee_id;
         let mut outcome = None;
         let mut message = None;
+        let mut note = None;
         let mut executed = false;
-        let event = action.event();
-        let (next, note) = match &action {
+        match &action {
             StaffAction::Assign { to } => {
-                if state.status.is_closed() || state.status == Status::PendingVerification {
-                    return Err(refuse(domain::TransitionError::NotInThisStatus));
-                }
                 let colleague = Store::roles_of(&mut tx, *to).await.map_err(db)?;
                 if !colleague.iter().any(|r| r.org == org) {
                     return Err(AppError::validation(
@@ -140,28 +141,19 @@ impl Cases {
                         domain::FieldErrorCode::InvalidChoice,
                     ));
                 }
-                assignee = Some(*to);
-                (state.clone(), None)
             }
-            StaffAction::Start => (state.apply(&Action::Start).map_err(refuse)?, None),
-            StaffAction::AskSubject { question } => {
-                message = Some(text("question", question)?);
-                (state.apply(&Action::AskSubject).map_err(refuse)?, None)
-            }
-            StaffAction::Extend { months, reason } => {
-                let next = state
-                    .apply(&Action::Extend {
-                        months: *months,
-                        reason: reason.clone(),
-                    })
-                    .map_err(refuse)?;
-                (next, Some(text("reason", reason)?))
+            StaffAction::Start => {}
+            StaffAction::AskSubject { question } => message = Some(text("question", question)?),
+            StaffAction::Message { body } => message = Some(text("body", body)?),
+            StaffAction::Extend { reason, .. } => {
+                note = Some(EventNote::Said {
+                    text: text("reason", reason)?,
+                })
             }
             StaffAction::Complete {
                 response,
                 outcome: form,
             } => {
-                let next = state.apply(&Action::Complete).map_err(refuse)?;
                 let response = text("response", response)?;
                 let decided = Outcome::parse(kind, form)?;
                 // Erasure, rectification and restriction change the data;
@@ -176,55 +168,28 @@ impl Cases {
                     serde_json::json!({ "response": response, "outcome": decided }).to_string(),
                 );
                 message = Some(response);
-                (next, None)
             }
             StaffAction::Reject {
                 reason,
                 legal_ground,
             } => {
-                let next = state
-                    .apply(&Action::Reject {
-                        reason: reason.clone(),
-                        legal_ground: legal_ground.clone(),
-                    })
-                    .map_err(refuse)?;
                 let (reason, ground) =
                     (text("reason", reason)?, text("legal_ground", legal_ground)?);
                 outcome = Some(
                     serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string(),
                 );
-                let authority =
-                    "You may complain to the supervisory authority (see the privacy notice).";
-                (
-                    next,
-                    Some(format!("{reason} Legal ground: {ground}. {authority}")),
-                )
+                note = Some(EventNote::Refused {
+                    reason,
+                    legal_ground: ground,
+                });
             }
-            StaffAction::Message { body } => {
-                if state.status.is_closed() || state.status == Status::PendingVerification {
-                    return Err(refuse(domain::TransitionError::NotInThisStatus));
-                }
-                message = Some(text("body", body)?);
-                (state.clone(), None)
-            }
-        };
+        }
         let bound = Row::Request(&row.reference);
         let outcome = outcome.map(|o| self.seals.seal(Column::RequestOutcome, bound, &o));
-        Store::update_lifecycle(
-            &mut tx,
-            row.id,
-            Lifecycle {
-                status: next.status,
-                due_date: next.due.map(domain::DueDate),
-                extended: next.extended,
-                assignee_id: assignee,
-                outcome: outcome.as_deref(),
-            },
-            at,
-        )
-        .await
-        .map_err(db)?;
-        let note = note.map(|n| self.seals.seal(Column::EventNote, bound, &n));
+        Store::update_lifecycle(&mut tx, row.id, Lifecycle::of(next, outcome.as_deref()), at)
+            .await
+            .map_err(db)?;
+        let note = note.map(|n| self.seals.seal(Column::EventNote, bound, &n.to_stored()));
         Store::insert_event(
             &mut tx,
             NewEvent {
@@ -281,7 +246,7 @@ impl Cases {
             attached.push(serde_json::json!({ "size": upload.data.len(), "sha256": sha256 }));
         }
         let detail = serde_json::json!({
-            "status": next.status.as_str(), "due_date": next.due.map(|d| d.to_string()), "assignee": assignee, "attachments": attached,
+            "status": next.status.as_str(), "due_date": next.due.map(|d| d.to_string()), "assignee": next.assignee, "attachments": attached,
         });
         self.trail
             .record(
@@ -295,10 +260,10 @@ impl Cases {
             )
             .await?;
         tx.commit().await.map_err(db)?;
-        if !matches!(action, StaffAction::Assign { .. }) {
+        if transition.tells_subject {
             self.notify.mail_update(&row).await;
         }
-        Ok(next.status)
+        Ok(transition)
     }
 
     /// The subject writes to the privacy team; an answer to a question
@@ -310,70 +275,10 @@ impl Cases {
         body: &str,
     ) -> Result<Status, AppError> {
         let body = text("body", body)?;
-        let at = now();
-        let mut tx = self.store.begin().await.map_err(db)?;
-        let row = self.subject_row(&mut tx, subject, reference).await?;
-        let state = row.state();
-        if state.status.is_closed() || state.status == Status::PendingVerification {
-            return Err(AppError::TransitionRefused {
-                reason: domain::TransitionError::NotInThisStatus,
-            });
-        }
-        let (next, event) = if state.status == Status::AwaitingSubject {
-            (
-                state
-                    .apply(&Action::SubjectAnswered)
-                    .map_err(|reason| AppError::TransitionRefused { reason })?,
-                EventKind::SubjectAnswered,
-            )
-        } else {
-            (state.clone(), EventKind::Message)
-        };
-        Store::update_lifecycle(
-            &mut tx,
-            row.id,
-            Lifecycle {
-                status: next.status,
-                due_date: next.due.map(domain::DueDate),
-                extended: next.extended,
-                assignee_id: row.assignee_id,
-                outcome: None,
-            },
-            at,
-        )
-        .await
-        .map_err(db)?;
-        Store::insert_event(
-            &mut tx,
-            NewEvent {
-                request_id: row.id,
-                at,
-                event,
-                actor: ActorKind::Subject,
-                note: None,
-            },
-        )
-        .await
-        .map_err(db)?;
-        let body = self
-            .seals
-            .seal(Column::MessageBody, Row::Request(&row.reference), &body);
-        Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
-            .await
-            .map_err(db)?;
-        self.trail
-            .record(
-                &mut tx,
-                Actor::Subject,
-                &row.org,
-                AuditAction::Request(event),
-                &row.reference,
-                serde_json::json!({}),
-                at,
-            )
+        let transition = self
+            .subject_moves(subject, reference, Action::SubjectWrites, Some(&body))
             .await?;
-        tx.commit().await.map_err(db)?;
-        Ok(next.status)
+        Ok(transition.state.status)
     }
 
     /// The subject withdraws their request, while nothing was carried out.
@@ -382,53 +287,67 @@ impl Cases {
         subject: &Subject,
         reference: &Reference,
     ) -> Result<(), AppError> {
+        self.subject_moves(subject, reference, Action::CancelBySubject, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// What the subject does to their own request: the rules decide, the
+    /// history, their words (if any) and the audit log record it in one
+    /// transaction, and they are mailed if the rules say so.
+    async fn subject_moves(
+        &self,
+        subject: &Subject,
+        reference: &Reference,
+        action: Action,
+        words: Option<&str>,
+    ) -> Result<Transition, AppError> {
         let at = now();
         let mut tx = self.store.begin().await.map_err(db)?;
         let row = self.subject_row(&mut tx, subject, reference).await?;
-        let next = row
+        let transition = row
             .state()
-            .apply(&Action::CancelBySubject)
+            .apply(&action)
             .map_err(|reason| AppError::TransitionRefused { reason })?;
-        Store::update_lifecycle(
-            &mut tx,
-            row.id,
-            Lifecycle {
-                status: next.status,
-                due_date: next.due.map(domain::DueDate),
-                extended: next.extended,
-                assignee_id: row.assignee_id,
-                outcome: None,
-            },
-            at,
-        )
-        .await
-        .map_err(db)?;
+        Store::update_lifecycle(&mut tx, row.id, Lifecycle::of(&transition.state, None), at)
+            .await
+            .map_err(db)?;
         Store::insert_event(
             &mut tx,
             NewEvent {
                 request_id: row.id,
                 at,
-                event: EventKind::Cancelled,
+                event: transition.event,
                 actor: ActorKind::Subject,
                 note: None,
             },
         )
         .await
         .map_err(db)?;
+        if let Some(body) = words {
+            let body = self
+                .seals
+                .seal(Column::MessageBody, Row::Request(&row.reference), body);
+            Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
+                .await
+                .map_err(db)?;
+        }
         self.trail
             .record(
                 &mut tx,
                 Actor::Subject,
                 &row.org,
-                AuditAction::Request(EventKind::Cancelled),
+                AuditAction::Request(transition.event),
                 &row.reference,
                 serde_json::json!({}),
                 at,
             )
             .await?;
         tx.commit().await.map_err(db)?;
-        self.notify.mail_update(&row).await;
-        Ok(())
+        if transition.tells_subject {
+            self.notify.mail_update(&row).await;
+        }
+        Ok(transition)
     }
 
     async fn subject_row(
@@ -496,11 +415,11 @@ impl Cases {
         .await
         .map_err(db)?;
         Store::mark_executed(conn, row.id).await.map_err(db)?;
-        let note = match kind {
-            RequestKind::MarketingOptOut => "Done: you will receive no more marketing from us.",
-            _ => "Done: we no longer process your data on the basis of the consent you withdrew.",
-        };
-        let note = self.seals.seal(Column::EventNote, bound, note);
+        let note = self.seals.seal(
+            Column::EventNote,
+            bound,
+            &EventNote::TookEffect { kind }.to_stored(),
+        );
         Store::insert_event(
             conn,
             NewEvent {

@@ -91,8 +91,7 @@ pub(super) async fn case_view(
         language: row.language,
         assignee,
         colleagues,
-        extended: row.extended,
-        executed: row.executed,
+        state: row.state(),
         overdue,
         due_soon,
         duplicates: if request.status.is_closed() {

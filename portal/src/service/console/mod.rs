@@ -79,6 +79,7 @@ fn flags(status: Status, due: Option<DueDate>, today: Date) -> (bool, bool) {
         due: due.map(DueDate::date),
         extended: false,
         executed: false,
+        assignee: None,
     };
     (
         state.is_overdue(today),
