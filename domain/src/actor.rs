@@ -49,6 +49,17 @@ impl ActorKind {
     }
 }
 
+impl TryFrom<String> for ActorKind {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<ActorKind, String> {
+        [ActorKind::Subject, ActorKind::Staff, ActorKind::System]
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+            .ok_or_else(|| format!("unknown actor kind {name:?}"))
+    }
+}
+
 /// One actor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Actor {
@@ -95,5 +106,9 @@ mod tests {
         assert_eq!(Actor::System(Task::Sweep).to_string(), "sweep");
         assert_eq!(Actor::System(Task::Portal).kind(), ActorKind::System);
         assert_eq!(Actor::staff_name(3), "staff:3");
+        for kind in [ActorKind::Subject, ActorKind::Staff, ActorKind::System] {
+            assert_eq!(ActorKind::try_from(kind.as_str().to_owned()), Ok(kind));
+        }
+        assert!(ActorKind::try_from("robot".to_owned()).is_err());
     }
 }

@@ -391,8 +391,8 @@ impl Team {
             actor: Actor::Staff(staff_id),
             org: &row.org,
             action: AuditAction::StaffJoined,
-            target: &format!("staff:{staff_id}"),
-            detail: serde_json::json!({ "role": row.role, "invitation": row.id, "invited_by": format!("staff:{}", row.invited_by) }),
+            target: &Actor::staff_name(staff_id),
+            detail: serde_json::json!({ "role": row.role, "invitation": row.id, "invited_by": Actor::staff_name(row.invited_by) }),
         };
         self.trail.append(tx, entry, at).await.map_err(db)
     }
@@ -431,7 +431,7 @@ impl Team {
                 Actor::Staff(member.id),
                 org,
                 AuditAction::StaffRemoved,
-                &format!("staff:{staff_id}"),
+                &Actor::staff_name(staff_id),
                 detail,
                 at,
             )

@@ -95,7 +95,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         .map(|m| {
             Ok(MessageView {
                 at: rfc3339(m.at),
-                from_staff: m.author == "staff",
+                from_staff: m.author == domain::ActorKind::Staff,
                 body: super::open(keys, Column::MessageBody, bound, &m.body)?,
             })
         })

@@ -148,6 +148,17 @@ fn queue_filter<'a>(query: &mut Sql<'a>, q: &QueueQuery<'a>) {
     }
 }
 
+/// An opt-out (or a withdrawal of consent) that took effect: what the
+/// organisation must stop doing, and for whom (sealed).
+pub struct NewOptOut<'a> {
+    pub org: &'a str,
+    pub email: &'a StoredEmail,
+    pub kind: domain::RequestKind,
+    pub purpose: Option<&'a str>,
+    pub request_id: i64,
+    pub at: i64,
+}
+
 impl Store {
     /// One page of the queue, soonest deadline first (requests without a
     /// deadline, i.e. unverified ones, last), and the number of matches.
@@ -312,23 +323,15 @@ impl Store {
         Ok(())
     }
 
-    pub async fn insert_opt_out(
-        conn: &mut Conn,
-        org: &str,
-        email: &StoredEmail,
-        kind: &str,
-        purpose: Option<&str>,
-        request_id: i64,
-        at: i64,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn insert_opt_out(conn: &mut Conn, new: NewOptOut<'_>) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO opt_outs (org, email, email_index, kind, purpose, request_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(org)
-            .bind(&email.sealed)
-            .bind(email.index.as_str())
-            .bind(kind)
-            .bind(purpose)
-            .bind(request_id)
-            .bind(at)
+            .bind(new.org)
+            .bind(&new.email.sealed)
+            .bind(new.email.index.as_str())
+            .bind(new.kind.as_str())
+            .bind(new.purpose)
+            .bind(new.request_id)
+            .bind(new.at)
             .execute(conn)
             .await?;
         Ok(())

@@ -29,6 +29,20 @@ pub struct ExportRow {
     pub purged_at: Option<i64>,
 }
 
+/// A package as it is first stored (its bytes go to the package store).
+pub struct NewExport<'a> {
+    pub request_id: i64,
+    pub name: &'a str,
+    pub size: i64,
+    pub data_sha256: &'a str,
+    pub at: i64,
+    pub expires_at: i64,
+    /// Who built it.
+    pub staff_id: i64,
+    /// When the subject may download it: at once, or after staff's review.
+    pub released_at: Option<i64>,
+}
+
 impl Store {
     /// Starts the data of one source in one category; its chunks follow,
     /// and `complete_export_data` makes it count.
@@ -186,18 +200,17 @@ impl Store {
             .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub async fn insert_export(
-        conn: &mut Conn,
-        request_id: i64,
-        name: &str,
-        size: i64,
-        data_sha256: &str,
-        at: i64,
-        expires_at: i64,
-        staff_id: i64,
-        released_at: Option<i64>,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn insert_export(conn: &mut Conn, new: NewExport<'_>) -> Result<(), sqlx::Error> {
+        let NewExport {
+            request_id,
+            name,
+            size,
+            data_sha256,
+            at,
+            expires_at,
+            staff_id,
+            released_at,
+        } = new;
         sqlx::query(
             "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, staff_id, released_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

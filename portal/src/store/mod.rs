@@ -1,5 +1,10 @@
 //! Storage. The service layer talks to the `Store`; nothing else touches SQL.
-//! Rows stay here and are converted into domain types before they leave.
+//! Rows leave it already decoded into domain types (`rows`). This module is
+//! the pool, the migrations and the write lock; the queries are grouped by
+//! aggregate, one module each: a request with its history and messages
+//! (`requests`), verification codes (`codes`), subject sessions
+//! (`sessions`), staff accounts (`staff`), teams and invitations (`team`),
+//! exports, jobs, the audit chain, consents, sealed columns and the rest.
 //!
 //! One set of queries serves SQLite (the embedded default) and PostgreSQL,
 //! through sqlx's `Any` driver: placeholders are numbered (`$1`), which
@@ -11,34 +16,41 @@
 //! `synchronous=FULL`, PostgreSQL with `synchronous_commit=on`.
 
 mod audit;
+mod codes;
 mod consents;
 mod console;
 mod exports;
 mod idempotency;
 mod jobs;
 mod keys;
+mod password_resets;
 mod rate_limits;
+mod requests;
 mod retention;
 mod rows;
 mod sealed;
+mod sessions;
 mod sql;
 mod staff;
+mod staff_sessions;
+mod team;
 
 pub use audit::ChainRow;
+pub use codes::NewCode;
 pub use consents::ReceiptRow;
 pub use console::{
-    AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, QueueQuery, QueueRow,
+    AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, NewOptOut, QueueQuery,
+    QueueRow,
 };
-pub use exports::{ExecutionRow, ExportDataRow, ExportRow, SourceRunRow};
+pub use exports::{ExecutionRow, ExportDataRow, ExportRow, NewExport, SourceRunRow};
 pub use jobs::{JobEnd, JobRow, JobStatus};
+pub use requests::{Lifecycle, NewEvent, NewMessage, NewRequest};
 pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};
 pub use sql::Sql;
-pub use staff::{InvitationRow, MemberRow, NewInvitation, RoleRow, StaffRow};
+pub use staff::StaffRow;
+pub use team::{InvitationRow, MemberRow, NewInvitation, RoleRow};
 
-use crate::sealing::{EmailIndex, StoredEmail};
-use domain::{ActorKind, EventKind};
-use domain::{DueDate, Language, RequestKind, Status};
 use sqlx::any::AnyPoolOptions;
 use std::time::Duration;
 
@@ -89,69 +101,10 @@ pub enum Schema {
     Ahead,
 }
 
-/// A request's state after a transition; `outcome` (sealed) is kept when
-/// `None`.
-pub struct Lifecycle<'a> {
-    pub status: Status,
-    pub due_date: Option<DueDate>,
-    pub extended: bool,
-    pub assignee_id: Option<i64>,
-    pub outcome: Option<&'a str>,
-}
-
-impl<'a> Lifecycle<'a> {
-    /// The write that records `state`, with the sealed outcome if one was
-    /// decided.
-    pub fn of(state: &domain::RequestState, outcome: Option<&'a str>) -> Lifecycle<'a> {
-        Lifecycle {
-            status: state.status,
-            due_date: state.due.map(DueDate),
-            extended: state.extended,
-            assignee_id: state.assignee,
-            outcome,
-        }
-    }
-}
-
-/// An event for a request's history; `note` is sealed (`Column::EventNote`).
-pub struct NewEvent<'a> {
-    pub request_id: i64,
-    pub at: i64,
-    pub event: EventKind,
-    pub actor: ActorKind,
-    pub note: Option<&'a str>,
-}
-
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
     backend: Backend,
-}
-
-/// A request as first written.
-pub struct NewRequest<'a> {
-    pub reference: &'a str,
-    pub org: &'a str,
-    pub kind: RequestKind,
-    pub email: &'a StoredEmail,
-    pub language: Language,
-    pub details_json: &'a str,
-    pub tracking_key_hash: &'a str,
-    pub now: i64,
-}
-
-pub struct NewCode<'a> {
-    pub request_id: i64,
-    pub org: &'a str,
-    pub email_index: &'a EmailIndex,
-    /// The keyed hash of the client that asked for it.
-    pub client: &'a str,
-    /// The quota it draws on: `submission`, `resend` or `owner`.
-    pub reason: &'a str,
-    pub code_hash: &'a str,
-    pub link_hash: &'a str,
-    pub now: i64,
-    pub expires_at: i64,
 }
 
 /// Rows of `select` that belong to any of `request_ids`, oldest first, in
@@ -346,417 +299,6 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
-    }
-
-    pub async fn insert_request(conn: &mut Conn, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO requests (reference, org, kind, email, email_index, language, details, status,
-                                   tracking_key_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(new.reference)
-        .bind(new.org)
-        .bind(new.kind.as_str())
-        .bind(&new.email.sealed)
-        .bind(new.email.index.as_str())
-        .bind(new.language.code())
-        .bind(new.details_json)
-        .bind(Status::PendingVerification.as_str())
-        .bind(new.tracking_key_hash)
-        .bind(new.now)
-        .bind(new.now)
-        .fetch_one(conn)
-        .await?;
-        Ok(id)
-    }
-
-    /// Adds an event to a request's history.
-    pub async fn insert_event(conn: &mut Conn, new: NewEvent<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_events (request_id, at, event, actor, note) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new.request_id)
-            .bind(new.at)
-            .bind(new.event.as_str())
-            .bind(new.actor.as_str())
-            .bind(new.note)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    /// Issues a code; any earlier active code of the request stops working.
-    pub async fn insert_code(conn: &mut Conn, new: NewCode<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = $1 AND state = 'active'")
-            .bind(new.request_id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "INSERT INTO verification_codes (request_id, org, email_index, client, reason, code_hash, link_hash, created_at, expires_at, state)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active')",
-        )
-        .bind(new.request_id)
-        .bind(new.org)
-        .bind(new.email_index.as_str())
-        .bind(new.client)
-        .bind(new.reason)
-        .bind(new.code_hash)
-        .bind(new.link_hash)
-        .bind(new.now)
-        .bind(new.expires_at)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    /// What the code quotas of an address in an organisation stand at,
-    /// over the codes issued since `since` (see `service::verification`).
-    pub async fn code_counts(
-        conn: &mut Conn,
-        org: &str,
-        email: &EmailIndex,
-        client: &str,
-        request_id: i64,
-        since: i64,
-    ) -> Result<CodeCounts, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT
-               CAST(COALESCE(SUM(CASE WHEN reason <> 'owner' THEN 1 ELSE 0 END), 0) AS BIGINT) AS strangers,
-               CAST(COALESCE(SUM(CASE WHEN reason <> 'owner' AND client = $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS by_client,
-               CAST(COALESCE(SUM(CASE WHEN reason = 'owner' THEN 1 ELSE 0 END), 0) AS BIGINT) AS owner,
-               CAST(COALESCE(SUM(CASE WHEN reason = 'resend' AND request_id = $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS resends,
-               CAST(COALESCE(MAX(CASE WHEN state = 'used' AND used_client = $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS client_read_mail
-             FROM verification_codes WHERE org = $1 AND email_index = $2 AND created_at >= $5",
-        )
-        .bind(org)
-        .bind(email.as_str())
-        .bind(client)
-        .bind(request_id)
-        .bind(since)
-        .fetch_one(conn)
-        .await
-    }
-
-    pub async fn find_request(
-        conn: &mut Conn,
-        org: &str,
-        reference: &str,
-    ) -> Result<Option<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "{} WHERE org = $1 AND reference = $2",
-            RequestRow::SELECT
-        ))
-        .bind(org)
-        .bind(reference)
-        .fetch_optional(conn)
-        .await
-    }
-
-    pub async fn find_request_by_reference(
-        conn: &mut Conn,
-        reference: &str,
-    ) -> Result<Option<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE reference = $1", RequestRow::SELECT))
-            .bind(reference)
-            .fetch_optional(conn)
-            .await
-    }
-
-    pub async fn set_tracking_key(
-        conn: &mut Conn,
-        request_id: i64,
-        key_hash: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE requests SET tracking_key_hash = $1 WHERE id = $2")
-            .bind(key_hash)
-            .bind(request_id)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn find_request_by_id(
-        conn: &mut Conn,
-        id: i64,
-    ) -> Result<Option<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE id = $1", RequestRow::SELECT))
-            .bind(id)
-            .fetch_optional(conn)
-            .await
-    }
-
-    pub async fn requests_of_subject(
-        conn: &mut Conn,
-        org: &str,
-        email: &EmailIndex,
-    ) -> Result<Vec<RequestRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "{} WHERE org = $1 AND email_index = $2 ORDER BY created_at DESC, id DESC",
-            RequestRow::SELECT
-        ))
-        .bind(org)
-        .bind(email.as_str())
-        .fetch_all(conn)
-        .await
-    }
-
-    /// The history of several requests in one query (no N+1).
-    pub async fn events_of(
-        conn: &mut Conn,
-        request_ids: &[i64],
-    ) -> Result<Vec<EventRow>, sqlx::Error> {
-        of_requests(
-            conn,
-            "SELECT request_id, at, event, note FROM request_events",
-            request_ids,
-        )
-        .await
-    }
-
-    /// The conversations of several requests in one query.
-    pub async fn messages_of(
-        conn: &mut Conn,
-        request_ids: &[i64],
-    ) -> Result<Vec<MessageRow>, sqlx::Error> {
-        of_requests(
-            conn,
-            "SELECT request_id, at, author, body FROM request_messages",
-            request_ids,
-        )
-        .await
-    }
-
-    pub async fn insert_message(
-        conn: &mut Conn,
-        request_id: i64,
-        at: i64,
-        author: &str,
-        staff_id: Option<i64>,
-        body: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_messages (request_id, at, author, staff_id, body) VALUES ($1, $2, $3, $4, $5)")
-            .bind(request_id)
-            .bind(at)
-            .bind(author)
-            .bind(staff_id)
-            .bind(body)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    /// Writes the state a transition produced.
-    pub async fn update_lifecycle(
-        conn: &mut Conn,
-        request_id: i64,
-        state: Lifecycle<'_>,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE requests SET status = $1, due_date = $2, extended = $3, assignee_id = $4,
-                    outcome = COALESCE($5, outcome), updated_at = $6
-             WHERE id = $7",
-        )
-        .bind(state.status.as_str())
-        .bind(state.due_date.map(|d| d.to_string()))
-        .bind(i64::from(state.extended))
-        .bind(state.assignee_id)
-        .bind(state.outcome)
-        .bind(now)
-        .bind(request_id)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn active_code(
-        conn: &mut Conn,
-        request_id: i64,
-    ) -> Result<Option<CodeRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "{} WHERE request_id = $1 AND state = 'active' ORDER BY id DESC LIMIT 1",
-            CodeRow::SELECT
-        ))
-        .bind(request_id)
-        .fetch_optional(conn)
-        .await
-    }
-
-    /// The newest code of a request whatever its state, to explain why it no longer works.
-    pub async fn latest_code(
-        conn: &mut Conn,
-        request_id: i64,
-    ) -> Result<Option<CodeRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "{} WHERE request_id = $1 ORDER BY id DESC LIMIT 1",
-            CodeRow::SELECT
-        ))
-        .bind(request_id)
-        .fetch_optional(conn)
-        .await
-    }
-
-    pub async fn code_by_link(
-        conn: &mut Conn,
-        link_hash: &str,
-    ) -> Result<Option<CodeRow>, sqlx::Error> {
-        sqlx::query_as(&format!("{} WHERE link_hash = $1", CodeRow::SELECT))
-            .bind(link_hash)
-            .fetch_optional(conn)
-            .await
-    }
-
-    pub async fn record_failed_attempt(
-        conn: &mut Conn,
-        code_id: i64,
-        burn: bool,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE verification_codes SET failed_attempts = failed_attempts + 1,
-                    state = CASE WHEN $1 THEN 'burned' ELSE state END
-             WHERE id = $2",
-        )
-        .bind(burn)
-        .bind(code_id)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    /// Marks a code used by `client`; false when it was no longer active
-    /// (a concurrent use won).
-    pub async fn use_code(
-        conn: &mut Conn,
-        code_id: i64,
-        client: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE verification_codes SET state = 'used', used_client = $1 WHERE id = $2 AND state = 'active'",
-        )
-        .bind(client)
-        .bind(code_id)
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    pub async fn mark_verified(
-        conn: &mut Conn,
-        request_id: i64,
-        now: i64,
-        due_date: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE requests SET status = $1, verified_at = $2, due_date = $3, updated_at = $4
-             WHERE id = $5 AND status = $6",
-        )
-        .bind(Status::Received.as_str())
-        .bind(now)
-        .bind(due_date)
-        .bind(now)
-        .bind(request_id)
-        .bind(Status::PendingVerification.as_str())
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    /// Cancels unverified requests created before `cutoff`, returning them.
-    pub async fn expire_unverified(
-        conn: &mut Conn,
-        cutoff: i64,
-        now: i64,
-    ) -> Result<Vec<RequestRow>, sqlx::Error> {
-        let expired: Vec<RequestRow> = sqlx::query_as(&format!(
-            "{} WHERE status = $2 AND created_at < $1 ORDER BY id",
-            RequestRow::SELECT
-        ))
-        .bind(cutoff)
-        .bind(Status::PendingVerification.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-        for request in &expired {
-            sqlx::query("UPDATE requests SET status = $3, updated_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(request.id)
-                .bind(Status::Cancelled.as_str())
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("UPDATE verification_codes SET state = 'superseded' WHERE request_id = $1 AND state = 'active'")
-                .bind(request.id)
-                .execute(&mut *conn)
-                .await?;
-            let expired = NewEvent {
-                request_id: request.id,
-                at: now,
-                event: EventKind::ExpiredUnverified,
-                actor: ActorKind::System,
-                note: None,
-            };
-            Self::insert_event(conn, expired).await?;
-        }
-        Ok(expired)
-    }
-
-    pub async fn insert_session(
-        conn: &mut Conn,
-        token_hash: &str,
-        org: &str,
-        sealed_email: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO subject_sessions (token_hash, org, email, created_at, last_seen_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(token_hash)
-        .bind(org)
-        .bind(sealed_email)
-        .bind(now)
-        .bind(now)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    /// A live session (not past its absolute end nor idle too long), touched
-    /// so its idle clock restarts.
-    pub async fn live_session(
-        &self,
-        token_hash: &str,
-        now: i64,
-        idle_limit: i64,
-    ) -> Result<Option<SessionRow>, sqlx::Error> {
-        sqlx::query_as(
-            "UPDATE subject_sessions SET last_seen_at = $1
-             WHERE token_hash = $2 AND expires_at > $3 AND last_seen_at > $4
-             RETURNING org, email",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .bind(now)
-        .bind(now - idle_limit)
-        .fetch_optional(&self.pool)
-        .await
-    }
-
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM subject_sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn purge_sessions(&self, now: i64, idle_limit: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
-            "DELETE FROM subject_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
-        )
-        .bind(now)
-        .bind(now - idle_limit)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected())
     }
 
     pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {

@@ -90,7 +90,8 @@ pub struct EventRow {
 pub struct MessageRow {
     pub request_id: i64,
     pub at: i64,
-    pub author: String,
+    #[sqlx(try_from = "String")]
+    pub author: domain::ActorKind,
     pub body: String,
 }
 

@@ -250,7 +250,7 @@ impl Accounts {
             actor: Actor::System(Task::CommandLine),
             org,
             action: AuditAction::StaffCreated,
-            target: &format!("staff:{id}"),
+            target: &Actor::staff_name(id),
             detail: serde_json::json!({ "role": role.as_str() }),
         };
         self.trail
@@ -468,7 +468,7 @@ impl Accounts {
                 actor: Actor::Staff(staff_id),
                 org: &role.org,
                 action: AuditAction::StaffLogin,
-                target: &format!("staff:{staff_id}"),
+                target: &Actor::staff_name(staff_id),
                 detail: serde_json::json!({ "method": method }),
             };
             self.trail.append(&mut *conn, entry, at).await.map_err(db)?;

@@ -8,7 +8,7 @@ mod execution;
 use super::{db, now, Notify, Seals, StaffMember, Subject, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
-use crate::store::{Lifecycle, NewEvent};
+use crate::store::{Lifecycle, NewEvent, NewMessage};
 use crate::store::{RequestRow, Store};
 use domain::{
     Action, AppError, Outcome, Reference, RequestKind, Role, StaffAction, Status, Transition,
@@ -215,9 +215,13 @@ impl Cases {
         }
         if let Some(body) = &message {
             let body = self.seals.seal(Column::MessageBody, bound, body);
-            Store::insert_message(&mut tx, row.id, at, "staff", Some(member.id), &body)
-                .await
-                .map_err(db)?;
+            let new = NewMessage {
+                request_id: row.id,
+                at,
+                author: Actor::Staff(member.id),
+                body: &body,
+            };
+            Store::insert_message(&mut tx, new).await.map_err(db)?;
         }
         if executed {
             Store::mark_executed(&mut tx, row.id).await.map_err(db)?;
@@ -328,9 +332,13 @@ impl Cases {
             let body = self
                 .seals
                 .seal(Column::MessageBody, Row::Request(&row.reference), body);
-            Store::insert_message(&mut tx, row.id, at, "subject", None, &body)
-                .await
-                .map_err(db)?;
+            let new = NewMessage {
+                request_id: row.id,
+                at,
+                author: Actor::Subject,
+                body: &body,
+            };
+            Store::insert_message(&mut tx, new).await.map_err(db)?;
         }
         self.trail
             .record(
@@ -384,17 +392,15 @@ impl Cases {
         let email = self
             .seals
             .store_subject_email(&row.org, self.seals.address_of(row)?.as_str());
-        Store::insert_opt_out(
-            conn,
-            &row.org,
-            &email,
-            kind.as_str(),
-            purpose.as_deref(),
-            row.id,
+        let opt_out = crate::store::NewOptOut {
+            org: &row.org,
+            email: &email,
+            kind,
+            purpose: purpose.as_deref(),
+            request_id: row.id,
             at,
-        )
-        .await
-        .map_err(db)?;
+        };
+        Store::insert_opt_out(conn, opt_out).await.map_err(db)?;
         let outcome = self.seals.seal(
             Column::RequestOutcome,
             bound,

@@ -420,19 +420,17 @@ impl Exports {
         let review = organisation.settings.review_exports;
         let mut tx = self.store.begin().await.map_err(db)?;
         let released_at = (!review).then_some(at);
-        Store::insert_export(
-            &mut tx,
-            row.id,
-            &name,
+        let new = crate::store::NewExport {
+            request_id: row.id,
+            name: &name,
             size,
-            &data_sha256,
+            data_sha256: &data_sha256,
             at,
             expires_at,
-            member.id,
+            staff_id: member.id,
             released_at,
-        )
-        .await
-        .map_err(db)?;
+        };
+        Store::insert_export(&mut tx, new).await.map_err(db)?;
         if !review {
             self.offer(&mut tx, &row, member, at, expires_at).await?;
         }
@@ -476,9 +474,13 @@ impl Exports {
             crate::sealing::Row::Request(&row.reference),
             &domain::i18n::t1(language, "package-ready", "date", date),
         );
-        Store::insert_message(&mut *conn, row.id, at, "staff", Some(member.id), &message)
-            .await
-            .map_err(db)?;
+        let new = crate::store::NewMessage {
+            request_id: row.id,
+            at,
+            author: Actor::Staff(member.id),
+            body: &message,
+        };
+        Store::insert_message(&mut *conn, new).await.map_err(db)?;
         Store::insert_event(
             conn,
             NewEvent {
