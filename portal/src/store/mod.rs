@@ -175,6 +175,15 @@ const POSTGRES_SETTINGS: &[&str] = &[
 /// takes (see `Store::begin`). Any constant works; this one spells "PRIV".
 const WRITER_LOCK: i64 = 0x5052_4956;
 
+/// Takes `WRITER_LOCK` for the transaction. Wrapped in a select: the
+/// function returns `void`, which the Any driver cannot carry. A statement
+/// of one backend is a named constant, not a literal at its call, so the
+/// test that prepares every literal on both backends leaves it to this one.
+const POSTGRES_WRITER_LOCK: &str = "SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l";
+
+/// Copies an SQLite database into a new file (`backup_to`).
+const SQLITE_BACKUP: &str = "VACUUM INTO $1";
+
 impl Store {
     pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
@@ -231,7 +240,7 @@ impl Store {
         let target = path
             .to_str()
             .ok_or_else(|| anyhow::anyhow!("the backup path must be UTF-8"))?;
-        sqlx::query("VACUUM INTO $1")
+        sqlx::query(SQLITE_BACKUP)
             .bind(target)
             .execute(&self.pool)
             .await?;
@@ -279,9 +288,7 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
-                // Wrapped in a select: the function returns `void`, which
-                // the Any driver cannot carry.
-                sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+                sqlx::query(POSTGRES_WRITER_LOCK)
                     .bind(WRITER_LOCK)
                     .execute(&mut *tx)
                     .await?;

@@ -242,38 +242,41 @@ async fn spawn(
         Ok("sqlite") | Err(_) => format!("sqlite://{}/portal.db", dir.path().display()),
         Ok(other) => panic!("TEST_DATABASE is sqlite or postgres, not {other:?}"),
     };
-    let mut settings = Settings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        base_url: base_url.map(|u| u.parse().unwrap()),
-        database_url: database_url.clone(),
-        smtp_url: Some(format!("smtp://127.0.0.1:{smtp_port}")),
-        mail_from: "Privacy portal <privacy@portal.test>".into(),
-        data_dir: dir.path().to_path_buf(),
-        content_dir: content,
-        site_root: dir.path().join("site"),
-        default_org: "demo".into(),
-        secret: None,
-        export_key: None,
-        export_days: 30,
-        job_lease_secs: 2,
+    // The settings an operator would give, read the way the server reads
+    // them; only what a test cannot set from outside is changed after.
+    let mut env = vec![
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
+        ("DATABASE_URL", database_url.clone()),
+        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+        (
+            "PORTAL_MAIL_FROM",
+            "Privacy portal <privacy@portal.test>".into(),
+        ),
+        ("PORTAL_DATA_DIR", dir.path().display().to_string()),
+        ("PORTAL_CONTENT_DIR", content.display().to_string()),
+        (
+            "LEPTOS_SITE_ROOT",
+            dir.path().join("site").display().to_string(),
+        ),
         // One address (127.0.0.1) stands for every subject and staff member
         // of a test; `throttle.rs` tests the limits themselves.
-        rate_limits: {
-            let plenty = Some(portal::service::Limit {
-                hits: 1000,
-                window_secs: 600,
-            });
-            portal::service::RateLimits {
-                submit: plenty,
-                verify: plenty,
-                login: plenty,
-            }
-        },
-        client_ip_header: None,
-        metrics_token: None,
-        data_key: None,
-        previous_data_keys: Vec::new(),
-        export_store: None,
+        ("PORTAL_RATE_LIMIT_SUBMIT", "1000/600".into()),
+        ("PORTAL_RATE_LIMIT_VERIFY", "1000/600".into()),
+        ("PORTAL_RATE_LIMIT_LOGIN", "1000/600".into()),
+    ];
+    if let Some(url) = base_url {
+        env.push(("PORTAL_BASE_URL", url.to_owned()));
+    }
+    let sources = portal::config::Sources::new(
+        env.into_iter()
+            .map(|(name, value)| (name.to_owned(), value)),
+        None,
+    )
+    .unwrap();
+    let mut settings = Settings {
+        // A crashed worker's job is taken over within the test's patience.
+        job_lease_secs: 2,
+        ..Settings::from_sources(&sources).unwrap()
     };
     configure(&mut settings);
     let database_url = settings.database_url.clone();

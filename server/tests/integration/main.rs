@@ -32,5 +32,6 @@ mod security;
 mod shutdown;
 mod sources;
 mod staff;
+mod statements;
 mod throttle;
 mod verification;
