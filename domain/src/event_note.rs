@@ -22,9 +22,17 @@ pub enum EventNote {
     /// An opt-out or a withdrawal of consent took effect with no staff
     /// work; what that means depends on the kind.
     TookEffect { kind: RequestKind },
+    /// What a staff member tells the colleague they hand a request to: the
+    /// team's, never shown to the subject.
+    Handover { text: String },
 }
 
 impl EventNote {
+    /// Whether the subject is shown this note with its event.
+    pub fn for_subject(&self) -> bool {
+        !matches!(self, EventNote::Handover { .. })
+    }
+
     /// The stored form (sealed by the service): JSON.
     pub fn to_stored(&self) -> String {
         serde_json::to_string(self).expect("a note serialises")
@@ -57,8 +65,15 @@ mod tests {
             EventNote::TookEffect {
                 kind: RequestKind::MarketingOptOut,
             },
+            EventNote::Handover {
+                text: "The subject called; see the ticket".into(),
+            },
         ] {
             assert_eq!(EventNote::from_stored(&note.to_stored()), note);
+            assert_eq!(
+                note.for_subject(),
+                !matches!(note, EventNote::Handover { .. })
+            );
         }
         assert_eq!(
             EventNote::from_stored("{not json"),

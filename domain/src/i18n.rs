@@ -300,7 +300,7 @@ pub fn event_text(language: Language, event: crate::views::EventKind) -> String 
 pub fn event_note(language: Language, note: &crate::EventNote) -> String {
     use crate::EventNote;
     match note {
-        EventNote::Said { text } => text.clone(),
+        EventNote::Said { text } | EventNote::Handover { text } => text.clone(),
         EventNote::Refused {
             reason,
             legal_ground,

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StaffAction {
-    /// Take the request, or hand it to a colleague of the same organisation.
+    /// Take the request, or hand it to a colleague of the same organisation,
+    /// perhaps with a note for them (the team's, not the subject's).
     Assign {
         to: i64,
+        note: Option<String>,
     },
     Start,
     /// Ask the subject something; the question is sent as a message.
@@ -95,6 +97,7 @@ impl StaffAction {
                 StaffAction::Assign {
                     to: to
                         .ok_or_else(|| AppError::validation("to", FieldErrorCode::InvalidChoice))?,
+                    note: form.text.clone().filter(|note| !note.trim().is_empty()),
                 }
             }
             Move::Start => StaffAction::Start,
@@ -126,7 +129,7 @@ impl StaffAction {
     /// The lifecycle's action: what the rules decide on.
     pub fn action(&self) -> Action {
         match self {
-            StaffAction::Assign { to } => Action::Assign { to: *to },
+            StaffAction::Assign { to, .. } => Action::Assign { to: *to },
             StaffAction::Start => Action::Start,
             StaffAction::AskSubject { .. } => Action::AskSubject,
             StaffAction::Extend { months, reason } => Action::Extend {

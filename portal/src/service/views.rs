@@ -51,6 +51,8 @@ pub struct Related<'a> {
     pub attachments: &'a [AttachmentRow],
     pub exports: &'a [ExportRow],
     pub now: i64,
+    /// Whether the subject reads these views: the team's notes are left out.
+    pub subject_reads: bool,
     /// What opens the sealed details, notes and messages.
     pub keys: &'a crate::sealing::DataKeys,
 }
@@ -62,6 +64,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         attachments,
         exports,
         now,
+        subject_reads,
         keys,
     } = related;
     let parsed = row;
@@ -85,7 +88,8 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
                     .as_deref()
                     .map(|note| super::open(keys, Column::EventNote, bound, note))
                     .transpose()?
-                    .map(|note| EventNote::from_stored(&note)),
+                    .map(|note| EventNote::from_stored(&note))
+                    .filter(|note| !*subject_reads || note.for_subject()),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -148,12 +152,12 @@ pub async fn views_of(
     views_for(conn, rows, true, content, keys).await
 }
 
-/// As `views_of`; staff (`released_only == false`) also see a package that
-/// awaits their review.
+/// As `views_of`, for the subject (`subject_reads`) or for staff, who also
+/// see a package that awaits their review and the team's notes.
 pub async fn views_for(
     conn: &mut crate::store::Conn,
     rows: &[crate::store::RequestRow],
-    released_only: bool,
+    subject_reads: bool,
     content: &crate::content::Content,
     keys: &crate::sealing::DataKeys,
 ) -> Result<Vec<RequestView>, AppError> {
@@ -161,7 +165,7 @@ pub async fn views_for(
     let events = Store::events_of(conn, &ids).await.map_err(db)?;
     let messages = Store::messages_of(conn, &ids).await.map_err(db)?;
     let attachments = Store::attachments_of(conn, &ids).await.map_err(db)?;
-    let exports = Store::latest_exports(conn, &ids, released_only)
+    let exports = Store::latest_exports(conn, &ids, subject_reads)
         .await
         .map_err(db)?;
     let related = Related {
@@ -171,6 +175,7 @@ pub async fn views_for(
         attachments: &attachments,
         exports: &exports,
         now: super::now(),
+        subject_reads,
     };
     let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
     // Progress while a collection job is queued or running.

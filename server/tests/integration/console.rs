@@ -914,3 +914,131 @@ async fn admins_invite_and_remove_members_and_nobody_chooses_another_persons_pas
         ]
     );
 }
+
+/// The action added after the redesign, as proof of its shape: handing a
+/// request to a colleague with a note for them. The note is the team's: the
+/// console's history shows it, the subject's page and the REST API do not,
+/// and it is sealed at rest like every other note.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_hands_a_request_to_a_colleague_with_a_note_the_subject_never_sees() {
+    let app = spawn_app().await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let colleague = app
+        .staff("colleague@fjordlys.example", "demo", Role::Agent, false)
+        .await;
+    let cookie = app.staff_cookie(&mut agent).await;
+    let (reference, token) = app.verified_subject("kari@example.no").await;
+    let note = "She called on Monday; the meter numbers are in ticket 4711.";
+
+    let handed = act(
+        &app,
+        &cookie,
+        &reference,
+        &[
+            ("action", "assign"),
+            ("to", &colleague.id.to_string()),
+            ("text", note),
+        ],
+    )
+    .await;
+    assert_eq!(handed.status(), 303);
+    assert!(
+        location(&handed).ends_with("?done=assigned"),
+        "{}",
+        location(&handed)
+    );
+
+    let (_, case) = app
+        .page(
+            &format!("/console/o/demo/requests/{reference}"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        case.contains("colleague@fjordlys.example"),
+        "the new assignee"
+    );
+    assert!(case.contains("ticket 4711"), "the team reads the note");
+
+    let (status, view) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(&token))
+        .await;
+    assert_eq!(status, 200);
+    let assigned = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "assigned")
+        .expect("the subject sees that someone took the request");
+    assert!(assigned["note"].is_null(), "but not the note: {assigned}");
+    let (_, page) = app
+        .page(
+            &format!("/o/demo/requests/{reference}"),
+            Some(&format!("portal_session={token}")),
+        )
+        .await;
+    assert!(!page.contains("ticket 4711"), "nor on their page");
+
+    let stored: String = sqlx::query_scalar(
+        "SELECT note FROM request_events WHERE event = 'assigned' AND note IS NOT NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(!stored.contains("4711"), "sealed at rest");
+
+    // A blank note is no note; a colleague of another organisation is refused.
+    let again = act(
+        &app,
+        &cookie,
+        &reference,
+        &[
+            ("action", "assign"),
+            ("to", &agent.id.to_string()),
+            ("text", "  "),
+        ],
+    )
+    .await;
+    assert_eq!(again.status(), 303);
+    let notes: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM request_events WHERE event = 'assigned' AND note IS NOT NULL",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(notes, 1);
+    let outsider = app
+        .staff("outsider@example.org", "other", Role::Agent, false)
+        .await;
+    let refused = act(
+        &app,
+        &cookie,
+        &reference,
+        &[
+            ("action", "assign"),
+            ("to", &outsider.id.to_string()),
+            ("text", note),
+        ],
+    )
+    .await;
+    // A plain form's failure goes back with the error for the form to show.
+    assert!(
+        location(&refused).contains("__err="),
+        "{}",
+        location(&refused)
+    );
+    let (assigned_notes, assignee): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM request_events WHERE event = 'assigned' AND note IS NOT NULL), \
+         (SELECT assignee_id FROM requests)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (assigned_notes, assignee),
+        (1, Some(agent.id)),
+        "nothing of the refused hand-over is kept"
+    );
+}

@@ -74,7 +74,12 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
     let mails_before = app.mail.count();
 
     assert_eq!(
-        act(StaffAction::Assign { to: agent.id }).await.unwrap(),
+        act(StaffAction::Assign {
+            to: agent.id,
+            note: None
+        })
+        .await
+        .unwrap(),
         Status::Received
     );
     assert_eq!(act(StaffAction::Start).await.unwrap(), Status::InProgress);

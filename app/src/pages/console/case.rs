@@ -574,6 +574,11 @@ fn Actions(
                     {colleagues.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.email}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="field">
+                <label for="assign-note">"Note for your colleague (optional)"</label>
+                <textarea id="assign-note" name="text" rows="2"></textarea>
+                <p class="hint">"Kept in the history for the team; the subject does not see it."</p>
+            </div>
             <button type="submit" class="button secondary">"Assign"</button>
         </ActionForm>
         })}

@@ -133,13 +133,18 @@ impl Cases {
         let mut note = None;
         let mut executed = false;
         match &action {
-            StaffAction::Assign { to } => {
+            StaffAction::Assign { to, note: handover } => {
                 let colleague = Store::roles_of(&mut tx, *to).await.map_err(db)?;
                 if !colleague.iter().any(|r| r.org == org) {
                     return Err(AppError::validation(
                         "assignee",
                         domain::FieldErrorCode::InvalidChoice,
                     ));
+                }
+                if let Some(handover) = handover {
+                    note = Some(EventNote::Handover {
+                        text: text("text", handover)?,
+                    });
                 }
             }
             StaffAction::Start => {}
