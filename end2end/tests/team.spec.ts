@@ -63,6 +63,17 @@ test('an admin invites a colleague, who chooses their own password, and later re
   await page.getByRole('link', { name: 'set up an authenticator app' }).click();
   await enrol(page, adminPassword);
 
+  // What has not arrived: here every mail goes to the development folder,
+  // so once the outbox has sent what enrolling wrote, nothing waits.
+  await page.goto('/console');
+  await page.getByRole('link', { name: 'Outgoing mail' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Outgoing mail' })).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('All mail has been delivered.')).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await expectAccessible(page);
+
   await page.goto('/console/team');
   await expectAccessible(page);
   await expect(page.getByLabel(/password/i)).toHaveCount(0);

@@ -42,6 +42,9 @@ pub struct Settings {
     /// How long a background job is its worker's before another worker may
     /// take it over (a crashed worker's job is picked up after this), 300 s.
     pub job_lease_secs: i64,
+    /// How the outbox retries mail the server did not accept (15 s
+    /// doubling to an hour, for three days; `MailRetry::default`).
+    pub mail_retry: crate::service::MailRetry,
     /// `PORTAL_RATE_LIMIT_SUBMIT`, `…_VERIFY`, `…_LOGIN`: per client
     /// address, `hits/seconds` or `off`; defaults in `RateLimits`.
     pub rate_limits: RateLimits,
@@ -309,6 +312,7 @@ impl Settings {
             export_key,
             export_days,
             job_lease_secs: 300,
+            mail_retry: crate::service::MailRetry::default(),
             rate_limits,
             client_ip_header,
             metrics_token: var("PORTAL_METRICS_TOKEN"),

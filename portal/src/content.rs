@@ -5,6 +5,7 @@
 
 use anyhow::{bail, Context};
 use domain::views::{OrgView, TocEntry};
+use domain::OrgSlug;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use std::{collections::HashMap, path::Path};
@@ -115,7 +116,7 @@ fn localized(texts: &HashMap<String, String>, language: domain::Language) -> Opt
 
 #[derive(Debug, Clone)]
 pub struct Organisation {
-    pub slug: String,
+    pub slug: OrgSlug,
     pub settings: OrgSettings,
     /// Name, slug and theme flags, as the page chrome needs them.
     pub view: OrgView,
@@ -129,9 +130,9 @@ const MAX_LOGO_BYTES: u64 = 512 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct Content {
-    orgs: HashMap<String, Organisation>,
+    orgs: HashMap<OrgSlug, Organisation>,
     /// Host name → the organisation it serves alone.
-    hosts: HashMap<String, String>,
+    hosts: HashMap<String, OrgSlug>,
 }
 
 impl Content {
@@ -149,21 +150,12 @@ impl Content {
             if !path.is_dir() {
                 continue;
             }
-            let slug = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_owned();
-            if slug.is_empty()
-                || !slug
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
-                bail!(
-                    "organisation folder {:?} must be named with a-z, 0-9 and '-'",
-                    path.display()
-                );
-            }
+            let slug = OrgSlug::parse(
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default(),
+            )
+            .map_err(|e| anyhow::anyhow!("organisation folder {:?}: {e}", path.display()))?;
             let org = load_org(&slug, &path).with_context(|| format!("in organisation {slug}"))?;
             orgs.insert(slug, org);
         }
@@ -215,7 +207,7 @@ impl Content {
     }
 }
 
-fn load_org(slug: &str, dir: &Path) -> anyhow::Result<Organisation> {
+fn load_org(slug: &OrgSlug, dir: &Path) -> anyhow::Result<Organisation> {
     let settings =
         parse_org_settings(&std::fs::read_to_string(dir.join("org.toml")).context("org.toml")?)?;
     finish_org(slug, dir, settings)
@@ -267,7 +259,7 @@ pub fn parse_org_settings(text: &str) -> anyhow::Result<OrgSettings> {
 }
 
 /// The rest of an organisation: its notice and logo, read from its folder.
-fn finish_org(slug: &str, dir: &Path, settings: OrgSettings) -> anyhow::Result<Organisation> {
+fn finish_org(slug: &OrgSlug, dir: &Path, settings: OrgSettings) -> anyhow::Result<Organisation> {
     let category_ids: Vec<String> = settings.categories.iter().map(|c| c.id.clone()).collect();
     let notice = crate::notice::Notice::load(&dir.join("notice"), &category_ids)?;
     let theme = settings.theme.clone().unwrap_or_default();
@@ -294,14 +286,14 @@ fn finish_org(slug: &str, dir: &Path, settings: OrgSettings) -> anyhow::Result<O
         .map(|origin| embed_origin(origin).context("org.toml, embed_origins"))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let org_view = OrgView {
-        slug: slug.to_owned(),
+        slug: slug.to_string(),
         name: settings.name.clone(),
         themed: settings.theme.is_some(),
         logo: logo.is_some(),
         embed_origins,
     };
     Ok(Organisation {
-        slug: slug.to_owned(),
+        slug: slug.clone(),
         settings,
         view: org_view,
         notice,

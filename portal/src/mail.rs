@@ -1,6 +1,8 @@
 //! Outgoing mail: templates from the content folder, rendered with minijinja
 //! in the subject's language, sent over SMTP with lettre, or, when `SMTP_URL`
-//! is unset, written to `<data_dir>/outbox/*.eml` for development.
+//! is unset, written to `<data_dir>/outbox/*.eml` for development. Use
+//! cases never send: they write to the outbox (`service::outbox`), whose
+//! worker calls `transmit`.
 
 use anyhow::Context;
 use domain::{Email, Language};
@@ -77,30 +79,15 @@ impl Mailer {
         matches!(self.transport, Transport::Outbox(_))
     }
 
-    /// Renders `<language>/<template>.txt` (its first line is `Subject: …`)
-    /// and sends it.
-    #[tracing::instrument(name = "mail.send", skip_all, fields(template = template, language = language.code()))]
-    pub async fn send(
+    /// Renders `<language>/<template>.txt` (its first line is `Subject: …`).
+    /// The outbox renders when a use case writes a mail, so a broken
+    /// template fails that use case instead of a worker, days later.
+    pub fn render(
         &self,
-        to: &Email,
         language: Language,
         template: &str,
         context: impl Serialize,
-    ) -> Result<(), MailError> {
-        let sent = self.deliver(to, language, template, context).await;
-        let outcome = if sent.is_ok() { "sent" } else { "failed" };
-        metrics::counter!("portal_mails_total", "template" => template.to_owned(), "outcome" => outcome)
-            .increment(1);
-        sent
-    }
-
-    async fn deliver(
-        &self,
-        to: &Email,
-        language: Language,
-        template: &str,
-        context: impl Serialize,
-    ) -> Result<(), MailError> {
+    ) -> Result<Letter, MailError> {
         let name = format!("{}/{template}.txt", language.code());
         let rendered = self
             .templates
@@ -115,21 +102,73 @@ impl Mailer {
             .strip_prefix("Subject:")
             .ok_or_else(|| MailError::NoSubject(name.clone()))?
             .trim();
+        Ok(Letter {
+            subject: subject.to_owned(),
+            body: body.trim_start_matches('\n').to_owned(),
+        })
+    }
+
+    /// Hands a rendered mail to the SMTP server (or the development
+    /// folder). `message_id` is the outbox entry's own: sent again after a
+    /// crash between the server's acceptance and our record of it, the mail
+    /// carries the same Message-ID, by which mail systems recognise it.
+    #[tracing::instrument(name = "mail.send", skip_all, fields(template = template))]
+    pub async fn transmit(
+        &self,
+        to: &Email,
+        letter: &Letter,
+        message_id: &str,
+        template: &str,
+    ) -> Result<(), MailError> {
+        let host = self.from.email.domain().to_owned();
         let message = Message::builder()
+            .message_id(Some(format!("<{message_id}@{host}>")))
             .from(self.from.clone())
             .to(Mailbox::new(None, to.as_str().parse()?))
-            .subject(subject)
+            .subject(letter.subject.as_str())
             .header(ContentType::TEXT_PLAIN)
-            .body(body.trim_start_matches('\n').to_owned())?;
-        match &self.transport {
-            Transport::Smtp(smtp) => {
-                smtp.send(message).await?;
-            }
-            Transport::Outbox(outbox) => {
-                outbox.send(message).await?;
-            }
+            .body(letter.body.clone())?;
+        let sent = match &self.transport {
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(MailError::from),
+            Transport::Outbox(outbox) => outbox
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(MailError::from),
+        };
+        let outcome = if sent.is_ok() { "sent" } else { "failed" };
+        metrics::counter!("portal_mails_total", "template" => template.to_owned(), "outcome" => outcome)
+            .increment(1);
+        if sent.is_ok() {
+            tracing::info!("mail sent");
         }
-        tracing::info!("mail sent");
-        Ok(())
+        sent
+    }
+}
+
+/// A mail as rendered: what the outbox keeps (sealed) until it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Letter {
+    pub subject: String,
+    pub body: String,
+}
+
+impl MailError {
+    /// The receiving server refused for good (a 5xx answer: no such
+    /// mailbox, policy): trying again would be refused again. Anything else
+    /// (the server away, a timeout, a 4xx "try later") is worth retrying.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            MailError::Smtp(error) => error.is_permanent(),
+            MailError::Template(..)
+            | MailError::NoSubject(_)
+            | MailError::Address(_)
+            | MailError::Build(_) => true,
+            MailError::Outbox(_) => false,
+        }
     }
 }

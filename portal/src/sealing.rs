@@ -70,6 +70,9 @@ pub enum Column {
     SourceFailure,
     /// What a data source reported about an erasure or restriction.
     SourceReport,
+    /// A mail waiting in the outbox: its address, subject and body (a
+    /// code, a sign-in link).
+    OutboundMail,
 }
 
 impl Column {
@@ -86,6 +89,7 @@ impl Column {
             Column::TotpSecret => b"staff.totp_secret",
             Column::SourceFailure => b"source_runs.detail",
             Column::SourceReport => b"source_executions.detail",
+            Column::OutboundMail => b"outbox.sealed",
         }
     }
 }
@@ -103,6 +107,8 @@ pub enum Row<'a> {
     Subject { org: &'a str, index: &'a str },
     /// A staff account, by id.
     Staff(i64),
+    /// An outbox entry, by its message id.
+    Mail(&'a str),
 }
 
 impl Row<'_> {
@@ -127,6 +133,10 @@ impl Row<'_> {
             Row::Staff(id) => {
                 aad.extend_from_slice(b"staff\0");
                 aad.extend_from_slice(id.to_string().as_bytes());
+            }
+            Row::Mail(message_id) => {
+                aad.extend_from_slice(b"mail\0");
+                aad.extend_from_slice(message_id.as_bytes());
             }
         }
         aad

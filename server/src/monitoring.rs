@@ -104,6 +104,20 @@ pub async fn endpoint(State(config): State<MetricsConfig>, request: Request) -> 
             metrics::counter!("portal_metrics_database_errors_total").increment(1);
         }
     }
+    match config.service.outbox.figures().await {
+        Ok(outbox) => {
+            metrics::gauge!("portal_outbox_unsent").set(outbox.unsent as f64);
+            metrics::gauge!("portal_outbox_failed").set(outbox.failed as f64);
+            let oldest = outbox.oldest_at.map_or(0, |at| {
+                (time::OffsetDateTime::now_utc().unix_timestamp() - at).max(0)
+            });
+            metrics::gauge!("portal_outbox_oldest_unsent_seconds").set(oldest as f64);
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "metrics could not read the outbox");
+            metrics::counter!("portal_metrics_database_errors_total").increment(1);
+        }
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),

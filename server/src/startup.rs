@@ -93,7 +93,8 @@ impl Application {
     /// run is finished (a job longer than the orchestrator's grace period
     /// is cut off by its SIGKILL, and taken up again by the next server
     /// when its lease runs out). The sweeper and the job worker run inside
-    /// this future, so dropping it (as a crash would) stops them too.
+    /// this future (and the outbox's worker), so dropping it (as a crash
+    /// would) stops them too.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopping) = tokio::sync::watch::channel(false);
         // Responses go out as soon as they are written: with Nagle's
@@ -113,10 +114,11 @@ impl Application {
             shutdown_signal().await;
             let _ = stop.send(true);
         });
-        let (served, (), ()) = tokio::join!(
+        let (served, (), (), ()) = tokio::join!(
             serve.into_future(),
             sweep(self.service.clone(), stopping.clone()),
-            work(self.service.clone(), stopping),
+            work(self.service.clone(), stopping.clone()),
+            deliver_mail(self.service.clone(), stopping),
         );
         served?;
         tracing::info!("stopped");
@@ -190,6 +192,7 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
     };
     let jobs = portal::service::JobSettings {
         lease_secs: settings.job_lease_secs,
+        mail_retry: settings.mail_retry,
     };
     let service = Service::new(
         store,
@@ -361,6 +364,27 @@ async fn sweep(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver
         }
         if let Err(error) = service.upkeep.purge_retention().await {
             tracing::warn!(error = %error, "retention purge failed");
+        }
+        if let Err(error) = service.outbox.forget_finished().await {
+            tracing::warn!(error = %error, "outbox sweep failed");
+        }
+    }
+}
+
+/// The outbox's worker: sends due mail one after another, then waits until
+/// a use case writes more (or a second passes: retries come due, and other
+/// servers write too). Its own loop, so that a slow data source never holds
+/// up a code mail. Asked to stop, it finishes the mail it is sending.
+async fn deliver_mail(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver<bool>) {
+    while !*stopping.borrow() {
+        match service.outbox.deliver_next().await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(error = %error, "the outbox could not be read"),
+        }
+        tokio::select! {
+            _ = service.outbox.wait(Duration::from_secs(1)) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
         }
     }
 }

@@ -14,7 +14,8 @@ mod unsubscribe;
 pub use confirm::ConfirmLinkPage;
 pub use console::{
     AccountPage, AuditPage, CasePage, ConsoleLayout, EnrolPage, ForgotPasswordPage, InvitationPage,
-    LoginPage, QueuePage, RecoveryCodesPage, ResetPasswordPage, SecondFactorPage, TeamPage,
+    LoginPage, MailPage, QueuePage, RecoveryCodesPage, ResetPasswordPage, SecondFactorPage,
+    TeamPage,
 };
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;

@@ -6,7 +6,7 @@ use super::fields::{ErrorText, FormError};
 use super::{layout::ErrorPage, use_base, use_org};
 use crate::api::{track_request, CancelRequest, Reply, ResendCode, SignOut, VerifyCode};
 use crate::i18n::{self, t, t1, use_language};
-use domain::views::{EventView, RequestView, Summary, TrackView};
+use domain::views::{EventView, MailProgress, RequestView, Summary, TrackView};
 use domain::Reference;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,11 +30,11 @@ pub fn TrackPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match track.await {
                     Ok(TrackView::Owner(request)) => view! { <RequestDetail request=*request/> }.into_any(),
-                    Ok(TrackView::SignIn { reference, summary }) => {
+                    Ok(TrackView::SignIn { reference, summary, code_mail }) => {
                         // The tracking link's key (it opened the summary)
                         // goes with "send a new code": its holder reads the mailbox.
                         let key = summary.is_some().then(|| key.get_untracked()).flatten();
-                        view! { <SignIn reference summary key sent=sent.get_untracked()/> }.into_any()
+                        view! { <SignIn reference summary key sent=sent.get_untracked() code_mail/> }.into_any()
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
@@ -49,6 +49,7 @@ fn SignIn(
     summary: Option<Summary>,
     key: Option<String>,
     sent: bool,
+    code_mail: Option<MailProgress>,
 ) -> impl IntoView {
     let org = use_org();
     let lang = use_language();
@@ -88,9 +89,9 @@ fn SignIn(
             .into_any()
         } else {
             view! {
-                {sent.then(|| view! {
-                    <div class="notice-box" role="status">
-                        <p>{t(lang, "code-sent")}</p>
+                {mail_notice(sent, code_mail).map(|(key, warning)| view! {
+                    <div class="notice-box" class:warning=warning role="status">
+                        <p>{t(lang, key)}</p>
                     </div>
                 })}
                 <section aria-labelledby="verify-heading" class="panel">
@@ -342,5 +343,19 @@ fn HistoryItem(event: EventView) -> impl IntoView {
             {text}
             {event.note.map(|note| view! { <p class="event-note">{i18n::event_note(lang, &note)}</p> })}
         </li>
+    }
+}
+
+/// What the page says of the code mail: the truth when it knows it (a mail
+/// held up or given up is said so, even unasked), and after a submission
+/// or a resend otherwise that it was sent. `(ftl key, is a warning)`.
+fn mail_notice(sent: bool, code_mail: Option<MailProgress>) -> Option<(&'static str, bool)> {
+    match code_mail {
+        Some(progress @ (MailProgress::Delayed | MailProgress::Undeliverable)) => {
+            Some((progress.message_key(), true))
+        }
+        Some(progress) if sent => Some((progress.message_key(), false)),
+        None if sent => Some((MailProgress::Sent.message_key(), false)),
+        _ => None,
     }
 }

@@ -115,6 +115,33 @@ pub struct AuditView {
     pub pages: u32,
 }
 
+/// Mail of the admin's organisations that has not arrived: waiting,
+/// held up by the receiving server, or given up. Never the address or
+/// the content.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutgoingMailView {
+    pub mails: Vec<UndeliveredMail>,
+    /// The list shows at most this many, newest first.
+    pub limit: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UndeliveredMail {
+    pub org: String,
+    /// The request it is about, if any.
+    pub reference: Option<Reference>,
+    /// Which mail: `verification`, `update`, `staff_invitation`, …
+    pub template: String,
+    pub state: crate::views::MailProgress,
+    pub attempts: i64,
+    /// RFC 3339: when it was written.
+    pub written_at: String,
+    /// RFC 3339: the next try, while it is still tried.
+    pub next_try_at: Option<String>,
+    /// What the receiving server said last (addresses left out).
+    pub last_error: Option<String>,
+}
+
 /// A request as staff see it: everything the subject sees, and who they
 /// are, how they proved it, duplicates and the internal record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

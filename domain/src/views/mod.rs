@@ -178,6 +178,12 @@ pub enum TrackView {
     SignIn {
         reference: Reference,
         summary: Option<Summary>,
+        /// While the request waits for its code: whether the code mail has
+        /// gone, so that the page never says "we have sent" of a mail that
+        /// has not. A reference still waiting for its code is random and
+        /// known only to its submitter and the mailbox it went to; to
+        /// anyone else, the form looks the same whether or not it exists.
+        code_mail: Option<MailProgress>,
     },
 }
 
@@ -188,6 +194,32 @@ pub struct Summary {
     pub received_at: String,
     pub due_date: Option<String>,
     pub expired: bool,
+}
+
+/// Where a mail the portal promised stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailProgress {
+    /// Written, about to be sent.
+    Sending,
+    /// The mail server did not take it yet; it is tried again.
+    Delayed,
+    /// The receiving server accepted it.
+    Sent,
+    /// Given up (refused for good, or not accepted for days).
+    Undeliverable,
+}
+
+impl MailProgress {
+    /// The sentence the page says of it (an ftl key).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            MailProgress::Sending => "code-sending",
+            MailProgress::Delayed => "code-delayed",
+            MailProgress::Sent => "code-sent",
+            MailProgress::Undeliverable => "code-undeliverable",
+        }
+    }
 }
 
 /// A verified subject's consents, as their Choices page shows them.

@@ -23,7 +23,7 @@ use axum::{
     extract::{FromRef, FromRequestParts},
     http::{header, request::Parts, HeaderMap},
 };
-use domain::{AppError, Language};
+use domain::{AppError, Language, OrgSlug};
 use std::sync::Arc;
 
 /// The caller's network address as the server saw it (the connection's
@@ -34,7 +34,7 @@ pub struct ClientAddress(pub String);
 
 /// The organisation the request's host name belongs to, if one claims it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HostOrg(pub Option<String>);
+pub struct HostOrg(pub Option<OrgSlug>);
 
 impl HostOrg {
     fn of(service: &Service, headers: &HeaderMap) -> HostOrg {

@@ -72,7 +72,7 @@ impl Consents {
     /// getting marketing mail, with a receipt. Idempotent.
     #[tracing::instrument(name = "service.unsubscribe", skip_all)]
     pub async fn one_click_unsubscribe(&self, org: &str, token: &str) -> Result<(), AppError> {
-        self.content.organisation(org)?;
+        let org = &self.content.organisation(org)?.slug;
         let email = crate::crypto::unsubscribe_email(self.seals.secret(), org, token)
             .ok_or(AppError::LinkInvalid)?;
         let subject = self.sessions.subject_of(org, &email);
@@ -136,7 +136,7 @@ impl Consents {
         }
         let receipt = ReceiptRow {
             id: 0,
-            org: subject.org.clone(),
+            org: subject.org.to_string(),
             email: String::new(),
             purpose: purpose.into(),
             decision: decision.into(),

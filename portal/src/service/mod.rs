@@ -4,7 +4,7 @@
 //! sends mail itself. The parts they share are small and single-purpose:
 //! `Seals` (sealing at rest), `Links` (addresses in mail), `Trail` (the
 //! audit trail), `Notify` (the "news on your request" mail) and
-//! `Throttle` (rate limits). Read models are assembled in `views`.
+//! `Throttle` (rate limits); `Outbox` sends every mail. Read models are assembled in `views`.
 
 mod accounts;
 mod cases;
@@ -14,6 +14,7 @@ mod exports;
 mod links;
 mod notices;
 mod notify;
+mod outbox;
 mod requests;
 mod seals;
 mod sessions;
@@ -36,6 +37,7 @@ pub use exports::{Exports, MAX_EXPORT_FILE_BYTES};
 pub use links::Links;
 pub use notices::Notices;
 pub use notify::Notify;
+pub use outbox::{MailRetry, Outbox, FINISHED_MAIL_DAYS};
 pub use requests::{IdempotencyKey, Requests};
 pub use seals::Seals;
 pub use sessions::{SessionGrant, Sessions, Subject};
@@ -97,17 +99,20 @@ pub struct Service {
     pub throttle: Throttle,
     /// The audit chain's operator checks.
     pub trail: Trail,
+    /// Every mail the portal sends, on its way.
+    pub outbox: Outbox,
     store: Store,
     content: Arc<Content>,
     links: Links,
     seals: Seals,
 }
 
-/// How the job worker runs.
+/// How the job worker and the outbox run.
 #[derive(Clone, Copy, Debug)]
 pub struct JobSettings {
     /// How long a claimed job is its worker's before another may take it.
     pub lease_secs: i64,
+    pub mail_retry: MailRetry,
 }
 
 /// Where export packages go, sealed with which key, for how long.
@@ -134,12 +139,17 @@ impl Service {
         limits: RateLimits,
         keys: Arc<crate::sealing::DataKeys>,
     ) -> Service {
-        let mailer = Arc::new(mailer);
         let seals = Seals::new(keys, secret);
+        let outbox = Outbox::new(
+            store.clone(),
+            seals.clone(),
+            Arc::new(mailer),
+            jobs.mail_retry,
+        );
         let links = Links::new(base_url, content.clone());
         let trail = Trail::new(store.clone(), crate::audit::ChainKey::derive(&secret));
         let notify = Notify::new(
-            mailer.clone(),
+            outbox.clone(),
             content.clone(),
             links.clone(),
             seals.clone(),
@@ -164,7 +174,7 @@ impl Service {
             store: store.clone(),
             seals: seals.clone(),
             content: content.clone(),
-            mailer: mailer.clone(),
+            outbox: outbox.clone(),
             links: links.clone(),
             trail: trail.clone(),
             throttle: throttle.clone(),
@@ -176,7 +186,7 @@ impl Service {
             store: store.clone(),
             seals: seals.clone(),
             content: content.clone(),
-            mailer: mailer.clone(),
+            outbox: outbox.clone(),
             links: links.clone(),
             throttle: throttle.clone(),
             trail: trail.clone(),
@@ -184,7 +194,7 @@ impl Service {
         let team = Team {
             store: store.clone(),
             content: content.clone(),
-            mailer: mailer.clone(),
+            outbox: outbox.clone(),
             links: links.clone(),
             trail: trail.clone(),
             accounts: accounts.clone(),
@@ -235,7 +245,7 @@ impl Service {
                 seals: seals.clone(),
                 content: content.clone(),
                 trail: trail.clone(),
-                mailer,
+                outbox: outbox.clone(),
                 links: links.clone(),
                 exports: exports.clone(),
                 packages,
@@ -250,6 +260,7 @@ impl Service {
             team,
             throttle,
             trail,
+            outbox,
             store,
             content,
             links,

@@ -1,17 +1,19 @@
 //! "There is news on your request": the one mail every use case that moves
 //! a request sends. A link to the tracking page, never the content, in the
-//! subject's language. A mail failure is logged, not returned: what was
-//! done stands, and the tracking page shows it.
+//! subject's language. Written to the outbox in the use case's own
+//! transaction: what was done and the mail that tells of it commit together.
 
+use super::outbox::{About, Outbox};
 use super::{Links, Seals};
-use crate::mail::Mailer;
+use crate::store::Conn;
 use crate::{content::Content, store::RequestRow};
+use domain::AppError;
 use serde::Serialize;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Notify {
-    mailer: Arc<Mailer>,
+    outbox: Outbox,
     content: Arc<Content>,
     links: Links,
     seals: Seals,
@@ -25,19 +27,28 @@ struct UpdateMail<'a> {
 }
 
 impl Notify {
-    pub fn new(mailer: Arc<Mailer>, content: Arc<Content>, links: Links, seals: Seals) -> Notify {
+    pub fn new(outbox: Outbox, content: Arc<Content>, links: Links, seals: Seals) -> Notify {
         Notify {
-            mailer,
+            outbox,
             content,
             links,
             seals,
         }
     }
 
-    pub async fn mail_update(&self, row: &RequestRow) {
-        let (Ok(email), Some(language)) = (self.seals.address_of(row), Some(row.language)) else {
-            return;
-        };
+    /// Writes the mail in `conn`'s transaction; the caller wakes the
+    /// outbox (`Notify::sent`) once it has committed. A request anonymised
+    /// by retention has no address: nobody to tell.
+    pub async fn mail_update(
+        &self,
+        conn: &mut Conn,
+        row: &RequestRow,
+        at: i64,
+    ) -> Result<(), AppError> {
+        if row.email.is_empty() {
+            return Ok(());
+        }
+        let email = self.seals.address_of(row)?;
         let org_name = self
             .content
             .org(&row.org)
@@ -51,8 +62,17 @@ impl Notify {
                 &format!("/o/{}/requests/{}", row.org, row.reference),
             ),
         };
-        if let Err(error) = self.mailer.send(&email, language, "update", &mail).await {
-            tracing::error!(error = %error, "update mail failed");
-        }
+        let about = About {
+            org: Some(row.org.as_str()),
+            request_id: Some(row.id),
+        };
+        self.outbox
+            .write(conn, about, &email, row.language, "update", &mail, at)
+            .await
+    }
+
+    /// After the commit: the worker sends what was written.
+    pub fn sent(&self) {
+        self.outbox.wake();
     }
 }

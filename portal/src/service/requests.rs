@@ -190,28 +190,23 @@ impl Requests {
             .await
             .map_err(db)?;
         }
-        tx.commit().await.map_err(db)?;
-        tracing::info!(reference = %reference, "request submitted");
         if let Some(issued) = issued {
-            let row = self.request_row_by_id(request_id).await?;
-            self.verification.mail_code(&row, &issued).await;
+            let row = Store::find_request_by_id(&mut tx, request_id)
+                .await
+                .map_err(db)?
+                .ok_or(AppError::Internal)?;
+            self.verification
+                .mail_code(&mut tx, &row, &issued, at)
+                .await?;
         }
+        tx.commit().await.map_err(db)?;
+        self.verification.sent();
+        tracing::info!(reference = %reference, "request submitted");
         Ok((reference, false))
     }
 
     /// Forgets idempotency keys past their day (the sweep).
     pub async fn forget_idempotency_keys(&self) -> Result<u64, AppError> {
         self.store.forget_idempotency_keys(now()).await.map_err(db)
-    }
-
-    pub(super) async fn request_row_by_id(
-        &self,
-        id: i64,
-    ) -> Result<crate::store::RequestRow, AppError> {
-        let mut conn = self.store.conn().await.map_err(db)?;
-        Store::find_request_by_id(&mut conn, id)
-            .await
-            .map_err(db)?
-            .ok_or(AppError::NotFound)
     }
 }

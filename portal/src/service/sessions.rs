@@ -5,7 +5,7 @@ use super::{db, now, Seals, SESSION_ABSOLUTE_SECS, SESSION_IDLE_SECS};
 use crate::sealing::{Column, EmailIndex, Row};
 use crate::store::{Conn, RequestRow};
 use crate::{store::Store, token::Token};
-use domain::AppError;
+use domain::{AppError, OrgSlug};
 
 /// A fresh subject session, handed out after a successful verification.
 pub struct SessionGrant {
@@ -17,7 +17,7 @@ pub struct SessionGrant {
 /// Who a valid session (or a signed link) speaks for.
 #[derive(Debug, Clone)]
 pub struct Subject {
-    pub org: String,
+    pub org: OrgSlug,
     pub email: String,
     pub email_index: EmailIndex,
     /// The hash of the session's token, when a session speaks.
@@ -88,9 +88,9 @@ impl Sessions {
 
     /// The subject with address `email` (canonical form) in `org`, for a
     /// caller that has established who they are: a session, a signed link.
-    pub fn subject_of(&self, org: &str, email: &str) -> Subject {
+    pub fn subject_of(&self, org: &OrgSlug, email: &str) -> Subject {
         Subject {
-            org: org.to_owned(),
+            org: org.clone(),
             email: email.to_owned(),
             email_index: self.seals.email_index(email),
             session_hash: None,

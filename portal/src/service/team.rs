@@ -13,8 +13,9 @@
 //! themselves, so an organisation is never left without one by accident.
 
 use super::accounts::{check_password_length, hash_password, StaffMember};
+use super::outbox::{About, Outbox};
 use super::{db, now, Accounts, Links, Trail};
-use crate::{content::Content, mail::Mailer};
+use crate::content::Content;
 use crate::{store::Store, token::Token};
 use domain::views::console::{
     InvitationStep, InvitationSummary, InvitationView, MyInvitation, TeamMember, TeamView,
@@ -62,7 +63,7 @@ struct InvitationMail<'a> {
 pub struct Team {
     pub(super) store: Store,
     pub(super) content: Arc<Content>,
-    pub(super) mailer: Arc<Mailer>,
+    pub(super) outbox: Outbox,
     pub(super) links: Links,
     pub(super) trail: Trail,
     pub(super) accounts: Accounts,
@@ -112,7 +113,7 @@ impl Team {
                 })
                 .collect();
             teams.push(TeamView {
-                org: org.clone(),
+                org: org.to_string(),
                 name: self.org_name(org),
                 members,
                 invitations,
@@ -183,7 +184,6 @@ impl Team {
                 at,
             )
             .await?;
-        tx.commit().await.map_err(db)?;
         let url = self
             .links
             .url(&format!("/console/invitation/{}", token.expose()));
@@ -194,13 +194,23 @@ impl Team {
             accept_url: &url,
             hours: INVITATION_TTL_SECS / 3600,
         };
-        if let Err(error) = self
-            .mailer
-            .send(&email, Language::En, "staff_invitation", &mail)
-            .await
-        {
-            tracing::error!(error = %error, "invitation mail failed");
-        }
+        let about = About {
+            org: Some(org),
+            request_id: None,
+        };
+        self.outbox
+            .write(
+                &mut tx,
+                about,
+                &email,
+                Language::En,
+                "staff_invitation",
+                &mail,
+                at,
+            )
+            .await?;
+        tx.commit().await.map_err(db)?;
+        self.outbox.wake();
         Ok(())
     }
 

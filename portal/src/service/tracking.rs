@@ -1,11 +1,14 @@
 //! What a subject sees of their requests: the tracking page and their list.
 //! Reads only; the assembly of a request's view is `views`'s.
 
+use super::outbox::progress;
+use super::verification::CODE_MAIL;
 use super::views::views_of;
 use super::{db, now, views, Seals, Subject};
 use crate::{content::Content, store::Store};
+use domain::views::{MailProgress, Summary};
 use domain::views::{RequestView, TrackView};
-use domain::{AppError, Reference};
+use domain::{AppError, Reference, Status};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -31,11 +34,9 @@ impl Tracking {
         let row = Store::find_request(&mut conn, org, reference.as_str())
             .await
             .map_err(db)?;
-        let sign_in = TrackView::SignIn {
-            reference: reference.clone(),
-            summary: None,
+        let Some(row) = row else {
+            return Ok(sign_in(reference, None, None));
         };
-        let Some(row) = row else { return Ok(sign_in) };
         if subject.is_some_and(|s| s.owns(&row)) {
             let view = views_of(
                 &mut conn,
@@ -47,14 +48,17 @@ impl Tracking {
             .remove(0);
             return Ok(TrackView::Owner(Box::new(view)));
         }
-        let key_matches = key.is_some_and(|k| self.seals.tracking_key_matches(&row, k));
-        if key_matches {
-            return Ok(TrackView::SignIn {
-                reference: reference.clone(),
-                summary: Some(views::summary(&row, now())?),
-            });
+        let at = now();
+        let mut code_mail = None;
+        if row.status == Status::PendingVerification {
+            let mail = Store::latest_mail_about(&mut conn, row.id, CODE_MAIL)
+                .await
+                .map_err(db)?;
+            code_mail = mail.map(|mail| progress(mail.status, mail.last_error.is_some()));
         }
-        Ok(sign_in)
+        let key_matches = key.is_some_and(|k| self.seals.tracking_key_matches(&row, k));
+        let summary = key_matches.then(|| views::summary(&row, at)).transpose()?;
+        Ok(sign_in(reference, summary, code_mail))
     }
 
     pub async fn requests_of(&self, subject: &Subject) -> Result<Vec<RequestView>, AppError> {
@@ -86,5 +90,17 @@ impl Tracking {
         )
         .await?
         .remove(0))
+    }
+}
+
+fn sign_in(
+    reference: &Reference,
+    summary: Option<Summary>,
+    code_mail: Option<MailProgress>,
+) -> TrackView {
+    TrackView::SignIn {
+        reference: reference.clone(),
+        summary,
+        code_mail,
     }
 }

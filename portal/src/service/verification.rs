@@ -22,16 +22,17 @@
 //! - The tracking link never changes (it is derived from the reference), so
 //!   a stranger's resend cannot send the owner's link back to a sign-in form.
 
+use super::outbox::{About, Outbox};
 use super::{
     db, now, views, Cases, Links, Notify, Seals, SessionGrant, Sessions, Throttle, Trail,
     CODE_MAX_ATTEMPTS, CODE_TTL_SECS,
 };
+use crate::content::Content;
 use crate::door::ClientAddress;
 use crate::sealing::EmailIndex;
 use crate::store::Conn;
 use crate::store::NewEvent;
 use crate::token::Token;
-use crate::{content::Content, mail::Mailer};
 use crate::{
     crypto,
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
@@ -92,7 +93,7 @@ pub struct Verification {
     pub(super) store: Store,
     pub(super) seals: Seals,
     pub(super) content: Arc<Content>,
-    pub(super) mailer: Arc<Mailer>,
+    pub(super) outbox: Outbox,
     pub(super) links: Links,
     pub(super) trail: Trail,
     pub(super) throttle: Throttle,
@@ -113,6 +114,9 @@ struct DateParts {
     month: u8,
     day: u8,
 }
+
+/// The code mail's template: its request's page tells whether it has gone.
+pub const CODE_MAIL: &str = "verification";
 
 #[derive(Serialize)]
 struct CodeMail<'a> {
@@ -244,12 +248,17 @@ impl Verification {
         Ok(Issue::Issued(IssuedCode { code, link_token }))
     }
 
-    /// Mails a code with the receipt: reference, kind, the due date if
-    /// verified today, the magic link and the personal tracking link. A mail
-    /// failure is logged, not returned: the request stands and the subject
-    /// can ask for a new code.
-    pub(super) async fn mail_code(&self, row: &RequestRow, issued: &IssuedCode) {
-        let parsed = row;
+    /// Writes the code mail with the receipt, in the caller's transaction:
+    /// reference, kind, the due date if verified today, the magic link and
+    /// the personal tracking link. The caller wakes the outbox after its
+    /// commit (`Verification::sent`).
+    pub(super) async fn mail_code(
+        &self,
+        conn: &mut crate::store::Conn,
+        row: &RequestRow,
+        issued: &IssuedCode,
+        at: i64,
+    ) -> Result<(), AppError> {
         let org_name = self
             .content
             .org(&row.org)
@@ -261,14 +270,14 @@ impl Verification {
             &format!(
                 "/o/{}/requests/{}?key={}",
                 row.org,
-                parsed.reference,
+                row.reference,
                 crypto::expose(&crypto::tracking_key(self.seals.secret(), &row.reference))
             ),
         );
         let mail = CodeMail {
             org_name: &org_name,
-            reference: parsed.reference.as_str(),
-            kind: parsed.kind.as_str(),
+            reference: row.reference.as_str(),
+            kind: row.kind.as_str(),
             due_date: DateParts {
                 year: due.year(),
                 month: due.month() as u8,
@@ -282,21 +291,23 @@ impl Verification {
             ),
             tracking_url,
         };
-        let (Ok(email), Some(language)) = (self.seals.address_of(row), Some(row.language)) else {
-            tracing::error!("stored address or language does not parse");
-            return;
-        };
-        if self.mailer.writes_to_outbox() {
+        let email = self.seals.address_of(row)?;
+        if self.outbox.writes_to_folder() {
             // Development only (no SMTP_URL): makes `make run` usable without a mail server.
-            tracing::info!(reference = %parsed.reference, code = crypto::expose(&issued.code), "development outbox: verification code");
+            tracing::info!(reference = %row.reference, code = crypto::expose(&issued.code), "development outbox: verification code");
         }
-        if let Err(error) = self
-            .mailer
-            .send(&email, language, "verification", &mail)
+        let about = About {
+            org: Some(row.org.as_str()),
+            request_id: Some(row.id),
+        };
+        self.outbox
+            .write(conn, about, &email, row.language, CODE_MAIL, &mail, at)
             .await
-        {
-            tracing::error!(error = %error, reference = %parsed.reference, "verification mail failed");
-        }
+    }
+
+    /// After the commit of a transaction that wrote mail.
+    pub(super) fn sent(&self) {
+        self.outbox.wake();
     }
 
     /// Checks a code typed by the subject. `org` is `None` for API callers,
@@ -375,8 +386,9 @@ impl Verification {
                 at,
             )
             .await?;
+        self.confirm_effect(&mut tx, &row, at).await?;
         tx.commit().await.map_err(db)?;
-        self.confirm_effect(&row).await;
+        self.sent();
         Ok((row, grant))
     }
 
@@ -413,19 +425,26 @@ impl Verification {
                 at,
             )
             .await?;
+        self.confirm_effect(&mut tx, &row, at).await?;
         tx.commit().await.map_err(db)?;
-        self.confirm_effect(&row).await;
+        self.sent();
         let reference = row.reference.clone();
         Ok((reference, grant))
     }
 
     /// Tells the subject that an opt-out took effect (`row` as it was before
     /// this verification).
-    async fn confirm_effect(&self, row: &RequestRow) {
+    async fn confirm_effect(
+        &self,
+        conn: &mut crate::store::Conn,
+        row: &RequestRow,
+        at: i64,
+    ) -> Result<(), AppError> {
         let newly_verified = row.status == Status::PendingVerification;
         if newly_verified && row.kind.takes_effect_at_once() {
-            self.notify.mail_update(row).await;
+            self.notify.mail_update(conn, row, at).await?;
         }
+        Ok(())
     }
 
     /// A correct code or link: the code is spent, the request is verified
@@ -553,8 +572,9 @@ impl Verification {
                 return Err(AppError::CodeLimit);
             }
         };
+        self.mail_code(&mut tx, &row, &issued, at).await?;
         tx.commit().await.map_err(db)?;
-        self.mail_code(&row, &issued).await;
+        self.sent();
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 //! aggregate, one module each: a request with its history and messages
 //! (`requests`), verification codes (`codes`), subject sessions
 //! (`sessions`), staff accounts (`staff`), teams and invitations (`team`),
-//! exports, jobs, the audit chain, consents, sealed columns and the rest.
+//! exports, jobs, the outbox, the audit chain, consents, sealed columns and the rest.
 //!
 //! One set of queries serves SQLite (the embedded default) and PostgreSQL,
 //! through sqlx's `Any` driver: placeholders are numbered (`$1`), which
@@ -23,6 +23,7 @@ mod exports;
 mod idempotency;
 mod jobs;
 mod keys;
+mod outbox;
 mod password_resets;
 mod rate_limits;
 mod requests;
@@ -44,6 +45,7 @@ pub use console::{
 };
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, NewExport, SourceRunRow};
 pub use jobs::{JobEnd, JobRow, JobStatus};
+pub use outbox::{MailEnd, NewOutboxMail, OutboxFigures, OutboxRow, OutboxStatus, UndeliveredRow};
 pub use requests::{Lifecycle, NewEvent, NewMessage, NewRequest};
 pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
 pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};

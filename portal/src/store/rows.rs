@@ -38,7 +38,8 @@ pub struct RequestRow {
     pub id: i64,
     #[sqlx(try_from = "String")]
     pub reference: Reference,
-    pub org: String,
+    #[sqlx(try_from = "String")]
+    pub org: domain::OrgSlug,
     #[sqlx(try_from = "String")]
     pub kind: RequestKind,
     /// Sealed (`Column::Email`); `email_index` finds and compares it.
@@ -153,7 +154,8 @@ pub struct CodeCounts {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
-    pub org: String,
+    #[sqlx(try_from = "String")]
+    pub org: domain::OrgSlug,
     /// Sealed (`Column::Email`).
     pub email: String,
 }

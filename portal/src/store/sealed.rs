@@ -22,6 +22,7 @@ pub enum SealedColumn {
     SourceReport,
     TotpSecret,
     TotpPending,
+    OutboundMail,
 }
 
 /// What a sealed value is bound to (see `sealing::Row`), as the reseal
@@ -34,6 +35,8 @@ pub enum Binding {
     Subject,
     /// The staff account (the row's id).
     Staff,
+    /// The outbox entry's message id (`a`).
+    Mail,
 }
 
 /// One sealed value as the reseal first reads it.
@@ -51,7 +54,7 @@ pub struct SealedHead {
 const VIA_REQUEST: &str = "JOIN requests r ON r.id = t.request_id";
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 14] = [
+    pub const ALL: [SealedColumn; 15] = [
         SealedColumn::RequestDetails,
         SealedColumn::RequestOutcome,
         SealedColumn::MessageBody,
@@ -66,6 +69,7 @@ impl SealedColumn {
         SealedColumn::SourceReport,
         SealedColumn::TotpSecret,
         SealedColumn::TotpPending,
+        SealedColumn::OutboundMail,
     ];
 
     /// (table, row key as two integers, column). Fixed strings only: never
@@ -86,6 +90,7 @@ impl SealedColumn {
             SealedColumn::SourceReport => ("source_executions", "id, 0", "detail"),
             SealedColumn::TotpSecret => ("staff", "id, 0", "totp_secret"),
             SealedColumn::TotpPending => ("staff", "id, 0", "totp_pending"),
+            SealedColumn::OutboundMail => ("outbox", "id, 0", "sealed"),
         }
     }
 
@@ -93,6 +98,7 @@ impl SealedColumn {
         match self {
             SealedColumn::OptOutEmail | SealedColumn::ReceiptEmail => Binding::Subject,
             SealedColumn::TotpSecret | SealedColumn::TotpPending => Binding::Staff,
+            SealedColumn::OutboundMail => Binding::Mail,
             _ => Binding::Request,
         }
     }
@@ -113,6 +119,7 @@ impl SealedColumn {
             SealedColumn::TotpSecret | SealedColumn::TotpPending => {
                 ("", "CAST('' AS TEXT) AS a, CAST('' AS TEXT) AS b")
             }
+            SealedColumn::OutboundMail => ("", "t.message_id AS a, CAST('' AS TEXT) AS b"),
             _ => (VIA_REQUEST, "r.reference AS a, CAST('' AS TEXT) AS b"),
         }
     }

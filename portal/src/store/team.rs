@@ -6,7 +6,8 @@ use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RoleRow {
-    pub org: String,
+    #[sqlx(try_from = "String")]
+    pub org: domain::OrgSlug,
     pub role: String,
 }
 

@@ -16,8 +16,8 @@ const EVIL: &str =
 async fn mailed_path(app: &TestApp, to: &str, needle: &str) -> String {
     for _ in 0..200 {
         let found = app
-            .mail
-            .all()
+            .mails()
+            .await
             .into_iter()
             .rev()
             .find(|mail| mail.to == to && mail.body.contains(needle))
@@ -349,7 +349,7 @@ async fn a_password_reset_goes_only_to_the_mailbox_and_ends_every_session() {
         let app = &app;
         async move { post(app, "/_sfn/console/forgot_password", &[("email", email)]).await }
     };
-    let before = app.mail.count();
+    let before = app.mail_count().await;
     let known = forgot("agent@fjordlys.example").await;
     let unknown = forgot("nobody@fjordlys.example").await;
     assert_eq!(known.status(), unknown.status());
@@ -361,7 +361,7 @@ async fn a_password_reset_goes_only_to_the_mailbox_and_ends_every_session() {
     let path = mailed_path(&app, "agent@fjordlys.example", "/console/reset/").await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(
-        app.mail.count(),
+        app.mail_count().await,
         before + 1,
         "only the account's own address gets mail"
     );
@@ -382,15 +382,15 @@ async fn a_password_reset_goes_only_to_the_mailbox_and_ends_every_session() {
     let _ = app.mail.wait_for(before + 3).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(
-        app.mail.count(),
+        app.mail_count().await,
         before + 3,
         "none for the address without an account"
     );
     let _ = path;
     let mut valid = Vec::new();
     for mail in app
-        .mail
-        .all()
+        .mails()
+        .await
         .iter()
         .filter(|m| m.to == "agent@fjordlys.example")
     {
@@ -782,7 +782,7 @@ async fn a_stranger_cannot_flood_a_subject_nor_lock_them_out() {
         assert!([202, 429].contains(&resent.status().as_u16()));
     }
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let to_kari = app.mail.all().iter().filter(|m| m.to == email).count();
+    let to_kari = app.mails().await.iter().filter(|m| m.to == email).count();
     assert!(
         to_kari <= 1 + portal::service::CODES_PER_CLIENT as usize,
         "{to_kari} mails: the attacker's network sends at most {} a day",
@@ -798,7 +798,7 @@ async fn a_stranger_cannot_flood_a_subject_nor_lock_them_out() {
     );
 
     // She makes a new request from her own network, gets a code, verifies.
-    let before = app.mail.count();
+    let before = app.mail_count().await;
     let mine = submit_from(
         &app,
         victim,
@@ -1856,7 +1856,7 @@ async fn a_sealed_address_copied_into_another_request_does_not_open() {
     assert!(!resent.status().is_success(), "{}", resent.status());
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(
-        app.mail.count(),
+        app.mail_count().await,
         2,
         "no mail went to Kari for Mallory's request"
     );

@@ -110,7 +110,7 @@ async fn bad_submissions_are_refused_with_a_clear_error_and_nothing_is_stored() 
     }
     assert_eq!(app.count("requests").await, 0);
     assert_eq!(app.count("verification_codes").await, 0);
-    assert_eq!(app.mail.count(), 0);
+    assert_eq!(app.mail_count().await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

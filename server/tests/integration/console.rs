@@ -516,7 +516,7 @@ async fn each_kind_records_its_own_outcome() {
     let submit = |kind: &'static str, details: serde_json::Value, email: &'static str| {
         let app = &app;
         async move {
-            let before = app.mail.count();
+            let before = app.mail_count().await;
             let response = app.submit(serde_json::json!({"org": "demo", "kind": kind, "email": email, "details": details})).await;
             assert_eq!(response.status(), 201, "{kind}");
             let reference = response.json::<serde_json::Value>().await.unwrap()["reference"]
@@ -621,7 +621,7 @@ async fn each_kind_records_its_own_outcome() {
     assert!(html.contains("Objection upheld"));
 
     // A marketing opt-out takes effect on verification, with no staff work.
-    let mails = app.mail.count();
+    let mails = app.mail_count().await;
     let opt_out = submit("marketing_opt_out", serde_json::json!({}), "m@example.no").await;
     assert_eq!(status_of(&app, &opt_out).await, "completed");
     let listed: Vec<(String, String)> =
@@ -758,7 +758,7 @@ async fn admins_invite_and_remove_members_and_nobody_chooses_another_persons_pas
     let link_in = |mail: &crate::harness::Mail| mail.link_containing("/console/invitation/");
 
     // Someone new: the invitation makes nothing yet.
-    let mails = app.mail.count();
+    let mails = app.mail_count().await;
     assert_eq!(
         location(&invite("new@fjordlys.example").await),
         "/console/team?done=invited"
@@ -823,7 +823,7 @@ async fn admins_invite_and_remove_members_and_nobody_chooses_another_persons_pas
 
     // An existing account: its password stays its own, and the role waits
     // until the account holder accepts, signed in.
-    let mails = app.mail.count();
+    let mails = app.mail_count().await;
     assert_eq!(
         location(&invite("helper@other.example").await),
         "/console/team?done=invited"

@@ -503,7 +503,7 @@ async fn an_organisation_that_reviews_packages_releases_them_by_hand() {
     assert!(
         zip::ZipArchive::new(std::io::Cursor::new(review.bytes().await.unwrap().to_vec())).is_ok()
     );
-    let mails = app.mail.count();
+    let mails = app.mail_count().await;
     assert!(post(format!("{base}/export/release"))
         .await
         .ends_with("done=export_released"));

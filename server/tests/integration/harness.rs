@@ -21,18 +21,55 @@ use tokio::{
 #[derive(Clone, Default)]
 pub struct SmtpSink {
     messages: Arc<Mutex<Vec<String>>>,
+    port: u16,
+    /// The listener's task and every connection's, so that `stop` takes
+    /// the server away whole (lettre keeps connections open in a pool).
+    tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl SmtpSink {
     pub async fn start() -> (SmtpSink, u16) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let sink = SmtpSink::default();
-        let messages = sink.messages.clone();
-        tokio::spawn(async move {
+        let sink = SmtpSink {
+            port,
+            ..SmtpSink::default()
+        };
+        sink.serve(listener);
+        (sink, port)
+    }
+
+    /// The mail server goes away: its port refuses connections, and the
+    /// connections it had are cut.
+    pub fn stop(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    /// The mail server comes back on its port, keeping what it received.
+    pub async fn restart(&self) {
+        self.stop();
+        let mut listener = None;
+        for _ in 0..100 {
+            match TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(bound) => {
+                    listener = Some(bound);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        self.serve(listener.expect("the mail server's port is free again"));
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let messages = self.messages.clone();
+        let tasks = self.tasks.clone();
+        let accept = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let messages = messages.clone();
-                tokio::spawn(async move {
+                let connection = tokio::spawn(async move {
                     let (read, mut write) = stream.into_split();
                     let mut lines = BufReader::new(read).lines();
                     write.write_all(b"220 sink ESMTP\r\n").await.ok();
@@ -49,6 +86,13 @@ impl SmtpSink {
                             continue;
                         }
                         let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+                        // Mailboxes named bounce… do not exist: refused for good.
+                        if verb == "RCPT" && line.to_ascii_lowercase().contains("<bounce") {
+                            let address = line.split(':').nth(1).unwrap_or("").trim();
+                            let refusal = format!("550 5.1.1 {address}: no such mailbox\r\n");
+                            write.write_all(refusal.as_bytes()).await.ok();
+                            continue;
+                        }
                         let reply: &[u8] = match verb.as_str() {
                             "EHLO" | "HELO" => b"250-sink\r\n250 8BITMIME\r\n",
                             "DATA" => {
@@ -64,9 +108,10 @@ impl SmtpSink {
                         write.write_all(reply).await.ok();
                     }
                 });
+                tasks.lock().unwrap().push(connection.abort_handle());
             }
         });
-        (sink, port)
+        self.tasks.lock().unwrap().push(accept.abort_handle());
     }
 
     pub fn count(&self) -> usize {
@@ -85,7 +130,11 @@ impl SmtpSink {
 
     /// Waits for the `n`-th message (1-based) to arrive, and parses it.
     pub async fn wait_for(&self, n: usize) -> Mail {
-        for _ in 0..200 {
+        self.wait_for_within(n, Duration::from_secs(5)).await
+    }
+
+    pub async fn wait_for_within(&self, n: usize, patience: Duration) -> Mail {
+        for _ in 0..patience.as_millis() / 25 {
             if let Some(raw) = self.messages.lock().unwrap().get(n - 1).cloned() {
                 return Mail::parse(&raw);
             }
@@ -96,6 +145,7 @@ impl SmtpSink {
 }
 
 pub struct Mail {
+    pub message_id: String,
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -107,6 +157,7 @@ impl Mail {
             .parse(raw.as_bytes())
             .expect("a parsable mail");
         Mail {
+            message_id: message.message_id().unwrap_or_default().to_owned(),
             to: message
                 .to()
                 .and_then(|a| a.first())
@@ -533,6 +584,37 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// Waits until the outbox has sent everything due (mail goes out after
+    /// the commit, from the portal's worker), so that counting mail counts
+    /// what the actions so far have sent.
+    pub async fn settle_mail(&self) {
+        for _ in 0..600 {
+            let unsent: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')",
+            )
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+            if unsent == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the outbox did not empty within 15 s");
+    }
+
+    /// How many mails have arrived, once the outbox has sent what is due.
+    pub async fn mail_count(&self) -> usize {
+        self.settle_mail().await;
+        self.mail.count()
+    }
+
+    /// Every mail that has arrived, once the outbox has sent what is due.
+    pub async fn mails(&self) -> Vec<Mail> {
+        self.settle_mail().await;
+        self.mail.all()
+    }
+
     pub async fn submit(&self, body: serde_json::Value) -> reqwest::Response {
         self.client
             .post(self.url("/api/v1/requests"))
@@ -580,7 +662,7 @@ impl TestApp {
     /// Submits `body` (org, kind, email, details), reads the code from the
     /// mail, verifies: returns (reference, access token).
     pub async fn verified_request(&self, body: serde_json::Value) -> (String, String) {
-        let before = self.mail.count();
+        let before = self.mail_count().await;
         let response = self.submit(body).await;
         assert_eq!(response.status(), 201);
         let submitted: serde_json::Value = response.json().await.unwrap();
@@ -595,7 +677,7 @@ impl TestApp {
     /// Submits an access request to the demo organisation and verifies it
     /// as a browser would: returns (reference, `portal_session=…` cookie).
     pub async fn subject_session(&self, email: &str) -> (String, String) {
-        let before = self.mail.count();
+        let before = self.mail_count().await;
         let reference = self.submit_access(email).await;
         let mail = self.mail.wait_for(before + 1).await;
         let verified = self.verify(&reference, &mail.code()).await;
@@ -656,6 +738,11 @@ pub struct Staff {
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 
 /// The client every request of a test comes from, as the server sees it.
+/// The demo organisation's slug, as the use cases take it.
+pub fn demo() -> domain::OrgSlug {
+    domain::OrgSlug::parse("demo").unwrap()
+}
+
 pub fn client() -> portal::door::ClientAddress {
     portal::door::ClientAddress("127.0.0.1".into())
 }

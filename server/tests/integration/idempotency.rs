@@ -35,7 +35,7 @@ async fn a_retried_submission_with_its_key_makes_one_request() {
     }
     assert_eq!(app.count("requests").await, 1);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.mail.count(), 1, "no second code mail");
+    assert_eq!(app.mail_count().await, 1, "no second code mail");
 
     // The same key for another request: refused, nothing stored.
     let other = post(Some(key), "someone.else@example.no").await.unwrap();

@@ -1,7 +1,7 @@
 //! Staff work a request through its lifecycle; the subject answers,
 //! follows every step, and can cancel while nothing was carried out.
 
-use crate::harness::{spawn_app, TestApp};
+use crate::harness::{demo, spawn_app, TestApp};
 use domain::StaffAction;
 use domain::{add_months, one_month_after, AppError, Reference, Role, Status, TransitionError};
 use portal::service::{LoginStep, StaffMember};
@@ -71,7 +71,7 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         let transition = app.service.cases.staff_act(&agent, "demo", &r, action);
         transition.await.map(|t| t.state.status)
     };
-    let mails_before = app.mail.count();
+    let mails_before = app.mail_count().await;
 
     assert_eq!(
         act(StaffAction::Assign {
@@ -104,7 +104,7 @@ async fn an_agent_works_a_request_and_the_subject_sees_every_step() {
         "news, never the content"
     );
 
-    let subject = app.service.sessions.subject_of("demo", "kari@example.no");
+    let subject = app.service.sessions.subject_of(&demo(), "kari@example.no");
     assert_eq!(
         app.service
             .cases
@@ -223,7 +223,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     let outsider = StaffMember {
         id: agent.id,
         email: agent.email.clone(),
-        roles: vec![("other".into(), Role::Admin)],
+        roles: vec![(domain::OrgSlug::parse("other").unwrap(), Role::Admin)],
         two_factor: true,
         must_enrol_for: vec![],
         must_enrol: false,
@@ -334,12 +334,15 @@ async fn the_subject_can_cancel_their_own_open_request_once() {
     let stranger = app
         .service
         .sessions
-        .subject_of("demo", "someone@example.no");
+        .subject_of(&demo(), "someone@example.no");
     assert_eq!(
         app.service.cases.subject_cancel(&stranger, &r).await,
         Err(AppError::NotFound)
     );
-    let owner = app.service.sessions.subject_of("demo", "cancel@example.no");
+    let owner = app
+        .service
+        .sessions
+        .subject_of(&demo(), "cancel@example.no");
     app.service.cases.subject_cancel(&owner, &r).await.unwrap();
     assert!(matches!(
         app.service.cases.subject_cancel(&owner, &r).await,

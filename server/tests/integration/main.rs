@@ -24,6 +24,7 @@ mod languages;
 mod lifecycle;
 mod metrics;
 mod outage;
+mod outbox;
 mod preferences;
 mod retention;
 mod sealing;

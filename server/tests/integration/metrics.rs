@@ -2,7 +2,7 @@
 
 use crate::harness::{spawn_app, spawn_app_configured};
 
-async fn scrape(app: &crate::harness::TestApp, token: Option<&str>) -> (u16, String) {
+pub(crate) async fn scrape(app: &crate::harness::TestApp, token: Option<&str>) -> (u16, String) {
     let mut request = app.client.get(app.url("/metrics"));
     if let Some(token) = token {
         request = request.bearer_auth(token);

@@ -85,11 +85,11 @@ async fn closed_requests_past_retention_are_anonymised_and_nothing_else() {
         "still no address after a reseal"
     );
     // Nobody to send a code to: the same quiet answer as for an unknown reference.
-    let mails = app.mail.count();
+    let mails = app.mail_count().await;
     let resend = app.resend(&old).await;
     assert_eq!(resend.status(), 202);
     assert_eq!(count(&app, "verification_codes", &old).await, 0);
-    assert_eq!(app.mail.count(), mails);
+    assert_eq!(app.mail_count().await, mails);
     assert_eq!(count(&app, "request_messages", &old).await, 0);
     assert!(
         count(&app, "request_events", &old).await > 0,

@@ -5,7 +5,7 @@
 //! as written and requests are still found by their subject's address.
 
 use crate::{
-    harness::{on_postgres, spawn_app},
+    harness::{demo, on_postgres, spawn_app},
     lifecycle::enrolled_agent,
 };
 use domain::Reference;
@@ -104,7 +104,7 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
     assert_eq!(status, 200);
     assert_eq!(list["requests"].as_array().map(Vec::len), Some(3), "{list}");
     assert_eq!(app.count("opt_outs").await, 1);
-    let subject = app.service.sessions.subject_of("demo", SUBJECT);
+    let subject = app.service.sessions.subject_of(&demo(), SUBJECT);
     assert!(app.service.consents.honour_gpc(&subject).await.unwrap());
     assert!(
         !app.service.consents.honour_gpc(&subject).await.unwrap(),
@@ -121,7 +121,7 @@ async fn answers_conversation_notes_and_addresses_are_sealed_in_the_database() {
     let stranger = app
         .service
         .sessions
-        .subject_of("demo", "someone.else@example.no");
+        .subject_of(&demo(), "someone.else@example.no");
     assert!(app
         .service
         .consents

@@ -107,7 +107,7 @@ async fn the_first_admin_is_created_from_the_command_line_and_can_log_in() {
         .unwrap();
     assert_eq!(recovery.len(), 10);
     let member = app.service.accounts.staff_member(&token).await.unwrap();
-    assert_eq!(member.roles, vec![("demo".to_owned(), Role::Admin)]);
+    assert_eq!(member.roles, vec![(crate::harness::demo(), Role::Admin)]);
     assert!(member.two_factor && member.must_enrol_for.is_empty());
     assert!(member.may("demo", Role::Agent) && member.may("demo", Role::Admin));
     assert!(

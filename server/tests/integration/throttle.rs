@@ -33,7 +33,7 @@ async fn submissions_past_the_limit_get_429_with_retry_after() {
         .await
         .unwrap();
     assert_eq!(count, 3);
-    assert_eq!(app.mail.count(), 3);
+    assert_eq!(app.mail_count().await, 3);
     // Reading is never limited.
     let notice = app.client.get(app.url("/o/demo")).send().await.unwrap();
     assert_eq!(notice.status(), 200);

@@ -113,7 +113,7 @@ async fn codes_a_stranger_asks_for_are_limited_per_request_client_and_address() 
     // Within a minute, "send a new code" sends nothing: the code on its way works.
     assert_eq!(app.resend(&reference).await.status(), 202);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.mail.count(), 1, "the fresh code was not replaced");
+    assert_eq!(app.mail_count().await, 1, "the fresh code was not replaced");
     for sent in 2..=3 {
         a_minute_passes(&app).await;
         assert_eq!(app.resend(&reference).await.status(), 202);
@@ -132,7 +132,7 @@ async fn codes_a_stranger_asks_for_are_limited_per_request_client_and_address() 
         .await;
     assert_eq!(response.status(), 201);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.mail.count(), 3);
+    assert_eq!(app.mail_count().await, 3);
     let refusals: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'verification.limit_reached'",
     )

@@ -8,7 +8,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::views::console::{
-    AuditView, CaseView, EnrolmentView, InvitationView, QueueView, StaffView, TeamView,
+    AuditView, CaseView, EnrolmentView, InvitationView, OutgoingMailView, QueueView, StaffView,
+    TeamView,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -261,6 +262,16 @@ pub async fn audit_log(
             page,
         };
         service.console.audit_log(&member, &filter).await
+    })
+    .await
+}
+
+/// The mail of the member's organisations that has not arrived. Admins only.
+#[server(prefix = "/_sfn", endpoint = "console/mail")]
+pub async fn outgoing_mail() -> Result<OutgoingMailView, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.console.outgoing_mail(&member).await
     })
     .await
 }

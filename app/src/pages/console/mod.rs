@@ -7,6 +7,7 @@ mod case;
 mod invitation;
 mod layout;
 mod login;
+mod mail;
 mod queue;
 mod team;
 
@@ -17,6 +18,7 @@ pub use invitation::InvitationPage;
 pub use layout::ConsoleLayout;
 use login::LoginFrame;
 pub use login::{EnrolPage, LoginPage, RecoveryCodesPage, SecondFactorPage};
+pub use mail::MailPage;
 pub use queue::QueuePage;
 pub use team::TeamPage;
 

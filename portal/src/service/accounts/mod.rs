@@ -22,14 +22,13 @@ pub use two_factor::Enrolment;
 
 use super::{db, now, Links, Seals, Throttle, Trail};
 use crate::door::ClientAddress;
-use crate::mail::Mailer;
 use crate::{audit::Entry, content::Content, crypto, store::Store, token::Token};
 use argon2::{
     password_hash::{rand_core::OsRng, SaltString},
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
 };
 use domain::{Actor, AuditAction, Task};
-use domain::{AppError, Email, Role};
+use domain::{AppError, Email, OrgSlug, Role};
 use std::sync::Arc;
 use std::sync::OnceLock;
 
@@ -40,7 +39,7 @@ pub struct Accounts {
     pub(in crate::service) store: Store,
     pub(in crate::service) seals: Seals,
     pub(in crate::service) content: Arc<Content>,
-    pub(in crate::service) mailer: Arc<Mailer>,
+    pub(in crate::service) outbox: crate::service::outbox::Outbox,
     pub(in crate::service) links: Links,
     pub(in crate::service) throttle: Throttle,
     pub(in crate::service) trail: Trail,
@@ -65,11 +64,11 @@ pub struct StaffMember {
     /// Organisations and the role in each, for those whose two-factor rule
     /// this member meets: an organisation that requires TOTP is not listed
     /// for a member without it.
-    pub roles: Vec<(String, Role)>,
+    pub roles: Vec<(OrgSlug, Role)>,
     pub two_factor: bool,
     /// Organisations withheld because they require two-factor authentication
     /// and this member has not enrolled yet (all of them after a reset).
-    pub must_enrol_for: Vec<String>,
+    pub must_enrol_for: Vec<OrgSlug>,
     /// The second factor was reset (or the account was made by invitation):
     /// nothing is reached until one is enrolled.
     pub must_enrol: bool,
@@ -86,8 +85,23 @@ impl StaffMember {
             .any(|(o, role)| o == org && role.covers(needed))
     }
 
+    /// The organisations this member administers; `Forbidden` when none
+    /// (the admin-only pages: audit log, outgoing mail).
+    pub fn admin_orgs(&self) -> Result<Vec<String>, AppError> {
+        let orgs: Vec<String> = self
+            .roles
+            .iter()
+            .filter(|(_, role)| *role == Role::Admin)
+            .map(|(org, _)| org.to_string())
+            .collect();
+        if orgs.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(orgs)
+    }
+
     /// Every organisation the account has a role in, usable now or not.
-    pub fn all_orgs(&self) -> impl Iterator<Item = &String> {
+    pub fn all_orgs(&self) -> impl Iterator<Item = &OrgSlug> {
         self.roles
             .iter()
             .map(|(org, _)| org)
@@ -195,7 +209,7 @@ pub(in crate::service) async fn orgs_of(
         .await
         .map_err(db)?
         .into_iter()
-        .map(|r| r.org)
+        .map(|r| r.org.to_string())
         .collect())
 }
 

@@ -14,6 +14,7 @@
 use super::Accounts;
 use super::{check_password_length, hash_password, orgs_of, StaffMember};
 use crate::door::ClientAddress;
+use crate::service::outbox::About;
 use crate::service::{db, now};
 use crate::{store::Store, token::Token};
 use domain::{Actor, AuditAction, Task};
@@ -41,20 +42,33 @@ struct NoticeMail<'a> {
 impl Accounts {
     /// Mails the owner of a staff account that something about its
     /// security changed (`what`: `password_changed`, `password_reset`,
-    /// `two_factor_reset`). Staff mail is in English, like the console.
-    pub(super) async fn mail_account_notice(&self, email: &str, what: &str) {
-        let Ok(to) = Email::parse(email) else { return };
+    /// `two_factor_reset`), in the caller's transaction. Staff mail is in
+    /// English, like the console.
+    pub(super) async fn mail_account_notice(
+        &self,
+        conn: &mut crate::store::Conn,
+        email: &str,
+        what: &str,
+        at: i64,
+    ) -> Result<(), AppError> {
+        let Ok(to) = Email::parse(email) else {
+            return Ok(());
+        };
         let mail = NoticeMail {
             what,
             login_url: &self.links.url("/console/login"),
         };
-        if let Err(error) = self
-            .mailer
-            .send(&to, Language::En, "staff_account_notice", &mail)
+        self.outbox
+            .write(
+                conn,
+                About::default(),
+                &to,
+                Language::En,
+                "staff_account_notice",
+                &mail,
+                at,
+            )
             .await
-        {
-            tracing::error!(error = %error, "account notice mail failed");
-        }
     }
 
     /// The owner changes their password: the current one, then the new one
@@ -88,9 +102,10 @@ impl Accounts {
         self.trail
             .audit_own_account(&mut tx, member.id, AuditAction::StaffPasswordChanged, at)
             .await?;
+        self.mail_account_notice(&mut tx, &member.email, "password_changed", at)
+            .await?;
         tx.commit().await.map_err(db)?;
-        self.mail_account_notice(&member.email, "password_changed")
-            .await;
+        self.outbox.wake();
         Ok(())
     }
 
@@ -157,7 +172,6 @@ impl Accounts {
                 at,
             )
             .await?;
-        tx.commit().await.map_err(db)?;
         let url = self
             .links
             .url(&format!("/console/reset/{}", token.expose()));
@@ -165,13 +179,20 @@ impl Accounts {
             reset_url: &url,
             minutes: RESET_TTL_SECS / 60,
         };
-        self.mailer
-            .send(email, Language::En, "staff_password_reset", &mail)
-            .await
-            .map_err(|error| {
-                tracing::error!(error = %error, "password reset mail failed");
-                AppError::Internal
-            })
+        self.outbox
+            .write(
+                &mut tx,
+                About::default(),
+                email,
+                Language::En,
+                "staff_password_reset",
+                &mail,
+                at,
+            )
+            .await?;
+        tx.commit().await.map_err(db)?;
+        self.outbox.wake();
+        Ok(())
     }
 
     /// Whether a reset link is still good (the page shows the form or says
@@ -234,9 +255,10 @@ impl Accounts {
                 at,
             )
             .await?;
+        self.mail_account_notice(&mut tx, &account.email, "password_reset", at)
+            .await?;
         tx.commit().await.map_err(db)?;
-        self.mail_account_notice(&account.email, "password_reset")
-            .await;
+        self.outbox.wake();
         Ok(())
     }
 }

@@ -213,11 +213,12 @@ impl Accounts {
         self.trail
             .audit_own_account(&mut tx, member.id, action, at)
             .await?;
-        tx.commit().await.map_err(db)?;
         if replaced {
-            self.mail_account_notice(&member.email, "two_factor_replaced")
-                .await;
+            self.mail_account_notice(&mut tx, &member.email, "two_factor_replaced", at)
+                .await?;
         }
+        tx.commit().await.map_err(db)?;
+        self.outbox.wake();
         Ok(codes)
     }
 
@@ -247,9 +248,10 @@ impl Accounts {
                 at,
             )
             .await?;
+        self.mail_account_notice(&mut tx, &member.email, "recovery_codes_issued", at)
+            .await?;
         tx.commit().await.map_err(db)?;
-        self.mail_account_notice(&member.email, "recovery_codes_issued")
-            .await;
+        self.outbox.wake();
         Ok(codes)
     }
 
@@ -338,8 +340,10 @@ impl Accounts {
         let email = self
             .reset_two_factor_in(&mut tx, staff_id, &orgs, Actor::Staff(admin.id), at)
             .await?;
+        self.mail_account_notice(&mut tx, &email, "two_factor_reset", at)
+            .await?;
         tx.commit().await.map_err(db)?;
-        self.mail_account_notice(&email, "two_factor_reset").await;
+        self.outbox.wake();
         Ok(())
     }
 
@@ -370,9 +374,11 @@ impl Accounts {
         )
         .await
         .map_err(|_| CreateStaffError::Store)?;
+        self.mail_account_notice(&mut tx, email.as_str(), "two_factor_reset", at)
+            .await
+            .map_err(|_| CreateStaffError::Store)?;
         tx.commit().await.map_err(store_error)?;
-        self.mail_account_notice(email.as_str(), "two_factor_reset")
-            .await;
+        self.outbox.wake();
         Ok(())
     }
 

@@ -268,10 +268,11 @@ impl Cases {
                 at,
             )
             .await?;
-        tx.commit().await.map_err(db)?;
         if transition.tells_subject {
-            self.notify.mail_update(&row).await;
+            self.notify.mail_update(&mut tx, &row, at).await?;
         }
+        tx.commit().await.map_err(db)?;
+        self.notify.sent();
         Ok(transition)
     }
 
@@ -356,10 +357,11 @@ impl Cases {
                 at,
             )
             .await?;
-        tx.commit().await.map_err(db)?;
         if transition.tells_subject {
-            self.notify.mail_update(&row).await;
+            self.notify.mail_update(&mut tx, &row, at).await?;
         }
+        tx.commit().await.map_err(db)?;
+        self.notify.sent();
         Ok(transition)
     }
 

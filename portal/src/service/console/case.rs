@@ -66,8 +66,9 @@ pub(super) async fn case_view(
         .transpose()?
         .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
         .and_then(|value| serde_json::from_value::<Outcome>(value.get("outcome")?.clone()).ok());
+    let orgs = [row.org.to_string()];
     let query = AuditQuery {
-        orgs: std::slice::from_ref(&row.org),
+        orgs: &orgs,
         target: Some(&row.reference),
         limit: 200,
         ..AuditQuery::default()

@@ -5,6 +5,7 @@
 
 mod case;
 mod figures;
+mod mail;
 
 pub use figures::RequestFigures;
 
@@ -130,17 +131,21 @@ impl Console {
                 .roles
                 .iter()
                 .map(|(slug, role)| StaffOrg {
-                    slug: slug.clone(),
+                    slug: slug.to_string(),
                     name: self
                         .content
                         .org(slug)
                         .map(|o| o.settings.name.clone())
-                        .unwrap_or_else(|| slug.clone()),
+                        .unwrap_or_else(|| slug.to_string()),
                     role: *role,
                 })
                 .collect(),
             two_factor: member.two_factor,
-            must_enrol_for: member.must_enrol_for.clone(),
+            must_enrol_for: member
+                .must_enrol_for
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             must_enrol: member.must_enrol,
             invitations: self.team.my_invitations(member).await?,
         })
@@ -154,7 +159,11 @@ impl Console {
         member: &StaffMember,
         filter: &QueueFilter,
     ) -> Result<QueueView, AppError> {
-        let orgs: Vec<String> = member.roles.iter().map(|(org, _)| org.clone()).collect();
+        let orgs: Vec<String> = member
+            .roles
+            .iter()
+            .map(|(org, _)| org.to_string())
+            .collect();
         let status = match filter.status.as_deref().unwrap_or("open") {
             "open" | "" => None,
             "all" => Some(None),
@@ -287,15 +296,7 @@ impl Console {
         member: &StaffMember,
         filter: &AuditFilter,
     ) -> Result<AuditView, AppError> {
-        let orgs: Vec<String> = member
-            .roles
-            .iter()
-            .filter(|(_, role)| *role == Role::Admin)
-            .map(|(org, _)| org.clone())
-            .collect();
-        if orgs.is_empty() {
-            return Err(AppError::Forbidden);
-        }
+        let orgs = member.admin_orgs()?;
         let clean = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)

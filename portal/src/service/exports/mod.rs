@@ -449,14 +449,13 @@ impl Exports {
             )
             .await?;
         tx.commit().await.map_err(db)?;
-        if !review {
-            self.notify.mail_update(&row).await;
-        }
+        self.notify.sent();
         Ok(())
     }
 
     /// Tells the subject a package is theirs to download: carried out (no
-    /// more cancelling), a message, and (after commit) a mail.
+    /// more cancelling), a message, and a mail (the caller wakes the outbox
+    /// after its commit).
     async fn offer(
         &self,
         conn: &mut crate::store::Conn,
@@ -493,7 +492,7 @@ impl Exports {
         )
         .await
         .map_err(db)?;
-        Ok(())
+        self.notify.mail_update(conn, row, at).await
     }
 
     /// Releases a reviewed package to the subject; the download period
@@ -538,7 +537,7 @@ impl Exports {
             )
             .await?;
         tx.commit().await.map_err(db)?;
-        self.notify.mail_update(&row).await;
+        self.notify.sent();
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! their subjects so, and that forgets dead sessions.
 
 use super::Upkeep;
+use crate::service::outbox::About;
 use crate::service::{db, now, SESSION_IDLE_SECS, UNVERIFIED_TTL_SECS};
 use domain::AppError;
 use domain::{Actor, AuditAction, Task};
@@ -35,27 +36,27 @@ impl Upkeep {
                     at,
                 )
                 .await?;
-        }
-        tx.commit().await.map_err(db)?;
-        for row in &expired {
             let org_name = self
                 .content
                 .org(&row.org)
                 .map(|o| o.settings.name.clone())
                 .unwrap_or_default();
-            let Ok(email) = self.seals.address_of(row) else {
-                continue;
-            };
-            let language = row.language;
+            let email = self.seals.address_of(row)?;
             let mail = ExpiredMail {
                 org_name: &org_name,
                 reference: row.reference.as_str(),
                 new_request_url: self.links.org_url(&row.org, &format!("/o/{}/new", row.org)),
             };
-            if let Err(error) = self.mailer.send(&email, language, "expired", &mail).await {
-                tracing::error!(error = %error, "expiry mail failed");
-            }
+            let about = About {
+                org: Some(row.org.as_str()),
+                request_id: Some(row.id),
+            };
+            self.outbox
+                .write(&mut tx, about, &email, row.language, "expired", &mail, at)
+                .await?;
         }
+        tx.commit().await.map_err(db)?;
+        self.outbox.wake();
         if let Err(error) = self.store.purge_sessions(at, SESSION_IDLE_SECS).await {
             tracing::warn!(error = %error, "session purge failed");
         }

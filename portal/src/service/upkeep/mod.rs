@@ -8,8 +8,9 @@ mod jobs;
 mod reseal;
 mod retention;
 
+use super::outbox::Outbox;
 use super::{Exports, JobSettings, Links, Packages, Seals, Trail};
-use crate::{content::Content, mail::Mailer, store::Store};
+use crate::{content::Content, store::Store};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -18,7 +19,7 @@ pub struct Upkeep {
     pub(super) seals: Seals,
     pub(super) content: Arc<Content>,
     pub(super) trail: Trail,
-    pub(super) mailer: Arc<Mailer>,
+    pub(super) outbox: Outbox,
     pub(super) links: Links,
     pub(super) exports: Exports,
     pub(super) packages: Packages,

@@ -32,6 +32,7 @@ fn column_of(sealed: SealedColumn) -> Column {
         SealedColumn::SourceFailure => Column::SourceFailure,
         SealedColumn::SourceReport => Column::SourceReport,
         SealedColumn::TotpSecret | SealedColumn::TotpPending => Column::TotpSecret,
+        SealedColumn::OutboundMail => Column::OutboundMail,
     }
 }
 
@@ -44,6 +45,7 @@ fn row_of<'a>(sealed: SealedColumn, head: &'a SealedHead) -> Row<'a> {
             index: &head.b,
         },
         Binding::Staff => Row::Staff(head.k1),
+        Binding::Mail => Row::Mail(&head.a),
     }
 }
 

@@ -29,7 +29,7 @@ impl Upkeep {
         let mut periods: Vec<(String, i64)> = self
             .content
             .orgs()
-            .map(|org| (org.slug.clone(), org.settings.retention_days))
+            .map(|org| (org.slug.to_string(), org.settings.retention_days))
             .collect();
         // Content is loaded once per process, and requests are only made
         // for organisations it has: the removed ones are found once.
