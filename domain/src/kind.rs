@@ -51,6 +51,26 @@ impl RequestKind {
         }
     }
 
+    /// The kind as privacy staff name it (the console and staff mail
+    /// speak English and the GDPR's words): "Erasure (Art. 17)".
+    pub fn staff_name(self) -> String {
+        let name = match self {
+            RequestKind::Access => "Access",
+            RequestKind::Rectification => "Rectification",
+            RequestKind::Erasure => "Erasure",
+            RequestKind::Restriction => "Restriction",
+            RequestKind::Portability => "Portability",
+            RequestKind::Objection => "Objection",
+            RequestKind::AutomatedDecision => "Automated decision",
+            RequestKind::MarketingOptOut => "Marketing opt-out",
+            RequestKind::WithdrawConsent => "Consent withdrawal",
+        };
+        match self.article() {
+            Some(article) => format!("{name} (Art. {article})"),
+            None => name.to_owned(),
+        }
+    }
+
     /// The GDPR article that grants the right, when there is one.
     pub fn article(self) -> Option<&'static str> {
         match self {

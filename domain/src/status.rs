@@ -17,6 +17,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as privacy staff name it: the subject's page says
+    /// "Waiting for your answer", the console "Waiting for the subject".
+    pub fn staff_name(self) -> &'static str {
+        match self {
+            Status::PendingVerification => "Not confirmed by the subject",
+            Status::Received => "Received",
+            Status::InProgress => "In progress",
+            Status::AwaitingSubject => "Waiting for the subject",
+            Status::Completed => "Completed",
+            Status::Rejected => "Rejected",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+
     pub const ALL: [Status; 7] = [
         Status::PendingVerification,
         Status::Received,

@@ -74,6 +74,17 @@ test('an admin invites a colleague, who chooses their own password, and later re
   }).toPass();
   await expectAccessible(page);
 
+  // What the admin is mailed about: everything until they choose otherwise.
+  await page.goto('/console/account');
+  const newRequests = page.getByLabel('a new request is confirmed by its subject');
+  await expect(newRequests).toBeChecked();
+  await newRequests.uncheck();
+  await page.getByRole('button', { name: /Save the mail settings for/ }).click();
+  await expect(page.getByText('Your mail settings were saved.')).toBeVisible();
+  await expect(page.getByLabel('a new request is confirmed by its subject')).not.toBeChecked();
+  await expect(page.getByLabel('a colleague assigns a request to me')).toBeChecked();
+  await expectAccessible(page);
+
   await page.goto('/console/team');
   await expectAccessible(page);
   await expect(page.getByLabel(/password/i)).toHaveCount(0);

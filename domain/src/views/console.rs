@@ -21,6 +21,14 @@ pub struct StaffView {
     pub invitations: Vec<MyInvitation>,
 }
 
+/// What a member is mailed about in one organisation they work for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgMailSettings {
+    pub org: String,
+    pub org_name: String,
+    pub settings: crate::StaffMailSettings,
+}
+
 impl StaffView {
     pub fn is_admin(&self) -> bool {
         self.orgs.iter().any(|o| o.role == Role::Admin)

@@ -19,6 +19,8 @@ mod requests;
 mod seals;
 mod sessions;
 mod team;
+mod team_mail;
+mod team_settings;
 mod throttle;
 mod tracking;
 mod trail;
@@ -42,6 +44,7 @@ pub use requests::{IdempotencyKey, Requests};
 pub use seals::Seals;
 pub use sessions::{SessionGrant, Sessions, Subject};
 pub use team::{Invitation, Team};
+pub use team_mail::TeamMail;
 pub use throttle::{Bucket, Limit, RateLimits, Throttle, ThrottleError};
 pub use tracking::Tracking;
 pub use trail::Trail;
@@ -169,6 +172,11 @@ impl Service {
             content: content.clone(),
             trail: trail.clone(),
             notify: notify.clone(),
+            team_mail: TeamMail {
+                outbox: outbox.clone(),
+                links: links.clone(),
+                content: content.clone(),
+            },
         };
         let verification = Verification {
             store: store.clone(),

@@ -70,7 +70,7 @@ pub struct Team {
 }
 
 impl Team {
-    fn org_name(&self, org: &str) -> String {
+    pub(super) fn org_name(&self, org: &str) -> String {
         self.content
             .org(org)
             .map(|o| o.settings.name.clone())

@@ -23,6 +23,7 @@
 //!   a stranger's resend cannot send the owner's link back to a sign-in form.
 
 use super::outbox::{About, Outbox};
+use super::team_mail::Audience;
 use super::{
     db, now, views, Cases, Links, Notify, Seals, SessionGrant, Sessions, Throttle, Trail,
     CODE_MAX_ATTEMPTS, CODE_TTL_SECS,
@@ -37,6 +38,7 @@ use crate::{
     crypto,
     store::{CodeRow, CodeState, NewCode, RequestRow, Store, Tx},
 };
+use domain::StaffNews;
 use domain::{one_month_after, AppError, Reference, Status};
 use domain::{Actor, AuditAction, Task};
 use domain::{ActorKind, EventKind};
@@ -502,6 +504,11 @@ impl Verification {
                     ..row.clone()
                 };
                 self.cases.take_effect(tx, &verified, kind, at).await?;
+            } else {
+                self.cases
+                    .team_mail
+                    .tell(tx, row, StaffNews::NewRequest, Audience::Team, None, at)
+                    .await?;
             }
         }
         self.trail

@@ -33,6 +33,7 @@ mod sealed;
 mod sessions;
 mod sql;
 mod staff;
+mod staff_mail;
 mod staff_sessions;
 mod team;
 
@@ -51,6 +52,7 @@ pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow,
 pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};
 pub use sql::Sql;
 pub use staff::StaffRow;
+pub use staff_mail::{MailSettingsRow, Recipient};
 pub use team::{InvitationRow, MemberRow, NewInvitation, RoleRow};
 
 use sqlx::any::AnyPoolOptions;

@@ -248,6 +248,31 @@ impl Store {
     }
 
     /// Cancels unverified requests created before `cutoff`, returning them.
+    /// Unconfirmed requests made before `cutoff` that were not reminded
+    /// yet, and are not anonymised; each is marked reminded at `now`.
+    pub async fn take_unreminded(
+        conn: &mut Conn,
+        cutoff: i64,
+        now: i64,
+    ) -> Result<Vec<RequestRow>, sqlx::Error> {
+        let due: Vec<RequestRow> = sqlx::query_as(&format!(
+            "{} WHERE status = $2 AND created_at < $1 AND reminded_at IS NULL AND email <> '' ORDER BY id",
+            RequestRow::SELECT
+        ))
+        .bind(cutoff)
+        .bind(Status::PendingVerification.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        for request in &due {
+            sqlx::query("UPDATE requests SET reminded_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(request.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(due)
+    }
+
     pub async fn expire_unverified(
         conn: &mut Conn,
         cutoff: i64,

@@ -603,6 +603,22 @@ impl TestApp {
         panic!("the outbox did not empty within 15 s");
     }
 
+    /// The newest code mail of request `reference` (staff mail about the
+    /// same request may arrive around it).
+    pub async fn code_mail(&self, reference: &str) -> Mail {
+        self.mails()
+            .await
+            .into_iter()
+            .rev()
+            .find(|mail| {
+                let first = mail.subject.split(' ').next().unwrap_or_default();
+                mail.subject.contains(reference)
+                    && first.len() == 6
+                    && first.bytes().all(|b| b.is_ascii_digit())
+            })
+            .unwrap_or_else(|| panic!("no code mail for {reference}"))
+    }
+
     /// How many mails have arrived, once the outbox has sent what is due.
     pub async fn mail_count(&self) -> usize {
         self.settle_mail().await;

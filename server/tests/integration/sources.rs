@@ -465,7 +465,7 @@ operations = ["erase"]
         .unwrap()
         .to_owned();
     assert_eq!(
-        app.verify(&other, &app.mail.wait_for(2).await.code())
+        app.verify(&other, &app.code_mail(&other).await.code())
             .await
             .status(),
         200

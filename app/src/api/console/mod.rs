@@ -8,8 +8,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::views::console::{
-    AuditView, CaseView, EnrolmentView, InvitationView, OutgoingMailView, QueueView, StaffView,
-    TeamView,
+    AuditView, CaseView, EnrolmentView, InvitationView, OrgMailSettings, OutgoingMailView,
+    QueueView, StaffView, TeamView,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -351,6 +351,42 @@ pub async fn change_password(
             .change_password(&member, &password, &new_password, &repeat, &caller.client)
             .await?;
         see_other(&caller, "/console/account?done=password");
+        Ok(())
+    })
+    .await
+}
+
+/// What the signed-in member is mailed about, per organisation. Staff only.
+#[server(prefix = "/_sfn", endpoint = "console/mail_settings")]
+pub async fn mail_settings() -> Result<Vec<OrgMailSettings>, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.team.mail_settings(&member).await
+    })
+    .await
+}
+
+/// The member chooses what of one organisation they are mailed about: a
+/// plain form, each box present when ticked.
+#[server(prefix = "/_sfn", endpoint = "console/save_mail_settings")]
+pub async fn save_mail_settings(
+    org: String,
+    #[server(default)] new_request: Option<String>,
+    #[server(default)] subject_wrote: Option<String>,
+    #[server(default)] assigned: Option<String>,
+) -> Result<(), AppError> {
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let settings = domain::StaffMailSettings {
+            new_request: new_request.is_some(),
+            subject_wrote: subject_wrote.is_some(),
+            assigned: assigned.is_some(),
+        };
+        service
+            .team
+            .set_mail_settings(&member, &org, settings)
+            .await?;
+        see_other(&caller, "/console/account?done=mail");
         Ok(())
     })
     .await

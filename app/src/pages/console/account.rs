@@ -3,10 +3,14 @@
 //! "forgot your password" and the page behind a reset link. Plain forms.
 
 use super::{ConsoleError, LoginFrame, STAFF};
-use crate::api::console::{reset_link, ChangePassword, ForgotPassword, ResetPassword};
+use crate::api::console::{
+    mail_settings, reset_link, ChangePassword, ForgotPassword, ResetPassword, SaveMailSettings,
+};
 use crate::i18n;
 use crate::pages::fields::FormError;
+use domain::views::console::OrgMailSettings;
 use domain::AppError;
+use domain::StaffNews;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -57,6 +61,11 @@ pub fn AccountPage() -> impl IntoView {
                 <p>"Your password was changed. Your other sessions were signed out."</p>
             </div>
         })}
+        {move || (query.read().get("done").as_deref() == Some("mail")).then(|| view! {
+            <div class="notice-box success" role="status">
+                <p>"Your mail settings were saved."</p>
+            </div>
+        })}
         <section class="panel" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change your password"</h2>
             <ActionForm action=change>
@@ -69,12 +78,71 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="button">"Change password"</button>
             </ActionForm>
         </section>
+        <MailSettings/>
         <section class="panel" aria-labelledby="factor-heading">
             <h2 id="factor-heading">"Two-factor sign-in"</h2>
             <p>"A new phone? Set up the authenticator app again; the old one works until the new one is confirmed."</p>
             <p><a href="/console/enrol">"Set up an authenticator app"</a></p>
             <p><a href="/console/recovery-codes">"Recovery codes"</a></p>
         </section>
+    }
+}
+
+/// What the member is mailed about: one form per organisation they work
+/// for, every box ticked until they untick it.
+#[component]
+fn MailSettings() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| mail_settings());
+    let save = ServerAction::<SaveMailSettings>::new();
+    view! {
+        <section class="panel" aria-labelledby="mail-heading">
+            <h2 id="mail-heading">"Mail me when"</h2>
+            <p>"Mails name the reference and the kind of request and link here; they never carry the subject's data."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(orgs) => orgs.into_iter().map(|org| view! { <OrgMailForm org save/> }).collect_view().into_any(),
+                        Err(error) => view! { <ConsoleError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn news_label(news: StaffNews) -> &'static str {
+    match news {
+        StaffNews::NewRequest => "a new request is confirmed by its subject",
+        StaffNews::SubjectWrote => "the subject writes (on requests assigned to me, or to nobody)",
+        StaffNews::Assigned => "a colleague assigns a request to me",
+    }
+}
+
+#[component]
+fn OrgMailForm(org: OrgMailSettings, save: ServerAction<SaveMailSettings>) -> impl IntoView {
+    let OrgMailSettings {
+        org,
+        org_name,
+        settings,
+    } = org;
+    let legend = format!("Requests to {org_name}");
+    view! {
+        <ActionForm action=save attr:class="mail-settings">
+            <input type="hidden" name="org" value=org.clone()/>
+            <fieldset>
+                <legend>{legend.clone()}</legend>
+                {StaffNews::ALL.into_iter().map(|news| {
+                    let id = format!("mail-{org}-{}", news.as_str());
+                    view! {
+                        <div class="check">
+                            <input type="checkbox" id=id.clone() name=news.as_str() value="on" checked=settings.wants(news)/>
+                            <label for=id>{news_label(news)}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <button type="submit" class="button secondary" aria-label=format!("Save the mail settings for {org_name}")>"Save"</button>
+        </ActionForm>
     }
 }
 

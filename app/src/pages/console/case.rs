@@ -176,9 +176,9 @@ fn Case(
                 <section class="panel" aria-labelledby="facts-heading">
                     <h2 id="facts-heading">"Request"</h2>
                     <dl class="facts">
-                        <dt>"Kind"</dt><dd>{i18n::kind_label(STAFF, request.kind)}</dd>
+                        <dt>"Kind"</dt><dd>{request.kind.staff_name()}</dd>
                         <dt>"Status"</dt>
-                        <dd><span class=format!("status status-{}", request.status.as_str())>{i18n::status_label(STAFF, request.status)}</span></dd>
+                        <dd><span class=format!("status status-{}", request.status.as_str())>{request.status.staff_name()}</span></dd>
                         <dt>"Received"</dt><dd>{i18n::long_date(STAFF, &request.received_at)}</dd>
                         <dt>"Due"</dt>
                         <dd>

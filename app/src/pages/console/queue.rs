@@ -102,7 +102,7 @@ fn Queue(
                     <option value="open" selected=status.is_none() || selected(&status, "open")>"Open (to do)"</option>
                     <option value="all" selected=selected(&status, "all")>"All"</option>
                     {Status::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&status, s.as_str())>{i18n::status_label(STAFF, s)}</option>
+                        <option value=s.as_str() selected=selected(&status, s.as_str())>{s.staff_name()}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -111,7 +111,7 @@ fn Queue(
                 <select id="f-kind" name="kind">
                     <option value="" selected=kind.is_none()>"All kinds"</option>
                     {RequestKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=selected(&kind, k.as_str())>{i18n::kind_label(STAFF, k)}</option>
+                        <option value=k.as_str() selected=selected(&kind, k.as_str())>{k.staff_name()}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -181,8 +181,8 @@ fn Row(item: QueueItem) -> impl IntoView {
                 <a href=href>{item.reference.to_string()}</a>
                 {item.duplicate.then(|| view! { <span class="flag duplicate">"Possible duplicate"</span> })}
             </td>
-            <td>{i18n::kind_label(STAFF, item.kind)}</td>
-            <td><span class=format!("status status-{}", item.status.as_str())>{i18n::status_label(STAFF, item.status)}</span></td>
+            <td>{item.kind.staff_name()}</td>
+            <td><span class=format!("status status-{}", item.status.as_str())>{item.status.staff_name()}</span></td>
             <td>
                 {item.due_date.as_deref().map(|d| i18n::long_date(STAFF, d)).unwrap_or_else(|| "Not confirmed".into())}
                 {item.overdue.then(|| view! { <span class="flag overdue">"Overdue"</span> })}

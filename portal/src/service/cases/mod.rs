@@ -5,11 +5,13 @@
 
 mod execution;
 
+use super::team_mail::{Audience, TeamMail};
 use super::{db, now, Notify, Seals, StaffMember, Subject, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
 use crate::store::{Lifecycle, NewEvent, NewMessage};
 use crate::store::{RequestRow, Store};
+use domain::StaffNews;
 use domain::{
     Action, AppError, Outcome, Reference, RequestKind, Role, StaffAction, Status, Transition,
     MAX_DETAIL_CHARS,
@@ -27,6 +29,7 @@ pub struct Cases {
     pub(super) content: Arc<Content>,
     pub(super) trail: Trail,
     pub(super) notify: Notify,
+    pub(super) team_mail: TeamMail,
 }
 
 /// A file staff attach to their answer.
@@ -271,6 +274,18 @@ impl Cases {
         if transition.tells_subject {
             self.notify.mail_update(&mut tx, &row, at).await?;
         }
+        if let StaffAction::Assign { to, .. } = &action {
+            self.team_mail
+                .tell(
+                    &mut tx,
+                    &row,
+                    StaffNews::Assigned,
+                    Audience::Member(*to),
+                    Some(member.id),
+                    at,
+                )
+                .await?;
+        }
         tx.commit().await.map_err(db)?;
         self.notify.sent();
         Ok(transition)
@@ -359,6 +374,13 @@ impl Cases {
             .await?;
         if transition.tells_subject {
             self.notify.mail_update(&mut tx, &row, at).await?;
+        }
+        if matches!(action, Action::SubjectWrites) {
+            // The assignee is told; while nobody is, the team.
+            let audience = row.assignee_id.map_or(Audience::Team, Audience::Member);
+            self.team_mail
+                .tell(&mut tx, &row, StaffNews::SubjectWrote, audience, None, at)
+                .await?;
         }
         tx.commit().await.map_err(db)?;
         self.notify.sent();

@@ -1,10 +1,12 @@
-//! The portal's background work: unverified requests expire (`expiry`),
+//! The portal's background work: unverified requests are reminded of once
+//! (`reminders`) and expire (`expiry`),
 //! closed ones are anonymised when their retention ends (`retention`),
 //! sealed values are rewritten under a new key (`reseal`), and the job
 //! queue collects from data sources (`jobs`).
 
 mod expiry;
 mod jobs;
+mod reminders;
 mod reseal;
 mod retention;
 
