@@ -22,6 +22,7 @@
 //! - The tracking link never changes (it is derived from the reference), so
 //!   a stranger's resend cannot send the owner's link back to a sign-in form.
 
+use super::links::MailDate;
 use super::outbox::{About, Outbox};
 use super::team_mail::Audience;
 use super::{
@@ -110,13 +111,6 @@ pub(super) struct IssuedCode {
     link_token: Token,
 }
 
-#[derive(Serialize)]
-struct DateParts {
-    year: i32,
-    month: u8,
-    day: u8,
-}
-
 /// The code mail's template: its request's page tells whether it has gone.
 pub const CODE_MAIL: &str = "verification";
 
@@ -125,7 +119,7 @@ struct CodeMail<'a> {
     org_name: &'a str,
     reference: &'a str,
     kind: &'a str,
-    due_date: DateParts,
+    due_date: MailDate,
     code: &'a str,
     minutes: i64,
     magic_url: String,
@@ -267,24 +261,14 @@ impl Verification {
             .map(|o| o.settings.name.clone())
             .unwrap_or_default();
         let due = one_month_after(OffsetDateTime::now_utc().date());
-        let tracking_url = self.links.org_url(
-            &row.org,
-            &format!(
-                "/o/{}/requests/{}?key={}",
-                row.org,
-                row.reference,
-                crypto::expose(&crypto::tracking_key(self.seals.secret(), &row.reference))
-            ),
-        );
+        let tracking_url =
+            self.links
+                .personal_tracking_url(self.seals.secret(), &row.org, &row.reference);
         let mail = CodeMail {
             org_name: &org_name,
             reference: row.reference.as_str(),
             kind: row.kind.as_str(),
-            due_date: DateParts {
-                year: due.year(),
-                month: due.month() as u8,
-                day: due.day(),
-            },
+            due_date: MailDate::from(due),
             code: crypto::expose(&issued.code),
             minutes: CODE_TTL_SECS / 60,
             magic_url: self.links.org_url(

@@ -4,7 +4,7 @@
 //! by itself. Sent once, well before the 7-day expiry.
 
 use super::Upkeep;
-use crate::crypto;
+use crate::service::links::MailDate;
 use crate::service::outbox::About;
 use crate::service::{db, now, UNVERIFIED_TTL_SECS};
 use crate::store::Store;
@@ -21,14 +21,7 @@ struct ReminderMail<'a> {
     reference: &'a str,
     kind: &'a str,
     tracking_url: String,
-    expires_on: DateParts,
-}
-
-#[derive(Serialize)]
-struct DateParts {
-    year: i32,
-    month: u8,
-    day: u8,
+    expires_on: MailDate,
 }
 
 impl Upkeep {
@@ -46,16 +39,9 @@ impl Upkeep {
                 .org(&row.org)
                 .map(|o| o.settings.name.clone())
                 .unwrap_or_default();
-            let key = crypto::tracking_key(self.seals.secret(), &row.reference);
-            let tracking_url = self.links.org_url(
-                &row.org,
-                &format!(
-                    "/o/{}/requests/{}?key={}",
-                    row.org,
-                    row.reference,
-                    crypto::expose(&key)
-                ),
-            );
+            let tracking_url =
+                self.links
+                    .personal_tracking_url(self.seals.secret(), &row.org, &row.reference);
             let closes = OffsetDateTime::from_unix_timestamp(row.created_at + UNVERIFIED_TTL_SECS)
                 .map_err(|_| AppError::Internal)?
                 .date();
@@ -64,11 +50,7 @@ impl Upkeep {
                 reference: row.reference.as_str(),
                 kind: row.kind.as_str(),
                 tracking_url,
-                expires_on: DateParts {
-                    year: closes.year(),
-                    month: closes.month() as u8,
-                    day: closes.day(),
-                },
+                expires_on: MailDate::from(closes),
             };
             let about = About {
                 org: Some(row.org.as_str()),
