@@ -46,6 +46,6 @@ pub use outcome::{ErasureException, Outcome, OutcomeForm};
 pub use reference::Reference;
 pub use role::Role;
 pub use staff_action::{ActionForm, StaffAction};
-pub use staff_news::{StaffMailSettings, StaffNews};
+pub use staff_news::{DigestHour, DigestTime, StaffMailSettings, StaffNews};
 pub use status::Status;
 pub use submission::Submission;

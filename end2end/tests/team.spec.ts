@@ -83,6 +83,14 @@ test('an admin invites a colleague, who chooses their own password, and later re
   await expect(page.getByText('Your mail settings were saved.')).toBeVisible();
   await expect(page.getByLabel('a new request is confirmed by its subject')).not.toBeChecked();
   await expect(page.getByLabel('a colleague assigns a request to me')).toBeChecked();
+  await expect(page.getByLabel(/once a day: requests due within 7 days/)).toBeChecked();
+  // The digest at seven in the morning in Amsterdam.
+  await page.getByLabel('Your time zone').fill('Europe/Amsterdam');
+  await page.getByLabel('At', { exact: true }).selectOption('7');
+  await page.getByRole('button', { name: "Save the digest's time" }).click();
+  await expect(page.getByText("Your digest's time was saved.")).toBeVisible();
+  await expect(page.getByLabel('Your time zone')).toHaveValue('Europe/Amsterdam');
+  await expect(page.getByLabel('At', { exact: true })).toHaveValue('7');
   await expectAccessible(page);
 
   await page.goto('/console/team');

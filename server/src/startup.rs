@@ -356,6 +356,9 @@ async fn sweep(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver
         if let Err(error) = service.requests.forget_idempotency_keys().await {
             tracing::warn!(error = %error, "idempotency key sweep failed");
         }
+        if let Err(error) = service.upkeep.send_digests().await {
+            tracing::warn!(error = %error, "digest sweep failed");
+        }
         if let Err(error) = service.upkeep.remind_unverified().await {
             tracing::warn!(error = %error, "reminder sweep failed");
         }

@@ -21,6 +21,13 @@ pub struct StaffView {
     pub invitations: Vec<MyInvitation>,
 }
 
+/// When the member's digest goes, and the time zones they may choose.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DigestTimeView {
+    pub time: crate::DigestTime,
+    pub zones: Vec<String>,
+}
+
 /// What a member is mailed about in one organisation they work for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrgMailSettings {

@@ -52,7 +52,7 @@ pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow,
 pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};
 pub use sql::Sql;
 pub use staff::StaffRow;
-pub use staff_mail::{MailSettingsRow, Recipient};
+pub use staff_mail::{DigestReader, DueRow, MailSettingsRow, Recipient};
 pub use team::{InvitationRow, MemberRow, NewInvitation, RoleRow};
 
 use sqlx::any::AnyPoolOptions;

@@ -191,3 +191,183 @@ async fn the_console_names_kinds_and_statuses_as_staff_do() {
         .await;
     assert!(case.contains("Access (Art. 15)") && case.contains("Waiting for the subject"));
 }
+
+/// 2026-12-10 and 2026-12-11 at `hh:30` UTC, as seconds: Auckland is UTC+13
+/// in December, so 20:30 UTC on the 10th is 09:30 on the 11th there.
+fn utc(day: u8, hour: u8) -> i64 {
+    time::Date::from_calendar_date(2026, time::Month::December, day)
+        .unwrap()
+        .with_hms(hour, 30, 0)
+        .unwrap()
+        .assume_utc()
+        .unix_timestamp()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_digest_names_what_is_due_at_the_members_hour_and_is_silent_otherwise() {
+    let app = spawn_app().await;
+    let mut agent = app
+        .staff("agent@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let cookie = app.staff_cookie(&mut agent).await;
+    let mut quiet = app
+        .staff("quiet@fjordlys.example", "demo", Role::Agent, true)
+        .await;
+    let quiet_cookie = app.staff_cookie(&mut quiet).await;
+    app.staff("admin@other.example", "other", Role::Admin, false)
+        .await;
+
+    // The agent's day is Auckland's, the digest at nine; a zone that does
+    // not exist is a field error and changes nothing.
+    let (_, page) = app.page("/console/account", Some(&cookie)).await;
+    assert!(
+        page.contains(r#"name="digest""#) && page.contains(r#"<option value="Europe/Oslo">"#),
+        "the digest's box and the zones: {page}"
+    );
+    let refused = app
+        .call(
+            "/_sfn/console/save_digest_time",
+            Some(&cookie),
+            &[("time_zone", "Mars/Olympus"), ("hour", "9")],
+        )
+        .await;
+    assert_eq!(refused, 422);
+    let refused = app
+        .call(
+            "/_sfn/console/save_digest_time",
+            Some(&cookie),
+            &[("time_zone", "Pacific/Auckland"), ("hour", "24")],
+        )
+        .await;
+    assert!((400..500).contains(&refused), "{refused}");
+    let saved = app
+        .post_form(
+            "/_sfn/console/save_digest_time",
+            &cookie,
+            &[("time_zone", "Pacific/Auckland"), ("hour", "9")],
+        )
+        .await;
+    assert_eq!(location(&saved), "/console/account?done=digest");
+    let (_, page) = app.page("/console/account", Some(&cookie)).await;
+    assert!(
+        page.contains(r#"value="Pacific/Auckland""#)
+            && page.contains(r#"<option value="9" selected"#),
+        "{page}"
+    );
+    // The colleague turns the digest off (the form sends the ticked boxes).
+    let off = app
+        .post_form(
+            "/_sfn/console/save_mail_settings",
+            &quiet_cookie,
+            &[
+                ("org", "demo"),
+                ("new_request", "on"),
+                ("subject_wrote", "on"),
+                ("assigned", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&off), "/console/account?done=mail");
+
+    let (overdue, _) = app.verified_subject("kari@example.no").await;
+    let (soon, _) = app.verified_subject("ola@example.no").await;
+    let (later, _) = app.verified_subject("per@example.no").await;
+    let (closed, _) = app.verified_subject("liv@example.no").await;
+    let start = app.mail_count().await;
+
+    // 10 December in Auckland: every deadline is weeks away. Nothing to say.
+    app.service
+        .upkeep
+        .send_digests_at(utc(9, 20))
+        .await
+        .unwrap();
+    assert!(mails_to(&app, start, "agent@fjordlys.example")
+        .await
+        .is_empty());
+
+    for (reference, due) in [
+        (&overdue, "2026-12-09"),
+        (&soon, "2026-12-14"),
+        (&later, "2027-01-20"),
+        (&closed, "2026-12-01"),
+    ] {
+        sqlx::query("UPDATE requests SET due_date = $1 WHERE reference = $2")
+            .bind(due)
+            .bind(reference)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE requests SET status = 'completed' WHERE reference = $1")
+        .bind(&closed)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    // 08:30 on the 11th in Auckland: before the agent's hour.
+    app.service
+        .upkeep
+        .send_digests_at(utc(10, 19))
+        .await
+        .unwrap();
+    assert!(mails_to(&app, start, "agent@fjordlys.example")
+        .await
+        .is_empty());
+    // 09:30: the digest, once, however often the sweep runs that day.
+    app.service
+        .upkeep
+        .send_digests_at(utc(10, 20))
+        .await
+        .unwrap();
+    app.service
+        .upkeep
+        .send_digests_at(utc(10, 21))
+        .await
+        .unwrap();
+    let digests = mails_to(&app, start, "agent@fjordlys.example").await;
+    assert_eq!(digests.len(), 1, "one digest");
+    let digest = &digests[0];
+    assert!(
+        digest.subject.contains("1 overdue") && digest.subject.contains("1 due within 7 days"),
+        "{}",
+        digest.subject
+    );
+    let body = &digest.body;
+    assert!(
+        body.contains(&overdue) && body.contains("due 2026-12-09, 2 days ago"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&soon) && body.contains("due 2026-12-14, in 3 days"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Access (Art. 15)") && body.contains("assigned to nobody"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("/console/o/demo/requests/{soon}")),
+        "{body}"
+    );
+    assert!(
+        !body.contains(&later) && !body.contains(&closed),
+        "only what is due within a week and still open: {body}"
+    );
+    assert!(
+        !body.contains("kari@") && !body.contains("ola@"),
+        "no subject data: {body}"
+    );
+    assert!(
+        body.find("Overdue:").unwrap() < body.find(&overdue).unwrap()
+            && body.find(&overdue).unwrap() < body.find("Due within 7 days:").unwrap()
+    );
+
+    // The colleague who turned it off, and another organisation's admin,
+    // hear nothing of it (the admin's UTC 08:00 has long passed).
+    assert!(mails_to(&app, start, "quiet@fjordlys.example")
+        .await
+        .is_empty());
+    assert!(mails_to(&app, start, "admin@other.example")
+        .await
+        .is_empty());
+}

@@ -8,8 +8,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::views::console::{
-    AuditView, CaseView, EnrolmentView, InvitationView, OrgMailSettings, OutgoingMailView,
-    QueueView, StaffView, TeamView,
+    AuditView, CaseView, DigestTimeView, EnrolmentView, InvitationView, OrgMailSettings,
+    OutgoingMailView, QueueView, StaffView, TeamView,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -366,6 +366,37 @@ pub async fn mail_settings() -> Result<Vec<OrgMailSettings>, AppError> {
     .await
 }
 
+/// When the signed-in member's digest goes. Staff only.
+#[server(prefix = "/_sfn", endpoint = "console/digest_time")]
+pub async fn digest_time() -> Result<DigestTimeView, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let time = service.team.digest_time(&member).await?;
+        Ok(DigestTimeView {
+            time,
+            zones: portal::service::zone_names(),
+        })
+    })
+    .await
+}
+
+/// The member chooses the hour of their day, in their time zone, at which
+/// the digest goes.
+#[server(prefix = "/_sfn", endpoint = "console/save_digest_time")]
+pub async fn save_digest_time(time_zone: String, hour: u8) -> Result<(), AppError> {
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        let time = domain::DigestTime {
+            time_zone,
+            hour: domain::DigestHour::try_from(hour)?,
+        };
+        service.team.set_digest_time(&member, time).await?;
+        see_other(&caller, "/console/account?done=digest");
+        Ok(())
+    })
+    .await
+}
+
 /// The member chooses what of one organisation they are mailed about: a
 /// plain form, each box present when ticked.
 #[server(prefix = "/_sfn", endpoint = "console/save_mail_settings")]
@@ -374,6 +405,7 @@ pub async fn save_mail_settings(
     #[server(default)] new_request: Option<String>,
     #[server(default)] subject_wrote: Option<String>,
     #[server(default)] assigned: Option<String>,
+    #[server(default)] digest: Option<String>,
 ) -> Result<(), AppError> {
     serve(|service, caller| async move {
         let StaffCaller(member) = identify(&service).await?;
@@ -381,6 +413,7 @@ pub async fn save_mail_settings(
             new_request: new_request.is_some(),
             subject_wrote: subject_wrote.is_some(),
             assigned: assigned.is_some(),
+            digest: digest.is_some(),
         };
         service
             .team

@@ -4,11 +4,12 @@
 
 use super::{ConsoleError, LoginFrame, STAFF};
 use crate::api::console::{
-    mail_settings, reset_link, ChangePassword, ForgotPassword, ResetPassword, SaveMailSettings,
+    digest_time, mail_settings, reset_link, ChangePassword, ForgotPassword, ResetPassword,
+    SaveDigestTime, SaveMailSettings,
 };
 use crate::i18n;
 use crate::pages::fields::FormError;
-use domain::views::console::OrgMailSettings;
+use domain::views::console::{DigestTimeView, OrgMailSettings};
 use domain::AppError;
 use domain::StaffNews;
 use leptos::prelude::*;
@@ -66,6 +67,11 @@ pub fn AccountPage() -> impl IntoView {
                 <p>"Your mail settings were saved."</p>
             </div>
         })}
+        {move || (query.read().get("done").as_deref() == Some("digest")).then(|| view! {
+            <div class="notice-box success" role="status">
+                <p>"Your digest's time was saved."</p>
+            </div>
+        })}
         <section class="panel" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change your password"</h2>
             <ActionForm action=change>
@@ -106,7 +112,59 @@ fn MailSettings() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <DigestTimeForm/>
         </section>
+    }
+}
+
+/// The hour of the member's own day, in their time zone, that the digest
+/// goes at: one setting for every organisation.
+#[component]
+fn DigestTimeForm() -> impl IntoView {
+    let time = Resource::new(|| (), |_| digest_time());
+    let save = ServerAction::<SaveDigestTime>::new();
+    let error = Signal::derive(move || {
+        save.value().get().and_then(|r| r.err()).map(|e| match e.field_errors().first() {
+            Some(f) if f.field == "time_zone" => {
+                "That is not a time zone we know. Choose one from the list, such as Europe/Oslo.".to_owned()
+            }
+            _ => i18n::error_message(STAFF, &e),
+        })
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match time.await {
+                    Ok(DigestTimeView { time, zones }) => view! {
+                        <ActionForm action=save attr:class="digest-time">
+                            <FormError message=error/>
+                            <fieldset>
+                                <legend>"When the daily digest comes"</legend>
+                                <div class="field">
+                                    <label for="digest-zone">"Your time zone"</label>
+                                    <p class="hint" id="digest-zone-hint">"A name such as Europe/Oslo or Europe/Amsterdam."</p>
+                                    <input id="digest-zone" name="time_zone" list="digest-zones" required=true
+                                        autocomplete="off" value=time.time_zone aria-describedby="digest-zone-hint"/>
+                                    <datalist id="digest-zones">
+                                        {zones.into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
+                                    </datalist>
+                                </div>
+                                <div class="field">
+                                    <label for="digest-hour">"At"</label>
+                                    <select id="digest-hour" name="hour">
+                                        {(0u8..24).map(|hour| view! {
+                                            <option value=hour.to_string() selected=hour == time.hour.get()>{format!("{hour:02}:00")}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            </fieldset>
+                            <button type="submit" class="button secondary">"Save the digest's time"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    Err(error) => view! { <ConsoleError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -115,6 +173,9 @@ fn news_label(news: StaffNews) -> &'static str {
         StaffNews::NewRequest => "a new request is confirmed by its subject",
         StaffNews::SubjectWrote => "the subject writes (on requests assigned to me, or to nobody)",
         StaffNews::Assigned => "a colleague assigns a request to me",
+        StaffNews::Digest => {
+            "once a day: requests due within 7 days and overdue ones (only when there are any)"
+        }
     }
 }
 

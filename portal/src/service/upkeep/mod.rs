@@ -1,9 +1,11 @@
-//! The portal's background work: unverified requests are reminded of once
+//! The portal's background work: staff get their daily digest
+//! (`digests`), unverified requests are reminded of once
 //! (`reminders`) and expire (`expiry`),
 //! closed ones are anonymised when their retention ends (`retention`),
 //! sealed values are rewritten under a new key (`reseal`), and the job
 //! queue collects from data sources (`jobs`).
 
+mod digests;
 mod expiry;
 mod jobs;
 mod reminders;
