@@ -196,6 +196,14 @@ impl Content {
         self.orgs.get(slug)
     }
 
+    /// The name mail greets an organisation by; empty for one no longer in
+    /// the content folder (its requests still expire and are reminded of).
+    pub fn org_name(&self, slug: &str) -> String {
+        self.org(slug)
+            .map(|o| o.settings.name.clone())
+            .unwrap_or_default()
+    }
+
     /// The organisation a caller names; one that does not exist is
     /// `UnknownOrganisation` (404).
     pub fn organisation(&self, slug: &str) -> Result<&Organisation, domain::AppError> {

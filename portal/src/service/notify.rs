@@ -49,11 +49,7 @@ impl Notify {
             return Ok(());
         }
         let email = self.seals.address_of(row)?;
-        let org_name = self
-            .content
-            .org(&row.org)
-            .map(|o| o.settings.name.clone())
-            .unwrap_or_default();
+        let org_name = self.content.org_name(&row.org);
         let mail = UpdateMail {
             org_name: &org_name,
             reference: &row.reference,

@@ -59,11 +59,7 @@ impl TeamMail {
         let recipients = Store::staff_to_tell(conn, &row.org, news, only)
             .await
             .map_err(db)?;
-        let org_name = self
-            .content
-            .org(&row.org)
-            .map(|o| o.settings.name.clone())
-            .unwrap_or_default();
+        let org_name = self.content.org_name(&row.org);
         // The subject's reply is linked to where it is read: the conversation.
         let anchor = if news == StaffNews::SubjectWrote {
             "#conversation-heading"

@@ -255,11 +255,7 @@ impl Verification {
         issued: &IssuedCode,
         at: i64,
     ) -> Result<(), AppError> {
-        let org_name = self
-            .content
-            .org(&row.org)
-            .map(|o| o.settings.name.clone())
-            .unwrap_or_default();
+        let org_name = self.content.org_name(&row.org);
         let due = one_month_after(OffsetDateTime::now_utc().date());
         let tracking_url =
             self.links

@@ -34,6 +34,8 @@ pub struct DigestReader {
     pub org: String,
     pub time_zone: String,
     pub digest_hour: i64,
+    /// The member's local day of their last digest for `org`, if any.
+    pub last_digest: Option<String>,
 }
 
 /// An open request with a deadline, as a digest names it.
@@ -126,7 +128,9 @@ impl Store {
     /// Every member with the digest on, once per organisation they work for.
     pub async fn digest_readers(conn: &mut Conn) -> Result<Vec<DigestReader>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT s.id, s.email, r.org, s.time_zone, CAST(s.digest_hour AS BIGINT) AS digest_hour
+            "SELECT s.id, s.email, r.org, s.time_zone, CAST(s.digest_hour AS BIGINT) AS digest_hour,
+                    (SELECT MAX(d.local_date) FROM staff_digests d
+                     WHERE d.staff_id = s.id AND d.org = r.org) AS last_digest
              FROM staff s JOIN staff_roles r ON r.staff_id = s.id
              LEFT JOIN staff_mail_settings m ON m.staff_id = s.id AND m.org = r.org
              WHERE COALESCE(m.digest, 1) = 1 ORDER BY s.id, r.org",

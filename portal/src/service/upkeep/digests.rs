@@ -62,6 +62,14 @@ impl Upkeep {
                 continue;
             }
             let today = to_date(local.date())?;
+            // The sweep runs all day: a member done today costs nothing more
+            // (`record_digest` still decides between servers racing).
+            if reader.last_digest.as_deref() == Some(today.to_string().as_str()) {
+                continue;
+            }
+            let Ok(to) = Email::parse(&reader.email) else {
+                continue;
+            };
             let last = today + time::Duration::days(DIGEST_DAYS_AHEAD);
             let mut tx = self.store.begin().await.map_err(db)?;
             let due = Store::open_due_by(&mut tx, &reader.org, &last.to_string())
@@ -81,14 +89,7 @@ impl Upkeep {
                 tx.commit().await.map_err(db)?;
                 continue;
             }
-            let Ok(to) = Email::parse(&reader.email) else {
-                continue;
-            };
-            let org_name = self
-                .content
-                .org(&reader.org)
-                .map(|o| o.settings.name.clone())
-                .unwrap_or_default();
+            let org_name = self.content.org_name(&reader.org);
             let (overdue, due_soon): (Vec<_>, Vec<_>) = due
                 .iter()
                 .map(|row| self.line(&reader.org, reader.id, today, row))

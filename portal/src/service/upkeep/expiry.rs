@@ -36,11 +36,7 @@ impl Upkeep {
                     at,
                 )
                 .await?;
-            let org_name = self
-                .content
-                .org(&row.org)
-                .map(|o| o.settings.name.clone())
-                .unwrap_or_default();
+            let org_name = self.content.org_name(&row.org);
             let email = self.seals.address_of(row)?;
             let mail = ExpiredMail {
                 org_name: &org_name,

@@ -34,11 +34,7 @@ impl Upkeep {
             .await
             .map_err(db)?;
         for row in &due {
-            let org_name = self
-                .content
-                .org(&row.org)
-                .map(|o| o.settings.name.clone())
-                .unwrap_or_default();
+            let org_name = self.content.org_name(&row.org);
             let tracking_url =
                 self.links
                     .personal_tracking_url(self.seals.secret(), &row.org, &row.reference);
