@@ -31,9 +31,12 @@ test: tools lint unit integration build budget e2e
 
 tools: rust-tools node-tools browser python-tools
 
-# An S3-compatible server for the object-store test (moto, from PyPI).
+# An S3-compatible server for the object-store test (moto), and the
+# Standard Webhooks library the webhook tests verify deliveries with; both
+# from PyPI.
 python-tools:
 	@command -v moto_server >/dev/null || pip install -q 'moto[server]==5.1.22'
+	@python3 -c 'import standardwebhooks' 2>/dev/null || pip install -q 'standardwebhooks==1.1.0'
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -77,11 +80,12 @@ lint:
 unit:
 	cargo test -p domain -p portal -p app --features app/ssr
 
-# One test at a time: each test starts its own server, and servers in one
-# process share Leptos's process-global rendering state, which has made
-# rare pages fail under parallel tests (see leptos-rs/leptos#4773; a
-# deployment runs one server per process). The suite runs on SQLite, then
-# on PostgreSQL when a server answers (see scripts/integration.sh).
+# Each test starts its own server; servers in one process share Leptos's
+# process-global rendering state, which has made rare pages fail under
+# parallel tests (see leptos-rs/leptos#4773; a deployment runs one server
+# per process). So each test runs in a process of its own (cargo-nextest),
+# a few at a time, or, without nextest, one at a time. The suite runs on
+# SQLite, then on PostgreSQL when a server answers (scripts/integration.sh).
 integration:
 	./scripts/integration.sh
 

@@ -58,6 +58,8 @@ pub enum AuditAction {
     StaffTwoFactorEnrolled,
     StaffTwoFactorReplaced,
     StaffTwoFactorReset,
+    /// An admin sent a webhook delivery again.
+    WebhookReplayed,
 }
 
 impl AuditAction {
@@ -106,6 +108,7 @@ impl AuditAction {
             StaffTwoFactorEnrolled => "staff.two_factor_enrolled",
             StaffTwoFactorReplaced => "staff.two_factor_replaced",
             StaffTwoFactorReset => "staff.two_factor_reset",
+            WebhookReplayed => "webhook.replayed",
         })
     }
 }

@@ -28,6 +28,7 @@ pub mod staff_news;
 pub mod status;
 pub mod submission;
 pub mod views;
+pub mod webhook_event;
 
 pub use actor::{Actor, ActorKind, Task};
 pub use audit_action::AuditAction;
@@ -49,3 +50,4 @@ pub use staff_action::{ActionForm, StaffAction};
 pub use staff_news::{DigestHour, DigestTime, StaffMailSettings, StaffNews};
 pub use status::Status;
 pub use submission::Submission;
+pub use webhook_event::WebhookEvent;

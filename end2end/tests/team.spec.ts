@@ -6,7 +6,7 @@
 import { expect, test, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { TOTP } from 'otpauth';
-import { expectAccessible, linkFromMail } from './portal';
+import { codeFromMail, expectAccessible, linkFromMail } from './portal';
 
 const adminPassword = 'e2e admin password, long enough';
 
@@ -72,6 +72,27 @@ test('an admin invites a colleague, who chooses their own password, and later re
     await page.reload();
     await expect(page.getByText('All mail has been delivered.')).toBeVisible({ timeout: 1000 });
   }).toPass();
+  await expectAccessible(page);
+
+  // A subject confirms a request: the demo organisation's webhook receiver
+  // is away, so the webhook page shows the endpoint failing, and why.
+  const subject = await (await browser.newContext()).newPage();
+  await subject.goto('/o/demo/new/access');
+  await subject.getByLabel('Your e-mail address').fill(`e2e-webhook-${stamp}@example.no`);
+  await subject.getByRole('button', { name: 'Send request' }).click();
+  await expect(subject).toHaveURL(/\/o\/demo\/requests\/PR-/);
+  const reference = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(subject.url())![0];
+  await subject.getByLabel('Six-digit code').fill(await codeFromMail(reference));
+  await subject.getByRole('button', { name: 'Confirm' }).click();
+  await expect(subject.getByRole('heading', { level: 1, name: `Request ${reference}` })).toBeVisible();
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('row').filter({ hasText: reference })).toContainText('Not accepted yet', { timeout: 1000 });
+  }).toPass();
+  await expect(page.locator('.endpoint').filter({ hasText: 'e2e-crm' })).toContainText('Failing');
+  await expect(page.locator('.endpoint').filter({ hasText: 'e2e-crm' })).toContainText('Last error');
   await expectAccessible(page);
 
   // What the admin is mailed about: everything until they choose otherwise.

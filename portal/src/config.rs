@@ -43,8 +43,16 @@ pub struct Settings {
     /// take it over (a crashed worker's job is picked up after this), 300 s.
     pub job_lease_secs: i64,
     /// How the outbox retries mail the server did not accept (15 s
-    /// doubling to an hour, for three days; `MailRetry::default`).
-    pub mail_retry: crate::service::MailRetry,
+    /// doubling to an hour, for three days; `Backoff::for_mail`).
+    pub mail_retry: crate::service::Backoff,
+    /// How webhook deliveries are retried (10 s doubling to an hour, for
+    /// three days and an hour; `Backoff::for_webhooks`).
+    pub webhook_retry: crate::service::Backoff,
+    /// `PORTAL_WEBHOOKS_ALLOW_PRIVATE`: `true` lets webhooks go to private,
+    /// loopback and link-local addresses (a receiver on the operator's own
+    /// network). Unset or `false`: refused, so that an organisation's
+    /// `org.toml` cannot make the portal call into the network it runs in.
+    pub webhooks_allow_private: bool,
     /// `PORTAL_RATE_LIMIT_SUBMIT`, `…_VERIFY`, `…_LOGIN`: per client
     /// address, `hits/seconds` or `off`; defaults in `RateLimits`.
     pub rate_limits: RateLimits,
@@ -69,7 +77,8 @@ pub struct Settings {
 }
 
 /// Every setting there is: what the file may hold.
-pub const NAMES: [&str; 21] = [
+pub const NAMES: [&str; 22] = [
+    "PORTAL_WEBHOOKS_ALLOW_PRIVATE",
     "PORTAL_EXPORT_STORE",
     "PORTAL_DATA_KEY",
     "PORTAL_DATA_KEYS_PREVIOUS",
@@ -312,7 +321,18 @@ impl Settings {
             export_key,
             export_days,
             job_lease_secs: 300,
-            mail_retry: crate::service::MailRetry::default(),
+            mail_retry: crate::service::Backoff::for_mail(),
+            webhook_retry: crate::service::Backoff::for_webhooks(),
+            webhooks_allow_private: match var("PORTAL_WEBHOOKS_ALLOW_PRIVATE")
+                .as_deref()
+                .map(str::trim)
+            {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    bail!("PORTAL_WEBHOOKS_ALLOW_PRIVATE must be true or false, got {other:?}")
+                }
+            },
             rate_limits,
             client_ip_header,
             metrics_token: var("PORTAL_METRICS_TOKEN"),

@@ -53,6 +53,9 @@ pub struct OrgSettings {
     /// was handled); 30 to 3650.
     #[serde(default = "default_retention_days")]
     pub retention_days: i64,
+    /// Endpoints told of requests, opt-outs and consents (`[[webhooks]]`).
+    #[serde(default)]
+    pub webhooks: Vec<crate::webhooks::WebhookConfig>,
 }
 
 /// Also the period for organisations no longer in the content folder.
@@ -234,6 +237,13 @@ pub fn parse_org_settings(text: &str) -> anyhow::Result<OrgSettings> {
     }
     for source in &settings.sources {
         source.validate(&settings.categories).context("org.toml")?;
+    }
+    let mut names = std::collections::HashSet::new();
+    for webhook in &settings.webhooks {
+        webhook.validate().context("org.toml, [[webhooks]]")?;
+        if !names.insert(webhook.name.as_str()) {
+            bail!("org.toml, [[webhooks]]: {:?} is listed twice", webhook.name);
+        }
     }
     if !(30..=3650).contains(&settings.retention_days) {
         bail!(

@@ -73,6 +73,8 @@ pub enum Column {
     /// A mail waiting in the outbox: its address, subject and body (a
     /// code, a sign-in link).
     OutboundMail,
+    /// A webhook delivery's body (an opt-out's carries the address).
+    WebhookBody,
 }
 
 impl Column {
@@ -90,6 +92,7 @@ impl Column {
             Column::SourceFailure => b"source_runs.detail",
             Column::SourceReport => b"source_executions.detail",
             Column::OutboundMail => b"outbox.sealed",
+            Column::WebhookBody => b"webhook_deliveries.sealed",
         }
     }
 }
@@ -107,7 +110,7 @@ pub enum Row<'a> {
     Subject { org: &'a str, index: &'a str },
     /// A staff account, by id.
     Staff(i64),
-    /// An outbox entry, by its message id.
+    /// An outbox entry or a webhook delivery, by its message id.
     Mail(&'a str),
 }
 

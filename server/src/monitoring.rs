@@ -118,6 +118,20 @@ pub async fn endpoint(State(config): State<MetricsConfig>, request: Request) -> 
             metrics::counter!("portal_metrics_database_errors_total").increment(1);
         }
     }
+    match config.service.hooks.figures().await {
+        Ok(queue) => {
+            metrics::gauge!("portal_webhooks_waiting").set(queue.waiting as f64);
+            metrics::gauge!("portal_webhooks_failed").set(queue.failed as f64);
+            let oldest = queue.oldest_at.map_or(0, |at| {
+                (time::OffsetDateTime::now_utc().unix_timestamp() - at).max(0)
+            });
+            metrics::gauge!("portal_webhooks_oldest_waiting_seconds").set(oldest as f64);
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "metrics could not read the webhook queue");
+            metrics::counter!("portal_metrics_database_errors_total").increment(1);
+        }
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),

@@ -114,11 +114,12 @@ impl Application {
             shutdown_signal().await;
             let _ = stop.send(true);
         });
-        let (served, (), (), ()) = tokio::join!(
+        let (served, (), (), (), ()) = tokio::join!(
             serve.into_future(),
             sweep(self.service.clone(), stopping.clone()),
             work(self.service.clone(), stopping.clone()),
-            deliver_mail(self.service.clone(), stopping),
+            deliver_mail(self.service.clone(), stopping.clone()),
+            deliver_webhooks(self.service.clone(), stopping),
         );
         served?;
         tracing::info!("stopped");
@@ -193,6 +194,13 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
     let jobs = portal::service::JobSettings {
         lease_secs: settings.job_lease_secs,
         mail_retry: settings.mail_retry,
+        webhook_retry: settings.webhook_retry,
+    };
+    let webhooks = portal::service::WebhookSetup {
+        endpoints: portal::webhooks::Endpoints::load(&content, &settings.content_dir)?,
+        policy: portal::webhooks::AddressPolicy {
+            allow_private: settings.webhooks_allow_private,
+        },
     };
     let service = Service::new(
         store,
@@ -204,6 +212,7 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         jobs,
         settings.rate_limits,
         keys,
+        webhooks,
     );
     service
         .upkeep
@@ -374,7 +383,41 @@ async fn sweep(service: Arc<Service>, mut stopping: tokio::sync::watch::Receiver
         if let Err(error) = service.outbox.forget_finished().await {
             tracing::warn!(error = %error, "outbox sweep failed");
         }
+        let today = time::OffsetDateTime::now_utc().date();
+        if let Err(error) = service.hooks.announce_deadlines(today).await {
+            tracing::warn!(error = %error, "deadline webhook sweep failed");
+        }
+        if let Err(error) = service.hooks.forget_finished().await {
+            tracing::warn!(error = %error, "webhook sweep failed");
+        }
     }
+}
+
+/// Webhook workers: a few side by side, so that one slow receiver (a try
+/// may wait `webhooks::TIMEOUT`) does not hold up the others; each stream
+/// keeps its order whichever worker sends it (`Store::claim_delivery`).
+const WEBHOOK_WORKERS: usize = 4;
+
+async fn deliver_webhooks(service: Arc<Service>, stopping: tokio::sync::watch::Receiver<bool>) {
+    let workers = (0..WEBHOOK_WORKERS).map(|_| {
+        let (service, mut stopping) = (service.clone(), stopping.clone());
+        async move {
+            while !*stopping.borrow() {
+                match service.hooks.deliver_next().await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(error) => {
+                        tracing::warn!(error = %error, "the webhook queue could not be read")
+                    }
+                }
+                tokio::select! {
+                    _ = service.hooks.wait(Duration::from_secs(1)) => {}
+                    _ = stopping.wait_for(|stop| *stop) => {}
+                }
+            }
+        }
+    });
+    futures_util::future::join_all(workers).await;
 }
 
 /// The outbox's worker: sends due mail one after another, then waits until

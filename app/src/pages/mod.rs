@@ -15,7 +15,7 @@ pub use confirm::ConfirmLinkPage;
 pub use console::{
     AccountPage, AuditPage, CasePage, ConsoleLayout, EnrolPage, ForgotPasswordPage, InvitationPage,
     LoginPage, MailPage, QueuePage, RecoveryCodesPage, ResetPasswordPage, SecondFactorPage,
-    TeamPage,
+    TeamPage, WebhooksPage,
 };
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;

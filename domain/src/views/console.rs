@@ -157,6 +157,91 @@ pub struct UndeliveredMail {
     pub last_error: Option<String>,
 }
 
+/// The webhooks of the admin's organisations: each endpoint's state and
+/// the newest deliveries, which can be sent again. Never a body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhooksView {
+    pub orgs: Vec<OrgWebhooks>,
+    /// Each organisation lists at most this many deliveries, newest first.
+    pub limit: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgWebhooks {
+    pub org: String,
+    pub endpoints: Vec<EndpointView>,
+    pub deliveries: Vec<DeliveryView>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointHealth {
+    /// Its last deliveries were accepted.
+    Healthy,
+    /// Deliveries to it are being retried, or were given up.
+    Failing,
+    /// Nothing was sent to it yet.
+    Idle,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EndpointView {
+    pub name: String,
+    /// Without its query string, which may hold a token.
+    pub url: String,
+    pub events: Vec<crate::WebhookEvent>,
+    pub health: EndpointHealth,
+    /// Deliveries still being tried.
+    pub waiting: i64,
+    /// Deliveries given up.
+    pub failed: i64,
+    /// RFC 3339: when the oldest waiting delivery was written.
+    pub oldest_waiting_at: Option<String>,
+    pub last_delivered_at: Option<String>,
+    /// What the last failed try met, and when (RFC 3339).
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Written, not tried yet (or being tried).
+    Waiting,
+    /// Tried and not accepted; tried again at `next_try_at`.
+    Retrying,
+    Delivered,
+    /// Not accepted for more than three days: given up.
+    GivenUp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: i64,
+    /// The `webhook-id` receivers see.
+    pub message_id: String,
+    pub endpoint: String,
+    pub event: crate::WebhookEvent,
+    pub reference: Option<Reference>,
+    pub state: DeliveryState,
+    pub attempts: i64,
+    pub written_at: String,
+    pub delivered_at: Option<String>,
+    pub next_try_at: Option<String>,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+impl DeliveryView {
+    /// Delivered and given-up deliveries can be sent again.
+    pub fn replayable(&self) -> bool {
+        matches!(
+            self.state,
+            DeliveryState::Delivered | DeliveryState::GivenUp
+        )
+    }
+}
+
 /// A request as staff see it: everything the subject sees, and who they
 /// are, how they proved it, duplicates and the internal record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -46,6 +46,7 @@ pub struct Consents {
     pub(super) links: Links,
     pub(super) trail: Trail,
     pub(super) sessions: Sessions,
+    pub(super) hooks: super::Hooks,
 }
 
 impl Consents {
@@ -110,6 +111,7 @@ impl Consents {
             .record_receipt(&mut tx, subject, purpose, "withdrawn", method, action)
             .await?;
         tx.commit().await.map_err(db)?;
+        self.hooks.wake();
         Ok(written)
     }
 
@@ -159,6 +161,19 @@ impl Consents {
             detail: serde_json::json!({ "purpose": purpose, "decision": decision, "method": method, "notice_version": receipt.notice_version }),
         };
         self.trail.append(&mut *tx, entry, at).await.map_err(db)?;
+        self.hooks
+            .consent_changed(
+                &mut *tx,
+                &subject.org,
+                &subject.email,
+                subject.email_index.as_str(),
+                purpose,
+                decision,
+                method,
+                id,
+                at,
+            )
+            .await?;
         tracing::info!(receipt = id, purpose, decision, method, "consent recorded");
         Ok(true)
     }
@@ -248,6 +263,7 @@ impl Consents {
             }
         }
         tx.commit().await.map_err(db)?;
+        self.hooks.wake();
         Ok(changed)
     }
 

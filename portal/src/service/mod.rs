@@ -7,6 +7,7 @@
 //! `Throttle` (rate limits); `Outbox` sends every mail. Read models are assembled in `views`.
 
 mod accounts;
+mod backoff;
 mod cases;
 mod consents;
 mod console;
@@ -28,11 +29,13 @@ mod trail;
 mod upkeep;
 mod verification;
 mod views;
+mod webhooks;
 
 pub use accounts::{
     Accounts, CreateStaffError, Enrolment, LoginStep, StaffMember, GLOBAL_FAILURE_LIMIT,
     LOGIN_FAILURE_LIMIT, MIN_PASSWORD_CHARS,
 };
+pub use backoff::Backoff;
 pub use cases::{Cases, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 pub use consents::{Consents, Receipt, GPC_PURPOSE};
 pub use console::{Console, Download, DownloadBody, RequestFigures, QUEUE_PAGE_SIZE};
@@ -40,7 +43,7 @@ pub use exports::{Exports, MAX_EXPORT_FILE_BYTES};
 pub use links::Links;
 pub use notices::Notices;
 pub use notify::Notify;
-pub use outbox::{MailRetry, Outbox, FINISHED_MAIL_DAYS};
+pub use outbox::{Outbox, FINISHED_MAIL_DAYS};
 pub use requests::{IdempotencyKey, Requests};
 pub use seals::Seals;
 pub use sessions::{SessionGrant, Sessions, Subject};
@@ -52,6 +55,7 @@ pub use tracking::Tracking;
 pub use trail::Trail;
 pub use upkeep::Upkeep;
 pub use verification::{Verification, CODES_PER_ADDRESS, CODES_PER_CLIENT, RESENDS_PER_REQUEST};
+pub use webhooks::{Hooks, FINISHED_DELIVERY_DAYS};
 
 use crate::sealing::{Column, Row};
 use crate::{content::Content, mail::Mailer, store::Store};
@@ -106,6 +110,8 @@ pub struct Service {
     pub trail: Trail,
     /// Every mail the portal sends, on its way.
     pub outbox: Outbox,
+    /// Webhooks to the organisations' systems, on their way.
+    pub hooks: Hooks,
     store: Store,
     content: Arc<Content>,
     links: Links,
@@ -117,7 +123,15 @@ pub struct Service {
 pub struct JobSettings {
     /// How long a claimed job is its worker's before another may take it.
     pub lease_secs: i64,
-    pub mail_retry: MailRetry,
+    pub mail_retry: Backoff,
+    pub webhook_retry: Backoff,
+}
+
+/// The organisations' webhook endpoints (read at start-up, secrets and
+/// all) and where deliveries may go.
+pub struct WebhookSetup {
+    pub endpoints: crate::webhooks::Endpoints,
+    pub policy: crate::webhooks::AddressPolicy,
 }
 
 /// Where export packages go, sealed with which key, for how long.
@@ -143,8 +157,16 @@ impl Service {
         jobs: JobSettings,
         limits: RateLimits,
         keys: Arc<crate::sealing::DataKeys>,
+        webhooks: WebhookSetup,
     ) -> Service {
         let seals = Seals::new(keys, secret);
+        let hooks = Hooks::new(
+            store.clone(),
+            seals.clone(),
+            Arc::new(webhooks.endpoints),
+            crate::webhooks::Sender::new(webhooks.policy),
+            jobs.webhook_retry,
+        );
         let outbox = Outbox::new(
             store.clone(),
             seals.clone(),
@@ -174,6 +196,7 @@ impl Service {
             content: content.clone(),
             trail: trail.clone(),
             notify: notify.clone(),
+            hooks: hooks.clone(),
             team_mail: TeamMail {
                 outbox: outbox.clone(),
                 links: links.clone(),
@@ -241,6 +264,7 @@ impl Service {
                 content: content.clone(),
                 trail: trail.clone(),
                 team: team.clone(),
+                hooks: hooks.clone(),
             },
             consents: Consents {
                 store: store.clone(),
@@ -249,6 +273,7 @@ impl Service {
                 links: links.clone(),
                 trail: trail.clone(),
                 sessions: sessions.clone(),
+                hooks: hooks.clone(),
             },
             upkeep: Upkeep {
                 store: store.clone(),
@@ -271,6 +296,7 @@ impl Service {
             throttle,
             trail,
             outbox,
+            hooks,
             store,
             content,
             links,

@@ -13,7 +13,7 @@
 //! repeat. Exactly-once delivery over SMTP is not to be had; this is
 //! at-least-once with the window as small as it can be.
 
-use super::{db, now, Seals};
+use super::{db, now, Backoff, Seals};
 use crate::mail::{Letter, Mailer};
 use crate::sealing::{Column, Row};
 use crate::store::{Conn, MailEnd, NewOutboxMail, OutboxFigures, OutboxRow, OutboxStatus, Store};
@@ -22,45 +22,6 @@ use domain::{AppError, Email, Language};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How the outbox retries.
-#[derive(Clone, Copy, Debug)]
-pub struct MailRetry {
-    /// Seconds before the first retry; doubled for each further one...
-    pub first_secs: i64,
-    /// ...up to this.
-    pub max_secs: i64,
-    /// A mail still not accepted this long after it was written is given
-    /// up (and shown to admins as failed).
-    pub give_up_after_secs: i64,
-    /// How long a claimed mail is its worker's before another may take it.
-    pub lease_secs: i64,
-}
-
-impl Default for MailRetry {
-    /// 15 s, 30 s, 1 min, … every hour at most, for three days: a mail
-    /// server away for a weekend loses nothing.
-    fn default() -> MailRetry {
-        MailRetry {
-            first_secs: 15,
-            max_secs: 60 * 60,
-            give_up_after_secs: 3 * 24 * 60 * 60,
-            lease_secs: 120,
-        }
-    }
-}
-
-impl MailRetry {
-    /// When the try after `attempts` failed ones is due.
-    pub fn next_after(&self, attempts: i64, at: i64) -> i64 {
-        let doublings = attempts.clamp(1, 31) - 1;
-        let wait = self
-            .first_secs
-            .saturating_mul(1 << doublings)
-            .min(self.max_secs);
-        at + wait.max(1)
-    }
-}
 
 /// Mails kept for the admins' view this long after they ended.
 pub const FINISHED_MAIL_DAYS: i64 = 30;
@@ -85,12 +46,12 @@ pub struct Outbox {
     store: Store,
     seals: Seals,
     mailer: Arc<Mailer>,
-    retry: MailRetry,
+    retry: Backoff,
     wake: Arc<tokio::sync::Notify>,
 }
 
 impl Outbox {
-    pub fn new(store: Store, seals: Seals, mailer: Arc<Mailer>, retry: MailRetry) -> Outbox {
+    pub fn new(store: Store, seals: Seals, mailer: Arc<Mailer>, retry: Backoff) -> Outbox {
         Outbox {
             store,
             seals,
@@ -183,7 +144,8 @@ impl Outbox {
                     Err(error) => {
                         // The server's answer may quote the address: it is
                         // kept out of what admins read.
-                        end_error = describe(&error).replace(to.as_str(), "<recipient>");
+                        end_error =
+                            crate::errors::describe(&error).replace(to.as_str(), "<recipient>");
                         tracing::warn!(
                             mail = mail.id,
                             attempt = mail.attempts,
@@ -191,9 +153,7 @@ impl Outbox {
                             error = %end_error,
                             "a mail was not accepted"
                         );
-                        if error.is_permanent()
-                            || at - mail.created_at >= self.retry.give_up_after_secs
-                        {
+                        if error.is_permanent() || self.retry.gives_up(mail.created_at, at) {
                             MailEnd::Failed { error: &end_error }
                         } else {
                             MailEnd::Retry {
@@ -256,37 +216,5 @@ pub fn progress(status: OutboxStatus, tried_and_refused: bool) -> MailProgress {
         OutboxStatus::Failed => MailProgress::Undeliverable,
         OutboxStatus::Queued | OutboxStatus::Sending if tried_and_refused => MailProgress::Delayed,
         OutboxStatus::Queued | OutboxStatus::Sending => MailProgress::Sending,
-    }
-}
-
-/// An error and its causes on one line ("SMTP delivery failed: Connection refused").
-fn describe(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        // Some errors already print their cause (lettre's do): said once.
-        let said = cause.to_string();
-        if !text.contains(&said) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-        source = cause.source();
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_double_up_to_the_cap() {
-        let retry = MailRetry::default();
-        let waits: Vec<i64> = (1..=10).map(|n| retry.next_after(n, 0)).collect();
-        assert_eq!(&waits[..4], &[15, 30, 60, 120]);
-        assert_eq!(waits[9], 3600);
-        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
-        // No overflow however long the server stays away.
-        assert_eq!(retry.next_after(10_000, 100), 3700);
     }
 }

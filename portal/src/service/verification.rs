@@ -288,8 +288,10 @@ impl Verification {
     }
 
     /// After the commit of a transaction that wrote mail.
+    /// After a commit that wrote mail or webhooks: the workers send them now.
     pub(super) fn sent(&self) {
         self.outbox.wake();
+        self.cases.hooks.wake();
     }
 
     /// Checks a code typed by the subject. `org` is `None` for API callers,
@@ -478,11 +480,17 @@ impl Verification {
                 .await?;
             tracing::info!(reference = %row.reference, due = %due, "request verified");
             let kind = row.kind;
+            let verified = RequestRow {
+                status: Status::Received,
+                verified_at: Some(at),
+                due_date: Some(domain::DueDate(due)),
+                ..row.clone()
+            };
+            self.cases
+                .hooks
+                .request_received(tx, &verified, domain::DueDate(due), at)
+                .await?;
             if kind.takes_effect_at_once() {
-                let verified = RequestRow {
-                    due_date: Some(domain::DueDate(due)),
-                    ..row.clone()
-                };
                 self.cases.take_effect(tx, &verified, kind, at).await?;
             } else {
                 self.cases

@@ -36,6 +36,7 @@ mod staff;
 mod staff_mail;
 mod staff_sessions;
 mod team;
+mod webhooks;
 
 pub use audit::ChainRow;
 pub use codes::NewCode;
@@ -54,6 +55,10 @@ pub use sql::Sql;
 pub use staff::StaffRow;
 pub use staff_mail::{DigestReader, DueRow, MailSettingsRow, Recipient};
 pub use team::{InvitationRow, MemberRow, NewInvitation, RoleRow};
+pub use webhooks::{
+    DeliveryEnd, DeliveryRow, DeliveryStatus, DeliverySummary, EndpointFigures, NewDelivery,
+    WebhookFigures,
+};
 
 use sqlx::any::AnyPoolOptions;
 use std::time::Duration;

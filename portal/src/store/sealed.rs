@@ -23,6 +23,7 @@ pub enum SealedColumn {
     TotpSecret,
     TotpPending,
     OutboundMail,
+    WebhookBody,
 }
 
 /// What a sealed value is bound to (see `sealing::Row`), as the reseal
@@ -35,7 +36,7 @@ pub enum Binding {
     Subject,
     /// The staff account (the row's id).
     Staff,
-    /// The outbox entry's message id (`a`).
+    /// The outbox entry's or webhook delivery's message id (`a`).
     Mail,
 }
 
@@ -54,7 +55,7 @@ pub struct SealedHead {
 const VIA_REQUEST: &str = "JOIN requests r ON r.id = t.request_id";
 
 impl SealedColumn {
-    pub const ALL: [SealedColumn; 15] = [
+    pub const ALL: [SealedColumn; 16] = [
         SealedColumn::RequestDetails,
         SealedColumn::RequestOutcome,
         SealedColumn::MessageBody,
@@ -70,6 +71,7 @@ impl SealedColumn {
         SealedColumn::TotpSecret,
         SealedColumn::TotpPending,
         SealedColumn::OutboundMail,
+        SealedColumn::WebhookBody,
     ];
 
     /// (table, row key as two integers, column). Fixed strings only: never
@@ -91,6 +93,7 @@ impl SealedColumn {
             SealedColumn::TotpSecret => ("staff", "id, 0", "totp_secret"),
             SealedColumn::TotpPending => ("staff", "id, 0", "totp_pending"),
             SealedColumn::OutboundMail => ("outbox", "id, 0", "sealed"),
+            SealedColumn::WebhookBody => ("webhook_deliveries", "id, 0", "sealed"),
         }
     }
 
@@ -98,7 +101,7 @@ impl SealedColumn {
         match self {
             SealedColumn::OptOutEmail | SealedColumn::ReceiptEmail => Binding::Subject,
             SealedColumn::TotpSecret | SealedColumn::TotpPending => Binding::Staff,
-            SealedColumn::OutboundMail => Binding::Mail,
+            SealedColumn::OutboundMail | SealedColumn::WebhookBody => Binding::Mail,
             _ => Binding::Request,
         }
     }
@@ -119,7 +122,9 @@ impl SealedColumn {
             SealedColumn::TotpSecret | SealedColumn::TotpPending => {
                 ("", "CAST('' AS TEXT) AS a, CAST('' AS TEXT) AS b")
             }
-            SealedColumn::OutboundMail => ("", "t.message_id AS a, CAST('' AS TEXT) AS b"),
+            SealedColumn::OutboundMail | SealedColumn::WebhookBody => {
+                ("", "t.message_id AS a, CAST('' AS TEXT) AS b")
+            }
             _ => (VIA_REQUEST, "r.reference AS a, CAST('' AS TEXT) AS b"),
         }
     }

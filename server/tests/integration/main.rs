@@ -38,3 +38,4 @@ mod statements;
 mod team_mail;
 mod throttle;
 mod verification;
+mod webhooks;

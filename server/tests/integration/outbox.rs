@@ -11,13 +11,13 @@ use crate::harness::{
 };
 use crate::lifecycle::enrolled_agent;
 use domain::{Reference, Role, StaffAction};
-use portal::service::MailRetry;
+use portal::service::Backoff;
 use std::collections::HashMap;
 use std::time::Duration;
 
 /// Retries a second apart, so that an outage of seconds sees several.
-fn quick_retries() -> MailRetry {
-    MailRetry {
+fn quick_retries() -> Backoff {
+    Backoff {
         first_secs: 1,
         max_secs: 1,
         give_up_after_secs: 3600,

@@ -9,7 +9,7 @@
 
 use domain::views::console::{
     AuditView, CaseView, DigestTimeView, EnrolmentView, InvitationView, OrgMailSettings,
-    OutgoingMailView, QueueView, StaffView, TeamView,
+    OutgoingMailView, QueueView, StaffView, TeamView, WebhooksView,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -272,6 +272,33 @@ pub async fn outgoing_mail() -> Result<OutgoingMailView, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
         service.console.outgoing_mail(&member).await
+    })
+    .await
+}
+
+/// The webhooks of the member's organisations: endpoints and deliveries. Admins only.
+#[server(prefix = "/_sfn", endpoint = "console/webhooks")]
+pub async fn webhooks() -> Result<WebhooksView, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.console.webhooks(&member).await
+    })
+    .await
+}
+
+/// Sends a delivered or given-up webhook delivery again. Admins of its
+/// organisation only.
+#[server(prefix = "/_sfn", endpoint = "console/replay_webhook")]
+pub async fn replay_webhook(org: String, delivery: i64) -> Result<(), AppError> {
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        service
+            .console
+            .replay_webhook(&member, &org, delivery)
+            .await?;
+        see_other(&caller, "/console/webhooks?done=replayed");
+        Ok(())
     })
     .await
 }

@@ -10,6 +10,7 @@ mod login;
 mod mail;
 mod queue;
 mod team;
+mod webhooks;
 
 pub use account::{AccountPage, ForgotPasswordPage, ResetPasswordPage};
 pub use audit::AuditPage;
@@ -21,6 +22,7 @@ pub use login::{EnrolPage, LoginPage, RecoveryCodesPage, SecondFactorPage};
 pub use mail::MailPage;
 pub use queue::QueuePage;
 pub use team::TeamPage;
+pub use webhooks::WebhooksPage;
 
 use domain::{AppError, Language};
 

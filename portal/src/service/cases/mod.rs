@@ -29,6 +29,7 @@ pub struct Cases {
     pub(super) content: Arc<Content>,
     pub(super) trail: Trail,
     pub(super) notify: Notify,
+    pub(super) hooks: super::Hooks,
     pub(super) team_mail: TeamMail,
 }
 
@@ -274,6 +275,16 @@ impl Cases {
         if transition.tells_subject {
             self.notify.mail_update(&mut tx, &row, at).await?;
         }
+        self.hooks
+            .request_moved(
+                &mut tx,
+                &row,
+                row.status,
+                next.status,
+                next.due.map(domain::DueDate),
+                at,
+            )
+            .await?;
         if let StaffAction::Assign { to, .. } = &action {
             self.team_mail
                 .tell(
@@ -288,6 +299,7 @@ impl Cases {
         }
         tx.commit().await.map_err(db)?;
         self.notify.sent();
+        self.hooks.wake();
         Ok(transition)
     }
 
@@ -376,6 +388,21 @@ impl Cases {
             self.notify.mail_update(&mut tx, &row, at).await?;
         }
         if matches!(action, Action::SubjectWrites) {
+            self.hooks
+                .subject_wrote(&mut tx, &row, transition.state.status, at)
+                .await?;
+        }
+        self.hooks
+            .request_moved(
+                &mut tx,
+                &row,
+                row.status,
+                transition.state.status,
+                row.due_date,
+                at,
+            )
+            .await?;
+        if matches!(action, Action::SubjectWrites) {
             // The assignee is told; while nobody is, the team.
             let audience = row.assignee_id.map_or(Audience::Team, Audience::Member);
             self.team_mail
@@ -384,6 +411,7 @@ impl Cases {
         }
         tx.commit().await.map_err(db)?;
         self.notify.sent();
+        self.hooks.wake();
         Ok(transition)
     }
 
@@ -430,6 +458,13 @@ impl Cases {
             at,
         };
         Store::insert_opt_out(conn, opt_out).await.map_err(db)?;
+        let address = self.seals.address_of(row)?;
+        self.hooks
+            .optout_recorded(conn, row, address.as_str(), purpose.as_deref(), at)
+            .await?;
+        self.hooks
+            .request_moved(conn, row, row.status, Status::Completed, row.due_date, at)
+            .await?;
         let outcome = self.seals.seal(
             Column::RequestOutcome,
             bound,

@@ -6,6 +6,7 @@
 mod case;
 mod figures;
 mod mail;
+mod webhooks;
 
 pub use figures::RequestFigures;
 
@@ -35,6 +36,7 @@ pub struct Console {
     pub(super) content: Arc<Content>,
     pub(super) trail: Trail,
     pub(super) team: Team,
+    pub(super) hooks: super::Hooks,
 }
 
 pub const QUEUE_PAGE_SIZE: i64 = 25;

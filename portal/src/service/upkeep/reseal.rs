@@ -33,6 +33,7 @@ fn column_of(sealed: SealedColumn) -> Column {
         SealedColumn::SourceReport => Column::SourceReport,
         SealedColumn::TotpSecret | SealedColumn::TotpPending => Column::TotpSecret,
         SealedColumn::OutboundMail => Column::OutboundMail,
+        SealedColumn::WebhookBody => Column::WebhookBody,
     }
 }
 
