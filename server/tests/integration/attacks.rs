@@ -1495,7 +1495,7 @@ sql = "SELECT CAST(:email AS integer) AS customer"
     server.wait().unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 
-    let db = portal::store::Pool::connect(&database).await.unwrap();
+    let db = crate::harness::connect_db(&database).await;
     let failed: Vec<String> =
         sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'export.source_failed'")
             .fetch_all(&db)
@@ -2114,8 +2114,7 @@ async fn accounts_an_admin_made_before_invitations_are_handed_to_their_owners() 
             std::fs::copy(entry.path(), older.join(&name)).unwrap();
         }
     }
-    sqlx::any::install_default_drivers();
-    let pool = portal::store::Pool::connect(&url).await.unwrap();
+    let pool = crate::harness::connect_db(&url).await;
     sqlx::migrate::Migrator::new(older.as_path())
         .await
         .unwrap()

@@ -380,7 +380,7 @@ async fn download_of_a_one_gib_package() {
         writer.write_all(&block).unwrap();
     }
     writer.finish().unwrap();
-    let db = portal::store::Pool::connect(&database_url).await.unwrap();
+    let db = crate::harness::connect_db(&database_url).await;
     sqlx::query(
         "INSERT INTO exports (request_id, name, size, data_sha256, created_at, expires_at, released_at)
          SELECT id, $1, $2, 'bench', 0, 4102444800, 0 FROM requests WHERE reference = $3",

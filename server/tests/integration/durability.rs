@@ -115,8 +115,7 @@ async fn every_acknowledged_submission_survives_sigkill() {
         acknowledged.len(),
         "no reference acknowledged twice"
     );
-    sqlx::any::install_default_drivers();
-    let db = portal::store::Pool::connect(&database_url).await.unwrap();
+    let db = crate::harness::connect_db(&database_url).await;
     let stored: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT r.reference,
                 (SELECT COUNT(*) FROM request_events e WHERE e.request_id = r.id AND e.event = 'submitted'),

@@ -446,6 +446,13 @@ pub fn logged_server_process(
 }
 
 /// Whether this run of the suite is against PostgreSQL.
+/// A connection pool on the portal's database, as a test reads it beside
+/// the server (which may be another process: the drivers are installed here).
+pub async fn connect_db(database_url: &str) -> Pool {
+    sqlx::any::install_default_drivers();
+    Pool::connect(database_url).await.unwrap()
+}
+
 pub fn on_postgres() -> bool {
     std::env::var("TEST_DATABASE").as_deref() == Ok("postgres")
 }

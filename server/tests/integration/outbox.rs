@@ -218,7 +218,7 @@ async fn mail_committed_before_a_sigkill_is_sent_once_by_the_next_server() {
     }
     // Killed once every mail is committed and has been tried (so that none
     // is held by a dead worker's lease, which would only make this wait).
-    let db = portal::store::Pool::connect(&database_url).await.unwrap();
+    let db = crate::harness::connect_db(&database_url).await;
     let tried = eventually(10, async || {
         let waiting: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND attempts > 0",

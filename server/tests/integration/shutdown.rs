@@ -51,7 +51,7 @@ async fn sigterm_waits_for_the_running_job_to_finish() {
         .unwrap();
     assert_eq!(submitted.status(), 201);
 
-    let db = portal::store::Pool::connect(&database_url).await.unwrap();
+    let db = crate::harness::connect_db(&database_url).await;
     sqlx::query(
         "INSERT INTO jobs (kind, request_id, status, run_after, created_at)
          SELECT 'collect', id, 'queued', 0, 0 FROM requests",
