@@ -14,8 +14,8 @@ mod unsubscribe;
 pub use confirm::ConfirmLinkPage;
 pub use console::{
     AccountPage, AuditPage, CasePage, ConsoleLayout, EnrolPage, ForgotPasswordPage, InvitationPage,
-    LoginPage, MailPage, QueuePage, RecoveryCodesPage, ResetPasswordPage, SecondFactorPage,
-    TeamPage, WebhooksPage,
+    LoginPage, MailPage, NewRequestPage, QueuePage, RecoveryCodesPage, ResetPasswordPage,
+    SecondFactorPage, TeamPage, WebhooksPage,
 };
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;

@@ -157,6 +157,15 @@ pub struct UndeliveredMail {
     pub last_error: Option<String>,
 }
 
+/// What the "Enter a request" form offers: the organisations the member
+/// may enter requests for (agent or admin), and today (UTC), the latest day
+/// a request can have arrived.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IntakeView {
+    pub orgs: Vec<StaffOrg>,
+    pub today: String,
+}
+
 /// The webhooks of the admin's organisations: each endpoint's state and
 /// the newest deliveries, which can be sent again. Never a body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

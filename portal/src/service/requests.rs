@@ -1,6 +1,6 @@
 //! Taking in requests and showing them to their subject.
 
-use super::{db, now, Seals, Throttle, Trail, Verification};
+use super::{db, now, Seals, StaffMember, Throttle, Trail, Verification};
 use crate::content::Content;
 use crate::door::ClientAddress;
 use crate::sealing::{Column, Row};
@@ -11,7 +11,7 @@ use crate::{
 };
 use domain::{Actor, AuditAction};
 use domain::{ActorKind, EventKind};
-use domain::{AppError, FieldErrorCode, Reference, Submission};
+use domain::{AppError, Arrival, FieldErrorCode, Reference, Role, Submission};
 use std::sync::Arc;
 
 /// A client's `Idempotency-Key`: 1 to 255 visible ASCII characters (a UUID,
@@ -36,6 +36,34 @@ impl IdempotencyKey {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Who brings a request in.
+#[derive(Clone, Copy)]
+enum Intake<'a> {
+    /// Its subject, in the portal.
+    Portal,
+    /// A member of the team, for a request that arrived another way.
+    Staff {
+        member: &'a StaffMember,
+        arrival: Arrival,
+    },
+}
+
+impl Intake<'_> {
+    fn actor(self) -> Actor {
+        match self {
+            Intake::Portal => Actor::Subject,
+            Intake::Staff { member, .. } => Actor::Staff(member.id),
+        }
+    }
+
+    fn actor_kind(self) -> ActorKind {
+        match self {
+            Intake::Portal => ActorKind::Subject,
+            Intake::Staff { .. } => ActorKind::Staff,
+        }
     }
 }
 
@@ -74,6 +102,60 @@ impl Requests {
         submission: Submission,
         key: Option<&IdempotencyKey>,
         client: &ClientAddress,
+    ) -> Result<(Reference, bool), AppError> {
+        self.take_in(submission, key, client, Intake::Portal).await
+    }
+
+    /// A request that reached the organisation by post, phone, e-mail or in
+    /// person, entered by a member of its team (an agent or admin; anyone
+    /// else is told it does not exist). It is taken in as the subject's own
+    /// would be (the subject gets the code mail and proves the address as
+    /// usual), but its deadline runs from the day it arrived, and the history
+    /// and audit log say who entered it and how it came.
+    #[tracing::instrument(name = "service.enter_request", skip_all, fields(org = %submission.org, kind = %submission.kind))]
+    /// `channel` and `arrived_on` are as the form gives them (`Arrival::parse`).
+    pub async fn enter(
+        &self,
+        member: &StaffMember,
+        submission: Submission,
+        channel: &str,
+        arrived_on: &str,
+        client: &ClientAddress,
+    ) -> Result<Reference, AppError> {
+        if !member.may(&submission.org, Role::Agent) {
+            return Err(AppError::NotFound);
+        }
+        let today = time::OffsetDateTime::now_utc().date();
+        let arrival = Arrival::parse(channel, arrived_on, today)?;
+        let intake = Intake::Staff { member, arrival };
+        Ok(self.take_in(submission, None, client, intake).await?.0)
+    }
+
+    /// Where `enter` takes requests for: the member's organisations in
+    /// which they are an agent or admin.
+    pub fn intake(&self, member: &StaffMember) -> domain::views::console::IntakeView {
+        let orgs = member
+            .roles
+            .iter()
+            .filter(|(_, role)| role.covers(Role::Agent))
+            .map(|(slug, role)| domain::views::console::StaffOrg {
+                slug: slug.to_string(),
+                name: self.content.org_name(slug),
+                role: *role,
+            })
+            .collect();
+        domain::views::console::IntakeView {
+            orgs,
+            today: time::OffsetDateTime::now_utc().date().to_string(),
+        }
+    }
+
+    async fn take_in(
+        &self,
+        submission: Submission,
+        key: Option<&IdempotencyKey>,
+        client: &ClientAddress,
+        intake: Intake<'_>,
     ) -> Result<(Reference, bool), AppError> {
         let org = self.content.organisation(&submission.org)?;
         let details_json =
@@ -130,6 +212,10 @@ impl Requests {
                     details_json: &sealed_details,
                     tracking_key_hash: &tracking_key_hash,
                     now: at,
+                    entered: match intake {
+                        Intake::Portal => None,
+                        Intake::Staff { member, arrival } => Some((arrival, member.id)),
+                    },
                 },
             )
             .await;
@@ -147,17 +233,22 @@ impl Requests {
                 request_id,
                 at,
                 event: EventKind::Submitted,
-                actor: ActorKind::Subject,
+                actor: intake.actor_kind(),
                 note: None,
             },
         )
         .await
         .map_err(db)?;
-        let detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
+        let mut detail = serde_json::json!({ "kind": submission.kind.as_str(), "language": submission.language.code() });
+        if let Intake::Staff { arrival, .. } = intake {
+            detail["entered_by_staff"] = true.into();
+            detail["channel"] = arrival.channel.as_str().into();
+            detail["arrived_on"] = arrival.on.to_string().into();
+        }
         self.trail
             .record(
                 &mut tx,
-                Actor::Subject,
+                intake.actor(),
                 &org.slug,
                 AuditAction::Request(EventKind::Submitted),
                 reference.as_str(),

@@ -256,7 +256,7 @@ impl Verification {
         at: i64,
     ) -> Result<(), AppError> {
         let org_name = self.content.org_name(&row.org);
-        let due = one_month_after(OffsetDateTime::now_utc().date());
+        let due = one_month_after(row.clock_starts(OffsetDateTime::now_utc().date()));
         let tracking_url =
             self.links
                 .personal_tracking_url(self.seals.secret(), &row.org, &row.reference);
@@ -450,7 +450,8 @@ impl Verification {
             let today = OffsetDateTime::from_unix_timestamp(at)
                 .map_err(|_| AppError::Internal)?
                 .date();
-            let due = one_month_after(today);
+            // From the day it arrived, for a request staff entered (Art. 12(3)).
+            let due = one_month_after(row.clock_starts(today));
             Store::mark_verified(tx, row.id, at, &due.to_string())
                 .await
                 .map_err(db)?;

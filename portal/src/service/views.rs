@@ -38,7 +38,7 @@ pub fn summary(row: &RequestRow, now: i64) -> Result<Summary, AppError> {
     Ok(Summary {
         kind: row.kind,
         status: row.status,
-        received_at: rfc3339(row.created_at),
+        received_at: rfc3339(row.received_at()),
         due_date: row.due_date.map(|d| d.to_string()),
         expired: is_expired(row, row.status, now),
     })
@@ -109,7 +109,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
         kind: parsed.kind,
         language: row.language,
         status: parsed.status,
-        received_at: rfc3339(row.created_at),
+        received_at: rfc3339(row.received_at()),
         verified_at: row.verified_at.map(rfc3339),
         due_date: row.due_date.map(|d| d.to_string()),
         details,

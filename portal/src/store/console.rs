@@ -42,6 +42,8 @@ pub struct QueueRow {
     pub status: domain::Status,
     pub created_at: i64,
     #[sqlx(try_from = "super::rows::OptionalText")]
+    pub arrived_on: Option<time::Date>,
+    #[sqlx(try_from = "super::rows::OptionalText")]
     pub due_date: Option<domain::DueDate>,
     pub assignee_email: Option<String>,
     /// Another open request of the same subject, kind and organisation exists.
@@ -173,7 +175,7 @@ impl Store {
             .fetch_one(&mut *conn)
             .await?;
         let mut page = Sql::new(format!(
-            "SELECT r.org, r.reference, r.kind, r.status, r.created_at, r.due_date, s.email AS assignee_email, \
+            "SELECT r.org, r.reference, r.kind, r.status, r.created_at, r.arrived_on, r.due_date, s.email AS assignee_email, \
              {} AS duplicate FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id WHERE 1 = 1",
             duplicate()
         ));

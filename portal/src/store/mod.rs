@@ -49,7 +49,9 @@ pub use exports::{ExecutionRow, ExportDataRow, ExportRow, NewExport, SourceRunRo
 pub use jobs::{JobEnd, JobRow, JobStatus};
 pub use outbox::{MailEnd, NewOutboxMail, OutboxFigures, OutboxRow, OutboxStatus, UndeliveredRow};
 pub use requests::{Lifecycle, NewEvent, NewMessage, NewRequest};
-pub use rows::{CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow};
+pub use rows::{
+    received_at, CodeCounts, CodeRow, CodeState, EventRow, MessageRow, RequestRow, SessionRow,
+};
 pub use sealed::{Binding, EmailTable, SealedColumn, SealedHead};
 pub use sql::Sql;
 pub use staff::StaffRow;

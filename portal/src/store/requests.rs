@@ -15,6 +15,8 @@ pub struct NewRequest<'a> {
     pub details_json: &'a str,
     pub tracking_key_hash: &'a str,
     pub now: i64,
+    /// Entered by this staff member for a request that arrived so.
+    pub entered: Option<(domain::Arrival, i64)>,
 }
 
 /// A request's state after a transition; `outcome` (sealed) is kept when
@@ -63,8 +65,8 @@ impl Store {
     pub async fn insert_request(conn: &mut Conn, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO requests (reference, org, kind, email, email_index, language, details, status,
-                                   tracking_key_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                   tracking_key_hash, created_at, updated_at, channel, arrived_on, entered_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(new.reference)
         .bind(new.org)
@@ -77,6 +79,9 @@ impl Store {
         .bind(new.tracking_key_hash)
         .bind(new.now)
         .bind(new.now)
+        .bind(new.entered.map(|(arrival, _)| arrival.channel.as_str()))
+        .bind(new.entered.map(|(arrival, _)| arrival.on.to_string()))
+        .bind(new.entered.map(|(_, staff)| staff))
         .fetch_one(conn)
         .await?;
         Ok(id)

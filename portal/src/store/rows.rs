@@ -20,6 +20,21 @@ impl TryFrom<OptionalText> for Option<DueDate> {
     }
 }
 
+impl TryFrom<OptionalText> for Option<time::Date> {
+    type Error = String;
+
+    fn try_from(text: OptionalText) -> Result<Option<time::Date>, String> {
+        Ok(Option::<DueDate>::try_from(text)?.map(DueDate::date))
+    }
+}
+
+/// The day a request arrived (its start, UTC), or when it was submitted.
+pub fn received_at(arrived_on: Option<time::Date>, created_at: i64) -> i64 {
+    arrived_on.map_or(created_at, |day| {
+        day.midnight().assume_utc().unix_timestamp()
+    })
+}
+
 /// A 0/1 column read as a `bool`. SQLite has no boolean type, so flags are
 /// small integers on both backends (`#[sqlx(try_from = "Flag")]`); a
 /// computed condition is selected as `CASE WHEN … THEN 1 ELSE 0 END`.
@@ -60,9 +75,24 @@ pub struct RequestRow {
     pub extended: bool,
     #[sqlx(try_from = "Flag")]
     pub executed: bool,
+    /// Entered by staff: the day it arrived, from which its deadline runs.
+    #[sqlx(try_from = "OptionalText")]
+    pub arrived_on: Option<time::Date>,
 }
 
 impl RequestRow {
+    /// The day its one-month clock starts when it is verified `today`: the
+    /// day it arrived, for a request staff entered; else the verification.
+    pub fn clock_starts(&self, today: time::Date) -> time::Date {
+        self.arrived_on.unwrap_or(today).min(today)
+    }
+
+    /// When it was received: the day it arrived (its start, UTC) for a
+    /// request staff entered, else when it was submitted.
+    pub fn received_at(&self) -> i64 {
+        received_at(self.arrived_on, self.created_at)
+    }
+
     /// Where the request stands in its lifecycle.
     pub fn state(&self) -> domain::RequestState {
         domain::RequestState {
@@ -75,7 +105,7 @@ impl RequestRow {
     }
 
     pub const SELECT: &'static str = "SELECT id, reference, org, kind, email, email_index, language, details, status, \
-        tracking_key_hash, created_at, verified_at, due_date, assignee_id, extended, executed FROM requests";
+        tracking_key_hash, created_at, verified_at, due_date, assignee_id, extended, executed, arrived_on FROM requests";
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -393,6 +393,38 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[("org", "demo"), ("invitation", &invitation)]),
             expect: [Deny, Deny, Deny, Status(403), Status(404), Allow],
         },
+        Route {
+            method: "POST",
+            path: sfn("console/webhooks"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/replay_webhook"),
+            body: form(&[("org", "demo"), ("delivery", "999999")]),
+            expect: [Deny, Deny, Deny, Status(404), Status(404), Status(404)],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/intake"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Allow, Allow, Allow],
+        },
+        // A day in the future: the team's members reach the rules (422),
+        // nothing is stored; nobody else reaches them.
+        Route {
+            method: "POST",
+            path: sfn("console/enter_request"),
+            body: form(&[
+                ("org", "demo"),
+                ("kind", "access"),
+                ("channel", "post"),
+                ("arrived_on", "2999-01-01"),
+                ("email", "entered@example.no"),
+            ]),
+            expect: [Deny, Deny, Deny, Status(422), Status(404), Status(422)],
+        },
         // Temp belongs to demo alone, whose admin may reset their factor.
         Route {
             method: "POST",
@@ -651,6 +683,18 @@ async fn every_door_lets_in_exactly_who_it_should() {
             path: "/console/team".into(),
             body: Body::None,
             expect: [Login, Login, Login, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/webhooks".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/new-request?kind=access".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Allow, Allow, Allow],
         },
         Route {
             method: "GET",

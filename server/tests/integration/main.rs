@@ -19,6 +19,7 @@ mod health;
 mod hosts;
 mod idempotency;
 mod instances;
+mod intake;
 mod jobs;
 mod languages;
 mod lifecycle;

@@ -8,10 +8,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::views::console::{
-    AuditView, CaseView, DigestTimeView, EnrolmentView, InvitationView, OrgMailSettings,
-    OutgoingMailView, QueueView, StaffView, TeamView, WebhooksView,
+    AuditView, CaseView, DigestTimeView, EnrolmentView, IntakeView, InvitationView,
+    OrgMailSettings, OutgoingMailView, QueueView, StaffView, TeamView, WebhooksView,
 };
-use domain::AppError;
+use domain::{AppError, Reference};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -272,6 +272,62 @@ pub async fn outgoing_mail() -> Result<OutgoingMailView, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
         service.console.outgoing_mail(&member).await
+    })
+    .await
+}
+
+/// What the "Enter a request" form offers the member.
+#[server(prefix = "/_sfn", endpoint = "console/intake")]
+pub async fn intake() -> Result<IntakeView, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        Ok(service.requests.intake(&member))
+    })
+    .await
+}
+
+/// A request that arrived by post, phone, e-mail or in person, entered by
+/// an agent or admin of the organisation: the subject gets the code mail;
+/// the deadline runs from `arrived_on`.
+#[server(prefix = "/_sfn", endpoint = "console/enter_request")]
+pub async fn enter_request(
+    org: String,
+    channel: String,
+    arrived_on: String,
+    kind: String,
+    email: String,
+    #[server(default)] language: Option<String>,
+    #[server(default)] description: Option<String>,
+    #[server(default)] inaccurate: Option<String>,
+    #[server(default)] correction: Option<String>,
+    #[server(default)] erasure_scope: Option<String>,
+    #[server(default)] grounds: Option<String>,
+    #[server(default)] decision: Option<String>,
+    #[server(default)] purpose: Option<String>,
+) -> Result<Reference, AppError> {
+    use domain::{Details, Submission};
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        let details = Details {
+            description,
+            inaccurate,
+            correction,
+            erasure_scope,
+            grounds,
+            decision,
+            purpose,
+        };
+        let submission = Submission::parse(&org, &kind, &email, language.as_deref(), &details)?;
+        let reference = service
+            .requests
+            .enter(&member, submission, &channel, &arrived_on, &caller.client)
+            .await?;
+        see_other(
+            &caller,
+            &format!("/console/new-request?entered={reference}"),
+        );
+        Ok(reference)
     })
     .await
 }

@@ -28,6 +28,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                     <nav aria-label="Console">
                                         <ul class="nav-list">
                                             <li><A href="/console" exact=true>"Queue"</A></li>
+                                            <li><A href="/console/new-request">"Enter a request"</A></li>
                                             {admin.then(|| view! {
                                                 <li><A href="/console/team">"Team"</A></li>
                                                 <li><A href="/console/audit">"Audit log"</A></li>

@@ -222,7 +222,10 @@ impl Console {
                     reference: row.reference,
                     kind: row.kind,
                     status: row.status,
-                    received_at: views::rfc3339(row.created_at),
+                    received_at: views::rfc3339(crate::store::received_at(
+                        row.arrived_on,
+                        row.created_at,
+                    )),
                     due_date: row.due_date.map(|d| d.to_string()),
                     assignee: row.assignee_email,
                     overdue,
