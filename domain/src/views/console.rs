@@ -157,6 +157,49 @@ pub struct UndeliveredMail {
     pub last_error: Option<String>,
 }
 
+/// An organisation's request figures: per kind and month of receipt, and
+/// the months' totals the chart shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgFigures {
+    pub org: String,
+    pub name: String,
+    pub rows: Vec<KindMonth>,
+    pub months: Vec<MonthTotal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KindMonth {
+    /// `YYYY-MM`: the month the requests were received in.
+    pub month: String,
+    pub kind: RequestKind,
+    pub received: u32,
+    pub completed: u32,
+    pub rejected: u32,
+    pub rejected_by_ground: Vec<GroundCount>,
+    pub cancelled: u32,
+    /// Days from receipt to the answer (completed or rejected).
+    pub median_days: Option<f64>,
+    pub p95_days: Option<i64>,
+    pub extended: u32,
+    /// Answered after the deadline, or open past it.
+    pub late: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroundCount {
+    pub ground: String,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthTotal {
+    pub month: String,
+    pub received: u32,
+    /// Completed or rejected.
+    pub answered: u32,
+    pub late: u32,
+}
+
 /// What the "Enter a request" form offers: the organisations the member
 /// may enter requests for (agent or admin), and today (UTC), the latest day
 /// a request can have arrived.

@@ -20,6 +20,7 @@ mod codes;
 mod consents;
 mod console;
 mod exports;
+mod figures;
 mod idempotency;
 mod jobs;
 mod keys;
@@ -46,6 +47,7 @@ pub use console::{
     QueueRow,
 };
 pub use exports::{ExecutionRow, ExportDataRow, ExportRow, NewExport, SourceRunRow};
+pub use figures::FigureRow;
 pub use jobs::{JobEnd, JobRow, JobStatus};
 pub use outbox::{MailEnd, NewOutboxMail, OutboxFigures, OutboxRow, OutboxStatus, UndeliveredRow};
 pub use requests::{Lifecycle, NewEvent, NewMessage, NewRequest};

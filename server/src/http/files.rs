@@ -73,6 +73,7 @@ pub fn router(service: Arc<Service>) -> Router {
             get(subject_download),
         )
         .route("/o/{org}/requests/{reference}/export", get(subject_export))
+        .route("/console/o/{org}/figures.csv", get(figures_csv))
         .with_state(service)
 }
 
@@ -490,6 +491,17 @@ async fn staff_download(
             .console
             .staff_attachment(&member, &org, &reference, id)
             .await?,
+    ))
+}
+
+/// An organisation's request figures as CSV, for its admins.
+async fn figures_csv(
+    State(service): State<Arc<Service>>,
+    Path(org): Path<String>,
+    StaffCaller(member): StaffCaller,
+) -> Result<Response, ApiError> {
+    Ok(download_response(
+        service.console.org_figures_csv(&member, &org).await?,
     ))
 }
 

@@ -407,6 +407,24 @@ async fn every_door_lets_in_exactly_who_it_should() {
         },
         Route {
             method: "POST",
+            path: sfn("console/figures"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/o/demo/figures.csv".into(),
+            body: Body::None,
+            expect: [Deny, Deny, Deny, Status(404), Status(404), Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/figures".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "POST",
             path: sfn("console/intake"),
             body: form(&[]),
             expect: [Deny, Deny, Deny, Allow, Allow, Allow],

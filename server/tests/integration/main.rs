@@ -11,6 +11,7 @@ mod bench_web;
 mod console;
 mod durability;
 mod exports;
+mod figures;
 mod flow;
 mod forms;
 mod gpc;

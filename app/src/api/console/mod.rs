@@ -8,7 +8,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::views::console::{
-    AuditView, CaseView, DigestTimeView, EnrolmentView, IntakeView, InvitationView,
+    AuditView, CaseView, DigestTimeView, EnrolmentView, IntakeView, InvitationView, OrgFigures,
     OrgMailSettings, OutgoingMailView, QueueView, StaffView, TeamView, WebhooksView,
 };
 use domain::{AppError, Reference};
@@ -272,6 +272,16 @@ pub async fn outgoing_mail() -> Result<OutgoingMailView, AppError> {
     serve(|service, _| async move {
         let StaffCaller(member) = identify(&service).await?;
         service.console.outgoing_mail(&member).await
+    })
+    .await
+}
+
+/// The request figures of the organisations the member administers. Admins only.
+#[server(prefix = "/_sfn", endpoint = "console/figures")]
+pub async fn figures() -> Result<Vec<OrgFigures>, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.console.org_figures(&member).await
     })
     .await
 }

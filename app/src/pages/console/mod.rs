@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod case;
+mod figures;
 mod invitation;
 mod layout;
 mod login;
@@ -16,6 +17,7 @@ mod webhooks;
 pub use account::{AccountPage, ForgotPasswordPage, ResetPasswordPage};
 pub use audit::AuditPage;
 pub use case::CasePage;
+pub use figures::FiguresPage;
 pub use invitation::InvitationPage;
 pub use layout::ConsoleLayout;
 use login::LoginFrame;

@@ -6,6 +6,7 @@
 mod case;
 mod figures;
 mod mail;
+mod org_figures;
 mod webhooks;
 
 pub use figures::RequestFigures;
