@@ -31,12 +31,13 @@ test: tools lint unit integration build budget e2e
 
 tools: rust-tools node-tools browser python-tools
 
-# An S3-compatible server for the object-store test (moto), and the
-# Standard Webhooks library the webhook tests verify deliveries with; both
-# from PyPI.
+# From PyPI: an S3-compatible server for the object-store test (moto), the
+# Standard Webhooks library the webhook tests verify deliveries with, and
+# schemathesis, which the contract test runs over the OpenAPI document.
 python-tools:
 	@command -v moto_server >/dev/null || pip install -q 'moto[server]==5.1.22'
 	@python3 -c 'import standardwebhooks' 2>/dev/null || pip install -q 'standardwebhooks==1.1.0'
+	@st --version 2>/dev/null | grep -q 4.32.5 || pip install -q 'schemathesis==4.32.5'
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

@@ -63,7 +63,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// `Json` whose rejections are the API's JSON errors, not plain text.
+/// `Json` whose rejections are the API's JSON errors, not plain text, and
+/// which takes only an object: serde would also read a struct from an array
+/// (`["demo", "access", …]`), which the document does not allow.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -71,10 +73,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::rejection::JsonRejection;
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(JsonBody(value)),
+        let malformed = ApiError(AppError::MalformedBody);
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(object @ serde_json::Value::Object(_))) => serde_json::from_value(object)
+                .map(JsonBody)
+                .map_err(|_| malformed),
+            Ok(Json(_)) => Err(malformed),
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError(AppError::PayloadTooLarge)),
-            Err(_) => Err(ApiError(AppError::MalformedBody)),
+            Err(_) => Err(malformed),
         }
     }
 }
@@ -84,17 +90,44 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 pub struct SubmitBody {
     /// The organisation's slug, e.g. `demo`.
     org: String,
-    /// One of `access`, `rectification`, `erasure`, `restriction`, `portability`,
-    /// `objection`, `automated_decision`, `marketing_opt_out`, `withdraw_consent`.
+    /// The right exercised.
+    #[schema(schema_with = kind_schema)]
     kind: String,
+    /// The subject's address: every later mail goes there, and they prove
+    /// they read it.
+    #[schema(format = Email, max_length = 254, pattern = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
     email: String,
-    /// `en`, `nb` or `nl`; the language of our mails. Default `en`.
+    /// The language of our mails. Default `en`.
     #[serde(default)]
+    #[schema(schema_with = language_schema)]
     language: Option<String>,
     /// What the kind asks (see `DetailsBody`); each answer at most 10,000 characters.
     #[serde(default)]
     #[schema(value_type = Option<DetailsBody>)]
     details: Option<Details>,
+}
+
+/// `kind` is one of the request kinds, named as `RequestKind` names them.
+fn kind_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(domain::RequestKind::ALL.iter().map(|k| k.as_str())))
+        .build()
+}
+
+/// `language` is one of the portal's languages, or absent.
+fn language_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(
+            domain::Language::ALL
+                .iter()
+                .map(|l| Some(l.code()))
+                .chain([None]),
+        ))
+        .build()
 }
 
 impl SubmitBody {
@@ -123,7 +156,10 @@ pub fn parse_submission(body: &[u8]) -> Result<Submission, AppError> {
 /// restriction and objection `grounds`; automated_decision `decision`;
 /// withdraw_consent `purpose`; access and portability accept `description`.
 /// Answers a kind does not ask for are refused.
-#[derive(ToSchema)]
+// Deserialize only for `deny_unknown_fields`, which the schema then says
+// (`additionalProperties: false`), as `Details` refuses unknown answers.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DetailsBody {
     description: Option<String>,
@@ -214,6 +250,7 @@ fn parse_reference(raw: &str) -> Result<Reference, ApiError> {
     params(("reference" = String, Path, description = "e.g. PR-7K3M-Q9XD")),
     responses(
         (status = 200, description = "Verified; a session cookie is set too", body = Verified),
+        (status = 400, description = "No JSON body, or not this one", body = ErrorBody),
         (status = 404, description = "No such request", body = ErrorBody),
         (status = 410, description = "Expired: not verified within 7 days", body = ErrorBody),
         (status = 422, description = "Wrong, expired, used or burned code", body = ErrorBody),
@@ -270,6 +307,7 @@ pub struct ResendBody {
     request_body(content = Option<ResendBody>, description = "Optional: the tracking link's key"),
     responses(
         (status = 202, description = "A new code was mailed to the request's address, or the one mailed less than a minute ago is still on its way (also answered for unknown references)"),
+        (status = 400, description = "A body that is not this JSON object", body = ErrorBody),
         (status = 410, description = "Expired", body = ErrorBody),
         (status = 429, description = "The address's or the request's code quota for the day is used up", body = ErrorBody),
     ))]
@@ -280,10 +318,19 @@ async fn resend(
     Client(client): Client,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
+    // No body, or JSON `null` (the schema's "optional"), is no key; else
+    // an object (serde would also read a struct from an array).
+    let malformed = |_| ApiError(AppError::MalformedBody);
     let body: ResendBody = if body.is_empty() {
         ResendBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::MalformedBody))?
+        match serde_json::from_slice::<serde_json::Value>(&body).map_err(malformed)? {
+            serde_json::Value::Null => ResendBody::default(),
+            object @ serde_json::Value::Object(_) => {
+                serde_json::from_value(object).map_err(malformed)?
+            }
+            _ => return Err(ApiError(AppError::MalformedBody)),
+        }
     };
     let Ok(reference) = Reference::parse(&reference) else {
         return Ok(StatusCode::ACCEPTED);
@@ -425,7 +472,7 @@ async fn get_request(
 
 /// A file of the subject's own request. Its subject only; others get 401 or 404.
 #[utoipa::path(get, path = "/api/v1/requests/{reference}/attachments/{id}",
-    params(("reference" = String, Path), ("id" = i64, Path)),
+    params(("reference" = String, Path), ("id" = i64, Path, description = "The file's id; anything else is no such file")),
     security(("access_token" = [])),
     responses(
         (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
@@ -434,9 +481,12 @@ async fn get_request(
     ))]
 async fn download_attachment(
     State(service): State<Arc<Service>>,
-    Path((reference, id)): Path<(String, i64)>,
+    Path((reference, id)): Path<(String, String)>,
     SubjectCaller(subject): SubjectCaller,
 ) -> Result<Response, ApiError> {
+    // Parsed here, so that an id no file can have is not found (404), as
+    // the document says, rather than a 400 from the path extractor.
+    let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
     super::files::api_download(&service, &subject, &reference, id).await
 }
 

@@ -9,6 +9,7 @@ mod bad_input;
 mod bench;
 mod bench_web;
 mod console;
+mod contract;
 mod durability;
 mod exports;
 mod figures;
