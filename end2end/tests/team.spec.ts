@@ -95,6 +95,24 @@ test('an admin invites a colleague, who chooses their own password, and later re
   await expect(page.locator('.endpoint').filter({ hasText: 'e2e-crm' })).toContainText('Last error');
   await expectAccessible(page);
 
+  // A letter came last week: the admin enters it for its writer, who is
+  // mailed a code as if they had asked in the portal.
+  await page.getByRole('link', { name: 'Enter a request' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter a request' })).toBeVisible();
+  await page.getByLabel('Kind of request').selectOption('erasure');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Erasure (Art. 17)' })).toBeVisible();
+  await page.getByLabel('How it arrived').selectOption('post');
+  const lastWeek = new Date(Date.now() - 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await page.getByLabel('The day it arrived').fill(lastWeek);
+  await page.getByLabel("The subject's e-mail address").fill(`e2e-letter-${stamp}@example.no`);
+  await page.getByLabel("The subject's language").selectOption('nb');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Enter the request' }).click();
+  await expect(page.getByText(/Request PR-[0-9A-Z]{4}-[0-9A-Z]{4} was entered/)).toBeVisible();
+  const entered = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(await page.getByRole('status').innerText())![0];
+  expect(await codeFromMail(entered)).toMatch(/^[0-9]{6}$/);
+
   // What the admin is mailed about: everything until they choose otherwise.
   await page.goto('/console/account');
   const newRequests = page.getByLabel('a new request is confirmed by its subject');
