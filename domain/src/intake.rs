@@ -3,6 +3,7 @@
 //! the day they arrived, from which the deadline runs (Art. 12(3): "one
 //! month of receipt"), not from the day they were typed in.
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::{AppError, FieldErrorCode};
 use serde::{Deserialize, Serialize};
 use time::Date;
