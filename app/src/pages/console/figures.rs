@@ -107,6 +107,7 @@ fn Organisation(figures: OrgFigures) -> impl IntoView {
 #[component]
 fn MonthTable(name: String, months: Vec<MonthTotal>) -> impl IntoView {
     view! {
+        <div class="table-scroll">
         <table class="audit figures-months">
             <caption>{format!("{name}: requests per month")}</caption>
             <thead>
@@ -118,6 +119,7 @@ fn MonthTable(name: String, months: Vec<MonthTotal>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -136,7 +138,8 @@ fn Chart(org: String, months: Vec<MonthTotal>) -> impl IntoView {
         .unwrap_or(0)
         .max(1);
     let slot = (WIDTH - AXIS) / months.len().max(1) as u32;
-    let bar = (slot / 3).max(2);
+    // Bars of a readable width, however few months there are.
+    let bar = (slot / 3).clamp(2, 36);
     let plot = HEIGHT - AXIS;
     let height = move |n: u32| n * (plot - 16) / top;
     let bars = months
