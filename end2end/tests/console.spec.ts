@@ -5,10 +5,10 @@
 // step and downloads the answer and a data package, whose summary opens
 // offline. Staff work at a desk, so this runs in the
 // desktop project only; the subject's side is covered on a phone elsewhere.
-import { expect, test, Browser, Page } from '@playwright/test';
+import { expect, test, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { TOTP } from 'otpauth';
-import { codeFromMail, expectAccessible } from './portal';
+import { expectAccessible, subjectSubmits } from './portal';
 
 const password = 'e2e agent password, long enough';
 
@@ -30,19 +30,6 @@ function authenticatorCode(secret: string, stepsAhead = 0): string {
   return totp.generate({ timestamp: Date.now() + stepsAhead * 30_000 });
 }
 
-async function subjectSubmits(browser: Browser): Promise<{ subject: Page; reference: string }> {
-  const subject = await (await browser.newContext()).newPage();
-  await subject.goto('/o/demo/new/access');
-  await subject.getByLabel('Your e-mail address').fill(`e2e-console-${Date.now()}@example.no`);
-  await subject.getByRole('button', { name: 'Send request' }).click();
-  await expect(subject).toHaveURL(/\/o\/demo\/requests\/PR-/);
-  const reference = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(subject.url())![0];
-  await subject.getByLabel('Six-digit code').fill(await codeFromMail(reference));
-  await subject.getByRole('button', { name: 'Confirm' }).click();
-  await expect(subject.getByRole('heading', { level: 1, name: `Request ${reference}` })).toBeVisible();
-  return { subject, reference };
-}
-
 async function signIn(page: Page, email: string) {
   await page.goto('/console/login');
   await page.getByLabel('E-mail address').fill(email);
@@ -52,7 +39,7 @@ async function signIn(page: Page, email: string) {
 
 test('an agent works a request from question to answer and the subject follows every step', async ({ browser, page }) => {
   test.skip(test.info().project.name !== 'desktop', 'the console is a desk job; one run is enough');
-  const { subject, reference } = await subjectSubmits(browser);
+  const { subject, reference } = await subjectSubmits(browser, `e2e-console-${Date.now()}@example.no`);
 
   const agent = `agent-${Date.now()}@fjordlys.example`;
   createAgent(agent);

@@ -1,6 +1,6 @@
 // Helpers shared by the specs: the subject's inbox (the server's outbox
 // folder) and an accessibility check.
-import { expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,4 +94,18 @@ export function dueDateText(today = new Date()): string {
   const due = new Date(year, month, Math.min(today.getDate(), lastDay));
   const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
   return `${due.getDate()} ${months[due.getMonth()]} ${due.getFullYear()}`;
+}
+
+/** A subject at `email` asks for access in a browser of their own and confirms with the mailed code. */
+export async function subjectSubmits(browser: Browser, email: string): Promise<{ subject: Page; reference: string }> {
+  const subject = await (await browser.newContext()).newPage();
+  await subject.goto('/o/demo/new/access');
+  await subject.getByLabel('Your e-mail address').fill(email);
+  await subject.getByRole('button', { name: 'Send request' }).click();
+  await expect(subject).toHaveURL(/\/o\/demo\/requests\/PR-/);
+  const reference = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(subject.url())![0];
+  await subject.getByLabel('Six-digit code').fill(await codeFromMail(reference));
+  await subject.getByRole('button', { name: 'Confirm' }).click();
+  await expect(subject.getByRole('heading', { level: 1, name: `Request ${reference}` })).toBeVisible();
+  return { subject, reference };
 }

@@ -6,7 +6,7 @@
 import { expect, test, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { TOTP } from 'otpauth';
-import { codeFromMail, expectAccessible, linkFromMail } from './portal';
+import { codeFromMail, expectAccessible, linkFromMail, subjectSubmits } from './portal';
 
 const adminPassword = 'e2e admin password, long enough';
 
@@ -76,15 +76,7 @@ test('an admin invites a colleague, who chooses their own password, and later re
 
   // A subject confirms a request: the demo organisation's webhook receiver
   // is away, so the webhook page shows the endpoint failing, and why.
-  const subject = await (await browser.newContext()).newPage();
-  await subject.goto('/o/demo/new/access');
-  await subject.getByLabel('Your e-mail address').fill(`e2e-webhook-${stamp}@example.no`);
-  await subject.getByRole('button', { name: 'Send request' }).click();
-  await expect(subject).toHaveURL(/\/o\/demo\/requests\/PR-/);
-  const reference = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(subject.url())![0];
-  await subject.getByLabel('Six-digit code').fill(await codeFromMail(reference));
-  await subject.getByRole('button', { name: 'Confirm' }).click();
-  await expect(subject.getByRole('heading', { level: 1, name: `Request ${reference}` })).toBeVisible();
+  const { reference } = await subjectSubmits(browser, `e2e-webhook-${stamp}@example.no`);
   await page.getByRole('link', { name: 'Webhooks' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
   await expect(async () => {

@@ -154,11 +154,6 @@ impl Endpoints {
         self.of(org).iter().find(|e| e.name == name)
     }
 
-    /// Whether any endpoint of `org` wants `event`.
-    pub fn any_wants(&self, org: &str, event: WebhookEvent) -> bool {
-        self.of(org).iter().any(|e| e.wants(event))
-    }
-
     /// The organisations with an endpoint that wants `event`.
     pub fn orgs_wanting(&self, event: WebhookEvent) -> Vec<&str> {
         let mut orgs: Vec<&str> = self
