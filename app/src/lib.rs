@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mail") view=pages::MailPage ssr=SsrMode::Async/>
                     <Route path=path!("webhooks") view=pages::WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("figures") view=pages::FiguresPage ssr=SsrMode::Async/>
+                    <Route path=path!("api-tokens") view=pages::ApiTokensPage ssr=SsrMode::Async/>
                     <Route path=path!("new-request") view=pages::NewRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("team") view=pages::TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=pages::AccountPage ssr=SsrMode::Async/>

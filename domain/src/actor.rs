@@ -67,6 +67,9 @@ pub enum Actor {
     Subject,
     /// A staff member, by account id.
     Staff(i64),
+    /// An organisation's API token, by id: an integration working the
+    /// queue on the team's behalf (the subject sees the privacy team).
+    Token(i64),
     System(Task),
 }
 
@@ -74,7 +77,7 @@ impl Actor {
     pub fn kind(self) -> ActorKind {
         match self {
             Actor::Subject => ActorKind::Subject,
-            Actor::Staff(_) => ActorKind::Staff,
+            Actor::Staff(_) | Actor::Token(_) => ActorKind::Staff,
             Actor::System(_) => ActorKind::System,
         }
     }
@@ -90,6 +93,7 @@ impl fmt::Display for Actor {
         match self {
             Actor::Subject => f.write_str("subject"),
             Actor::Staff(id) => write!(f, "staff:{id}"),
+            Actor::Token(id) => write!(f, "token:{id}"),
             Actor::System(task) => f.write_str(task.as_str()),
         }
     }
@@ -106,6 +110,8 @@ mod tests {
         assert_eq!(Actor::System(Task::Sweep).to_string(), "sweep");
         assert_eq!(Actor::System(Task::Portal).kind(), ActorKind::System);
         assert_eq!(Actor::staff_name(3), "staff:3");
+        assert_eq!(Actor::Token(4).to_string(), "token:4");
+        assert_eq!(Actor::Token(4).kind(), ActorKind::Staff);
         for kind in [ActorKind::Subject, ActorKind::Staff, ActorKind::System] {
             assert_eq!(ActorKind::try_from(kind.as_str().to_owned()), Ok(kind));
         }

@@ -60,6 +60,16 @@ pub enum AuditAction {
     StaffTwoFactorReset,
     /// An admin sent a webhook delivery again.
     WebhookReplayed,
+    /// An admin made an organisation API token.
+    ApiTokenCreated,
+    /// An admin revoked one.
+    ApiTokenRevoked,
+    /// A call authenticated with one (its method and route).
+    ApiTokenUsed,
+    /// The opt-out list or consent receipts were read (feed or CSV): they
+    /// carry addresses.
+    OptOutsRead,
+    ConsentsRead,
 }
 
 impl AuditAction {
@@ -109,6 +119,11 @@ impl AuditAction {
             StaffTwoFactorReplaced => "staff.two_factor_replaced",
             StaffTwoFactorReset => "staff.two_factor_reset",
             WebhookReplayed => "webhook.replayed",
+            ApiTokenCreated => "api_token.created",
+            ApiTokenRevoked => "api_token.revoked",
+            ApiTokenUsed => "api_token.used",
+            OptOutsRead => "opt_outs.read",
+            ConsentsRead => "consents.read",
         })
     }
 }

@@ -13,9 +13,9 @@ mod unsubscribe;
 
 pub use confirm::ConfirmLinkPage;
 pub use console::{
-    AccountPage, AuditPage, CasePage, ConsoleLayout, EnrolPage, FiguresPage, ForgotPasswordPage,
-    InvitationPage, LoginPage, MailPage, NewRequestPage, QueuePage, RecoveryCodesPage,
-    ResetPasswordPage, SecondFactorPage, TeamPage, WebhooksPage,
+    AccountPage, ApiTokensPage, AuditPage, CasePage, ConsoleLayout, EnrolPage, FiguresPage,
+    ForgotPasswordPage, InvitationPage, LoginPage, MailPage, NewRequestPage, QueuePage,
+    RecoveryCodesPage, ResetPasswordPage, SecondFactorPage, TeamPage, WebhooksPage,
 };
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;

@@ -492,6 +492,40 @@ impl std::fmt::Display for CaseDone {
     }
 }
 
+/// The API tokens of the organisations an admin administers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiTokensView {
+    /// Organisations the admin may make tokens for.
+    pub orgs: Vec<String>,
+    pub tokens: Vec<ApiTokenView>,
+    /// The longest a token may live, in days.
+    pub max_days: u32,
+}
+
+/// One token, never its secret (shown once, when it was made).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub org: String,
+    pub name: String,
+    pub role: Role,
+    /// Who made it (an address; `None` once their account is gone).
+    pub created_by: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    pub uses: i64,
+    pub state: ApiTokenState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApiTokenState {
+    Live,
+    Expired,
+    Revoked,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

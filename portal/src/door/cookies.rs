@@ -30,6 +30,19 @@ pub fn staff_session_name(secure: bool) -> &'static str {
     }
 }
 
+/// The cookie that carries a new API token from the form that made it to
+/// the page that shows it, once (the server keeps only its hash).
+pub fn fresh_api_token_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portal_new_api_token"
+    } else {
+        "portal_new_api_token"
+    }
+}
+
+/// How long a new token waits in its cookie to be shown.
+pub const FRESH_API_TOKEN_SECS: i64 = 300;
+
 /// The cookie that carries a half-finished login to the second step.
 pub fn pending_login_name(secure: bool) -> &'static str {
     if secure {

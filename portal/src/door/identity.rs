@@ -17,7 +17,7 @@
 
 use super::cookies::{self, Framing};
 use super::error::ApiError;
-use crate::service::{Service, StaffMember, Subject};
+use crate::service::{ApiClient, Service, StaffMember, Subject};
 use crate::token::Token;
 use axum::{
     extract::{FromRef, FromRequestParts},
@@ -222,9 +222,45 @@ impl MaybeStaff {
     }
 }
 
+/// An integration calling the organisation API with a live token
+/// (`Authorization: Bearer ppo_…`), required: 401 without, and for a
+/// revoked, expired or unknown one. Cookies are not read, so a browser's
+/// console session never reaches the API (no forgery to fear), and a
+/// subject's token is no token here. Which organisation it may act in is
+/// `ApiClient::in_org`'s to check, per call; each call is audited.
+pub struct TokenCaller(pub ApiClient);
+
+impl TokenCaller {
+    async fn of(service: &Service, parts: &Parts) -> Result<TokenCaller, AppError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| Token::presented(t.trim()))
+            .ok_or(AppError::Unauthenticated)?;
+        let route = parts
+            .extensions
+            .get::<axum::extract::MatchedPath>()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+        let client = service
+            .api_tokens
+            .authenticate(&token, parts.method.as_str(), &route)
+            .await?;
+        // On an organisation's own host, another organisation's token is none.
+        if !HostOrg::of(service, &parts.headers).allows(&client.org) {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(TokenCaller(client))
+    }
+}
+
 /// The half-finished login the second step completes, if the request
 /// carries one.
 pub struct PendingLogin(pub Option<Token>);
+
+/// A token an admin just made, on its way to being shown once.
+pub struct TokenToShow(pub Option<Token>);
 
 /// Implements `FromRequestParts` for an extractor built by `$make` from
 /// the service and the request's parts: the one shape every caller type
@@ -276,6 +312,16 @@ extractor!(StaffCaller, |service, parts| MaybeStaff::of(
 .0
 .map(StaffCaller)
 .ok_or(AppError::Unauthenticated));
+extractor!(TokenCaller, |service, parts| TokenCaller::of(
+    &service, parts
+)
+.await);
+extractor!(TokenToShow, |service, parts| Ok(TokenToShow(
+    cookies::token(
+        &parts.headers,
+        cookies::fresh_api_token_name(service.secure_cookies())
+    )
+)));
 extractor!(PendingLogin, |service, parts| Ok(PendingLogin(
     cookies::token(
         &parts.headers,

@@ -12,5 +12,5 @@ pub use cookies::Framing;
 pub use error::ApiError;
 pub use identity::{
     Caller, Client, ClientAddress, HostOrg, MaybeStaff, MaybeSubject, PendingLogin, StaffCaller,
-    SubjectCaller,
+    SubjectCaller, TokenCaller, TokenToShow,
 };

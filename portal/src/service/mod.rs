@@ -7,6 +7,7 @@
 //! `Throttle` (rate limits); `Outbox` sends every mail. Read models are assembled in `views`.
 
 mod accounts;
+mod api_tokens;
 mod backoff;
 mod cases;
 mod consents;
@@ -30,15 +31,20 @@ mod upkeep;
 mod verification;
 mod views;
 mod webhooks;
+mod worker;
 
 pub use accounts::{
     Accounts, CreateStaffError, Enrolment, LoginStep, StaffMember, GLOBAL_FAILURE_LIMIT,
     LOGIN_FAILURE_LIMIT, MIN_PASSWORD_CHARS,
 };
+pub use api_tokens::{ApiClient, ApiTokens, MAX_TOKEN_DAYS, TOKEN_PREFIX};
 pub use backoff::Backoff;
 pub use cases::{Cases, Upload, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 pub use consents::{Consents, Receipt, GPC_PURPOSE};
-pub use console::{Console, Download, DownloadBody, RequestFigures, QUEUE_PAGE_SIZE};
+pub use console::{
+    ConsentEntry, Console, Download, DownloadBody, Feed, OptOutEntry, RequestFigures, WorkPage,
+    MAX_WORK_PAGE, QUEUE_PAGE_SIZE,
+};
 pub use exports::{Exports, MAX_EXPORT_FILE_BYTES};
 pub use links::Links;
 pub use notices::Notices;
@@ -56,6 +62,7 @@ pub use trail::Trail;
 pub use upkeep::Upkeep;
 pub use verification::{Verification, CODES_PER_ADDRESS, CODES_PER_CLIENT, RESENDS_PER_REQUEST};
 pub use webhooks::{Hooks, FINISHED_DELIVERY_DAYS};
+pub use worker::CaseWorker;
 
 use crate::sealing::{Column, Row};
 use crate::{content::Content, mail::Mailer, store::Store};
@@ -102,6 +109,8 @@ pub struct Service {
     pub accounts: Accounts,
     /// Who works for which organisation: invitations and roles.
     pub team: Team,
+    /// The organisations' API tokens, for their integrations.
+    pub api_tokens: ApiTokens,
     /// Background work: expiry, retention, resealing, the job queue.
     pub upkeep: Upkeep,
     /// Rate limits.
@@ -257,6 +266,11 @@ impl Service {
                 store: store.clone(),
                 seals: seals.clone(),
                 content: content.clone(),
+            },
+            api_tokens: ApiTokens {
+                store: store.clone(),
+                content: content.clone(),
+                trail: trail.clone(),
             },
             console: Console {
                 store: store.clone(),

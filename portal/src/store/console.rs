@@ -101,7 +101,7 @@ pub struct AuditQuery<'a> {
 
 /// Whether another open request of the same subject, kind and
 /// organisation exists, as a selected 0/1 column.
-fn duplicate() -> String {
+pub(super) fn duplicate() -> String {
     let open = open_list();
     format!(
         "CASE WHEN EXISTS (SELECT 1 FROM requests d WHERE d.org = r.org AND d.email_index = r.email_index \
@@ -110,7 +110,7 @@ fn duplicate() -> String {
     )
 }
 
-fn push_in<'a, 'b: 'a>(
+pub(super) fn push_in<'a, 'b: 'a>(
     query: &mut Sql<'a>,
     column: &str,
     values: impl IntoIterator<Item = &'b str>,
@@ -126,7 +126,7 @@ fn push_in<'a, 'b: 'a>(
     query.push(")");
 }
 
-fn queue_filter<'a>(query: &mut Sql<'a>, q: &QueueQuery<'a>) {
+pub(super) fn queue_filter<'a>(query: &mut Sql<'a>, q: &QueueQuery<'a>) {
     push_in(query, "r.org", q.orgs.iter().map(String::as_str));
     if !q.all_statuses {
         match q.status {
@@ -255,7 +255,7 @@ impl Store {
     pub async fn insert_attachment(
         conn: &mut Conn,
         request_id: i64,
-        staff_id: i64,
+        staff_id: Option<i64>,
         new: &NewAttachment<'_>,
         at: i64,
     ) -> Result<(), sqlx::Error> {

@@ -38,7 +38,7 @@ pub struct NewExport<'a> {
     pub at: i64,
     pub expires_at: i64,
     /// Who built it.
-    pub staff_id: i64,
+    pub staff_id: Option<i64>,
     /// When the subject may download it: at once, or after staff's review.
     pub released_at: Option<i64>,
 }

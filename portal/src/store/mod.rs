@@ -15,6 +15,7 @@
 //! Acknowledged means durable: SQLite runs in WAL mode with
 //! `synchronous=FULL`, PostgreSQL with `synchronous_commit=on`.
 
+mod api_tokens;
 mod audit;
 mod codes;
 mod consents;
@@ -39,6 +40,7 @@ mod staff_sessions;
 mod team;
 mod webhooks;
 
+pub use api_tokens::{ApiTokenRow, FeedReceiptRow, NewApiToken, OptOutRow};
 pub use audit::ChainRow;
 pub use codes::NewCode;
 pub use consents::ReceiptRow;

@@ -2,6 +2,7 @@
 //! input, authenticates, calls the service and maps the result; the OpenAPI
 //! document at `/api/v1/openapi.json` is generated from these definitions.
 
+use super::org_api as org;
 use axum::{
     extract::{FromRequest, Path, Request, State},
     http::{header, HeaderMap, StatusCode},
@@ -9,7 +10,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use domain::views::{EventView, RequestView};
+use domain::views::RequestView;
 use domain::{AppError, Details, FieldErrorCode, Reference, Submission};
 use portal::door::error::ErrorBody;
 use portal::door::{cookies, ApiError, Client, Framing, HostOrg, SubjectCaller};
@@ -20,9 +21,15 @@ use utoipa::{OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests."),
-    paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema, notice),
-    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, ResendBody, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody)),
+    info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests (a subject's token); work an organisation's queue and read its opt-outs and consents (an organisation's API token, made by its admins in the console)."),
+    paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema, notice,
+        org::list, org::read, org::assign_doc, org::start, org::message_doc, org::ask_doc, org::extend_doc, org::reject_doc,
+        org::complete, org::execute, org::collect, org::add_export_data, org::build_export, org::release_export,
+        org::download_export, org::download_attachment, org::opt_outs, org::consents),
+    components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, ResendBody, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody,
+        org::QueuePage, org::QueueEntry, org::CaseResource, org::Member, org::StaffAttachment, org::SourceResult, org::ExecutionResult,
+        org::ActionDone, org::AssignBody, org::TextBody, org::ExtendBody, org::RejectBody, org::CompleteForm, org::SourcesDone,
+        org::DataFileForm, org::DataAdded, org::OptOutFeed, org::OptOutResource, org::ConsentFeed, org::ConsentResource)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -36,6 +43,15 @@ impl utoipa::Modify for BearerAuth {
         components.add_security_scheme(
             "access_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "org_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An organisation's API token (`ppo_…`)"))
+                    .build(),
+            ),
         );
     }
 }
@@ -54,6 +70,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/schemas/export.json", get(export_schema))
         .route("/orgs/{org}/notice.json", get(notice))
         .route("/openapi.json", get(openapi))
+        .merge(org::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(service)
 }
@@ -391,15 +408,41 @@ pub struct AttachmentResource {
     url: String,
 }
 
+impl EventResource {
+    /// A request's history; the portal's own words (a note) in `language`.
+    pub(super) fn history(view: &RequestView, language: domain::Language) -> Vec<EventResource> {
+        view.history
+            .iter()
+            .map(|e| EventResource {
+                at: e.at.clone(),
+                event: e.event.as_str().to_owned(),
+                note: e
+                    .note
+                    .as_ref()
+                    .map(|note| domain::i18n::event_note(language, note)),
+            })
+            .collect()
+    }
+}
+
+impl MessageResource {
+    pub(super) fn conversation(view: &RequestView) -> Vec<MessageResource> {
+        view.messages
+            .iter()
+            .map(|m| MessageResource {
+                at: m.at.clone(),
+                from: if m.from_staff { "staff" } else { "subject" }.into(),
+                body: m.body.clone(),
+            })
+            .collect()
+    }
+}
+
 impl From<RequestView> for RequestResource {
     fn from(view: RequestView) -> Self {
-        let event_name = |e: &EventView| {
-            serde_json::to_value(e.event)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        };
         RequestResource {
+            history: EventResource::history(&view, view.language),
+            messages: MessageResource::conversation(&view),
             reference: view.reference.to_string(),
             kind: view.kind.as_str().into(),
             status: view.status.as_str().into(),
@@ -407,27 +450,6 @@ impl From<RequestView> for RequestResource {
             verified_at: view.verified_at,
             due_date: view.due_date,
             details: serde_json::to_value(&view.details).unwrap_or_default(),
-            history: view
-                .history
-                .iter()
-                .map(|e| EventResource {
-                    at: e.at.clone(),
-                    event: event_name(e),
-                    note: e
-                        .note
-                        .as_ref()
-                        .map(|note| domain::i18n::event_note(view.language, note)),
-                })
-                .collect(),
-            messages: view
-                .messages
-                .iter()
-                .map(|m| MessageResource {
-                    at: m.at.clone(),
-                    from: if m.from_staff { "staff" } else { "subject" }.into(),
-                    body: m.body.clone(),
-                })
-                .collect(),
             attachments: view
                 .attachments
                 .iter()

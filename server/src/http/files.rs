@@ -74,6 +74,8 @@ pub fn router(service: Arc<Service>) -> Router {
         )
         .route("/o/{org}/requests/{reference}/export", get(subject_export))
         .route("/console/o/{org}/figures.csv", get(figures_csv))
+        .route("/console/o/{org}/opt-outs.csv", get(opt_outs_csv))
+        .route("/console/o/{org}/consents.csv", get(consents_csv))
         .with_state(service)
 }
 
@@ -121,13 +123,13 @@ fn clean_content_type(raw: Option<&str>) -> String {
 }
 
 /// The completion form: the response, the kind's outcome fields and files.
-struct CompletionForm {
-    response: String,
-    outcome: OutcomeForm,
-    uploads: Vec<Upload>,
+pub(super) struct CompletionForm {
+    pub(super) response: String,
+    pub(super) outcome: OutcomeForm,
+    pub(super) uploads: Vec<Upload>,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError> {
+pub(super) async fn read_form(mut multipart: Multipart) -> Result<CompletionForm, AppError> {
     let malformed = |_| AppError::MalformedBody;
     let mut form = CompletionForm {
         response: String::new(),
@@ -276,41 +278,11 @@ async fn complete(
 async fn add_export_data(
     State(service): State<Arc<Service>>,
     post: CasePost,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     post.answer(async |member, org, reference| {
         service.console.may_work(member, org, reference).await?;
-        let (mut category, mut file) = (String::new(), None);
-        while let Some(mut field) = multipart
-            .next_field()
-            .await
-            .map_err(|_| AppError::MalformedBody)?
-        {
-            match field.name().unwrap_or_default() {
-                "category" => category = field.text().await.map_err(|_| AppError::MalformedBody)?,
-                "file" => {
-                    // Read no more than a data file may hold.
-                    let name = field.file_name().unwrap_or_default().to_owned();
-                    let mut bytes = Vec::new();
-                    while let Some(chunk) =
-                        field.chunk().await.map_err(|_| AppError::MalformedBody)?
-                    {
-                        if bytes.len() + chunk.len() > portal::service::MAX_EXPORT_FILE_BYTES {
-                            return Err(AppError::validation(
-                                "file",
-                                domain::FieldErrorCode::TooLong,
-                            ));
-                        }
-                        bytes.extend_from_slice(&chunk);
-                    }
-                    file = Some((name, bytes));
-                }
-                _ => {}
-            }
-        }
-        let (name, bytes) = file
-            .filter(|(name, _)| !name.is_empty())
-            .ok_or_else(|| AppError::validation("file", domain::FieldErrorCode::Required))?;
+        let (category, name, bytes) = read_data_file(multipart).await?;
         service
             .exports
             .add_export_data(member, org, reference, &category, &name, &bytes)
@@ -318,6 +290,43 @@ async fn add_export_data(
         Ok(CaseDone::DataAdded)
     })
     .await
+}
+
+/// A data file for one category, as the console's form and the API post
+/// it: `category` and `file`, read no further than a data file may be.
+pub(super) async fn read_data_file(
+    mut multipart: Multipart,
+) -> Result<(String, String, Vec<u8>), AppError> {
+    let (mut category, mut file) = (String::new(), None);
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::MalformedBody)?
+    {
+        match field.name().unwrap_or_default() {
+            "category" => category = field.text().await.map_err(|_| AppError::MalformedBody)?,
+            "file" => {
+                // Read no more than a data file may hold.
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| AppError::MalformedBody)? {
+                    if bytes.len() + chunk.len() > portal::service::MAX_EXPORT_FILE_BYTES {
+                        return Err(AppError::validation(
+                            "file",
+                            domain::FieldErrorCode::TooLong,
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file
+        .filter(|(name, _)| !name.is_empty())
+        .ok_or_else(|| AppError::validation("file", domain::FieldErrorCode::Required))?;
+    Ok((category, name, bytes))
 }
 
 /// Builds the package and offers it to the subject. Staff of the request's
@@ -430,7 +439,7 @@ pub async fn api_export(
     ))
 }
 
-fn download_response(download: Download) -> Response {
+pub(super) fn download_response(download: Download) -> Response {
     let content_type = if KNOWN_TYPES.contains(&download.content_type.as_str()) {
         download.content_type
     } else {
@@ -502,6 +511,28 @@ async fn figures_csv(
 ) -> Result<Response, ApiError> {
     Ok(download_response(
         service.console.org_figures_csv(&member, &org).await?,
+    ))
+}
+
+/// An organisation's opt-out list as CSV, for its admins (audited).
+async fn opt_outs_csv(
+    State(service): State<Arc<Service>>,
+    Path(org): Path<String>,
+    StaffCaller(member): StaffCaller,
+) -> Result<Response, ApiError> {
+    Ok(download_response(
+        service.console.opt_outs_csv(&member, &org).await?,
+    ))
+}
+
+/// An organisation's consent receipts as CSV, for its admins (audited).
+async fn consents_csv(
+    State(service): State<Arc<Service>>,
+    Path(org): Path<String>,
+    StaffCaller(member): StaffCaller,
+) -> Result<Response, ApiError> {
+    Ok(download_response(
+        service.console.consents_csv(&member, &org).await?,
     ))
 }
 

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod health;
 pub mod hosts;
 pub mod language;
+pub mod org_api;
 pub mod org_assets;
 pub mod page_cache;
 pub mod preferences;

@@ -26,6 +26,7 @@ mod jobs;
 mod languages;
 mod lifecycle;
 mod metrics;
+mod org_api;
 mod outage;
 mod outbox;
 mod preferences;

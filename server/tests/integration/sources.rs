@@ -61,7 +61,7 @@ fn rand_suffix() -> u64 {
 }
 
 /// A second SQLite database: the meter readings.
-async fn sqlite_source(dir: &std::path::Path) -> String {
+pub(crate) async fn sqlite_source(dir: &std::path::Path) -> String {
     let url = format!("sqlite://{}/meters.db?mode=rwc", dir.display());
     let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
     db.execute(

@@ -8,8 +8,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::views::console::{
-    AuditView, CaseView, DigestTimeView, EnrolmentView, IntakeView, InvitationView, OrgFigures,
-    OrgMailSettings, OutgoingMailView, QueueView, StaffView, TeamView, WebhooksView,
+    ApiTokensView, AuditView, CaseView, DigestTimeView, EnrolmentView, IntakeView, InvitationView,
+    OrgFigures, OrgMailSettings, OutgoingMailView, QueueView, StaffView, TeamView, WebhooksView,
 };
 use domain::{AppError, Reference};
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use {
     super::door::{identify, see_other, serve, set_cookie},
     domain::views::console::{AuditFilter, QueueFilter},
-    portal::door::{cookies, Caller, MaybeStaff, PendingLogin, StaffCaller},
+    portal::door::{cookies, Caller, MaybeStaff, PendingLogin, StaffCaller, TokenToShow},
     portal::service::LoginStep,
     portal::token::Token,
 };
@@ -364,6 +364,82 @@ pub async fn replay_webhook(org: String, delivery: i64) -> Result<(), AppError> 
             .replay_webhook(&member, &org, delivery)
             .await?;
         see_other(&caller, "/console/webhooks?done=replayed");
+        Ok(())
+    })
+    .await
+}
+
+/// The API tokens of the organisations the member administers. Admins only.
+#[server(prefix = "/_sfn", endpoint = "console/api_tokens")]
+pub async fn api_tokens() -> Result<ApiTokensView, AppError> {
+    serve(|service, _| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        service.api_tokens.list(&member).await
+    })
+    .await
+}
+
+/// Makes an API token; the next page shows it, once. Admins of that
+/// organisation only.
+#[server(prefix = "/_sfn", endpoint = "console/create_api_token")]
+pub async fn create_api_token(
+    org: String,
+    name: String,
+    role: String,
+    days: String,
+) -> Result<(), AppError> {
+    use domain::{FieldErrorCode, Role};
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        let role: Role = role
+            .parse()
+            .map_err(|_| AppError::validation("role", FieldErrorCode::InvalidChoice))?;
+        let days: u32 = days
+            .trim()
+            .parse()
+            .map_err(|_| AppError::validation("days", FieldErrorCode::InvalidChoice))?;
+        let (id, token) = service
+            .api_tokens
+            .create(&member, &org, &name, role, days)
+            .await?;
+        // The page after the redirect shows it once; the server keeps its hash.
+        let cookie = cookies::fresh_api_token_name(caller.secure);
+        set_cookie(cookies::staff(
+            caller.secure,
+            cookie,
+            Some(&token),
+            cookies::FRESH_API_TOKEN_SECS,
+        ));
+        see_other(&caller, &format!("/console/api-tokens?created={id}"));
+        Ok(())
+    })
+    .await
+}
+
+/// The token made just now, once: the cookie that carried it is cleared.
+#[server(prefix = "/_sfn", endpoint = "console/fresh_api_token")]
+pub async fn fresh_api_token() -> Result<Option<String>, AppError> {
+    serve(|service, caller| async move {
+        let StaffCaller(_) = identify::<StaffCaller>(&service).await?;
+        let TokenToShow(token) = identify(&service).await?;
+        if token.is_some() {
+            let cookie = cookies::fresh_api_token_name(caller.secure);
+            set_cookie(cookies::staff(caller.secure, cookie, None, 0));
+        }
+        Ok(token.map(|t| t.expose().to_owned()))
+    })
+    .await
+}
+
+/// Revokes an API token at once. Admins of its organisation only.
+#[server(prefix = "/_sfn", endpoint = "console/revoke_api_token")]
+pub async fn revoke_api_token(org: String, token: i64) -> Result<(), AppError> {
+    serve(|service, caller| async move {
+        let StaffCaller(member) = identify(&service).await?;
+        caller.console_org(&org)?;
+        service.api_tokens.revoke(&member, &org, token).await?;
+        see_other(&caller, "/console/api-tokens?done=revoked");
         Ok(())
     })
     .await

@@ -35,6 +35,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                                 <li><A href="/console/mail">"Outgoing mail"</A></li>
                                                 <li><A href="/console/webhooks">"Webhooks"</A></li>
                                                 <li><A href="/console/figures">"Figures"</A></li>
+                                                <li><A href="/console/api-tokens">"API tokens"</A></li>
                                             })}
                                             {(!me.two_factor).then(|| view! { <li><A href="/console/enrol">"Two-factor sign-in"</A></li> })}
                                             <li><A href="/console/account">"Account"</A></li>

@@ -2,6 +2,7 @@
 //! so none of it adds to the subject's WebAssembly). One module per page.
 
 mod account;
+mod api_tokens;
 mod audit;
 mod case;
 mod figures;
@@ -15,6 +16,7 @@ mod team;
 mod webhooks;
 
 pub use account::{AccountPage, ForgotPasswordPage, ResetPasswordPage};
+pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
 pub use case::CasePage;
 pub use figures::FiguresPage;

@@ -5,13 +5,13 @@
 //! request. After it the subject can no longer cancel.
 
 use super::Cases;
-use crate::service::{db, now, StaffMember};
+use crate::service::{db, now, CaseWorker};
 use crate::{
     sources::{Execution, Identifiers, Operation},
     store::{ExecutionRow, Store},
 };
 use domain::{
-    Actor, AppError, AuditAction, ExecutionOutcome, FieldErrorCode, Reference, Role, Status,
+    AppError, AuditAction, ExecutionOutcome, FieldErrorCode, Reference, Role, Status,
     TransitionError,
 };
 
@@ -21,7 +21,7 @@ impl Cases {
     #[tracing::instrument(name = "service.execute_on_sources", skip_all, fields(reference = %reference))]
     pub async fn execute_on_sources(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<usize, AppError> {
@@ -101,7 +101,7 @@ impl Cases {
             self.trail
                 .record(
                     &mut tx,
-                    Actor::Staff(member.id),
+                    member.actor(),
                     org,
                     AuditAction::Executed(operation, outcome),
                     reference.as_str(),

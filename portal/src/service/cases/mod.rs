@@ -6,7 +6,7 @@
 mod execution;
 
 use super::team_mail::{Audience, TeamMail};
-use super::{db, now, Notify, Seals, StaffMember, Subject, Trail};
+use super::{db, now, CaseWorker, Notify, Seals, Subject, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
 use crate::store::{Lifecycle, NewEvent, NewMessage};
@@ -78,7 +78,7 @@ impl Cases {
     #[tracing::instrument(name = "service.staff_act", skip_all, fields(reference = %reference))]
     pub async fn staff_act(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
         action: StaffAction,
@@ -92,7 +92,7 @@ impl Cases {
     #[tracing::instrument(name = "service.staff_act_with_files", skip_all, fields(reference = %reference, files = uploads.len()))]
     pub async fn staff_act_with_files(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
         action: StaffAction,
@@ -227,7 +227,7 @@ impl Cases {
             let new = NewMessage {
                 request_id: row.id,
                 at,
-                author: Actor::Staff(member.id),
+                author: member.actor(),
                 body: &body,
             };
             Store::insert_message(&mut tx, new).await.map_err(db)?;
@@ -251,7 +251,7 @@ impl Cases {
                 size: upload.data.len() as i64,
                 data: &sealed,
             };
-            Store::insert_attachment(&mut tx, row.id, member.id, &new, at)
+            Store::insert_attachment(&mut tx, row.id, member.account(), &new, at)
                 .await
                 .map_err(db)?;
             // The name is sealed with the file; the audit log keeps what
@@ -264,7 +264,7 @@ impl Cases {
         self.trail
             .record(
                 &mut tx,
-                Actor::Staff(member.id),
+                member.actor(),
                 org,
                 AuditAction::Request(event),
                 reference.as_str(),
@@ -292,7 +292,7 @@ impl Cases {
                     &row,
                     StaffNews::Assigned,
                     Audience::Member(*to),
-                    Some(member.id),
+                    member.account(),
                     at,
                 )
                 .await?;

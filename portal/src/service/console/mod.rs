@@ -7,16 +7,21 @@ mod case;
 mod figures;
 mod mail;
 mod org_figures;
+mod registers;
 mod webhooks;
+mod worklist;
+
+pub use registers::{ConsentEntry, Feed, OptOutEntry};
+pub use worklist::{WorkPage, MAX_WORK_PAGE};
 
 pub use figures::RequestFigures;
 
-use super::{db, now, views, Seals, StaffMember, Subject, Team, Trail};
+use super::{db, now, views, CaseWorker, Seals, StaffMember, Subject, Team, Trail};
 use crate::content::Content;
 use crate::sealing::{Column, Row};
 use crate::{
     audit::Entry,
-    store::{AuditQuery, AuditRow, QueueQuery, Store},
+    store::{AuditQuery, AuditRow, QueueQuery, QueueRow, Store},
 };
 use domain::views::console::{
     AuditEntryView, AuditFilter, AuditView, CaseView, Colleague, QueueFilter, QueueItem, QueueView,
@@ -91,6 +96,71 @@ fn flags(status: Status, due: Option<DueDate>, today: Date) -> (bool, bool) {
     )
 }
 
+/// A queue row as the queue and the API list it.
+fn queue_item(row: QueueRow, today: Date) -> QueueItem {
+    let (overdue, due_soon) = flags(row.status, row.due_date, today);
+    QueueItem {
+        reference: row.reference,
+        kind: row.kind,
+        status: row.status,
+        received_at: views::rfc3339(crate::store::received_at(row.arrived_on, row.created_at)),
+        due_date: row.due_date.map(|d| d.to_string()),
+        assignee: row.assignee_email,
+        overdue,
+        due_soon,
+        duplicate: row.duplicate,
+        org: row.org,
+    }
+}
+
+/// The queue's filters, parsed: an unknown value is a 422, not an empty list.
+struct ParsedFilter {
+    /// `None`: the open statuses; `Some(None)`: every status.
+    status: Option<Option<Status>>,
+    kind: Option<RequestKind>,
+    assignee: Option<Option<i64>>,
+}
+
+impl ParsedFilter {
+    fn of(worker: &impl CaseWorker, filter: &QueueFilter) -> Result<ParsedFilter, AppError> {
+        let status = match filter.status.as_deref().unwrap_or("open") {
+            "open" | "" => None,
+            "all" => Some(None),
+            other => Some(Some(
+                other.parse::<Status>().map_err(|_| invalid("status"))?,
+            )),
+        };
+        let kind = match filter.kind.as_deref() {
+            None | Some("") => None,
+            Some(raw) => Some(raw.parse::<RequestKind>().map_err(|_| invalid("kind"))?),
+        };
+        let assignee = match filter.assignee.as_deref() {
+            None | Some("") => None,
+            Some("none") => Some(None),
+            // A token is nobody's "me".
+            Some("me") => Some(Some(worker.account().ok_or_else(|| invalid("assignee"))?)),
+            Some(raw) => Some(Some(raw.parse::<i64>().map_err(|_| invalid("assignee"))?)),
+        };
+        Ok(ParsedFilter {
+            status,
+            kind,
+            assignee,
+        })
+    }
+
+    fn query<'a>(&self, orgs: &'a [String], limit: i64, offset: i64) -> QueueQuery<'a> {
+        QueueQuery {
+            orgs,
+            status: self.status.flatten().map(Status::as_str),
+            all_statuses: matches!(self.status, Some(None)),
+            kind: self.kind.map(RequestKind::as_str),
+            assignee: self.assignee,
+            limit,
+            offset,
+        }
+    }
+}
+
 fn entry_view(row: AuditRow) -> AuditEntryView {
     AuditEntryView {
         id: row.id,
@@ -111,7 +181,7 @@ impl Console {
     /// a large body (uploads) ask this before they read it.
     pub async fn may_work(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<(), AppError> {
@@ -159,42 +229,17 @@ impl Console {
     #[tracing::instrument(name = "service.queue", skip_all)]
     pub async fn queue(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         filter: &QueueFilter,
     ) -> Result<QueueView, AppError> {
-        let orgs: Vec<String> = member
-            .roles
-            .iter()
-            .map(|(org, _)| org.to_string())
-            .collect();
-        let status = match filter.status.as_deref().unwrap_or("open") {
-            "open" | "" => None,
-            "all" => Some(None),
-            other => Some(Some(
-                other.parse::<Status>().map_err(|_| invalid("status"))?,
-            )),
-        };
-        let kind = match filter.kind.as_deref() {
-            None | Some("") => None,
-            Some(raw) => Some(raw.parse::<RequestKind>().map_err(|_| invalid("kind"))?),
-        };
-        let assignee = match filter.assignee.as_deref() {
-            None | Some("") => None,
-            Some("none") => Some(None),
-            Some("me") => Some(Some(member.id)),
-            Some(raw) => Some(Some(raw.parse::<i64>().map_err(|_| invalid("assignee"))?)),
-        };
+        let orgs = member.orgs();
+        let parsed = ParsedFilter::of(member, filter)?;
         let page = filter.page.unwrap_or(1).max(1);
-        let status_str = status.flatten().map(Status::as_str);
-        let query = QueueQuery {
-            orgs: &orgs,
-            status: status_str,
-            all_statuses: matches!(status, Some(None)),
-            kind: kind.map(RequestKind::as_str),
-            assignee,
-            limit: QUEUE_PAGE_SIZE,
-            offset: (i64::from(page) - 1) * QUEUE_PAGE_SIZE,
-        };
+        let query = parsed.query(
+            &orgs,
+            QUEUE_PAGE_SIZE,
+            (i64::from(page) - 1) * QUEUE_PAGE_SIZE,
+        );
         let today = today();
         let mut conn = self.store.conn().await.map_err(db)?;
         let (rows, total) = Store::queue(&mut conn, &query).await.map_err(db)?;
@@ -215,27 +260,7 @@ impl Console {
                 email: c.email,
             })
             .collect();
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                let (overdue, due_soon) = flags(row.status, row.due_date, today);
-                QueueItem {
-                    reference: row.reference,
-                    kind: row.kind,
-                    status: row.status,
-                    received_at: views::rfc3339(crate::store::received_at(
-                        row.arrived_on,
-                        row.created_at,
-                    )),
-                    due_date: row.due_date.map(|d| d.to_string()),
-                    assignee: row.assignee_email,
-                    overdue,
-                    due_soon,
-                    duplicate: row.duplicate,
-                    org: row.org,
-                }
-            })
-            .collect();
+        let items = rows.into_iter().map(|row| queue_item(row, today)).collect();
         Ok(QueueView {
             items,
             total,
@@ -244,7 +269,7 @@ impl Console {
             overdue,
             due_soon,
             colleagues,
-            me: member.id,
+            me: member.account().unwrap_or_default(),
         })
     }
 
@@ -253,7 +278,7 @@ impl Console {
     #[tracing::instrument(name = "service.case", skip_all, fields(reference = %reference))]
     pub async fn case(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<CaseView, AppError> {
@@ -266,7 +291,7 @@ impl Console {
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        let actor = Actor::Staff(member.id);
+        let actor = member.actor();
         // One entry per member, request and minute: a page view may render
         // its data more than once (server-side rendering polls resources
         // again), and an action's redirect shows the page anew.
@@ -336,7 +361,7 @@ impl Console {
     /// An attachment for a member of the request's organisation (audited).
     pub async fn staff_attachment(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
         id: i64,
@@ -344,7 +369,7 @@ impl Console {
         if !member.may(org, Role::Agent) {
             return Err(AppError::NotFound);
         }
-        self.attachment(org, reference, None, id, Actor::Staff(member.id))
+        self.attachment(org, reference, None, id, member.actor())
             .await
     }
 

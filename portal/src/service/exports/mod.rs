@@ -7,7 +7,7 @@
 mod staging;
 
 use super::{
-    db, now, views, Download, DownloadBody, Notify, Packages, Seals, StaffMember, Subject, Trail,
+    db, now, views, CaseWorker, Download, DownloadBody, Notify, Packages, Seals, Subject, Trail,
 };
 use crate::content::Content;
 use crate::sealing::Column;
@@ -85,7 +85,7 @@ impl Exports {
     async fn exportable_request(
         &self,
         conn: &mut crate::store::Conn,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<RequestRow, AppError> {
@@ -112,7 +112,7 @@ impl Exports {
     #[tracing::instrument(name = "service.add_export_data", skip_all, fields(reference = %reference))]
     pub async fn add_export_data(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
         category: &str,
@@ -153,7 +153,7 @@ impl Exports {
             &row,
             &source,
             &[category],
-            Some(member.id),
+            member.account(),
             at,
         )
         .await
@@ -176,7 +176,7 @@ impl Exports {
             let detail = serde_json::json!({ "category": category, "source": "upload", "records": count, "size": bytes.len(), "sha256": sha256 });
             self.trail.record(
                 &mut tx,
-                Actor::Staff(member.id),
+                member.actor(),
                 org,
                 AuditAction::ExportDataAdded,
                 reference.as_str(),
@@ -200,7 +200,7 @@ impl Exports {
     #[tracing::instrument(name = "service.collect_sources", skip_all, fields(reference = %reference))]
     pub async fn collect_sources(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<usize, AppError> {
@@ -209,7 +209,7 @@ impl Exports {
             .exportable_request(&mut conn, member, org, reference)
             .await?;
         drop(conn);
-        self.collect_for(&row, Some(member.id)).await
+        self.collect_for(&row, member.actor()).await
     }
 
     /// Asks every source about the request's subject, for a staff member
@@ -218,14 +218,15 @@ impl Exports {
     pub(super) async fn collect_for(
         &self,
         row: &RequestRow,
-        staff: Option<i64>,
+        actor: Actor,
     ) -> Result<usize, AppError> {
+        // What a staff account did is also filed under the account.
+        let staff = match actor {
+            Actor::Staff(id) => Some(id),
+            _ => None,
+        };
         let org = row.org.as_str();
         let organisation = self.content.organisation(org)?;
-        let actor = match staff {
-            Some(id) => Actor::Staff(id),
-            None => Actor::System(Task::Jobs),
-        };
         let reference = row.reference.clone();
         let email = self.seals.request_email(row)?;
         let who = crate::sources::Identifiers {
@@ -323,7 +324,7 @@ impl Exports {
     #[tracing::instrument(name = "service.build_export", skip_all, fields(reference = %reference))]
     pub async fn build_export(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<(), AppError> {
@@ -427,7 +428,7 @@ impl Exports {
             data_sha256: &data_sha256,
             at,
             expires_at,
-            staff_id: member.id,
+            staff_id: member.account(),
             released_at,
         };
         Store::insert_export(&mut tx, new).await.map_err(db)?;
@@ -440,7 +441,7 @@ impl Exports {
         self.trail
             .record(
                 &mut tx,
-                Actor::Staff(member.id),
+                member.actor(),
                 org,
                 AuditAction::ExportBuilt,
                 reference.as_str(),
@@ -460,7 +461,7 @@ impl Exports {
         &self,
         conn: &mut crate::store::Conn,
         row: &RequestRow,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         at: i64,
         expires_at: i64,
     ) -> Result<(), AppError> {
@@ -476,7 +477,7 @@ impl Exports {
         let new = crate::store::NewMessage {
             request_id: row.id,
             at,
-            author: Actor::Staff(member.id),
+            author: member.actor(),
             body: &message,
         };
         Store::insert_message(&mut *conn, new).await.map_err(db)?;
@@ -500,7 +501,7 @@ impl Exports {
     #[tracing::instrument(name = "service.release_export", skip_all, fields(reference = %reference))]
     pub async fn release_export(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<(), AppError> {
@@ -528,7 +529,7 @@ impl Exports {
         self.trail
             .record(
                 &mut tx,
-                Actor::Staff(member.id),
+                member.actor(),
                 org,
                 AuditAction::ExportReleased,
                 reference.as_str(),
@@ -544,7 +545,7 @@ impl Exports {
     /// The newest package, released or not, for staff to review. Audited.
     pub async fn staff_export(
         &self,
-        member: &StaffMember,
+        member: &impl CaseWorker,
         org: &str,
         reference: &Reference,
     ) -> Result<Download, AppError> {
@@ -574,7 +575,7 @@ impl Exports {
         self.trail
             .record(
                 &mut tx,
-                Actor::Staff(member.id),
+                member.actor(),
                 org,
                 AuditAction::ExportReviewed,
                 reference.as_str(),

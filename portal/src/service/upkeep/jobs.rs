@@ -45,7 +45,9 @@ impl Upkeep {
             Some(row) => {
                 let parsed = row;
                 if parsed.kind.exportable() && !parsed.status.is_closed() {
-                    self.exports.collect_for(row, None).await
+                    self.exports
+                        .collect_for(row, Actor::System(Task::Jobs))
+                        .await
                 } else {
                     Ok(0)
                 }
