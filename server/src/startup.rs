@@ -3,8 +3,8 @@
 //! tests run the real router on a random port.
 
 use crate::http::{
-    api, embed, files, gpc, guard, health, hosts, language, org_assets, page_cache, preferences,
-    redirects, throttle,
+    api, embed, files, gpc, guard, health, hosts, language, org_api, org_assets, page_cache,
+    preferences, redirects, throttle,
 };
 use anyhow::Context;
 use axum::serve::ListenerExt;
@@ -308,6 +308,7 @@ fn router(settings: &Settings, service: Arc<Service>, address: SocketAddr) -> Ro
         files::router(service.clone()).layer(RequestBodyLimitLayer::new(files::MAX_UPLOAD_BYTES));
     Router::new()
         .merge(uploads)
+        .merge(org_api::router(service.clone()))
         .merge(pages_and_api)
         .layer(middleware::from_fn_with_state(service.clone(), gpc::honour))
         .layer(middleware::from_fn_with_state(

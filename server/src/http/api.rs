@@ -70,7 +70,6 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/schemas/export.json", get(export_schema))
         .route("/orgs/{org}/notice.json", get(notice))
         .route("/openapi.json", get(openapi))
-        .merge(org::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
         .with_state(service)
 }

@@ -22,43 +22,83 @@ use portal::door::{ApiError, HostOrg, TokenCaller};
 use portal::service::{ApiClient, Service};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::{IntoParams, ToSchema};
 
-pub fn router() -> Router<Arc<Service>> {
-    let upload = DefaultBodyLimit::max(super::files::MAX_UPLOAD_BYTES);
+/// The largest JSON body an action takes: a text of 10,000 characters,
+/// each escaped as JSON may escape it (12 bytes for a character outside
+/// the BMP), and room besides; more is 413.
+pub const MAX_ACTION_BYTES: usize = 256 * 1024;
+
+/// The organisation API's routes, with their own body limits: up to five
+/// files of 10 MB for a completion and a data file, `MAX_ACTION_BYTES`
+/// for the rest (outside the pages' 64 KiB).
+pub fn router(service: Arc<Service>) -> Router {
+    let upload = || {
+        (
+            DefaultBodyLimit::max(super::files::MAX_UPLOAD_BYTES),
+            RequestBodyLimitLayer::new(super::files::MAX_UPLOAD_BYTES),
+        )
+    };
+    let uploads = Router::new()
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/complete",
+            post(complete),
+        )
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/export-data",
+            post(add_export_data),
+        )
+        .route_layer(upload());
     Router::new()
-        .route("/orgs/{org}/requests", get(list))
-        .route("/orgs/{org}/requests/{reference}", get(read))
-        .route("/orgs/{org}/requests/{reference}/assign", post(assign))
-        .route("/orgs/{org}/requests/{reference}/start", post(start))
-        .route("/orgs/{org}/requests/{reference}/messages", post(message))
-        .route("/orgs/{org}/requests/{reference}/questions", post(ask))
-        .route("/orgs/{org}/requests/{reference}/extend", post(extend))
-        .route("/orgs/{org}/requests/{reference}/reject", post(reject))
+        .route("/api/v1/orgs/{org}/requests", get(list))
+        .route("/api/v1/orgs/{org}/requests/{reference}", get(read))
         .route(
-            "/orgs/{org}/requests/{reference}/complete",
-            post(complete).layer(upload.clone()),
+            "/api/v1/orgs/{org}/requests/{reference}/assign",
+            post(assign),
         )
-        .route("/orgs/{org}/requests/{reference}/execute", post(execute))
-        .route("/orgs/{org}/requests/{reference}/collect", post(collect))
+        .route("/api/v1/orgs/{org}/requests/{reference}/start", post(start))
         .route(
-            "/orgs/{org}/requests/{reference}/export-data",
-            post(add_export_data).layer(upload),
+            "/api/v1/orgs/{org}/requests/{reference}/messages",
+            post(message),
         )
         .route(
-            "/orgs/{org}/requests/{reference}/export",
+            "/api/v1/orgs/{org}/requests/{reference}/questions",
+            post(ask),
+        )
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/extend",
+            post(extend),
+        )
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/reject",
+            post(reject),
+        )
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/execute",
+            post(execute),
+        )
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/collect",
+            post(collect),
+        )
+        .route(
+            "/api/v1/orgs/{org}/requests/{reference}/export",
             get(download_export).post(build_export),
         )
         .route(
-            "/orgs/{org}/requests/{reference}/export/release",
+            "/api/v1/orgs/{org}/requests/{reference}/export/release",
             post(release_export),
         )
         .route(
-            "/orgs/{org}/requests/{reference}/attachments/{id}",
+            "/api/v1/orgs/{org}/requests/{reference}/attachments/{id}",
             get(download_attachment),
         )
-        .route("/orgs/{org}/opt-outs", get(opt_outs))
-        .route("/orgs/{org}/consents", get(consents))
+        .route("/api/v1/orgs/{org}/opt-outs", get(opt_outs))
+        .route("/api/v1/orgs/{org}/consents", get(consents))
+        .route_layer(RequestBodyLimitLayer::new(MAX_ACTION_BYTES))
+        .merge(uploads)
+        .with_state(service)
 }
 
 /// The token, in the organisation the path names, on a host that serves it.
@@ -73,6 +113,39 @@ fn in_org<'a>(
 
 fn reference(raw: &str) -> Result<Reference, ApiError> {
     Reference::parse(raw).map_err(|_| ApiError(AppError::NotFound))
+}
+
+/// A query parameter that is there must say something: the document's
+/// patterns allow no empty value (the console's forms send empty ones, the
+/// API does not take them).
+fn given(field: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if v.is_empty() => Err(ApiError(AppError::validation(
+            field,
+            domain::FieldErrorCode::InvalidChoice,
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// A JSON number that is a whole number, written `3` or `3.0` (JSON Schema
+/// counts both as an integer), in range for `T`.
+fn whole<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let value = number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    });
+    value
+        .and_then(|v| T::try_from(v).ok())
+        .ok_or_else(|| D::Error::custom("not a whole number in range"))
 }
 
 fn string_enum(values: impl IntoIterator<Item = &'static str>) -> utoipa::openapi::schema::Object {
@@ -184,14 +257,15 @@ async fn list(
     let client = in_org(&caller, &host, &org)?;
     let Query(query) = query.map_err(|_| AppError::MalformedBody)?;
     let filter = QueueFilter {
-        status: query.status,
-        kind: query.kind,
-        assignee: query.assignee,
+        status: given("status", query.status)?,
+        kind: given("kind", query.kind)?,
+        assignee: given("assignee", query.assignee)?,
         page: None,
     };
+    let cursor = given("cursor", query.cursor)?;
     let page = service
         .console
-        .work_page(client, &org, &filter, query.cursor.as_deref(), query.limit)
+        .work_page(client, &org, &filter, cursor.as_deref(), query.limit)
         .await?;
     Ok(Json(QueuePage {
         requests: page.items.into_iter().map(Into::into).collect(),
@@ -433,6 +507,7 @@ async fn act(
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
     /// A member of the organisation (`colleagues` of the request).
+    #[serde(deserialize_with = "whole")]
     to: i64,
     /// A note for them (the team's, never the subject's).
     #[schema(max_length = 10000)]
@@ -452,6 +527,7 @@ pub struct TextBody {
 pub struct ExtendBody {
     /// By one or two months (Art. 12(3)), once.
     #[schema(minimum = 1, maximum = 2)]
+    #[serde(deserialize_with = "whole")]
     months: u8,
     /// Why, told to the subject.
     #[schema(min_length = 1, max_length = 10000)]
@@ -613,7 +689,10 @@ async fn reject(
 }
 
 /// The completion form, as the console posts it.
-#[derive(ToSchema)]
+// Deserialize only for `deny_unknown_fields`: the schema then says
+// `additionalProperties: false`, as the form takes no other parts.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CompleteForm {
     /// The answer, told to the subject.
@@ -727,7 +806,8 @@ async fn collect(
 }
 
 /// A data file for one category, as the console's form posts it.
-#[derive(ToSchema)]
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DataFileForm {
     /// One of the organisation's categories.
@@ -954,9 +1034,10 @@ async fn opt_outs(
 ) -> Result<Json<OptOutFeed>, ApiError> {
     let client = in_org(&caller, &host, &org)?;
     let Query(query) = query.map_err(|_| AppError::MalformedBody)?;
+    let cursor = given("cursor", query.cursor)?;
     let feed = service
         .console
-        .opt_out_feed(client, &org, query.cursor.as_deref(), query.limit)
+        .opt_out_feed(client, &org, cursor.as_deref(), query.limit)
         .await?;
     Ok(Json(OptOutFeed {
         opt_outs: feed
@@ -994,9 +1075,10 @@ async fn consents(
 ) -> Result<Json<ConsentFeed>, ApiError> {
     let client = in_org(&caller, &host, &org)?;
     let Query(query) = query.map_err(|_| AppError::MalformedBody)?;
+    let cursor = given("cursor", query.cursor)?;
     let feed = service
         .console
-        .consent_feed(client, &org, query.cursor.as_deref(), query.limit)
+        .consent_feed(client, &org, cursor.as_deref(), query.limit)
         .await?;
     Ok(Json(ConsentFeed {
         receipts: feed

@@ -47,19 +47,19 @@ enum Body {
     Upload(&'static str),
 }
 
-struct Route {
+struct Route<const N: usize = 6> {
     method: &'static str,
     path: String,
     body: Body,
-    /// One expectation per actor, in the order of `ACTORS`.
-    expect: [Expect; 6],
+    /// One expectation per actor, in the order of `ACTORS` (or `TOKEN_ACTORS`).
+    expect: [Expect; N],
 }
 
 fn form(pairs: &[(&'static str, &str)]) -> Body {
     Body::Form(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
 }
 
-async fn call(app: &TestApp, route: &Route, actor: &Actor) -> (u16, String) {
+async fn call<const N: usize>(app: &TestApp, route: &Route<N>, actor: &Actor) -> (u16, String) {
     let url = app.url(&route.path);
     let mut request = match route.method {
         "GET" => app.client.get(url),
@@ -209,6 +209,14 @@ async fn every_door_lets_in_exactly_who_it_should() {
         .fetch_one(&app.db)
         .await
         .unwrap();
+
+    // A token of the other organisation, for the revocation a stranger tries.
+    let admin_b = app
+        .staff("dpo@other.example", "other", Role::Admin, false)
+        .await;
+    let other_token_id = crate::org_api::token_of(&app, admin_b, "other")
+        .await
+        .to_string();
 
     let actors = [
         Actor {
@@ -716,6 +724,54 @@ async fn every_door_lets_in_exactly_who_it_should() {
         },
         Route {
             method: "GET",
+            path: "/console/api-tokens".into(),
+            body: Body::None,
+            expect: [Login, Login, Login, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/api_tokens"),
+            body: form(&[]),
+            expect: [Deny, Deny, Deny, Status(403), Status(403), Allow],
+        },
+        Route {
+            method: "POST",
+            path: sfn("console/create_api_token"),
+            body: form(&[
+                ("org", "demo"),
+                ("name", "matrix"),
+                ("role", "agent"),
+                ("days", "30"),
+            ]),
+            expect: [Deny, Deny, Deny, Deny, Deny, Allow],
+        },
+        // Only an admin of the token's organisation revokes it.
+        Route {
+            method: "POST",
+            path: sfn("console/revoke_api_token"),
+            body: form(&[("org", "other"), ("token", &other_token_id)]),
+            expect: [Deny; 6],
+        },
+        Route {
+            method: "GET",
+            path: "/console/o/demo/opt-outs.csv".into(),
+            body: Body::None,
+            expect: [Deny, Deny, Deny, Deny, Deny, Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/o/demo/consents.csv".into(),
+            body: Body::None,
+            expect: [Deny, Deny, Deny, Deny, Deny, Allow],
+        },
+        Route {
+            method: "GET",
+            path: "/console/o/other/opt-outs.csv".into(),
+            body: Body::None,
+            expect: [Deny; 6],
+        },
+        Route {
+            method: "GET",
             path: "/console/login".into(),
             body: Body::None,
             expect: everyone,
@@ -856,5 +912,273 @@ async fn every_door_lets_in_exactly_who_it_should() {
     assert!(
         !page.contains("History") && !page.contains("kari@example.no"),
         "subject Y sees only the sign-in form"
+    );
+}
+
+const TOKEN_ACTORS: [&str; 8] = [
+    "anonymous",
+    "subject X's token",
+    "admin of A, signed in to the console",
+    "agent token of A",
+    "admin token of A",
+    "admin token of B",
+    "revoked token of A",
+    "expired token of A",
+];
+
+/// The organisation API, called by each of eight actors: tokens of two
+/// organisations, a revoked and an expired one, a subject's token and a
+/// console session (which the API does not read). A token reaches its own
+/// organisation, with its role, and nothing else; no other door lets a
+/// token in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisation_tokens_reach_their_own_organisation_and_nothing_else() {
+    use crate::org_api::{member, token};
+    let app = spawn_app().await;
+    let (x, x_token) = app.verified_subject("kari@example.no").await;
+    let (r, _) = app.verified_subject("ola@example.no").await;
+    let (o, _) = app
+        .verified_request(serde_json::json!({"org": "demo", "kind": "marketing_opt_out", "email": "per@example.no"}))
+        .await;
+    let admin_a = member(&app, "dpo@fjordlys.example", "demo", Role::Admin, true).await;
+    let mut console_admin = app
+        .staff("boss@fjordlys.example", "demo", Role::Admin, true)
+        .await;
+    let admin_cookie = app.staff_cookie(&mut console_admin).await;
+    let admin_b = member(&app, "dpo@other.example", "other", Role::Admin, false).await;
+    let (_, agent_a) = token(&app, &admin_a, "demo", "CRM", Role::Agent).await;
+    let (_, full_a) = token(&app, &admin_a, "demo", "Mailing", Role::Admin).await;
+    let (_, full_b) = token(&app, &admin_b, "other", "Other's CRM", Role::Admin).await;
+    let (revoked_id, revoked) = token(&app, &admin_a, "demo", "Old", Role::Admin).await;
+    app.service
+        .api_tokens
+        .revoke(&admin_a, "demo", revoked_id)
+        .await
+        .unwrap();
+    let (expired_id, expired) = token(&app, &admin_a, "demo", "Lapsed", Role::Admin).await;
+    sqlx::query("UPDATE api_tokens SET expires_at = 1 WHERE id = $1")
+        .bind(expired_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let bearer = |t: &str| Actor {
+        cookie: None,
+        bearer: Some(t.to_owned()),
+    };
+    let actors = [
+        Actor {
+            cookie: None,
+            bearer: None,
+        },
+        bearer(&x_token),
+        Actor {
+            cookie: Some(admin_cookie.clone()),
+            bearer: None,
+        },
+        bearer(&agent_a),
+        bearer(&full_a),
+        bearer(&full_b),
+        bearer(&revoked),
+        bearer(&expired),
+    ];
+    let of_a = [Deny, Deny, Deny, Allow, Allow, Deny, Deny, Deny];
+    let admins_of_a = [Deny, Deny, Deny, Deny, Allow, Deny, Deny, Deny];
+    let once = [Deny, Deny, Deny, Allow, Status(409), Deny, Deny, Deny];
+    let of_b = [Deny, Deny, Deny, Deny, Deny, Allow, Deny, Deny];
+    let nobody = [Deny; 8];
+    let api = |rest: &str| format!("/api/v1/orgs/demo/requests/{x}{rest}");
+    let json = |v: serde_json::Value| Body::Json(v);
+    let routes: Vec<Route<8>> = vec![
+        Route {
+            method: "GET",
+            path: "/api/v1/orgs/demo/requests?status=all".into(),
+            body: Body::None,
+            expect: of_a,
+        },
+        Route {
+            method: "GET",
+            path: api(""),
+            body: Body::None,
+            expect: of_a,
+        },
+        Route {
+            method: "POST",
+            path: api("/assign"),
+            body: json(serde_json::json!({"to": admin_a.id})),
+            expect: of_a,
+        },
+        Route {
+            method: "POST",
+            path: api("/start"),
+            body: Body::None,
+            expect: once,
+        },
+        Route {
+            method: "POST",
+            path: api("/messages"),
+            body: json(serde_json::json!({"text": "Hello"})),
+            expect: of_a,
+        },
+        Route {
+            method: "POST",
+            path: api("/questions"),
+            body: json(serde_json::json!({"text": "Which?"})),
+            expect: once,
+        },
+        Route {
+            method: "POST",
+            path: api("/extend"),
+            body: json(serde_json::json!({"months": 1, "reason": "Busy"})),
+            expect: once,
+        },
+        Route {
+            method: "POST",
+            path: api("/collect"),
+            body: Body::None,
+            expect: of_a,
+        },
+        Route {
+            method: "POST",
+            path: api("/execute"),
+            body: Body::None,
+            expect: [Deny, Deny, Deny, Status(422), Status(422), Deny, Deny, Deny],
+        },
+        Route {
+            method: "POST",
+            path: api("/export-data"),
+            body: Body::Upload("consumption"),
+            expect: of_a,
+        },
+        Route {
+            method: "POST",
+            path: api("/export"),
+            body: Body::None,
+            expect: of_a,
+        },
+        Route {
+            method: "GET",
+            path: api("/export"),
+            body: Body::None,
+            expect: of_a,
+        },
+        Route {
+            method: "GET",
+            path: api("/attachments/1"),
+            body: Body::None,
+            expect: nobody,
+        },
+        Route {
+            method: "POST",
+            path: format!("/api/v1/orgs/demo/requests/{r}/reject"),
+            body: json(serde_json::json!({"reason": "No", "legal_ground": "Art. 12(5)"})),
+            expect: once,
+        },
+        Route {
+            method: "POST",
+            path: api("/complete"),
+            body: Body::Multipart("Done."),
+            expect: once,
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/orgs/demo/opt-outs".into(),
+            body: Body::None,
+            expect: admins_of_a,
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/orgs/demo/consents".into(),
+            body: Body::None,
+            expect: admins_of_a,
+        },
+        // B's token in B's organisation, and what it finds of A there: nothing.
+        Route {
+            method: "GET",
+            path: "/api/v1/orgs/other/requests?status=all".into(),
+            body: Body::None,
+            expect: of_b,
+        },
+        Route {
+            method: "GET",
+            path: format!("/api/v1/orgs/other/requests/{x}"),
+            body: Body::None,
+            expect: nobody,
+        },
+        Route {
+            method: "POST",
+            path: format!("/api/v1/orgs/other/requests/{o}/messages"),
+            body: json(serde_json::json!({"text": "x"})),
+            expect: nobody,
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/orgs/other/opt-outs".into(),
+            body: Body::None,
+            expect: of_b,
+        },
+        // No other door takes a token.
+        Route {
+            method: "GET",
+            path: "/api/v1/requests".into(),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "GET",
+            path: format!("/api/v1/requests/{x}"),
+            body: Body::None,
+            expect: [Deny, Allow, Deny, Deny, Deny, Deny, Deny, Deny],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/orgs/nowhere/requests".into(),
+            body: Body::None,
+            expect: nobody,
+        },
+    ];
+    let mut failures = Vec::new();
+    let mut bodies = std::collections::HashMap::new();
+    for route in &routes {
+        for (i, actor) in actors.iter().enumerate() {
+            let (status, body) = call(&app, route, actor).await;
+            if !satisfied(route.expect[i], status) {
+                failures.push(format!(
+                    "{} {} as {}: got {status} {body}, expected {:?}",
+                    route.method, route.path, TOKEN_ACTORS[i], route.expect[i]
+                ));
+            }
+            bodies.insert((route.path.clone(), i), (status, body));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} calls wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // A token that is not live, or of another organisation, is no token (401).
+    for actor in [6, 7] {
+        let (status, body) = &bodies[&("/api/v1/orgs/demo/requests?status=all".to_owned(), actor)];
+        assert_eq!(*status, 401, "{}: {body}", TOKEN_ACTORS[actor]);
+        assert!(body.contains("unauthenticated"), "{body}");
+    }
+    assert_eq!(
+        bodies[&("/api/v1/orgs/demo/requests?status=all".to_owned(), 5)].0,
+        401
+    );
+    // What B's token saw of its own organisation holds nothing of A's.
+    let (_, seen) = &bodies[&("/api/v1/orgs/other/requests?status=all".to_owned(), 5)];
+    assert!(
+        !seen.contains(&x) && !seen.contains(&r) && !seen.contains(&o),
+        "{seen}"
+    );
+    let (_, seen) = &bodies[&("/api/v1/orgs/other/opt-outs".to_owned(), 5)];
+    assert!(!seen.contains("per@example.no"), "{seen}");
+    let (_, seen) = &bodies[&("/api/v1/orgs/demo/opt-outs".to_owned(), 4)];
+    assert!(seen.contains("per@example.no"), "{seen}");
+    println!(
+        "organisation API matrix: {} routes x {} actors",
+        routes.len(),
+        TOKEN_ACTORS.len()
     );
 }

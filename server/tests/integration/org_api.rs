@@ -246,6 +246,11 @@ async fn a_crm_works_the_queue_through_every_staff_action() {
                 .file_name("readings.csv")
                 .mime_str("text/csv")
                 .unwrap(),
+        )
+        // A file larger than any page takes: the API has the console's limits.
+        .part(
+            "attachments",
+            reqwest::multipart::Part::bytes(vec![b'x'; 3 * 1024 * 1024]).file_name("letter.pdf"),
         );
     let response = app
         .client
@@ -259,6 +264,8 @@ async fn a_crm_works_the_queue_through_every_staff_action() {
     let done: Value = response.json().await.unwrap();
     assert_eq!(done["status"], "completed");
     let (_, case) = get(&app, &crm, &format!("{base}/{r1}")).await;
+    assert_eq!(case["attachments"].as_array().unwrap().len(), 2, "{case}");
+    assert_eq!(case["attachments"][1]["size"], 3 * 1024 * 1024);
     let file = &case["attachments"][0];
     assert_eq!(file["name"], "readings.csv");
     let bytes = app
@@ -615,4 +622,18 @@ async fn tokens_are_named_bounded_and_revoked_at_once() {
             "api_token.created"
         ]
     );
+}
+
+/// A token of `org` made by `staff` (an admin of it): its id.
+pub(crate) async fn token_of(app: &TestApp, mut staff: crate::harness::Staff, org: &str) -> i64 {
+    let cookie = app.staff_cookie(&mut staff).await;
+    let admin = app
+        .service
+        .accounts
+        .staff_member(&Token::presented(
+            cookie.trim_start_matches("portal_staff="),
+        ))
+        .await
+        .unwrap();
+    token(app, &admin, org, "other's", Role::Agent).await.0
 }
