@@ -171,3 +171,52 @@ test('an admin invites a colleague, who chooses their own password, and later re
   await expect(invitee.getByText('Your password was changed. Sign in with it.')).toBeVisible();
   await signIn(invitee, colleague, renewed, secret);
 });
+
+test('an admin makes an API token, sees it once, and revokes it', async ({ browser, page, request }) => {
+  test.skip(test.info().project.name !== 'desktop', 'the console is a desk job; one run is enough');
+  const stamp = Date.now();
+  const admin = `tokens-${stamp}@fjordlys.example`;
+  createAdmin(admin);
+  await page.goto('/console/login');
+  await page.getByLabel('E-mail address').fill(admin);
+  await page.getByLabel('Password').fill(adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'set up an authenticator app' }).click();
+  await enrol(page, adminPassword);
+  await page.goto('/console');
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
+  await expectAccessible(page);
+
+  const name = `CRM ${stamp}`;
+  await page.getByLabel('Name (what uses it)').fill(name);
+  await page.getByLabel('Role').selectOption('agent');
+  await page.getByLabel('Expires after').selectOption('30');
+  await page.getByRole('button', { name: 'Make token' }).click();
+  const shown = page.getByTestId('new-token');
+  await expect(shown).toBeVisible();
+  await expect(page.getByText('Copy it now: it is not shown again.')).toBeVisible();
+  const token = (await shown.innerText()).trim();
+  expect(token).toMatch(/^ppo_[A-Za-z0-9_-]{40,}$/);
+  await expect(page.getByRole('row').filter({ hasText: name })).toContainText('Live');
+  await expectAccessible(page);
+
+  // It works the queue through the API.
+  const subject = await subjectSubmits(browser, `e2e-token-${stamp}@example.no`);
+  const listed = await request.get('/api/v1/orgs/demo/requests?status=all', { headers: { Authorization: `Bearer ${token}` } });
+  expect(listed.status()).toBe(200);
+  expect(JSON.stringify(await listed.json())).toContain(subject.reference);
+
+  // Shown once: the same page again, with or without JavaScript, has it no more.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
+  await expect(page.getByText(token)).toHaveCount(0);
+
+  // Revoked, it stops at once.
+  await page.getByRole('button', { name: `Revoke ${name}` }).click();
+  await expect(page.getByText('The token was revoked: it no longer works.')).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: name })).toContainText('Revoked');
+  const refused = await request.get('/api/v1/orgs/demo/requests', { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+});
