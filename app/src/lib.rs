@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("new/:kind") view=pages::RequestFormPage ssr=SsrMode::Async/>
                     <Route path=path!("requests") view=pages::MyRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("preferences") view=pages::PreferencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("figures") view=pages::PublicFiguresPage ssr=SsrMode::Async/>
                     <Route path=path!("requests/:reference") view=pages::TrackPage ssr=SsrMode::Async/>
                     <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
                     <Route path=path!("unsubscribe/:token") view=pages::UnsubscribePage ssr=SsrMode::Async/>
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("new/:kind") view=pages::RequestFormPage ssr=SsrMode::Async/>
                     <Route path=path!("requests") view=pages::MyRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("preferences") view=pages::PreferencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("figures") view=pages::PublicFiguresPage ssr=SsrMode::Async/>
                     <Route path=path!("requests/:reference") view=pages::TrackPage ssr=SsrMode::Async/>
                     <Route path=path!("confirm/:token") view=pages::ConfirmLinkPage ssr=SsrMode::Async/>
                 </ParentRoute>

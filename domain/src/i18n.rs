@@ -94,6 +94,11 @@ pub fn kind_label(language: Language, kind: RequestKind) -> String {
     t(language, &format!("kind-{}", kind.as_str()))
 }
 
+/// The kind as the published figures name it, with its article.
+pub fn kind_figure_label(language: Language, kind: RequestKind) -> String {
+    t(language, &format!("figures-kind-{}", kind.as_str()))
+}
+
 pub fn kind_summary(language: Language, kind: RequestKind) -> String {
     t(language, &format!("kind-{}-summary", kind.as_str()))
 }
@@ -436,6 +441,7 @@ mod tests {
             for kind in RequestKind::ALL {
                 texts.push(kind_label(language, kind));
                 texts.push(kind_summary(language, kind));
+                texts.push(kind_figure_label(language, kind));
                 for (field, _) in kind.fields() {
                     texts.push(field_label(language, field.name()));
                 }
@@ -459,6 +465,7 @@ mod tests {
                 assert!(!text.is_empty());
                 assert!(
                     !text.contains("kind-")
+                        && !text.contains("figures-")
                         && !text.contains("status-")
                         && !text.contains("error-")
                         && !text.contains("field-")

@@ -6,9 +6,9 @@ import { expect, Page, test } from '@playwright/test';
 import { codeFromMail, expectAccessible } from './portal';
 
 const languages = {
-  en: { notice: 'Privacy notice', chooser: 'What would you like to do?', send: 'Send request', myRequests: 'My requests', notFound: 'Not found' },
-  nb: { notice: 'Personvernerklæring', chooser: 'Hva vil du gjøre?', send: 'Send forespørsel', myRequests: 'Mine forespørsler', notFound: 'Fant ikke siden' },
-  nl: { notice: 'Privacyverklaring', chooser: 'Wat wilt u doen?', send: 'Verzoek versturen', myRequests: 'Mijn verzoeken', notFound: 'Niet gevonden' },
+  en: { notice: 'Privacy notice', chooser: 'What would you like to do?', send: 'Send request', myRequests: 'My requests', notFound: 'Not found', figures: 'How we answer requests' },
+  nb: { notice: 'Personvernerklæring', chooser: 'Hva vil du gjøre?', send: 'Send forespørsel', myRequests: 'Mine forespørsler', notFound: 'Fant ikke siden', figures: 'Slik svarer vi på henvendelser' },
+  nl: { notice: 'Privacyverklaring', chooser: 'Wat wilt u doen?', send: 'Verzoek versturen', myRequests: 'Mijn verzoeken', notFound: 'Niet gevonden', figures: 'Hoe wij verzoeken beantwoorden' },
 } as const;
 type Code = keyof typeof languages;
 
@@ -61,6 +61,7 @@ for (const code of Object.keys(languages) as Code[]) {
     }
     await visit('/o/demo/requests', words.myRequests);
     await visit('/o/demo/preferences', /.+/);
+    await visit('/o/demo/figures', words.figures);
     await visit('/o/demo/confirm/not-a-real-token', /.+/);
     await visit('/o/demo/unsubscribe/not-a-real-token', /.+/);
     await visit('/o/demo/no-such-page', words.notFound);

@@ -56,6 +56,19 @@ pub struct OrgSettings {
     /// Endpoints told of requests, opt-outs and consents (`[[webhooks]]`).
     #[serde(default)]
     pub webhooks: Vec<crate::webhooks::WebhookConfig>,
+    /// Whether the request figures are published (`[metrics] public`).
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+}
+
+/// `[metrics]`: `public = true` publishes the figures of its requests per
+/// kind and month at `/o/<slug>/figures` (what the CCPA has large
+/// businesses publish); off by default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// Also the period for organisations no longer in the content folder.
@@ -309,6 +322,7 @@ fn finish_org(slug: &OrgSlug, dir: &Path, settings: OrgSettings) -> anyhow::Resu
         themed: settings.theme.is_some(),
         logo: logo.is_some(),
         embed_origins,
+        figures_public: settings.metrics.public,
     };
     Ok(Organisation {
         slug: slug.clone(),

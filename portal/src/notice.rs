@@ -612,6 +612,7 @@ mod tests {
             themed: false,
             logo: false,
             embed_origins: vec![],
+            figures_public: false,
         };
         let view = notice.view(org.clone(), Language::Nb);
         assert_eq!(view.language, Language::Nb);

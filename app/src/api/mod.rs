@@ -74,6 +74,16 @@ pub async fn get_notice_changes(
 
 /// The signed-in subject's consents. Changes are posted as a plain form to
 /// `/o/{org}/preferences` (any number of purposes in one form).
+/// The organisation's request figures, where it publishes them. Anyone.
+#[server(prefix = "/_sfn", endpoint = "figures")]
+pub async fn get_figures(org: String) -> Result<domain::views::console::OrgFigures, AppError> {
+    serve(|service, caller| async move {
+        caller.org(&service, &org)?;
+        service.console.public_figures(&org).await
+    })
+    .await
+}
+
 #[server(prefix = "/_sfn", endpoint = "preferences")]
 pub async fn get_preferences(org: String) -> Result<PreferencesView, AppError> {
     serve(|service, caller| async move {

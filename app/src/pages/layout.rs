@@ -84,6 +84,9 @@ fn Chrome(embedded: bool) -> impl IntoView {
                                 <footer class="site-footer">
                                     <div class="wrap">
                                         <p>{t1(lang, "footer", "org", organisation.name.clone())}</p>
+                                        {organisation.figures_public.then(|| view! {
+                                            <p><a href=format!("{base}/figures")>{t(lang, "figures-link")}</a></p>
+                                        })}
                                     </div>
                                 </footer>
                             })}

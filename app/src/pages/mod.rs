@@ -3,6 +3,8 @@
 mod confirm;
 mod console;
 mod fields;
+mod figures;
+mod figures_chart;
 mod layout;
 mod my_requests;
 mod notice;
@@ -17,6 +19,7 @@ pub use console::{
     ForgotPasswordPage, InvitationPage, LoginPage, MailPage, NewRequestPage, QueuePage,
     RecoveryCodesPage, ResetPasswordPage, SecondFactorPage, TeamPage, WebhooksPage,
 };
+pub use figures::FiguresPage as PublicFiguresPage;
 pub use layout::{EmbedLayout, NotFound, OrgLayout};
 pub use my_requests::MyRequestsPage;
 pub use notice::{NoticeChangesPage, NoticePage};

@@ -18,6 +18,8 @@ pub struct OrgView {
     pub logo: bool,
     /// The origins of company sites that may show it in an iframe.
     pub embed_origins: Vec<String>,
+    /// It publishes its request figures (`/o/{slug}/figures`).
+    pub figures_public: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -413,6 +413,13 @@ async fn every_door_lets_in_exactly_who_it_should() {
             body: form(&[("org", "demo"), ("delivery", "999999")]),
             expect: [Deny, Deny, Deny, Status(404), Status(404), Status(404)],
         },
+        // Published only where the organisation says so; the demo does not.
+        Route {
+            method: "POST",
+            path: sfn("figures"),
+            body: form(&[("org", "demo")]),
+            expect: [Status(404); 6],
+        },
         Route {
             method: "POST",
             path: sfn("console/figures"),

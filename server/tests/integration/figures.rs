@@ -202,3 +202,79 @@ async fn a_seeded_month_gives_the_figures_it_should() {
     let (_, theirs) = app.page("/console/figures", Some(&stranger_cookie)).await;
     assert!(!theirs.contains("2026-10"), "{theirs}");
 }
+
+/// An organisation that publishes its figures (`[metrics] public = true`)
+/// shows them to anyone, in the reader's language, without the grounds
+/// staff wrote for a refusal; one that does not has no such page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_figures_are_there_for_anyone_in_their_language() {
+    let app = crate::harness::spawn_app_with_org(
+        "open",
+        "name = \"Open AS\"\ncontact_email = \"privacy@open.example\"\n\n[metrics]\npublic = true\n",
+    )
+    .await;
+    let agent =
+        crate::org_api::member(&app, "agent@open.example", "open", Role::Agent, false).await;
+    let ask = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.verified_request(
+                serde_json::json!({"org": "open", "kind": "access", "email": email}),
+            )
+            .await
+            .0
+        }
+    };
+    let (answered, refused) = (ask("a@example.no").await, ask("b@example.no").await);
+    let work = |reference: String, action: StaffAction| {
+        let (app, agent) = (&app, &agent);
+        async move {
+            app.service
+                .cases
+                .staff_act(
+                    agent,
+                    "open",
+                    &Reference::parse(&reference).unwrap(),
+                    action,
+                )
+                .await
+                .unwrap();
+        }
+    };
+    work(answered.clone(), StaffAction::Start).await;
+    work(answered, complete()).await;
+    work(
+        refused,
+        StaffAction::Reject {
+            reason: "Asked again".into(),
+            legal_ground: "Art. 12(5): Bjørn asks every week".into(),
+        },
+    )
+    .await;
+
+    let (status, nb) = app.page("/o/open/figures?lang=nb", None).await;
+    assert_eq!(status, 200, "{nb}");
+    assert!(nb.contains("Slik svarer vi på henvendelser"), "{nb}");
+    assert!(
+        nb.contains("Innsyn (art. 15)"),
+        "the kind in the reader's words"
+    );
+    assert!(nb.contains("<svg"), "the chart, drawn on the server");
+    let month = time::OffsetDateTime::now_utc().month();
+    let nb_month = domain::i18n::t(domain::Language::Nb, &format!("month-{}", u8::from(month)));
+    assert!(nb.contains(&nb_month), "the month in Norwegian: {nb_month}");
+    assert!(!nb.contains("Bjørn"), "staff's grounds are not published");
+    let (_, nl) = app.page("/o/open/figures?lang=nl", None).await;
+    assert!(nl.contains("Hoe wij verzoeken beantwoorden") && nl.contains("Inzage (art. 15)"));
+    let (_, en) = app.page("/o/open/figures?lang=en", None).await;
+    assert!(en.contains("<td>2</td>"), "two received: {en}");
+    // Linked from every page of the organisation, and framed as well.
+    let (_, notice) = app.page("/o/open?lang=en", None).await;
+    assert!(notice.contains("href=\"/o/open/figures\""), "{notice}");
+    assert_eq!(app.page("/embed/open/figures", None).await.0, 200);
+    // An organisation that does not publish them has no such page.
+    let (status, _) = app.page("/o/demo/figures", None).await;
+    assert_eq!(status, 404);
+    let (_, notice) = app.page("/o/demo", None).await;
+    assert!(!notice.contains("/o/demo/figures"));
+}

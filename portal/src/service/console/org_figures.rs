@@ -206,6 +206,21 @@ impl Console {
         })
     }
 
+    /// An organisation's figures for anyone, where its `org.toml` publishes
+    /// them (`[metrics] public = true`); else it has none (`NotFound`).
+    /// Without the rejections' grounds: staff write those in their own
+    /// words, for the team.
+    pub async fn public_figures(&self, org: &str) -> Result<OrgFigures, AppError> {
+        if !self.content.organisation(org)?.settings.metrics.public {
+            return Err(AppError::NotFound);
+        }
+        let mut figures = self.figures_of(org).await?;
+        for row in &mut figures.rows {
+            row.rejected_by_ground.clear();
+        }
+        Ok(figures)
+    }
+
     async fn figures_of(&self, org: &str) -> Result<OrgFigures, AppError> {
         let mut conn = self.store.conn().await.map_err(db)?;
         let stored = Store::figure_rows(&mut conn, org).await.map_err(db)?;
