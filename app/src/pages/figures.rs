@@ -67,7 +67,8 @@ fn Published(figures: OrgFigures, lang: Language) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t(lang, "figures-per-kind")}</h2>
-            <div class="table-scroll">
+            // Focusable, so a keyboard can scroll it where it is wider than the screen.
+            <div class="table-scroll" tabindex="0" role="region" aria-label=t(lang, "figures-per-kind")>
                 <table class="audit">
                     <caption class="visually-hidden">{t(lang, "figures-per-kind")}</caption>
                     <thead>
@@ -111,7 +112,7 @@ fn Published(figures: OrgFigures, lang: Language) -> impl IntoView {
 #[component]
 fn MonthTable(months: Vec<MonthTotal>, lang: Language) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=t(lang, "figures-per-month")>
             <table class="audit figures-months">
                 <caption>{t(lang, "figures-per-month")}</caption>
                 <thead>

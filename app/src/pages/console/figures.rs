@@ -60,7 +60,7 @@ fn Organisation(figures: OrgFigures) -> impl IntoView {
                 <MonthTable name=name.clone() months/>
             </div>
             <h3>"Per kind and month"</h3>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{name}: requests per kind and month")>
                 <table class="audit">
                     <caption class="visually-hidden">{format!("{name}: requests per kind and month")}</caption>
                     <thead>
@@ -108,7 +108,7 @@ fn Organisation(figures: OrgFigures) -> impl IntoView {
 #[component]
 fn MonthTable(name: String, months: Vec<MonthTotal>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{name}: requests per month")>
         <table class="audit figures-months">
             <caption>{format!("{name}: requests per month")}</caption>
             <thead>
