@@ -138,6 +138,7 @@ refused-extension_too_long = The deadline can be extended by one or two months.
 refused-reason_required = Please give the reason; the subject is told.
 refused-legal_ground_required = Please give the legal ground for the refusal.
 refused-already_executed = Something was already carried out on this request, so it can no longer be cancelled.
+refused-first_month_over = The first month is over: an extension must be told to the subject within one month of receipt (Art. 12(3)). Answer the request now.
 
 ## Statuses
 

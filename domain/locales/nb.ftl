@@ -138,6 +138,7 @@ refused-extension_too_long = Fristen kan forlenges med én eller to måneder.
 refused-reason_required = Oppgi begrunnelsen; den registrerte får beskjed om den.
 refused-legal_ground_required = Oppgi det rettslige grunnlaget for avslaget.
 refused-already_executed = Noe er allerede gjennomført i denne forespørselen, så den kan ikke lenger avbrytes.
+refused-first_month_over = Den første måneden er over: en forlengelse må meddeles innen én måned etter at forespørselen kom inn (art. 12 nr. 3). Svar på forespørselen nå.
 
 ## Statuser
 

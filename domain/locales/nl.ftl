@@ -138,6 +138,7 @@ refused-extension_too_long = De termijn kan met een of twee maanden worden verle
 refused-reason_required = Geef de reden op; de betrokkene krijgt die te horen.
 refused-legal_ground_required = Geef de wettelijke grondslag voor de weigering op.
 refused-already_executed = Er is voor dit verzoek al iets uitgevoerd, dus het kan niet meer worden geannuleerd.
+refused-first_month_over = De eerste maand is voorbij: een verlenging moet binnen één maand na ontvangst worden gemeld (art. 12, lid 3). Beantwoord het verzoek nu.
 
 ## Statussen
 

@@ -135,6 +135,7 @@ pub fn error_message(language: Language, error: &AppError) -> String {
                 T::ReasonRequired => "reason_required",
                 T::LegalGroundRequired => "legal_ground_required",
                 T::AlreadyExecuted => "already_executed",
+                T::FirstMonthOver => "first_month_over",
             };
             t(language, &format!("refused-{code}"))
         }

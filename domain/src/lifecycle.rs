@@ -30,6 +30,9 @@ pub struct RequestState {
     pub executed: bool,
     /// The staff member working the request, if any.
     pub assignee: Option<i64>,
+    /// The day the rules are asked on: an extension must be told to the
+    /// subject within the first month (Art. 12(3)).
+    pub today: Date,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +119,8 @@ pub enum TransitionError {
     LegalGroundRequired,
     #[error("something was already carried out")]
     AlreadyExecuted,
+    #[error("the first month is over: an extension must be told within it (Art. 12(3))")]
+    FirstMonthOver,
 }
 
 impl RequestState {
@@ -138,6 +143,11 @@ impl RequestState {
             Move::CancelBySubject if self.executed => return Err(TransitionError::AlreadyExecuted),
             Move::CancelBySubject => Some(Cancelled),
             Move::Extend if self.extended => return Err(TransitionError::AlreadyExtended),
+            // Art. 12(3): the subject is told of an extension "within one
+            // month of receipt", so none is made once that month is over.
+            Move::Extend if self.due.is_some_and(|due| self.today > due) => {
+                return Err(TransitionError::FirstMonthOver)
+            }
             Move::Extend | Move::Assign | Move::Message | Move::SubjectWrites => None,
         };
         match becomes {
@@ -238,6 +248,7 @@ mod tests {
             extended: false,
             executed: false,
             assignee: None,
+            today: date!(2026 - 12 - 01),
         }
     }
 
@@ -272,6 +283,7 @@ mod tests {
             extended: false,
             executed: false,
             assignee: None,
+            today: date!(2026 - 12 - 01),
         };
         for action in [
             Action::Start,
@@ -371,6 +383,31 @@ mod tests {
             state(Status::InProgress).apply(&reject("Unfounded", " ")),
             Err(TransitionError::LegalGroundRequired)
         );
+    }
+
+    #[test]
+    fn art_12_3_an_extension_is_made_within_the_first_month_only() {
+        let due = date!(2027 - 01 - 31);
+        let on = |today| RequestState {
+            today,
+            ..state(Status::InProgress)
+        };
+        // Up to and on the deadline day, the subject can still be told.
+        assert!(on(date!(2027 - 01 - 31))
+            .apply(&extend(2, "Many systems"))
+            .is_ok());
+        assert!(on(date!(2026 - 12 - 31)).allows(Move::Extend).is_ok());
+        // The day after, the month is over: no extension, whatever the reason.
+        assert_eq!(
+            on(due + time::Duration::days(1)).apply(&extend(1, "Late")),
+            Err(TransitionError::FirstMonthOver)
+        );
+        assert_eq!(
+            on(date!(2027 - 03 - 01)).allows(Move::Extend),
+            Err(TransitionError::FirstMonthOver)
+        );
+        // Everything else stays possible past the deadline.
+        assert!(on(date!(2027 - 03 - 01)).apply(&Action::Complete).is_ok());
     }
 
     #[test]

@@ -101,6 +101,7 @@ impl RequestRow {
             extended: self.extended,
             executed: self.executed,
             assignee: self.assignee_id,
+            today: time::OffsetDateTime::now_utc().date(),
         }
     }
 

@@ -447,3 +447,85 @@ async fn the_subject_answers_and_cancels_from_the_tracking_page_without_javascri
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+/// Art. 12(3): the subject is told of an extension "within one month of
+/// receipt". Once the first month is over, no extension is made: not
+/// through the console's use case, not through the API, and the case page
+/// no longer offers it; the request can still be answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_12_3_no_extension_once_the_first_month_is_over() {
+    let app = spawn_app().await;
+    let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
+    let (reference, _) = app.verified_subject("late@example.no").await;
+    let r = Reference::parse(&reference).unwrap();
+    let extend = || StaffAction::Extend {
+        months: 2,
+        reason: "Many systems to search".into(),
+    };
+    // Its month ended yesterday.
+    let yesterday = (OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
+    sqlx::query("UPDATE requests SET due_date = $1 WHERE reference = $2")
+        .bind(&yesterday)
+        .bind(&reference)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let result = app
+        .service
+        .cases
+        .staff_act(&agent, "demo", &r, extend())
+        .await;
+    assert_eq!(
+        refused(result.map(|t| t.state.status)),
+        TransitionError::FirstMonthOver
+    );
+    let due: String = sqlx::query_scalar("SELECT due_date FROM requests WHERE reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(due, yesterday, "the deadline did not move");
+    // Through the organisation API, the same rule.
+    let admin =
+        crate::org_api::member(&app, "dpo@fjordlys.example", "demo", Role::Admin, true).await;
+    let (_, token) = crate::org_api::token(&app, &admin, "demo", "CRM", Role::Agent).await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/orgs/demo/requests/{reference}/extend")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"months": 1, "reason": "Late"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    let (_, case) = app
+        .get_json(
+            &format!("/api/v1/orgs/demo/requests/{reference}"),
+            Some(&token),
+        )
+        .await;
+    let actions: Vec<&str> = case["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(
+        !actions.contains(&"extend") && actions.contains(&"complete"),
+        "{actions:?}"
+    );
+    // Answering late is still possible, and must be done.
+    app.service
+        .cases
+        .staff_act(
+            &agent,
+            "demo",
+            &r,
+            StaffAction::Complete {
+                response: "Here, late.".into(),
+                outcome: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+}

@@ -89,6 +89,7 @@ fn flags(status: Status, due: Option<DueDate>, today: Date) -> (bool, bool) {
         extended: false,
         executed: false,
         assignee: None,
+        today,
     };
     (
         state.is_overdue(today),
