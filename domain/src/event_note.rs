@@ -17,7 +17,13 @@ pub enum EventNote {
     /// subject's right to complain is added where it is shown.
     Refused {
         reason: String,
+        /// A `RefusalGround`'s name; refusals written before grounds were
+        /// chosen from a list carry staff's free text, shown as written.
         legal_ground: String,
+        /// Where the subject may complain, as the organisation named it
+        /// when it refused (Art. 12(4)); `None` before it named one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authority: Option<crate::SupervisoryAuthority>,
     },
     /// An opt-out or a withdrawal of consent took effect with no staff
     /// work; what that means depends on the kind.
@@ -61,6 +67,16 @@ mod tests {
             EventNote::Refused {
                 reason: "Manifestly unfounded".into(),
                 legal_ground: "Art. 12(5)".into(),
+                authority: None,
+            },
+            EventNote::Refused {
+                reason: "Asked every week".into(),
+                legal_ground: "excessive".into(),
+                authority: Some(crate::SupervisoryAuthority {
+                    name: "Datatilsynet".into(),
+                    address: "Postboks 458 Sentrum, 0105 Oslo".into(),
+                    url: "https://www.datatilsynet.no".into(),
+                }),
             },
             EventNote::TookEffect {
                 kind: RequestKind::MarketingOptOut,

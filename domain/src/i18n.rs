@@ -301,6 +301,11 @@ pub fn event_text(language: Language, event: crate::views::EventKind) -> String 
     t(language, &format!("event-{}", event.as_str()))
 }
 
+/// A refusal's legal ground in the reader's language.
+pub fn refusal_ground(language: Language, ground: crate::RefusalGround) -> String {
+    t(language, &format!("ground-{}", ground.as_str()))
+}
+
 /// What a history entry tells the subject besides its kind: staff's words
 /// as written, the portal's own in the reader's language.
 pub fn event_note(language: Language, note: &crate::EventNote) -> String {
@@ -310,11 +315,26 @@ pub fn event_note(language: Language, note: &crate::EventNote) -> String {
         EventNote::Refused {
             reason,
             legal_ground,
+            authority,
         } => {
             let mut args = FluentArgs::new();
             args.set("reason", reason.as_str());
-            args.set("ground", legal_ground.as_str());
-            t_args(language, "note-refused", Some(&args))
+            // A ground from the list in the reader's words; an older
+            // refusal's free text as staff wrote it.
+            let ground = crate::RefusalGround::parse(legal_ground)
+                .map_or_else(|| legal_ground.clone(), |g| refusal_ground(language, g));
+            args.set("ground", ground);
+            // Art. 12(4): the right to complain (to the authority the
+            // organisation names) and to a judicial remedy.
+            match authority {
+                Some(authority) => {
+                    args.set("authority", authority.name.as_str());
+                    args.set("address", authority.address.as_str());
+                    args.set("url", authority.url.as_str());
+                    t_args(language, "note-refused-authority", Some(&args))
+                }
+                None => t_args(language, "note-refused", Some(&args)),
+            }
         }
         EventNote::TookEffect {
             kind: RequestKind::MarketingOptOut,
@@ -345,13 +365,48 @@ mod tests {
         let refused = EventNote::Refused {
             reason: "Grunnløs".into(),
             legal_ground: "Art. 12(5)".into(),
+            authority: None,
         };
         let nb = event_note(Language::Nb, &refused);
         assert!(
             nb.starts_with("Grunnløs Rettslig grunnlag: Art. 12(5)."),
             "{nb}"
         );
-        assert!(nb.contains("tilsynsmyndigheten"), "{nb}");
+        assert!(
+            nb.contains("tilsynsmyndighet") && nb.contains("domstolene"),
+            "{nb}"
+        );
+        // Art. 12(4): a ground from the list, the organisation's authority
+        // and the judicial remedy, all in the reader's language.
+        let named = EventNote::Refused {
+            reason: "Du har spurt hver uke.".into(),
+            legal_ground: "excessive".into(),
+            authority: Some(crate::SupervisoryAuthority {
+                name: "Datatilsynet".into(),
+                address: "Postboks 458 Sentrum, 0105 Oslo".into(),
+                url: "https://www.datatilsynet.no".into(),
+            }),
+        };
+        let nb = event_note(Language::Nb, &named);
+        assert!(
+            nb.contains("overdreven") && nb.contains("art. 12 nr. 5"),
+            "{nb}"
+        );
+        assert!(
+            nb.contains("klage til Datatilsynet, Postboks 458 Sentrum, 0105 Oslo"),
+            "{nb}"
+        );
+        assert!(nb.contains("domstolene"), "{nb}");
+        let nl = event_note(Language::Nl, &named);
+        assert!(
+            nl.contains("buitensporig") && nl.contains("rechter"),
+            "{nl}"
+        );
+        for language in Language::ALL {
+            for ground in crate::RefusalGround::ALL {
+                assert!(!refusal_ground(language, ground).starts_with("ground-"));
+            }
+        }
         let opted_out = EventNote::TookEffect {
             kind: RequestKind::MarketingOptOut,
         };
@@ -443,6 +498,9 @@ mod tests {
                 texts.push(kind_label(language, kind));
                 texts.push(kind_summary(language, kind));
                 texts.push(kind_figure_label(language, kind));
+                for ground in crate::RefusalGround::for_kind(kind) {
+                    texts.push(refusal_ground(language, ground));
+                }
                 for (field, _) in kind.fields() {
                     texts.push(field_label(language, field.name()));
                 }
@@ -467,6 +525,7 @@ mod tests {
                 assert!(
                     !text.contains("kind-")
                         && !text.contains("figures-")
+                        && !text.contains("ground-")
                         && !text.contains("status-")
                         && !text.contains("error-")
                         && !text.contains("field-")

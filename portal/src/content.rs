@@ -56,6 +56,10 @@ pub struct OrgSettings {
     /// Endpoints told of requests, opt-outs and consents (`[[webhooks]]`).
     #[serde(default)]
     pub webhooks: Vec<crate::webhooks::WebhookConfig>,
+    /// Where subjects may complain (Art. 77), named in every refusal
+    /// (`[supervisory_authority]`: name, address, url).
+    #[serde(default)]
+    pub supervisory_authority: Option<domain::SupervisoryAuthority>,
     /// Whether the request figures are published (`[metrics] public`).
     #[serde(default)]
     pub metrics: MetricsSettings,

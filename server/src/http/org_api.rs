@@ -164,6 +164,10 @@ fn status_schema() -> utoipa::openapi::schema::Object {
     string_enum(domain::Status::ALL.iter().map(|s| s.as_str()))
 }
 
+fn ground_schema() -> utoipa::openapi::schema::Object {
+    string_enum(domain::RefusalGround::ALL.iter().map(|g| g.as_str()))
+}
+
 fn event_schema() -> utoipa::openapi::schema::Object {
     string_enum(domain::EventKind::ALL.iter().map(|e| e.as_str()))
 }
@@ -540,8 +544,12 @@ pub struct RejectBody {
     /// Why, told to the subject with their right to complain (Art. 12(4)).
     #[schema(min_length = 1, max_length = 10000)]
     reason: String,
-    /// The legal ground, e.g. "Art. 12(5)(b): manifestly unfounded".
-    #[schema(min_length = 1, max_length = 10000)]
+    /// The legal ground (Art. 12(4)), one of those the request's kind
+    /// allows: `manifestly_unfounded`, `excessive`, `cannot_identify`,
+    /// `national_law` for every kind, and each right's own (`rights_of_others`
+    /// for access and portability, `accurate` for rectification, the
+    /// Art. 17(1) and 17(3)(a)–(e) grounds for erasure, …); another is 422.
+    #[schema(schema_with = ground_schema)]
     legal_ground: String,
 }
 

@@ -1077,7 +1077,7 @@ async fn organisation_tokens_reach_their_own_organisation_and_nothing_else() {
         Route {
             method: "POST",
             path: format!("/api/v1/orgs/demo/requests/{r}/reject"),
-            body: json(serde_json::json!({"reason": "No", "legal_ground": "Art. 12(5)"})),
+            body: json(serde_json::json!({"reason": "No", "legal_ground": "excessive"})),
             expect: once,
         },
         Route {

@@ -266,6 +266,17 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         ),
         TransitionError::LegalGroundRequired
     );
+    // Art. 12(4): the ground is one the GDPR gives for this kind, chosen
+    // from its list; free text alone, or another right's ground, is refused.
+    for ground in ["GDPR Art. 12(5)(b)", "legal_claims"] {
+        let error = app
+            .service
+            .cases
+            .staff_act(&agent, "demo", &r, reject("Unfounded", ground))
+            .await
+            .unwrap_err();
+        assert_eq!(error.field_errors()[0].field, "legal_ground", "{ground}");
+    }
     let status = app
         .service
         .cases
@@ -273,10 +284,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
             &agent,
             "demo",
             &r,
-            reject(
-                "The same request was answered last week.",
-                "GDPR Art. 12(5)(b)",
-            ),
+            reject("The same request was answered last week.", "excessive"),
         )
         .await
         .unwrap()
@@ -290,7 +298,7 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert!(!sealed.contains("Art. 12"), "sealed at rest");
+    assert!(!sealed.contains("excessive"), "sealed at rest");
     let note = app.open(
         portal::sealing::Column::EventNote,
         portal::sealing::Row::Request(&bound),
@@ -302,7 +310,12 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         domain::EventNote::from_stored(&note),
         domain::EventNote::Refused {
             reason: "The same request was answered last week.".into(),
-            legal_ground: "GDPR Art. 12(5)(b)".into(),
+            legal_ground: "excessive".into(),
+            authority: Some(domain::SupervisoryAuthority {
+                name: "Datatilsynet".into(),
+                address: "Postboks 458 Sentrum, 0105 Oslo".into(),
+                url: "https://www.datatilsynet.no".into(),
+            }),
         }
     );
     let (status, view) = app
@@ -320,9 +333,19 @@ async fn staff_reach_nothing_outside_their_organisations_and_rejections_need_a_l
         .to_owned();
     assert!(
         told.starts_with(
-            "The same request was answered last week. Rettslig grunnlag: GDPR Art. 12(5)(b)."
-        ) && told.contains("klage til tilsynsmyndigheten"),
-        "the reason, the ground and the right to complain, in Norwegian: {told}"
+            "The same request was answered last week. Rettslig grunnlag: forespørselen er overdreven"
+        ),
+        "Art. 12(4): the reasons and the ground, in Norwegian: {told}"
+    );
+    assert!(
+        told.contains(
+            "klage til Datatilsynet, Postboks 458 Sentrum, 0105 Oslo, https://www.datatilsynet.no"
+        ),
+        "Art. 12(4), 77: the organisation's supervisory authority, named: {told}"
+    );
+    assert!(
+        told.contains("bringe saken inn for domstolene"),
+        "Art. 12(4), 79: the judicial remedy, in Norwegian: {told}"
     );
 }
 

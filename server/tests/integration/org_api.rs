@@ -289,7 +289,7 @@ async fn a_crm_works_the_queue_through_every_staff_action() {
         &app,
         &crm,
         &format!("{base}/{r2}/reject"),
-        Some(json!({"reason": "Asked twice", "legal_ground": "Art. 12(5)(b)"})),
+        Some(json!({"reason": "Asked twice", "legal_ground": "excessive"})),
     )
     .await;
     assert_eq!(

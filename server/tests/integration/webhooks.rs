@@ -621,7 +621,7 @@ async fn a_deadline_a_week_away_and_a_passed_one_are_each_said_once() {
             &Reference::parse(&done).unwrap(),
             StaffAction::Reject {
                 reason: "A duplicate of an earlier request".into(),
-                legal_ground: "Art. 12(5)".into(),
+                legal_ground: "excessive".into(),
             },
         )
         .await

@@ -639,15 +639,13 @@ fn Actions(
                     </div>
                     <div class="field">
                         <label for="reject-ground">"Legal ground"</label>
-                        <input id="reject-ground" name="legal_ground" list="grounds" required=true/>
-                        <datalist id="grounds">
-                            <option value="GDPR Art. 12(5)(b): manifestly unfounded or excessive"/>
-                            <option value="GDPR Art. 11(2): the subject cannot be identified"/>
-                            <option value="GDPR Art. 15(4): it would adversely affect the rights of others"/>
-                            <option value="GDPR Art. 17(3): an exception to erasure applies"/>
-                        </datalist>
+                        <select id="reject-ground" name="legal_ground" required=true>
+                            {domain::RefusalGround::for_kind(kind).into_iter().map(|g| view! {
+                                <option value=g.as_str()>{g.staff_label()}</option>
+                            }).collect_view()}
+                        </select>
                     </div>
-                    <p class="hint">"The subject is told the reason, the legal ground and their right to complain to the supervisory authority."</p>
+                    <p class="hint">"The subject is told, in their language, the reason, the legal ground, the supervisory authority they may complain to (the organisation's, from its org.toml) and that they may go to court."</p>
                 </fieldset>
                 <button type="submit" class="button danger">"Refuse request"</button>
             </ActionForm>

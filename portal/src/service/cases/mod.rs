@@ -182,14 +182,27 @@ impl Cases {
                 reason,
                 legal_ground,
             } => {
-                let (reason, ground) =
-                    (text("reason", reason)?, text("legal_ground", legal_ground)?);
+                let reason = text("reason", reason)?;
+                // Art. 12(4): a ground the GDPR gives for this kind, chosen
+                // from its list; staff's own words go in the reason.
+                let ground = domain::RefusalGround::parse(legal_ground.trim())
+                    .filter(|g| domain::RefusalGround::for_kind(kind).contains(g))
+                    .ok_or_else(|| {
+                        AppError::validation("legal_ground", domain::FieldErrorCode::InvalidChoice)
+                    })?;
                 outcome = Some(
-                    serde_json::json!({ "reason": reason, "legal_ground": ground }).to_string(),
+                    serde_json::json!({ "reason": reason, "legal_ground": ground.as_str() })
+                        .to_string(),
                 );
+                let authority = self
+                    .content
+                    .organisation(org)
+                    .ok()
+                    .and_then(|o| o.settings.supervisory_authority.clone());
                 note = Some(EventNote::Refused {
                     reason,
-                    legal_ground: ground,
+                    legal_ground: ground.as_str().to_owned(),
+                    authority,
                 });
             }
         }

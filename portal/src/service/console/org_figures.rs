@@ -235,7 +235,11 @@ impl Console {
                     .open(Column::RequestOutcome, Row::Request(&row.reference), sealed)
                     .ok()
                     .and_then(|o| serde_json::from_str::<serde_json::Value>(&o).ok())
-                    .and_then(|o| o["legal_ground"].as_str().map(|g| g.trim().to_owned())),
+                    .and_then(|o| o["legal_ground"].as_str().map(|g| g.trim().to_owned()))
+                    // A ground from the list by its label; older free text as written.
+                    .map(|g| {
+                        domain::RefusalGround::parse(&g).map_or(g, |g| g.staff_label().to_owned())
+                    }),
                 _ => None,
             };
             counted.push(Counted {
