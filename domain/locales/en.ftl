@@ -293,3 +293,6 @@ ground-restriction_conditions = none of the conditions for restriction is met (A
 ground-portability_not_applicable = the right to data portability does not apply to this processing (Art. 20(1))
 ground-compelling_grounds = compelling legitimate grounds override your objection (Art. 21(1))
 ground-automated_decision_allowed = the decision is allowed by a contract, by law or by your explicit consent (Art. 22(2))
+
+asked-heading = What you asked
+asked-nothing = This request asks nothing more than its kind.

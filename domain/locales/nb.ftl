@@ -293,3 +293,6 @@ ground-restriction_conditions = ingen av vilkårene for begrensning er oppfylt (
 ground-portability_not_applicable = retten til dataportabilitet gjelder ikke for denne behandlingen (art. 20 nr. 1)
 ground-compelling_grounds = tungtveiende berettigede grunner går foran protesten din (art. 21 nr. 1)
 ground-automated_decision_allowed = avgjørelsen er tillatt etter en avtale, etter lov eller etter ditt uttrykkelige samtykke (art. 22 nr. 2)
+
+asked-heading = Det du ba om
+asked-nothing = Denne forespørselen spør ikke om noe mer enn typen.

@@ -293,3 +293,6 @@ ground-restriction_conditions = aan geen van de voorwaarden voor beperking is vo
 ground-portability_not_applicable = het recht op overdraagbaarheid is niet van toepassing op deze verwerking (art. 20, lid 1)
 ground-compelling_grounds = dwingende gerechtvaardigde gronden gaan voor uw bezwaar (art. 21, lid 1)
 ground-automated_decision_allowed = het besluit is toegestaan op grond van een overeenkomst, de wet of uw uitdrukkelijke toestemming (art. 22, lid 2)
+
+asked-heading = Wat u vroeg
+asked-nothing = Dit verzoek vraagt niets meer dan het soort.

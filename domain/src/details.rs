@@ -102,6 +102,24 @@ pub struct ValidDetails {
     pub purpose: Option<String>,
 }
 
+impl ValidDetails {
+    /// The answer given to `field`, as stored (an erasure's scope by its name).
+    pub fn answer(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Description => self.description.as_deref(),
+            Field::Inaccurate => self.inaccurate.as_deref(),
+            Field::Correction => self.correction.as_deref(),
+            Field::ErasureScope => self.erasure_scope.map(|s| match s {
+                ErasureScope::All => "all",
+                ErasureScope::Specific => "specific",
+            }),
+            Field::Grounds => self.grounds.as_deref(),
+            Field::Decision => self.decision.as_deref(),
+            Field::Purpose => self.purpose.as_deref(),
+        }
+    }
+}
+
 impl Details {
     fn answer(&self, field: Field) -> Option<&str> {
         let value = match field {

@@ -111,6 +111,28 @@ pub fn field_label(language: Language, field: &str) -> String {
     t(language, &format!("field-{field}"))
 }
 
+/// What the subject asked, question by question, in the reader's
+/// language: the form's question and their answer (their own words, or
+/// the choice they made). Questions left blank are left out.
+pub fn submitted_answers(
+    language: Language,
+    kind: RequestKind,
+    details: &crate::ValidDetails,
+) -> Vec<(String, String)> {
+    kind.fields()
+        .iter()
+        .filter_map(|(field, _)| {
+            let answer = details.answer(*field)?;
+            let shown = match (*field, answer) {
+                (crate::Field::ErasureScope, "all") => t(language, "erasure-all"),
+                (crate::Field::ErasureScope, _) => t(language, "erasure-specific"),
+                _ => answer.to_owned(),
+            };
+            Some((field_label(language, field.name()), shown))
+        })
+        .collect()
+}
+
 pub fn field_error(language: Language, code: FieldErrorCode) -> String {
     t1(
         language,

@@ -39,6 +39,17 @@ async function enrol(page: Page, password: string): Promise<string> {
   return secret;
 }
 
+/** A new admin of the demo organisation, signed in with an authenticator set up. */
+async function newAdminSignsIn(page: Page, email: string) {
+  createAdmin(email);
+  await page.goto('/console/login');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'set up an authenticator app' }).click();
+  await enrol(page, adminPassword);
+}
+
 async function signIn(page: Page, email: string, password: string, secret: string) {
   await page.goto('/console/login');
   await page.getByLabel('E-mail address').fill(email);
@@ -54,14 +65,7 @@ test('an admin invites a colleague, who chooses their own password, and later re
   const stamp = Date.now();
   const admin = `admin-${stamp}@fjordlys.example`;
   const colleague = `colleague-${stamp}@fjordlys.example`;
-  createAdmin(admin);
-
-  await page.goto('/console/login');
-  await page.getByLabel('E-mail address').fill(admin);
-  await page.getByLabel('Password').fill(adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'set up an authenticator app' }).click();
-  await enrol(page, adminPassword);
+  await newAdminSignsIn(page, admin);
 
   // What has not arrived: here every mail goes to the development folder,
   // so once the outbox has sent what enrolling wrote, nothing waits.
@@ -175,14 +179,7 @@ test('an admin invites a colleague, who chooses their own password, and later re
 test('an admin makes an API token, sees it once, and revokes it', async ({ browser, page, request }) => {
   test.skip(test.info().project.name !== 'desktop', 'the console is a desk job; one run is enough');
   const stamp = Date.now();
-  const admin = `tokens-${stamp}@fjordlys.example`;
-  createAdmin(admin);
-  await page.goto('/console/login');
-  await page.getByLabel('E-mail address').fill(admin);
-  await page.getByLabel('Password').fill(adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'set up an authenticator app' }).click();
-  await enrol(page, adminPassword);
+  await newAdminSignsIn(page, `tokens-${stamp}@fjordlys.example`);
   await page.goto('/console');
   await page.getByRole('link', { name: 'API tokens' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
@@ -219,4 +216,41 @@ test('an admin makes an API token, sees it once, and revokes it', async ({ brows
   await expect(page.getByRole('row').filter({ hasText: name })).toContainText('Revoked');
   const refused = await request.get('/api/v1/orgs/demo/requests', { headers: { Authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);
+});
+
+test('a refused request tells a Norwegian subject, in Norwegian, the ground, the authority and the way to court', async ({ browser, page }) => {
+  test.skip(test.info().project.name !== 'desktop', 'the console is a desk job; one run is enough');
+  const stamp = Date.now();
+  await newAdminSignsIn(page, `refuses-${stamp}@fjordlys.example`);
+
+  // A Norwegian subject asks for erasure and confirms.
+  const subject = await (await browser.newContext()).newPage();
+  await subject.goto('/o/demo/new/erasure?lang=nb');
+  await expect(subject.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await subject.locator('#email').fill(`refused-${stamp}@example.no`);
+  await subject.getByRole('button', { name: 'Send forespørsel' }).click();
+  await expect(subject).toHaveURL(/\?sent=1$/);
+  const reference = /PR-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(subject.url())![0];
+  await subject.locator('#code').fill(await codeFromMail(reference));
+  await subject.locator('.code-form button[type=submit]').click();
+  await expect(subject.getByRole('heading', { level: 1, name: `Forespørsel ${reference}` })).toBeVisible();
+
+  // Staff refuse it on a ground from the erasure's list, with their reason.
+  await page.goto(`/console/o/demo/requests/${reference}`);
+  await page.locator('#reject-reason').fill('Vi må oppbevare fakturaene i fem år.');
+  const ground = page.locator('#reject-ground');
+  await expect(ground.locator('option', { hasText: 'Art. 15(4)' })).toHaveCount(0);
+  await ground.selectOption('legal_obligation');
+  await page.getByRole('button', { name: 'Refuse request' }).click();
+  await expect(page.getByText('Refused', { exact: false }).first()).toBeVisible();
+
+  // Art. 12(4), 77 and 79, in Norwegian.
+  await subject.reload();
+  const history = subject.locator('main');
+  await expect(history).toContainText('Vi må oppbevare fakturaene i fem år.');
+  await expect(history).toContainText('vi er pålagt ved lov å beholde opplysningene (art. 17 nr. 3 bokstav b)');
+  await expect(history).toContainText('Du kan klage til Datatilsynet, Postboks 458 Sentrum, 0105 Oslo, https://www.datatilsynet.no');
+  await expect(history).toContainText('du kan bringe saken inn for domstolene (art. 79)');
+  await expect(history).not.toContainText('You may');
+  await expectAccessible(subject);
 });

@@ -60,10 +60,9 @@ fn Published(figures: OrgFigures, lang: Language) -> impl IntoView {
         {lead}
         <section class="panel">
             <h2>{t(lang, "figures-per-month")}</h2>
-            <div class="figures-overview">
-                <Chart org=org months=months.clone() received=t(lang, "figures-received") answered=t(lang, "figures-answered")/>
-                <MonthTable months lang/>
-            </div>
+            // One above the other: subject pages are a reading column.
+            <Chart org=org months=months.clone() received=t(lang, "figures-received") answered=t(lang, "figures-answered")/>
+            <MonthTable months lang/>
         </section>
         <section class="panel">
             <h2>{t(lang, "figures-per-kind")}</h2>
@@ -114,7 +113,7 @@ fn MonthTable(months: Vec<MonthTotal>, lang: Language) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=t(lang, "figures-per-month")>
             <table class="audit figures-months">
-                <caption>{t(lang, "figures-per-month")}</caption>
+                <caption class="visually-hidden">{t(lang, "figures-per-month")}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t(lang, "figures-month")}</th>

@@ -202,6 +202,7 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
             <div class="notice-box" role="status"><p>{t(lang, "awaiting-you")}</p></div>
         })}
         <RequestCard request=request.clone() link=false/>
+        <Asked request=request.clone()/>
         {collection.map(|sources| view! {
             <section aria-labelledby="progress-heading" class="panel">
                 <h2 id="progress-heading">{t(lang, "collecting-heading")}</h2>
@@ -329,6 +330,31 @@ pub fn RequestCard(request: RequestView, link: bool) -> impl IntoView {
                 </dd>
             </dl>
         </div>
+    }
+}
+
+/// What the subject asked, as they submitted it, so they can check what
+/// the team is working on.
+#[component]
+fn Asked(request: RequestView) -> impl IntoView {
+    let lang = use_language();
+    let answers = i18n::submitted_answers(lang, request.kind, &request.details);
+    view! {
+        <section aria-labelledby="asked-heading" class="panel">
+            <h2 id="asked-heading">{t(lang, "asked-heading")}</h2>
+            {if answers.is_empty() {
+                view! { <p>{t(lang, "asked-nothing")}</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="asked">
+                        {answers.into_iter().map(|(question, answer)| view! {
+                            <dt>{question}</dt>
+                            <dd class="answer">{answer}</dd>
+                        }).collect_view()}
+                    </dl>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -218,3 +218,53 @@ async fn the_openapi_document_describes_the_api() {
     assert!(doc["paths"]["/api/v1/requests"]["post"]["responses"]["201"].is_object());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
 }
+
+/// The tracking page shows the request as its subject submitted it: the
+/// kind, each question in their language and their own answer, so they
+/// can check what the team is working on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tracking_page_shows_what_the_subject_asked() {
+    let app = spawn_app().await;
+    let (reference, token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "rectification", "email": "kari@example.no", "language": "nb",
+            "details": {"inaccurate": "Gammel adresse: Kaigata 1", "correction": "Storgata 1, 0155 Oslo"}
+        }))
+        .await;
+    let cookie = format!("portal_session={token}");
+    let (status, page) = app
+        .page(
+            &format!("/o/demo/requests/{reference}?lang=nb"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Det du ba om"), "{page}");
+    for (question, answer) in [
+        ("field-inaccurate", "Gammel adresse: Kaigata 1"),
+        ("field-correction", "Storgata 1, 0155 Oslo"),
+    ] {
+        let asked = domain::i18n::t(domain::Language::Nb, question);
+        assert!(page.contains(&asked), "the question in Norwegian: {asked}");
+        assert!(page.contains(answer), "their own words: {answer}");
+    }
+    // An erasure's scope is said as the choice they made.
+    let (reference, token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "erasure", "email": "ola@example.no",
+            "details": {"erasure_scope": "all"}
+        }))
+        .await;
+    let (_, page) = app
+        .page(
+            &format!("/o/demo/requests/{reference}?lang=en"),
+            Some(&format!("portal_session={token}")),
+        )
+        .await;
+    assert!(page.contains("Everything you hold about me"), "{page}");
+    // Nobody else sees it.
+    let (_, stranger) = app
+        .page(&format!("/o/demo/requests/{reference}"), None)
+        .await;
+    assert!(!stranger.contains("Everything you hold about me"));
+}
