@@ -204,10 +204,14 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
         <RequestCard request=request.clone() link=false/>
         <Asked request=request.clone()/>
         {collection.map(|sources| view! {
-            <section aria-labelledby="progress-heading" class="panel">
+            <section id="progress" aria-labelledby="progress-heading" class="panel">
                 <h2 id="progress-heading">{t(lang, "collecting-heading")}</h2>
                 <p>{t(lang, "collecting-lead")}</p>
-                <ul class="progress">
+                // The list follows by itself: a small script where there is
+                // JavaScript (not the WebAssembly), a refresh where there is not.
+                <script src="/progress.js" defer nonce=leptos::nonce::use_nonce()></script>
+                <noscript><meta http-equiv="refresh" content="10"/></noscript>
+                <ul class="progress" aria-live="polite">
                     {sources.into_iter().map(|s| {
                         let id = match s.state {
                             domain::views::SourceState::Waiting => "source-waiting",

@@ -87,6 +87,17 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
         html.contains("Collecting your data") && html.contains("Slow CRM: waiting"),
         "the subject sees the progress"
     );
+    // It follows by itself: the small script (not the WebAssembly) with
+    // JavaScript, a refresh without.
+    assert!(
+        html.contains(r#"<script src="/progress.js" defer"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<noscript><meta http-equiv="refresh" content="10""#),
+        "{html}"
+    );
+    assert!(!html.contains("Reload this page"));
 
     // The server dies while the source is still answering.
     let app = app.crash_and_restart().await;
@@ -99,6 +110,10 @@ async fn a_collection_interrupted_by_a_crash_is_finished_once_by_the_next_server
     assert!(
         !html.contains("Collecting your data"),
         "no progress once done"
+    );
+    assert!(
+        !html.contains("progress.js") && !html.contains("http-equiv=\"refresh\""),
+        "nothing refreshes once done"
     );
 
     let completions: i64 =
