@@ -481,3 +481,118 @@ operations = ["erase"]
         "{refused}"
     );
 }
+
+/// Art. 18: a restriction, carried out like an erasure. The source's
+/// `restrict` statements run for the subject alone, the result is recorded
+/// and audited per source, the subject can no longer cancel, and the
+/// completion records that processing is now restricted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_18_a_restriction_is_carried_out_on_the_sources() {
+    let sources_dir = tempfile::tempdir().unwrap();
+    let sqlite_url = sqlite_source(sources_dir.path()).await;
+    let mut meters = sqlx::SqliteConnection::connect(&sqlite_url).await.unwrap();
+    meters
+        .execute("ALTER TABLE readings ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0")
+        .await
+        .unwrap();
+    let toml = format!(
+        r#"name = "Restricting AS"
+contact_email = "privacy@restricting.example"
+
+[[categories]]
+id = "consumption"
+name = "Consumption"
+purpose = "Invoicing"
+legal_basis = "Art. 6(1)(b)"
+retention = "3 years"
+source = "Meters"
+
+[[sources]]
+name = "Meters"
+type = "sql"
+url = "{sqlite_url}"
+restrict = ["UPDATE readings SET restricted = 1 WHERE email = :email"]
+[[sources.queries]]
+category = "consumption"
+sql = "SELECT meter, hour, kwh FROM readings WHERE email = :email"
+"#
+    );
+    let app = spawn_app_with_org("restricting", &toml).await;
+    let admin = crate::org_api::member(
+        &app,
+        "dpo@restricting.example",
+        "restricting",
+        Role::Admin,
+        false,
+    )
+    .await;
+    let (_, token) =
+        crate::org_api::token(&app, &admin, "restricting", "Ticketing", Role::Agent).await;
+    let body = serde_json::json!({"org": "restricting", "kind": "restriction", "email": "kari@example.no",
+        "details": {"grounds": "I contest the readings of October"}});
+    let (reference, subject) = app.verified_request(body).await;
+    let base = format!("/api/v1/orgs/restricting/requests/{reference}");
+    let done = app
+        .client
+        .post(app.url(&format!("{base}/execute")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert_eq!(
+        done.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({"failed": 0})
+    );
+    let flagged: Vec<(String, i64)> =
+        sqlx::query_as("SELECT email, MAX(restricted) FROM readings GROUP BY email ORDER BY email")
+            .fetch_all(&mut meters)
+            .await
+            .unwrap();
+    assert_eq!(
+        flagged,
+        [
+            ("kari@example.no".to_owned(), 1),
+            ("ola@example.no".to_owned(), 0)
+        ],
+        "Art. 18: only the subject's data is restricted"
+    );
+    let (_, case) = app.get_json(&base, Some(&token)).await;
+    assert_eq!(case["executions"][0]["operation"], "restrict", "{case}");
+    assert_eq!(case["executions"][0]["outcome"], "done", "{case}");
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'restrict.%'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, ["restrict.done"]);
+    // Carried out: the subject can no longer cancel it.
+    let cancel = app
+        .client
+        .post(app.url("/_sfn/cancel_request"))
+        .header("cookie", format!("portal_session={subject}"))
+        .form(&[("org", "restricting"), ("reference", reference.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancel.status(), 409);
+    // Completed with the decision: processing is restricted.
+    let form = reqwest::multipart::Form::new()
+        .text(
+            "response",
+            "Your readings are restricted while we check them.",
+        )
+        .text("decision", "yes");
+    let response = app
+        .client
+        .post(app.url(&format!("{base}/complete")))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (_, case) = app.get_json(&base, Some(&token)).await;
+    assert_eq!(case["outcome"]["type"], "restriction", "{case}");
+    assert_eq!(case["outcome"]["applied"], true, "{case}");
+}
