@@ -211,6 +211,8 @@ note-refused = { $reason } Legal ground: { $ground }. You may complain to a supe
 note-refused-authority = { $reason } Legal ground: { $ground }. You may complain to { $authority }, { $address }, { $url } (GDPR Art. 77), and you may take the matter to court (Art. 79).
 note-opted-out = Done: you will receive no more marketing from us.
 note-consent-withdrawn = Done: we no longer process your data on the basis of the consent you withdrew.
+note-reviewed-upheld = Reviewed by { $reviewer }, who considered: { $considered }. The decision stands.
+note-reviewed-changed = Reviewed by { $reviewer }, who considered: { $considered }. The decision was changed.
 
 ## My requests
 

@@ -211,6 +211,8 @@ note-refused = { $reason } Rettslig grunnlag: { $ground }. Du kan klage til en t
 note-refused-authority = { $reason } Rettslig grunnlag: { $ground }. Du kan klage til { $authority }, { $address }, { $url } (personvernforordningen art. 77), og du kan bringe saken inn for domstolene (art. 79).
 note-opted-out = Utført: du får ikke mer markedsføring fra oss.
 note-consent-withdrawn = Utført: vi behandler ikke lenger opplysningene dine på grunnlag av samtykket du trakk tilbake.
+note-reviewed-upheld = Vurdert av { $reviewer }, som la vekt på: { $considered }. Avgjørelsen står ved lag.
+note-reviewed-changed = Vurdert av { $reviewer }, som la vekt på: { $considered }. Avgjørelsen ble endret.
 
 ## Mine forespørsler
 

@@ -211,6 +211,8 @@ note-refused = { $reason } Rechtsgrond: { $ground }. U kunt een klacht indienen 
 note-refused-authority = { $reason } Rechtsgrond: { $ground }. U kunt een klacht indienen bij { $authority }, { $address }, { $url } (AVG art. 77), en u kunt de zaak aan de rechter voorleggen (art. 79).
 note-opted-out = Gedaan: u ontvangt geen marketing meer van ons.
 note-consent-withdrawn = Gedaan: wij verwerken uw gegevens niet langer op basis van de toestemming die u hebt ingetrokken.
+note-reviewed-upheld = Beoordeeld door { $reviewer }, die het volgende heeft meegewogen: { $considered }. Het besluit blijft staan.
+note-reviewed-changed = Beoordeeld door { $reviewer }, die het volgende heeft meegewogen: { $considered }. Het besluit is gewijzigd.
 
 ## Mijn verzoeken
 

@@ -28,6 +28,13 @@ pub enum EventNote {
     /// An opt-out or a withdrawal of consent took effect with no staff
     /// work; what that means depends on the kind.
     TookEffect { kind: RequestKind },
+    /// A reviewed automated decision (Art. 22(3)): who reviewed it, what
+    /// they considered (staff's words) and whether it stands.
+    Reviewed {
+        reviewer: String,
+        considered: String,
+        upheld: bool,
+    },
     /// What a staff member tells the colleague they hand a request to: the
     /// team's, never shown to the subject.
     Handover { text: String },

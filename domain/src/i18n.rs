@@ -358,6 +358,21 @@ pub fn event_note(language: Language, note: &crate::EventNote) -> String {
                 None => t_args(language, "note-refused", Some(&args)),
             }
         }
+        EventNote::Reviewed {
+            reviewer,
+            considered,
+            upheld,
+        } => {
+            let mut args = FluentArgs::new();
+            args.set("reviewer", reviewer.as_str());
+            args.set("considered", considered.as_str());
+            let id = if *upheld {
+                "note-reviewed-upheld"
+            } else {
+                "note-reviewed-changed"
+            };
+            t_args(language, id, Some(&args))
+        }
         EventNote::TookEffect {
             kind: RequestKind::MarketingOptOut,
         } => t(language, "note-opted-out"),

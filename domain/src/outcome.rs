@@ -67,6 +67,13 @@ pub enum Outcome {
     /// Objection: upheld (processing stopped) or overridden by compelling
     /// legitimate grounds (Art. 21(1)), which the response must explain.
     Objection { upheld: bool },
+    /// Art. 22(3): a person reviewed the automated decision: who, what
+    /// they considered, and whether the decision stands or was changed.
+    Reviewed {
+        reviewer: String,
+        considered: String,
+        upheld: bool,
+    },
     /// Marketing opt-out and consent withdrawal: carried out at once on
     /// verification, without staff work.
     TookEffect,
@@ -81,9 +88,16 @@ pub struct OutcomeForm {
     /// Erasure: what was kept and why, required when an exception applies.
     #[serde(default)]
     pub retained: Option<String>,
-    /// Restriction and objection: "yes" or "no".
+    /// Restriction and objection: "yes" or "no"; a reviewed automated
+    /// decision: "upheld" or "changed".
     #[serde(default)]
     pub decision: Option<String>,
+    /// A reviewed automated decision: the person who reviewed it.
+    #[serde(default)]
+    pub reviewer: Option<String>,
+    /// A reviewed automated decision: what they considered.
+    #[serde(default)]
+    pub considered: Option<String>,
 }
 
 impl Outcome {
@@ -99,8 +113,31 @@ impl Outcome {
             Some(_) => Err(invalid(field, FieldErrorCode::InvalidChoice)),
         };
         match kind {
-            RequestKind::Access | RequestKind::Portability | RequestKind::AutomatedDecision => {
-                Ok(Outcome::Answered)
+            RequestKind::Access | RequestKind::Portability => Ok(Outcome::Answered),
+            RequestKind::AutomatedDecision => {
+                let text = |field: &str, value: &Option<String>| {
+                    value
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .ok_or_else(|| invalid(field, FieldErrorCode::Required))
+                };
+                let (reviewer, considered) = (
+                    text("reviewer", &form.reviewer)?,
+                    text("considered", &form.considered)?,
+                );
+                let upheld = match form.decision.as_deref().map(str::trim) {
+                    Some("upheld") => true,
+                    Some("changed") => false,
+                    Some("") | None => return Err(invalid("decision", FieldErrorCode::Required)),
+                    Some(_) => return Err(invalid("decision", FieldErrorCode::InvalidChoice)),
+                };
+                Ok(Outcome::Reviewed {
+                    reviewer,
+                    considered,
+                    upheld,
+                })
             }
             RequestKind::Rectification => Ok(Outcome::Rectified),
             RequestKind::Erasure => {
@@ -161,7 +198,48 @@ mod tests {
             exceptions: exceptions.iter().map(|s| s.to_string()).collect(),
             retained: retained.map(str::to_owned),
             decision: decision.map(str::to_owned),
+            ..OutcomeForm::default()
         }
+    }
+
+    #[test]
+    fn art_22_3_a_review_records_who_what_and_the_outcome() {
+        let review = |reviewer: Option<&str>, considered: Option<&str>, decision: Option<&str>| {
+            Outcome::parse(
+                RequestKind::AutomatedDecision,
+                &OutcomeForm {
+                    reviewer: reviewer.map(str::to_owned),
+                    considered: considered.map(str::to_owned),
+                    decision: decision.map(str::to_owned),
+                    ..OutcomeForm::default()
+                },
+            )
+        };
+        assert_eq!(
+            review(
+                Some(" Ingrid Solberg "),
+                Some("The payment history"),
+                Some("changed")
+            )
+            .unwrap(),
+            Outcome::Reviewed {
+                reviewer: "Ingrid Solberg".into(),
+                considered: "The payment history".into(),
+                upheld: false
+            }
+        );
+        assert_eq!(
+            field_of(review(None, Some("x"), Some("upheld")).unwrap_err()),
+            "reviewer"
+        );
+        assert_eq!(
+            field_of(review(Some("I"), Some(" "), Some("upheld")).unwrap_err()),
+            "considered"
+        );
+        assert_eq!(
+            field_of(review(Some("I"), Some("x"), Some("yes")).unwrap_err()),
+            "decision"
+        );
     }
 
     fn field_of(error: AppError) -> String {

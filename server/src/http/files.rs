@@ -174,6 +174,8 @@ pub(super) async fn read_form(mut multipart: Multipart) -> Result<CompletionForm
             "exceptions" => form.outcome.exceptions.push(value),
             "retained" => form.outcome.retained = Some(value),
             "decision" => form.outcome.decision = Some(value),
+            "reviewer" => form.outcome.reviewer = Some(value),
+            "considered" => form.outcome.considered = Some(value),
             // The hidden fields of the page's other forms are harmless.
             _ => {}
         }

@@ -711,8 +711,13 @@ pub struct CompleteForm {
     exceptions: Option<Vec<String>>,
     /// Erasure: what was kept and why (required with an exception).
     retained: Option<String>,
-    /// Restriction (applied?) and objection (upheld?): `yes` or `no`.
+    /// Restriction (applied?) and objection (upheld?): `yes` or `no`; a
+    /// reviewed automated decision (Art. 22(3)): `upheld` or `changed`.
     decision: Option<String>,
+    /// A reviewed automated decision: the person who reviewed it.
+    reviewer: Option<String>,
+    /// A reviewed automated decision: what they considered.
+    considered: Option<String>,
     /// Up to five files of 10 MB each, for the subject.
     #[schema(value_type = Option<Vec<String>>, format = Binary)]
     attachments: Option<Vec<Vec<u8>>>,

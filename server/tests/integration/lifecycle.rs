@@ -552,3 +552,69 @@ async fn art_12_3_no_extension_once_the_first_month_is_over() {
         .await
         .unwrap();
 }
+
+/// Art. 22(3): a review of an automated decision records who reviewed it,
+/// what they considered and whether it stands, and the subject is told all
+/// three, in their language; a completion without them is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_22_3_the_subject_is_told_who_reviewed_the_decision_what_they_considered_and_the_outcome(
+) {
+    let app = spawn_app().await;
+    let agent = enrolled_agent(&app, "agent@fjordlys.example").await;
+    let (reference, token) = app
+        .verified_request(serde_json::json!({
+            "org": "demo", "kind": "automated_decision", "email": "kari@example.no", "language": "nb",
+            "details": {"decision": "Kredittvurderingen i oktober"}
+        }))
+        .await;
+    let r = Reference::parse(&reference).unwrap();
+    let complete = |form: domain::OutcomeForm| StaffAction::Complete {
+        response: "Vi har gått gjennom avgjørelsen.".into(),
+        outcome: form,
+    };
+    let without = app
+        .service
+        .cases
+        .staff_act(&agent, "demo", &r, complete(domain::OutcomeForm::default()))
+        .await
+        .unwrap_err();
+    assert_eq!(without.field_errors()[0].field, "reviewer");
+    app.service
+        .cases
+        .staff_act(
+            &agent,
+            "demo",
+            &r,
+            complete(domain::OutcomeForm {
+                reviewer: Some("Ingrid Solberg, kredittavdelingen".into()),
+                considered: Some("betalingshistorikken og inntekten du oppga".into()),
+                decision: Some("changed".into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+    let (_, view) = app
+        .get_json(&format!("/api/v1/requests/{reference}"), Some(&token))
+        .await;
+    let note = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "completed")
+        .and_then(|e| e["note"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        note.contains("Ingrid Solberg, kredittavdelingen"),
+        "who: {note}"
+    );
+    assert!(
+        note.contains("betalingshistorikken og inntekten du oppga"),
+        "what: {note}"
+    );
+    assert!(
+        note.contains("Avgjørelsen ble endret"),
+        "the outcome, in Norwegian: {note}"
+    );
+}

@@ -134,6 +134,14 @@ fn outcome_text(outcome: &Outcome) -> String {
             "Objection overridden by compelling legitimate grounds.".into()
         }
         Outcome::TookEffect => "Carried out at once on verification.".into(),
+        Outcome::Reviewed {
+            reviewer,
+            considered,
+            upheld,
+        } => format!(
+            "Reviewed by {reviewer} (Art. 22(3)), who considered: {considered}. The decision {}.",
+            if *upheld { "stands" } else { "was changed" }
+        ),
     }
 }
 
@@ -702,6 +710,27 @@ fn CompleteForm(org: String, reference: String, kind: RequestKind) -> impl IntoV
                         <div class="field">
                             <label for="retained">"What was kept under these exceptions"</label>
                             <textarea id="retained" name="retained" rows="2"></textarea>
+                        </div>
+                    </fieldset>
+                })}
+                {(kind == RequestKind::AutomatedDecision).then(|| view! {
+                    <fieldset>
+                        <legend>"The review (Art. 22(3)): the subject is told all of it"</legend>
+                        <div class="field">
+                            <label for="reviewer">"Who reviewed the decision"</label>
+                            <input id="reviewer" name="reviewer" type="text" required=true/>
+                        </div>
+                        <div class="field">
+                            <label for="considered">"What they considered"</label>
+                            <textarea id="considered" name="considered" rows="3" required=true></textarea>
+                        </div>
+                        <div class="check">
+                            <input type="radio" id="decision-upheld" name="decision" value="upheld" required=true/>
+                            <label for="decision-upheld">"The decision stands"</label>
+                        </div>
+                        <div class="check">
+                            <input type="radio" id="decision-changed" name="decision" value="changed"/>
+                            <label for="decision-changed">"The decision was changed"</label>
                         </div>
                     </fieldset>
                 })}

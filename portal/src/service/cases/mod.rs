@@ -173,6 +173,20 @@ impl Cases {
                         | Outcome::Rectified
                         | Outcome::Restriction { applied: true }
                 );
+                // Art. 22(3): the subject is told who reviewed the decision,
+                // what they considered and what came of it.
+                if let Outcome::Reviewed {
+                    reviewer,
+                    considered,
+                    upheld,
+                } = &decided
+                {
+                    note = Some(EventNote::Reviewed {
+                        reviewer: reviewer.clone(),
+                        considered: considered.clone(),
+                        upheld: *upheld,
+                    });
+                }
                 outcome = Some(
                     serde_json::json!({ "response": response, "outcome": decided }).to_string(),
                 );
