@@ -72,8 +72,22 @@ pub async fn get_notice_changes(
     .await
 }
 
-/// The signed-in subject's consents. Changes are posted as a plain form to
-/// `/o/{org}/preferences` (any number of purposes in one form).
+/// The consents of the organisation a subject may withdraw, each named in
+/// the reader's language: what the withdrawal form offers. Anyone.
+#[server(prefix = "/_sfn", endpoint = "withdrawable")]
+pub async fn get_withdrawable(org: String) -> Result<Vec<(String, String)>, AppError> {
+    serve(|service, caller| async move {
+        let organisation = caller.org(&service, &org)?;
+        Ok(organisation
+            .settings
+            .consents
+            .iter()
+            .map(|c| (c.id.clone(), c.name(caller.language).to_owned()))
+            .collect())
+    })
+    .await
+}
+
 /// The organisation's request figures, where it publishes them. Anyone.
 #[server(prefix = "/_sfn", endpoint = "figures")]
 pub async fn get_figures(org: String) -> Result<domain::views::console::OrgFigures, AppError> {
@@ -84,6 +98,8 @@ pub async fn get_figures(org: String) -> Result<domain::views::console::OrgFigur
     .await
 }
 
+/// The signed-in subject's consents. Changes are posted as a plain form to
+/// `/o/{org}/preferences` (any number of purposes in one form).
 #[server(prefix = "/_sfn", endpoint = "preferences")]
 pub async fn get_preferences(org: String) -> Result<PreferencesView, AppError> {
     serve(|service, caller| async move {

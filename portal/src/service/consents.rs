@@ -115,9 +115,15 @@ impl Consents {
         Ok(written)
     }
 
+    /// The subject with `email` in `org`, whose address a verified request
+    /// proved.
+    pub(super) fn subject_for(&self, org: &domain::OrgSlug, email: &str) -> Subject {
+        self.sessions.subject_of(org, email)
+    }
+
     /// Writes a receipt (who, what, when, which notice version, how) and
     /// its audit entry, unless the current choice already is `decision`.
-    async fn record_receipt(
+    pub(super) async fn record_receipt(
         &self,
         tx: &mut crate::store::Conn,
         subject: &Subject,

@@ -199,7 +199,17 @@ impl Service {
             store: store.clone(),
             seals: seals.clone(),
         };
+        let consents = Consents {
+            store: store.clone(),
+            seals: seals.clone(),
+            content: content.clone(),
+            links: links.clone(),
+            trail: trail.clone(),
+            sessions: sessions.clone(),
+            hooks: hooks.clone(),
+        };
         let cases = Cases {
+            consents: consents.clone(),
             store: store.clone(),
             seals: seals.clone(),
             content: content.clone(),
@@ -280,15 +290,7 @@ impl Service {
                 team: team.clone(),
                 hooks: hooks.clone(),
             },
-            consents: Consents {
-                store: store.clone(),
-                seals: seals.clone(),
-                content: content.clone(),
-                links: links.clone(),
-                trail: trail.clone(),
-                sessions: sessions.clone(),
-                hooks: hooks.clone(),
-            },
+            consents,
             upkeep: Upkeep {
                 store: store.clone(),
                 seals: seals.clone(),

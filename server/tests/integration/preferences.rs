@@ -154,3 +154,95 @@ async fn a_gpc_signal_shows_as_a_withdrawn_choice() {
     assert!(field.contains("You withdrew it on"), "{field}");
     assert!(field.contains(r#"value="withdrawn" checked"#), "{field}");
 }
+
+/// Art. 7(3) and 21(3): a "Withdraw my consent" or "Stop marketing"
+/// request writes the same receipts as the Choices page, which then shows
+/// the new state; a withdrawal names one of the organisation's consents,
+/// offered by name on its form, and nothing else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_7_3_a_withdrawal_request_and_the_choices_page_tell_one_truth() {
+    use domain::views::ConsentState;
+    let app = crate::harness::spawn_app().await;
+    let kari = app
+        .service
+        .sessions
+        .subject_of(&crate::harness::demo(), "kari@example.no");
+    app.service
+        .consents
+        .set_preferences(
+            &kari,
+            &[
+                ("energy_advice".into(), "granted".into()),
+                ("marketing".into(), "granted".into()),
+                ("marketing_sms".into(), "granted".into()),
+            ],
+        )
+        .await
+        .unwrap();
+    let state = |view: &domain::views::PreferencesView, id: &str| {
+        view.choices.iter().find(|c| c.id == id).map(|c| c.state)
+    };
+    // The form offers the organisation's consents by name.
+    let (status, form) = app.page("/o/demo/new/withdraw_consent?lang=nb", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains(r#"value="energy_advice""#) && form.contains("Strømsparingsråd"),
+        "{form}"
+    );
+    // Anything else is refused, and nothing is stored.
+    let before = app.count("requests").await;
+    let refused = app
+        .submit(serde_json::json!({"org": "demo", "kind": "withdraw_consent", "email": "kari@example.no", "details": {"purpose": "newsletter"}}))
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(app.count("requests").await, before);
+
+    app.verified_request(serde_json::json!({
+        "org": "demo", "kind": "withdraw_consent", "email": "kari@example.no", "details": {"purpose": "energy_advice"}
+    }))
+    .await;
+    let view = app
+        .service
+        .consents
+        .preferences(&kari, domain::Language::En)
+        .await
+        .unwrap();
+    assert_eq!(
+        state(&view, "energy_advice"),
+        Some(ConsentState::Withdrawn),
+        "Art. 7(3): the Choices page shows the withdrawal"
+    );
+    assert_eq!(
+        state(&view, "marketing"),
+        Some(ConsentState::Given),
+        "only the consent named"
+    );
+
+    app.verified_request(
+        serde_json::json!({"org": "demo", "kind": "marketing_opt_out", "email": "kari@example.no"}),
+    )
+    .await;
+    let view = app
+        .service
+        .consents
+        .preferences(&kari, domain::Language::En)
+        .await
+        .unwrap();
+    assert_eq!(
+        state(&view, "marketing"),
+        Some(ConsentState::Withdrawn),
+        "Art. 21(3): every marketing channel"
+    );
+    assert_eq!(state(&view, "marketing_sms"), Some(ConsentState::Withdrawn));
+    let methods: Vec<String> = sqlx::query_scalar(
+        "SELECT method FROM consent_receipts WHERE decision = 'withdrawn' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        methods,
+        ["request", "request", "request"],
+        "receipts of the requests"
+    );
+}

@@ -31,6 +31,8 @@ pub struct Cases {
     pub(super) notify: Notify,
     pub(super) hooks: super::Hooks,
     pub(super) team_mail: TeamMail,
+    /// An opt-out or withdrawal is also a consent receipt: one truth.
+    pub(super) consents: super::Consents,
 }
 
 /// A file staff attach to their answer.
@@ -486,6 +488,34 @@ impl Cases {
         };
         Store::insert_opt_out(conn, opt_out).await.map_err(db)?;
         let address = self.seals.address_of(row)?;
+        // The same receipts the Choices page writes, so that it shows the
+        // new state: a marketing opt-out withdraws every marketing channel
+        // the organisation asks consent for, a withdrawal the consent named.
+        let subject = self.consents.subject_for(&row.org, address.as_str());
+        let withdrawn: Vec<String> = match kind {
+            RequestKind::MarketingOptOut => self
+                .content
+                .organisation(&row.org)?
+                .settings
+                .consents
+                .iter()
+                .filter(|c| c.channel)
+                .map(|c| c.id.clone())
+                .collect(),
+            _ => purpose.iter().cloned().collect(),
+        };
+        for purpose in &withdrawn {
+            self.consents
+                .record_receipt(
+                    conn,
+                    &subject,
+                    purpose,
+                    "withdrawn",
+                    "request",
+                    AuditAction::ConsentChanged,
+                )
+                .await?;
+        }
         self.hooks
             .optout_recorded(conn, row, address.as_str(), purpose.as_deref(), at)
             .await?;
