@@ -293,10 +293,58 @@ pub fn parse_org_settings(text: &str) -> anyhow::Result<OrgSettings> {
     Ok(settings)
 }
 
+/// Art. 6(1)(a) and 7: what subjects consent to is what the notice says
+/// rests on consent. In each language of the current notice, every purpose
+/// based on consent names an `org.toml` consent (`consent = "<id>"`), every
+/// consent is named by such a purpose, and only such purposes name one.
+fn consents_match_purposes(
+    settings: &OrgSettings,
+    notice: &crate::notice::Notice,
+) -> anyhow::Result<()> {
+    for (language, text) in &notice.current().texts {
+        let file = format!("notice/{}.md", language.code());
+        for purpose in &text.facts.purposes {
+            let on_consent =
+                crate::notice_json::article_6_points(&purpose.legal_basis).contains(&'a');
+            match (&purpose.consent, on_consent) {
+                (None, true) => bail!(
+                    "{file}: purpose {:?} rests on consent (Art. 6(1)(a)) but names no consent of org.toml (consent = \"<id>\")",
+                    purpose.name
+                ),
+                (Some(id), false) => bail!(
+                    "{file}: purpose {:?} names consent {id:?} but its legal basis is not consent (Art. 6(1)(a))",
+                    purpose.name
+                ),
+                (Some(id), true) if !settings.consents.iter().any(|c| &c.id == id) => bail!(
+                    "{file}: purpose {:?} names consent {id:?}, which org.toml's [[consents]] does not list",
+                    purpose.name
+                ),
+                _ => {}
+            }
+        }
+        for consent in &settings.consents {
+            let named = text
+                .facts
+                .purposes
+                .iter()
+                .any(|p| p.consent.as_deref() == Some(consent.id.as_str()));
+            if !named {
+                bail!(
+                    "org.toml, [[consents]]: {:?} is asked for, but no purpose of {file} rests on it (add consent = {:?} to the purpose it is for, with its legal basis Art. 6(1)(a))",
+                    consent.id,
+                    consent.id
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The rest of an organisation: its notice and logo, read from its folder.
 fn finish_org(slug: &OrgSlug, dir: &Path, settings: OrgSettings) -> anyhow::Result<Organisation> {
     let category_ids: Vec<String> = settings.categories.iter().map(|c| c.id.clone()).collect();
     let notice = crate::notice::Notice::load(&dir.join("notice"), &category_ids)?;
+    consents_match_purposes(&settings, &notice)?;
     let theme = settings.theme.clone().unwrap_or_default();
     let logo = match &theme.logo {
         Some(file) => {

@@ -78,6 +78,10 @@ pub struct Purpose {
     pub categories: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dpv_purposes: Vec<String>,
+    /// For a purpose based on consent (Art. 6(1)(a)): the id of the
+    /// `org.toml` consent subjects give and withdraw for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -246,3 +246,56 @@ async fn art_7_3_a_withdrawal_request_and_the_choices_page_tell_one_truth() {
         "receipts of the requests"
     );
 }
+
+/// Art. 6(1)(a) and 7: the consents an organisation asks for are the
+/// purposes its notice rests on consent, one for one; a mismatch stops the
+/// start with the file and the reason.
+#[test]
+fn art_6_1_a_consents_and_the_notices_consent_purposes_match_or_nothing_starts() {
+    let load = |consents: &str, purposes: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("orgs/shop");
+        std::fs::create_dir_all(folder.join("notice")).unwrap();
+        std::fs::write(
+            folder.join("org.toml"),
+            format!("name = \"Shop\"\ncontact_email = \"a@shop.example\"\n{consents}"),
+        )
+        .unwrap();
+        std::fs::write(
+            folder.join("notice/en.md"),
+            format!("+++\ntitle = \"N\"\nlast_updated = \"2026-01-01\"\n{purposes}+++\n"),
+        )
+        .unwrap();
+        portal::content::Content::load(dir.path())
+            .map(|_| ())
+            .map_err(|e| format!("{e:#}"))
+    };
+    let news = "[[consents]]\nid = \"news\"\nname = { en = \"News\" }\n";
+    let on_consent = |consent: &str| {
+        format!("[[purposes]]\nname = \"Newsletter\"\nlegal_basis = \"Consent (Art. 6(1)(a))\"\nretention = \"Until withdrawn\"\n{consent}")
+    };
+    assert!(load(news, &on_consent("consent = \"news\"\n")).is_ok());
+    assert!(load("", "").is_ok(), "no consents, no consent purposes");
+    let error = load(news, "").unwrap_err();
+    assert!(
+        error.contains("\"news\" is asked for, but no purpose of notice/en.md rests on it"),
+        "{error}"
+    );
+    let error = load("", &on_consent("")).unwrap_err();
+    assert!(
+        error.contains("rests on consent (Art. 6(1)(a)) but names no consent"),
+        "{error}"
+    );
+    let error = load(news, &on_consent("consent = \"other\"\n")).unwrap_err();
+    assert!(
+        error.contains("names consent \"other\", which org.toml's [[consents]] does not list"),
+        "{error}"
+    );
+    let contract = "[[purposes]]\nname = \"Billing\"\nlegal_basis = \"Contract (Art. 6(1)(b))\"\nretention = \"3 years\"\nconsent = \"news\"\n";
+    let error = load(
+        news,
+        &format!("{}{contract}", on_consent("consent = \"news\"\n")),
+    )
+    .unwrap_err();
+    assert!(error.contains("its legal basis is not consent"), "{error}");
+}
