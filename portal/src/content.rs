@@ -60,9 +60,21 @@ pub struct OrgSettings {
     /// (`[supervisory_authority]`: name, address, url).
     #[serde(default)]
     pub supervisory_authority: Option<domain::SupervisoryAuthority>,
+    /// Its own sender and Reply-To for every mail about it (`[mail]`).
+    #[serde(default)]
+    pub mail: OrgMail,
     /// Whether the request figures are published (`[metrics] public`).
     #[serde(default)]
     pub metrics: MetricsSettings,
+}
+
+/// `[mail]`: the organisation's own sender (`from = "Name <address>"`) and
+/// Reply-To; without them, `PORTAL_MAIL_FROM` and no Reply-To.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgMail {
+    pub from: Option<String>,
+    pub reply_to: Option<String>,
 }
 
 /// `[metrics]`: `public = true` publishes the figures of its requests per
@@ -260,6 +272,16 @@ pub fn parse_org_settings(text: &str) -> anyhow::Result<OrgSettings> {
         webhook.validate().context("org.toml, [[webhooks]]")?;
         if !names.insert(webhook.name.as_str()) {
             bail!("org.toml, [[webhooks]]: {:?} is listed twice", webhook.name);
+        }
+    }
+    for (key, value) in [
+        ("from", &settings.mail.from),
+        ("reply_to", &settings.mail.reply_to),
+    ] {
+        if let Some(value) = value {
+            value
+                .parse::<lettre::message::Mailbox>()
+                .with_context(|| format!("org.toml, [mail] {key}: {value:?} is not a mailbox such as \"Name <privacy@example.com>\""))?;
         }
     }
     if !(30..=3650).contains(&settings.retention_days) {

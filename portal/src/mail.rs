@@ -3,6 +3,11 @@
 //! is unset, written to `<data_dir>/outbox/*.eml` for development. Use
 //! cases never send: they write to the outbox (`service::outbox`), whose
 //! worker calls `transmit`.
+//!
+//! An organisation may replace any template in any language with its own
+//! (`orgs/<slug>/mail/<lang>/<template>.txt`) and send from its own address
+//! with its own Reply-To (`[mail]` in its `org.toml`); the shared templates
+//! (`mail/<lang>/`) and `PORTAL_MAIL_FROM` are the default.
 
 use anyhow::Context;
 use domain::{Email, Language};
@@ -63,7 +68,27 @@ impl Mailer {
             }
         };
         let mut templates = Environment::new();
-        templates.set_loader(path_loader(content_dir.join("mail")));
+        // `orgs/<slug>/…` is an organisation's own template, anything else
+        // a shared one; both may import the shared `<lang>/strings.j2`.
+        let shared = path_loader(content_dir.join("mail"));
+        let orgs = content_dir.join("orgs");
+        templates.set_loader(move |name| match name.strip_prefix("orgs/") {
+            Some(rest) => match rest.split_once('/') {
+                Some((slug, file)) if !slug.contains("..") && !file.contains("..") => {
+                    match std::fs::read_to_string(orgs.join(slug).join("mail").join(file)) {
+                        Ok(text) => Ok(Some(text)),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            "an organisation's mail template could not be read",
+                        )
+                        .with_source(e)),
+                    }
+                }
+                _ => Ok(None),
+            },
+            None => shared(name),
+        });
         // Mail is plain text: nothing may be HTML-escaped.
         templates.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         Ok(Mailer {
@@ -79,19 +104,28 @@ impl Mailer {
         matches!(self.transport, Transport::Outbox(_))
     }
 
-    /// Renders `<language>/<template>.txt` (its first line is `Subject: …`).
-    /// The outbox renders when a use case writes a mail, so a broken
-    /// template fails that use case instead of a worker, days later.
+    /// Renders `<language>/<template>.txt` (its first line is `Subject: …`),
+    /// the organisation's own where it has one. The outbox renders when a
+    /// use case writes a mail, so a broken template fails that use case
+    /// instead of a worker, days later.
     pub fn render(
         &self,
+        org: Option<&str>,
         language: Language,
         template: &str,
         context: impl Serialize,
     ) -> Result<Letter, MailError> {
-        let name = format!("{}/{template}.txt", language.code());
-        let rendered = self
-            .templates
-            .get_template(&name)
+        let shared = format!("{}/{template}.txt", language.code());
+        let own = org.map(|org| format!("orgs/{org}/{shared}"));
+        let found = own
+            .as_deref()
+            .and_then(|name| match self.templates.get_template(name) {
+                Err(e) if e.kind() == minijinja::ErrorKind::TemplateNotFound => None,
+                other => Some((name.to_owned(), other)),
+            })
+            .unwrap_or_else(|| (shared.clone(), self.templates.get_template(&shared)));
+        let (name, template) = found;
+        let rendered = template
             .and_then(|t| t.render(context))
             .map_err(|e| MailError::Template(name.clone(), e))?;
         let (first, body) = rendered
@@ -105,7 +139,33 @@ impl Mailer {
         Ok(Letter {
             subject: subject.to_owned(),
             body: body.trim_start_matches('\n').to_owned(),
+            from: None,
+            reply_to: None,
         })
+    }
+
+    /// Every template an organisation has of its own, compiled: a broken
+    /// one stops the start, not a mail later.
+    pub fn check_org_templates(&self, org: &str, content_dir: &Path) -> anyhow::Result<()> {
+        let folder = content_dir.join("orgs").join(org).join("mail");
+        let Ok(languages) = std::fs::read_dir(&folder) else {
+            return Ok(());
+        };
+        for language in languages {
+            let language = language?;
+            let code = language.file_name().to_string_lossy().into_owned();
+            if Language::parse(&code).map(|l| l.code()) != Some(code.as_str()) {
+                anyhow::bail!("{}: {code:?} is not en, nb or nl", folder.display());
+            }
+            for file in std::fs::read_dir(language.path())? {
+                let file = file?.file_name().to_string_lossy().into_owned();
+                let name = format!("orgs/{org}/{code}/{file}");
+                self.templates
+                    .get_template(&name)
+                    .with_context(|| format!("mail template {name}"))?;
+            }
+        }
+        Ok(())
     }
 
     /// Hands a rendered mail to the SMTP server (or the development
@@ -121,9 +181,19 @@ impl Mailer {
         template: &str,
     ) -> Result<(), MailError> {
         let host = self.from.email.domain().to_owned();
-        let message = Message::builder()
+        // The organisation's sender and Reply-To, as they were when the mail
+        // was written; else the portal's.
+        let from: Mailbox = match &letter.from {
+            Some(from) => from.parse()?,
+            None => self.from.clone(),
+        };
+        let mut message = Message::builder()
             .message_id(Some(format!("<{message_id}@{host}>")))
-            .from(self.from.clone())
+            .from(from);
+        if let Some(reply_to) = &letter.reply_to {
+            message = message.reply_to(reply_to.parse()?);
+        }
+        let message = message
             .to(Mailbox::new(None, to.as_str().parse()?))
             .subject(letter.subject.as_str())
             .header(ContentType::TEXT_PLAIN)
@@ -155,6 +225,11 @@ impl Mailer {
 pub struct Letter {
     pub subject: String,
     pub body: String,
+    /// The organisation's own sender (`[mail] from`), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 impl MailError {

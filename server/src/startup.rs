@@ -186,6 +186,11 @@ pub async fn build_service(settings: &Settings, base_url: Url) -> anyhow::Result
         &settings.data_dir.join("outbox"),
         &settings.content_dir,
     )?;
+    for org in content.orgs() {
+        mailer
+            .check_org_templates(&org.slug, &settings.content_dir)
+            .with_context(|| format!("in organisation {}", org.slug))?;
+    }
     let exports = portal::service::Packages {
         store: exports,
         key: portal::export::ExportKey::new(export_key),

@@ -180,6 +180,7 @@ impl Service {
             store.clone(),
             seals.clone(),
             Arc::new(mailer),
+            content.clone(),
             jobs.mail_retry,
         );
         let links = Links::new(base_url, content.clone());

@@ -46,16 +46,24 @@ pub struct Outbox {
     store: Store,
     seals: Seals,
     mailer: Arc<Mailer>,
+    content: Arc<crate::content::Content>,
     retry: Backoff,
     wake: Arc<tokio::sync::Notify>,
 }
 
 impl Outbox {
-    pub fn new(store: Store, seals: Seals, mailer: Arc<Mailer>, retry: Backoff) -> Outbox {
+    pub fn new(
+        store: Store,
+        seals: Seals,
+        mailer: Arc<Mailer>,
+        content: Arc<crate::content::Content>,
+        retry: Backoff,
+    ) -> Outbox {
         Outbox {
             store,
             seals,
             mailer,
+            content,
             retry,
             wake: Arc::new(tokio::sync::Notify::new()),
         }
@@ -74,13 +82,19 @@ impl Outbox {
         context: impl Serialize,
         at: i64,
     ) -> Result<(), AppError> {
-        let letter = self
+        let mut letter = self
             .mailer
-            .render(language, template, context)
+            .render(about.org, language, template, context)
             .map_err(|error| {
                 tracing::error!(error = %error, template, "a mail template does not render");
                 AppError::Internal
             })?;
+        // Kept with the mail: it is sent as the organisation said when it
+        // was written.
+        if let Some(org) = about.org.and_then(|org| self.content.org(org)) {
+            letter.from = org.settings.mail.from.clone();
+            letter.reply_to = org.settings.mail.reply_to.clone();
+        }
         let message_id = hex::encode(&crate::crypto::random_key()[..16]);
         let sealed = serde_json::to_string(&Sealed {
             to: to.as_str().to_owned(),

@@ -149,6 +149,9 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The sender's and the Reply-To's addresses.
+    pub from: String,
+    pub reply_to: Option<String>,
 }
 
 impl Mail {
@@ -166,6 +169,17 @@ impl Mail {
                 .to_owned(),
             subject: message.subject().unwrap_or_default().to_owned(),
             body: message.body_text(0).unwrap_or_default().into_owned(),
+            from: message
+                .from()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_owned(),
+            reply_to: message
+                .reply_to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .map(str::to_owned),
         }
     }
 

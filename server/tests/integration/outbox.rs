@@ -246,3 +246,68 @@ async fn mail_committed_before_a_sigkill_is_sent_once_by_the_next_server() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// Per organisation: its own sender and Reply-To, and its own template
+/// where it has one, in that language; the shared ones otherwise.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_mails_from_its_own_address_with_its_own_templates() {
+    let app = crate::harness::spawn_app_with_org(
+        "own",
+        "name = \"Own AS\"\ncontact_email = \"privacy@own.example\"\n\n[mail]\nfrom = \"Own AS personvern <personvern@own.example>\"\nreply_to = \"dpo@own.example\"\n",
+    )
+    .await;
+    // Its own English code mail (templates are read when first used).
+    let folder = app.content_dir().join("orgs/own/mail/en");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("verification.txt"),
+        "{% import \"en/strings.j2\" as s %}Subject: {{ code }} from Own AS for {{ reference }}\n\nOwn words. Your code is {{ code }}.\n",
+    )
+    .unwrap();
+    let before = app.mail_count().await;
+    let submitted = app
+        .submit(serde_json::json!({"org": "own", "kind": "access", "email": "kari@example.no"}))
+        .await;
+    assert_eq!(submitted.status(), 201);
+    let mail = app.mail.wait_for(before + 1).await;
+    assert!(
+        mail.subject.contains(" from Own AS for PR-"),
+        "its own English template: {}",
+        mail.subject
+    );
+    assert!(mail.body.starts_with("Own words."), "{}", mail.body);
+    assert_eq!(mail.from, "personvern@own.example");
+    assert_eq!(mail.reply_to.as_deref(), Some("dpo@own.example"));
+    mail.code();
+    // In Norwegian it has none of its own: the shared one, still from its address.
+    let submitted = app
+        .submit(serde_json::json!({"org": "own", "kind": "access", "email": "ola@example.no", "language": "nb"}))
+        .await;
+    assert_eq!(submitted.status(), 201);
+    let mail = app.mail.wait_for(before + 2).await;
+    assert!(!mail.body.contains("Own words."));
+    assert!(
+        mail.subject.contains("koden"),
+        "the shared Norwegian template: {}",
+        mail.subject
+    );
+    assert_eq!(mail.from, "personvern@own.example");
+    // Another organisation's mail is the portal's.
+    let submitted = app
+        .submit(serde_json::json!({"org": "demo", "kind": "access", "email": "per@example.no"}))
+        .await;
+    assert_eq!(submitted.status(), 201);
+    let mail = app.mail.wait_for(before + 3).await;
+    assert_ne!(mail.from, "personvern@own.example");
+    assert_eq!(mail.reply_to, None);
+}
+
+/// A sender that is not a mailbox stops the start, naming the setting.
+#[test]
+fn an_organisations_sender_must_be_a_mailbox() {
+    let error = portal::content::parse_org_settings(
+        "name = \"X\"\ncontact_email = \"a@x.example\"\n[mail]\nfrom = \"not an address\"\n",
+    )
+    .unwrap_err();
+    assert!(format!("{error:#}").contains("[mail] from"), "{error:#}");
+}
