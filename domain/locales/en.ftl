@@ -298,3 +298,4 @@ ground-automated_decision_allowed = the decision is allowed by a contract, by la
 
 asked-heading = What you asked
 asked-nothing = This request asks nothing more than its kind.
+not-reached-lead = This package is not complete. These systems did not answer, so their data is not in it; it does not mean they hold nothing about you:

@@ -298,3 +298,4 @@ ground-automated_decision_allowed = avgjørelsen er tillatt etter en avtale, ett
 
 asked-heading = Det du ba om
 asked-nothing = Denne forespørselen spør ikke om noe mer enn typen.
+not-reached-lead = Denne pakken er ikke fullstendig. Disse systemene svarte ikke, så opplysningene deres er ikke med; det betyr ikke at de ikke har noe om deg:

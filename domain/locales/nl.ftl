@@ -298,3 +298,4 @@ ground-automated_decision_allowed = het besluit is toegestaan op grond van een o
 
 asked-heading = Wat u vroeg
 asked-nothing = Dit verzoek vraagt niets meer dan het soort.
+not-reached-lead = Dit pakket is niet volledig. Deze systemen hebben niet geantwoord, dus hun gegevens zitten er niet in; dat betekent niet dat zij niets over u hebben:

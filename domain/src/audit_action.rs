@@ -34,6 +34,8 @@ pub enum AuditAction {
     ExportDataAdded,
     ExportSourceCollected,
     ExportSourceFailed,
+    /// Staff built a package without a source that did not answer, saying why.
+    ExportSourceWithout,
     ExportBuilt,
     ExportReleased,
     ExportReviewed,
@@ -94,6 +96,7 @@ impl AuditAction {
             ExportDataAdded => "export.data_added",
             ExportSourceCollected => "export.source_collected",
             ExportSourceFailed => "export.source_failed",
+            ExportSourceWithout => "export.source_without",
             ExportBuilt => "export.built",
             ExportReleased => "export.released",
             ExportReviewed => "export.reviewed",

@@ -185,6 +185,7 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
     let attachments = request.attachments.clone();
     let export = request.export.clone();
     let collection = request.collection.clone();
+    let not_reached = request.not_reached.clone();
     let export_href = format!(
         "/o/{}/requests/{}/export",
         org.get_untracked(),
@@ -226,6 +227,16 @@ pub fn RequestDetail(request: RequestView) -> impl IntoView {
         {export.map(|e| view! {
             <section aria-labelledby="package-heading" class="panel">
                 <h2 id="package-heading">{t(lang, "package-heading")}</h2>
+                {(!not_reached.is_empty()).then(|| view! {
+                    <div class="notice-box" role="note">
+                        <p>{t(lang, "not-reached-lead")}</p>
+                        <ul>
+                            {not_reached.iter().map(|(source, note)| view! {
+                                <li><strong>{source.clone()}</strong>": "{note.clone()}</li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })}
                 {if e.expired {
                     view! {
                         <p>{t1(lang, "package-expired", "date", i18n::long_date(lang, &e.expires_at))}</p>

@@ -449,10 +449,12 @@ pub enum CaseDone {
     ExecutedWithFailures,
     ExportBuilt,
     ExportReleased,
+    /// The package will come without a source that did not answer.
+    WithoutSource,
 }
 
 impl CaseDone {
-    const OTHERS: [CaseDone; 7] = [
+    const OTHERS: [CaseDone; 8] = [
         CaseDone::DataAdded,
         CaseDone::Collected,
         CaseDone::CollectedWithFailures,
@@ -460,6 +462,7 @@ impl CaseDone {
         CaseDone::ExecutedWithFailures,
         CaseDone::ExportBuilt,
         CaseDone::ExportReleased,
+        CaseDone::WithoutSource,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -472,6 +475,7 @@ impl CaseDone {
             CaseDone::ExecutedWithFailures => "executed_with_failures",
             CaseDone::ExportBuilt => "export_built",
             CaseDone::ExportReleased => "export_released",
+            CaseDone::WithoutSource => "without_source",
         }
     }
 

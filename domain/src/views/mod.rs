@@ -130,6 +130,9 @@ pub struct RequestView {
     pub export: Option<ExportView>,
     /// While the data sources are being asked: how far each has got.
     pub collection: Option<Vec<SourceProgress>>,
+    /// Systems that did not answer, which the team completed without: the
+    /// system and what the team says it will do.
+    pub not_reached: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ pub mod seal;
 pub mod store;
 
 pub use object::ObjectExports;
-pub use package::{build, Category, Chunks, PackageError, PackageInput, Staged};
+pub use package::{build, Category, Chunks, PackageError, PackageInput, SourceGap, Staged};
 pub use records::{LineBuffer, Lines, Record, Summary};
 pub use seal::{open, seal, ExportKey, Opener, SealWriter};
 pub use store::{ExportStore, LocalStore, PackageReader};

@@ -81,6 +81,19 @@ pub struct PackageInput<'a> {
     pub generated_at: &'a str,
     pub categories: &'a [Category],
     pub staged: &'a [Staged],
+    /// Sources that did not answer, which staff completed without: never
+    /// "no data found", but "not reached", with what the team will do.
+    pub gaps: &'a [SourceGap],
+}
+
+/// A source that did not answer and what the team says of it.
+#[derive(Debug, Clone)]
+pub struct SourceGap {
+    pub source: String,
+    /// The categories it would have answered for.
+    pub categories: Vec<String>,
+    /// Staff's words: why the package comes without it, what they will do.
+    pub note: String,
 }
 
 /// What was written.
@@ -193,17 +206,37 @@ fn render(e: impl std::fmt::Display) -> PackageError {
 /// `index.html` shows.
 fn data_header(input: &PackageInput<'_>) -> Value {
     let categories = included(input);
-    let sources: Vec<Value> = categories
-        .iter()
-        .flat_map(|c| staged_of(input, c))
-        .map(|s| {
+    let mut sources: Vec<Value> = Vec::new();
+    for c in &categories {
+        sources.extend(staged_of(input, c).map(|s| {
             serde_json::json!({
                 "source": s.source,
                 "category": s.category,
                 "status": if s.records == 0 { "no_data_found" } else { "found" },
                 "records": s.records,
             })
-        })
+        }));
+        // A source that did not answer is said so, never "no data found".
+        sources.extend(
+            input
+                .gaps
+                .iter()
+                .filter(|g| g.categories.contains(&c.id))
+                .map(|g| {
+                    serde_json::json!({
+                        "source": g.source,
+                        "category": c.id,
+                        "status": "not_reached",
+                        "records": 0,
+                        "note": g.note,
+                    })
+                }),
+        );
+    }
+    let not_reached: Vec<Value> = input
+        .gaps
+        .iter()
+        .map(|g| serde_json::json!({ "source": g.source, "note": g.note }))
         .collect();
     serde_json::json!({
         "schema": "/api/v1/schemas/export.json",
@@ -214,6 +247,7 @@ fn data_header(input: &PackageInput<'_>) -> Value {
         "generated_at": input.generated_at,
         "categories": categories,
         "sources": sources,
+        "not_reached": not_reached,
     })
 }
 
@@ -548,6 +582,7 @@ mod tests {
             generated_at: "2026-11-22T10:00:00Z",
             categories,
             staged,
+            gaps: &[],
         };
         let (zip, built) = build(&input, chunks, Vec::new()).unwrap();
         assert_eq!(built.size, zip.len() as u64);
@@ -557,6 +592,50 @@ mod tests {
             hex::encode(Sha256::digest(&files["data.json"]))
         );
         files
+    }
+
+    #[test]
+    fn art_15_a_source_that_did_not_answer_is_not_reached_never_no_data_found() {
+        let categories = [category("contact", true), category("metering", false)];
+        let mut chunks = HashMap::new();
+        let staged = [stage(
+            &mut chunks,
+            1,
+            "crm",
+            "contact",
+            &[serde_json::json!({"name": "Kari"})],
+        )];
+        let gaps = [SourceGap {
+            source: "Meters".into(),
+            categories: vec!["metering".into()],
+            note: "The meter system is being replaced; we send its data by 1 March.".into(),
+        }];
+        let input = PackageInput {
+            organisation: "Fjordlys",
+            reference: "PR-AAAA-BBBB",
+            kind: "access",
+            generated_at: "2026-11-22T10:00:00Z",
+            categories: &categories,
+            staged: &staged,
+            gaps: &gaps,
+        };
+        let (zip, _) = build(&input, &mut chunks, Vec::new()).unwrap();
+        let files = unzip(zip);
+        let data: Value = serde_json::from_slice(&files["data.json"]).unwrap();
+        let metering: Vec<&Value> = data["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["category"] == "metering")
+            .collect();
+        assert_eq!(metering.len(), 1, "{data}");
+        assert_eq!(metering[0]["status"], "not_reached");
+        assert_eq!(metering[0]["source"], "Meters");
+        assert_eq!(data["not_reached"][0]["note"], gaps[0].note.as_str());
+        let index = String::from_utf8(files["index.html"].clone()).unwrap();
+        assert!(index.contains("Systems that did not answer"), "{index}");
+        assert!(index.contains("we send its data by 1 March"), "{index}");
+        assert!(!index.contains("Meters: no data found"), "{index}");
     }
 
     #[test]

@@ -138,6 +138,7 @@ pub fn request_view(row: &RequestRow, related: &Related<'_>) -> Result<RequestVi
                 size: e.size,
             }),
         collection: None,
+        not_reached: Vec::new(),
     })
 }
 
@@ -180,13 +181,25 @@ pub async fn views_for(
     let jobs = Store::latest_jobs(conn, &ids).await.map_err(db)?;
     // Progress while a collection job is queued or running.
     let collecting: Vec<_> = jobs.iter().filter(|j| j.status.is_active()).collect();
-    let collecting_ids: Vec<i64> = collecting.iter().map(|j| j.request_id).collect();
-    let all_runs = Store::latest_source_runs_of(conn, &collecting_ids)
-        .await
-        .map_err(db)?;
+    let all_runs = Store::latest_source_runs_of(conn, &ids).await.map_err(db)?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let mut view = request_view(row, &related)?;
+        // What the team completed without, and its words on it.
+        for run in all_runs.iter().filter(|r| {
+            r.request_id == row.id && r.failure.as_deref() == Some(crate::store::COMPLETED_WITHOUT)
+        }) {
+            let note = match &run.detail {
+                Some(sealed) => super::open(
+                    keys,
+                    Column::SourceFailure,
+                    crate::sealing::Row::Request(&row.reference),
+                    sealed,
+                )?,
+                None => String::new(),
+            };
+            view.not_reached.push((run.source.clone(), note));
+        }
         if let Some(job) = collecting.iter().find(|j| j.request_id == row.id) {
             let runs: Vec<_> = all_runs.iter().filter(|r| r.request_id == row.id).collect();
             let sources = content

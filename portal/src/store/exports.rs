@@ -270,6 +270,10 @@ impl Store {
     }
 }
 
+/// The failure class of a source run that staff completed without, saying
+/// why and what they will do (its sealed detail).
+pub const COMPLETED_WITHOUT: &str = "completed_without";
+
 #[derive(Debug, Clone, FromRow)]
 pub struct SourceRunRow {
     pub request_id: i64,

@@ -48,7 +48,9 @@ pub use console::{
     AttachmentRow, AuditQuery, AuditRow, ColleagueRow, NewAttachment, NewOptOut, QueueQuery,
     QueueRow,
 };
-pub use exports::{ExecutionRow, ExportDataRow, ExportRow, NewExport, SourceRunRow};
+pub use exports::{
+    ExecutionRow, ExportDataRow, ExportRow, NewExport, SourceRunRow, COMPLETED_WITHOUT,
+};
 pub use figures::FigureRow;
 pub use jobs::{JobEnd, JobRow, JobStatus};
 pub use outbox::{MailEnd, NewOutboxMail, OutboxFigures, OutboxRow, OutboxStatus, UndeliveredRow};

@@ -24,12 +24,12 @@ use utoipa::{OpenApi, ToSchema};
     info(title = "Privacy portal API", version = "1", description = "Submit, verify and follow data subject requests (a subject's token); work an organisation's queue and read its opt-outs and consents (an organisation's API token, made by its admins in the console)."),
     paths(submit, verify, resend, get_request, list_requests, download_attachment, download_export, export_schema, notice,
         org::list, org::read, org::assign_doc, org::start, org::message_doc, org::ask_doc, org::extend_doc, org::reject_doc,
-        org::complete, org::execute, org::collect, org::add_export_data, org::build_export, org::release_export,
+        org::complete, org::execute, org::collect, org::without_source, org::add_export_data, org::build_export, org::release_export,
         org::download_export, org::download_attachment, org::opt_outs, org::consents),
     components(schemas(SubmitBody, DetailsBody, Submitted, VerifyBody, Verified, ResendBody, RequestResource, EventResource, MessageResource, AttachmentResource, RequestList, ErrorBody,
         org::QueuePage, org::QueueEntry, org::CaseResource, org::Member, org::StaffAttachment, org::SourceResult, org::ExecutionResult,
         org::ActionDone, org::AssignBody, org::TextBody, org::ExtendBody, org::RejectBody, org::CompleteForm, org::SourcesDone,
-        org::DataFileForm, org::DataAdded, org::OptOutFeed, org::OptOutResource, org::ConsentFeed, org::ConsentResource)),
+        org::DataFileForm, org::DataAdded, org::WithoutSourceBody, org::OptOutFeed, org::OptOutResource, org::ConsentFeed, org::ConsentResource)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

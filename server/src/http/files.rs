@@ -57,6 +57,10 @@ pub fn router(service: Arc<Service>) -> Router {
             post(execute_on_sources),
         )
         .route(
+            "/console/o/{org}/requests/{reference}/without",
+            post(complete_without_source),
+        )
+        .route(
             "/console/o/{org}/requests/{reference}/export/release",
             post(release_export),
         )
@@ -329,6 +333,33 @@ pub(super) async fn read_data_file(
         .filter(|(name, _)| !name.is_empty())
         .ok_or_else(|| AppError::validation("file", domain::FieldErrorCode::Required))?;
     Ok((category, name, bytes))
+}
+
+/// Which source the package comes without, and the team's words on it.
+#[derive(serde::Deserialize)]
+pub(super) struct WithoutForm {
+    pub(super) source: String,
+    #[serde(default)]
+    pub(super) text: String,
+}
+
+/// Records that the package comes without a source that did not answer.
+/// Staff of the request's organisation only.
+#[tracing::instrument(name = "http.complete_without_source", skip_all)]
+async fn complete_without_source(
+    State(service): State<Arc<Service>>,
+    post: CasePost,
+    form: Result<axum::Form<WithoutForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    post.answer(async |member, org, reference| {
+        let axum::Form(form) = form.map_err(|_| AppError::MalformedBody)?;
+        service
+            .exports
+            .complete_without_source(member, org, reference, &form.source, &form.text)
+            .await?;
+        Ok(CaseDone::WithoutSource)
+    })
+    .await
 }
 
 /// Builds the package and offers it to the subject. Staff of the request's

@@ -83,6 +83,10 @@ pub fn router(service: Arc<Service>) -> Router {
             post(collect),
         )
         .route(
+            "/api/v1/orgs/{org}/requests/{reference}/without-source",
+            post(without_source),
+        )
+        .route(
             "/api/v1/orgs/{org}/requests/{reference}/export",
             get(download_export).post(build_export),
         )
@@ -816,6 +820,49 @@ async fn collect(
         .collect_sources(client, &org, &reference(&raw)?)
         .await?;
     Ok(Json(SourcesDone { failed }))
+}
+
+/// The source the package comes without, and the team's words on it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithoutSourceBody {
+    /// A data source of the organisation that did not answer.
+    #[schema(min_length = 1, max_length = 200)]
+    source: String,
+    /// Why the package comes without it, and what the team will do (told to the subject).
+    #[schema(min_length = 1, max_length = 10000)]
+    text: String,
+}
+
+/// Records that the package comes without a source that did not answer;
+/// the package and the tracking page say so, with these words. Until then
+/// a package is built only when every source answered (Art. 15).
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/requests/{reference}/without-source", operation_id = "org_without_source",
+    params(("org" = String, Path), ("reference" = String, Path)),
+    request_body = WithoutSourceBody,
+    security(("org_token" = [])),
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 400, description = "No JSON body, or not this one", body = ErrorBody),
+        (status = 401, description = "No live token of this organisation", body = ErrorBody),
+        (status = 404, description = "No such request in this organisation", body = ErrorBody),
+        (status = 409, description = "Its status does not allow this now", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Not one of its sources, one that answered, not this kind, or no text", body = ErrorBody),
+    ))]
+async fn without_source(
+    State(service): State<Arc<Service>>,
+    Path((org, raw)): Path<(String, String)>,
+    host: HostOrg,
+    caller: TokenCaller,
+    JsonBody(body): JsonBody<WithoutSourceBody>,
+) -> Result<StatusCode, ApiError> {
+    let client = in_org(&caller, &host, &org)?;
+    service
+        .exports
+        .complete_without_source(client, &org, &reference(&raw)?, &body.source, &body.text)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A data file for one category, as the console's form posts it.

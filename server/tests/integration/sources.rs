@@ -220,7 +220,7 @@ async fn post(app: &TestApp, cookie: &str, path: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothing_else() {
+async fn art_15_sources_fill_the_package_and_one_that_did_not_answer_is_never_no_data_found() {
     let sources_dir = tempfile::tempdir().unwrap();
     let sqlite_url = sqlite_source(sources_dir.path()).await;
     let (pg_url, pg_name) = postgres_source().await;
@@ -277,7 +277,56 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
         .unwrap();
     assert_eq!(rows, 3, "one row per source and category");
 
-    // Built without the failed source.
+    // Art. 15: no package while two sources have not answered; a source
+    // that did not answer is never "no data found".
+    assert!(post(&app, &cookie, &format!("{base}/export"))
+        .await
+        .contains("error=validation&field=sources"));
+    let without = |source: &'static str, text: &'static str| {
+        let (app, cookie, base) = (&app, &cookie, &base);
+        async move {
+            let response = app
+                .client
+                .post(app.url(&format!("{base}/without")))
+                .header("cookie", cookie.as_str())
+                .header("accept", "text/html")
+                .form(&[("source", source), ("text", text)])
+                .send()
+                .await
+                .unwrap();
+            crate::harness::location(&response)
+        }
+    };
+    assert!(
+        without("Meters", "It answered")
+            .await
+            .contains("error=validation&field=source"),
+        "it answered"
+    );
+    assert!(
+        without("Forged billing", " ")
+            .await
+            .contains("error=validation&field=text"),
+        "staff must say why"
+    );
+    assert!(without(
+        "Forged billing",
+        "The billing system refused us; we send its data within a week."
+    )
+    .await
+    .ends_with("done=without_source"));
+    assert!(
+        post(&app, &cookie, &format!("{base}/export"))
+            .await
+            .contains("field=sources"),
+        "Old billing still has not answered"
+    );
+    assert!(without(
+        "Old billing",
+        "The old billing system is offline; we ask its archive and write to you."
+    )
+    .await
+    .ends_with("done=without_source"));
     assert!(post(&app, &cookie, &format!("{base}/export"))
         .await
         .ends_with("done=export_built"));
@@ -330,6 +379,66 @@ async fn sql_sources_fill_the_package_with_every_row_about_the_subject_and_nothi
         !text.contains("Ola") && !text.contains("8080-1") && !text.contains("someone else"),
         "nobody else's data"
     );
+    // Which systems did not answer, and what the team will do, in data.json…
+    let status_of = |source: &str, category: &str| {
+        data["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == source && s["category"] == category)
+            .map(|s| s["status"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(
+        status_of("Forged billing", "payments").as_deref(),
+        Some("not_reached")
+    );
+    assert_eq!(
+        status_of("Old billing", "identity").as_deref(),
+        Some("not_reached")
+    );
+    assert_eq!(
+        status_of("Billing API", "payments").as_deref(),
+        Some("found")
+    );
+    assert!(
+        !data["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["status"] == "no_data_found" && s["source"] == "Privacy team"),
+        "Art. 15: nothing is called \"no data found\" for a system that did not answer: {data}"
+    );
+    assert_eq!(data["not_reached"].as_array().unwrap().len(), 2, "{data}");
+    // …in index.html…
+    let mut index = String::new();
+    archive
+        .by_name("index.html")
+        .unwrap()
+        .read_to_string(&mut index)
+        .unwrap();
+    assert!(
+        index.contains("Systems that did not answer")
+            && index.contains("we send its data within a week"),
+        "{index}"
+    );
+    // …and on the tracking page.
+    let (_, page) = app
+        .page(
+            &format!("/o/sourced/requests/{reference}"),
+            Some(&format!("portal_session={token}")),
+        )
+        .await;
+    assert!(page.contains("This package is not complete"), "{page}");
+    assert!(
+        page.contains("we ask its archive and write to you"),
+        "{page}"
+    );
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export.source_without'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 2);
     drop_postgres_source(&pg_name).await;
 }
 

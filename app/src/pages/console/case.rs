@@ -71,7 +71,10 @@ fn done_text(done: &str) -> &'static str {
         CaseDone::Executed => "Carried out on every source; see each one's result below.",
         CaseDone::ExecutedWithFailures => "Some sources failed (see below); you may try again.",
         CaseDone::CollectedWithFailures => {
-            "Some sources failed (see below). Ask again, or build the package without them."
+            "Some sources failed (see below). Ask again, or say why the package comes without them."
+        }
+        CaseDone::WithoutSource => {
+            "Recorded: the package will say that this system did not answer, and what you will do."
         }
         CaseDone::ExportBuilt => "The package was built.",
         CaseDone::ExportReleased => "The package was released; the subject was told by e-mail.",
@@ -415,7 +418,22 @@ fn DataPackage(
                             (Some(at), false) => format!("failed on {}: {}", i18n::long_date(STAFF, at), s.detail.clone().unwrap_or_default()),
                         };
                         let class = if s.at.is_some() && !s.ok { "source-failed" } else { "" };
-                        view! { <li class=class>{format!("{}: {state}", s.source)}</li> }
+                        // A source that did not answer: the package waits
+                        // for it, or says why it comes without it.
+                        let without = (!s.ok && open).then(|| {
+                            let id = format!("without-{}", s.source.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+                            view! {
+                                <form method="post" action=format!("{base}/without") class="filters">
+                                    <input type="hidden" name="source" value=s.source.clone()/>
+                                    <div class="field">
+                                        <label for=id.clone()>{format!("Build without {}: why, and what you will do (told to the subject)", s.source)}</label>
+                                        <textarea id=id name="text" rows="2" required=true></textarea>
+                                    </div>
+                                    <button type="submit" class="button secondary">"Record it"</button>
+                                </form>
+                            }
+                        });
+                        view! { <li class=class>{format!("{}: {state}", s.source)}{without}</li> }
                     }).collect_view()}
                 </ul>
             })}

@@ -15,7 +15,7 @@ use crate::store::NewEvent;
 use crate::{
     audit::Entry,
     crypto,
-    export::{self, seal, PackageInput, Record, Staged},
+    export::{self, seal, PackageInput, Record, SourceGap, Staged},
     sources::RecordSink,
     store::{RequestRow, Store},
 };
@@ -46,6 +46,7 @@ pub const MAX_EXPORT_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The source name under which a category nobody supplied data for appears
 /// (as "no data found").
 const TEAM_SOURCE: &str = "Privacy team";
+use crate::store::COMPLETED_WITHOUT as WITHOUT;
 
 /// Records from an uploaded file: CSV with a header row (every value a
 /// string), or JSON (an array of objects, or one object).
@@ -212,6 +213,86 @@ impl Exports {
         self.collect_for(&row, member.actor()).await
     }
 
+    /// Records that the package comes without a source that did not
+    /// answer: why, and what the team will do about it (told to the
+    /// subject in the package and on the tracking page). Only a source
+    /// whose newest answer failed, or that was never reached.
+    #[tracing::instrument(name = "service.complete_without_source", skip_all, fields(reference = %reference))]
+    pub async fn complete_without_source(
+        &self,
+        member: &impl CaseWorker,
+        org: &str,
+        reference: &Reference,
+        source: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(AppError::validation("text", FieldErrorCode::Required));
+        }
+        if note.chars().count() > domain::MAX_DETAIL_CHARS {
+            return Err(AppError::validation("text", FieldErrorCode::TooLong));
+        }
+        let organisation = self.content.organisation(org)?;
+        let at = now();
+        let mut tx = self.store.begin().await.map_err(db)?;
+        let row = self
+            .exportable_request(&mut tx, member, org, reference)
+            .await?;
+        if !organisation
+            .settings
+            .sources
+            .iter()
+            .any(|s| s.name == source)
+        {
+            return Err(AppError::validation(
+                "source",
+                FieldErrorCode::InvalidChoice,
+            ));
+        }
+        let answered = Store::latest_source_runs(&mut tx, row.id)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .any(|r| r.source == source && r.ok);
+        if answered {
+            // It answered: there is nothing to complete without.
+            return Err(AppError::validation(
+                "source",
+                FieldErrorCode::NotApplicable,
+            ));
+        }
+        let sealed = self.seals.seal(
+            Column::SourceFailure,
+            crate::sealing::Row::Request(&row.reference),
+            note,
+        );
+        let run = crate::store::SourceRunRow {
+            request_id: row.id,
+            source: source.to_owned(),
+            ok: false,
+            records: 0,
+            detail: Some(sealed),
+            failure: Some(WITHOUT.to_owned()),
+            at,
+        };
+        Store::insert_source_run(&mut tx, row.id, &run)
+            .await
+            .map_err(db)?;
+        self.trail
+            .record(
+                &mut tx,
+                member.actor(),
+                org,
+                AuditAction::ExportSourceWithout,
+                reference.as_str(),
+                serde_json::json!({ "source": source }),
+                at,
+            )
+            .await?;
+        tx.commit().await.map_err(db)
+    }
+
     /// Asks every source about the request's subject, for a staff member
     /// or (`None`) the job worker. Each source's answer is written in its
     /// own transaction, so progress shows source by source.
@@ -351,9 +432,40 @@ impl Exports {
                 fields: serde_json::from_str(&d.fields).unwrap_or_default(),
             })
             .collect();
+        // Art. 15: a package says what every source holds. One that did not
+        // answer is never "no data found": the package waits for it, or
+        // staff say why it comes without it and what they will do.
+        let runs = Store::latest_source_runs(&mut conn, row.id)
+            .await
+            .map_err(db)?;
         drop(conn);
+        let mut gaps = Vec::new();
+        for source in &organisation.settings.sources {
+            let run = runs.iter().find(|r| r.source == source.name);
+            match run {
+                Some(run) if run.ok => {}
+                Some(run) if run.failure.as_deref() == Some(WITHOUT) => gaps.push(SourceGap {
+                    source: source.name.clone(),
+                    categories: source.categories().iter().map(|c| c.to_string()).collect(),
+                    note: run
+                        .detail
+                        .as_deref()
+                        .map(|d| {
+                            self.seals.open(
+                                Column::SourceFailure,
+                                crate::sealing::Row::Request(&row.reference),
+                                d,
+                            )
+                        })
+                        .transpose()?
+                        .unwrap_or_default(),
+                }),
+                _ => return Err(AppError::validation("sources", FieldErrorCode::Required)),
+            }
+        }
         for category in &categories {
-            if !staged.iter().any(|s| s.category == category.id) {
+            let not_reached = gaps.iter().any(|g| g.categories.contains(&category.id));
+            if !not_reached && !staged.iter().any(|s| s.category == category.id) {
                 let team = Staged {
                     id: 0,
                     source: TEAM_SOURCE.into(),
@@ -387,6 +499,7 @@ impl Exports {
                 generated_at: &generated_at,
                 categories: &categories,
                 staged: &staged,
+                gaps: &gaps,
             };
             let (file, path) = tempfile::NamedTempFile::new_in(store.scratch())?.into_parts();
             let out = export::SealWriter::new(
