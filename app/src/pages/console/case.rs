@@ -432,8 +432,10 @@ fn DataPackage(
                                     <button type="submit" class="button secondary">"Record it"</button>
                                 </form>
                             }
+                            // Type-erased: the page's view type is deep enough as it is.
+                            .into_any()
                         });
-                        view! { <li class=class>{format!("{}: {state}", s.source)}{without}</li> }
+                        view! { <li class=class>{format!("{}: {state}", s.source)}{without}</li> }.into_any()
                     }).collect_view()}
                 </ul>
             })}
