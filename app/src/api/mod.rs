@@ -72,22 +72,6 @@ pub async fn get_notice_changes(
     .await
 }
 
-/// The consents of the organisation a subject may withdraw, each named in
-/// the reader's language: what the withdrawal form offers. Anyone.
-#[server(prefix = "/_sfn", endpoint = "withdrawable")]
-pub async fn get_withdrawable(org: String) -> Result<Vec<(String, String)>, AppError> {
-    serve(|service, caller| async move {
-        let organisation = caller.org(&service, &org)?;
-        Ok(organisation
-            .settings
-            .consents
-            .iter()
-            .map(|c| (c.id.clone(), c.name(caller.language).to_owned()))
-            .collect())
-    })
-    .await
-}
-
 /// The organisation's request figures, where it publishes them. Anyone.
 #[server(prefix = "/_sfn", endpoint = "figures")]
 pub async fn get_figures(org: String) -> Result<domain::views::console::OrgFigures, AppError> {

@@ -50,34 +50,15 @@ pub fn RequestFormPage() -> impl IntoView {
             .get("kind")
             .and_then(|k| k.parse::<RequestKind>().ok())
     };
-    // A withdrawal names one of the organisation's consents, offered by name.
-    let choices = Resource::new(
-        move || (org.get(), kind()),
-        |(org, kind)| async move {
-            match kind {
-                Some(RequestKind::WithdrawConsent) => {
-                    crate::api::get_withdrawable(org).await.unwrap_or_default()
-                }
-                _ => Vec::new(),
-            }
-        },
-    );
-    move || {
-        match kind() {
+    move || match kind() {
         Some(kind) => view! {
             <Title text=i18n::kind_label(lang, kind)/>
             <h1>{i18n::kind_label(lang, kind)}</h1>
             <p class="lead">{i18n::kind_summary(lang, kind)}</p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let choices = choices.await;
-                    view! { <RequestForm org=org.get() kind language=lang strings=FormStrings::new(lang, kind) choices/> }
-                })}
-            </Suspense>
+            <RequestForm org=org.get() kind language=lang strings=FormStrings::new(lang, kind)/>
         }
         .into_any(),
         None => view! { <ErrorPage error=AppError::NotFound/> }.into_any(),
-    }
     }
 }
 
@@ -89,8 +70,6 @@ fn RequestForm(
     kind: RequestKind,
     language: Language,
     strings: FormStrings,
-    /// The consents a withdrawal may name: (id, name in the reader's language).
-    choices: Vec<(String, String)>,
 ) -> impl IntoView {
     // Effects run only in the browser, once hydrated: the marker lets tests
     // know the form is interactive.
@@ -141,7 +120,7 @@ fn RequestForm(
                 .fields()
                 .iter()
                 .enumerate()
-                .map(|(i, (field, required))| field_input(*field, *required, i, result, strings, choices.clone()))
+                .map(|(i, (field, required))| field_input(*field, *required, i, result, strings))
                 .collect_view()}
             <div class="field">
                 <label for="language">{strings.with_value(|s| s.language_label())}</label>
@@ -167,7 +146,6 @@ fn field_input(
     index: usize,
     result: Signal<Option<AppError>>,
     strings: StoredValue<FormStrings>,
-    choices: Vec<(String, String)>,
 ) -> impl IntoView {
     use leptos::either::Either;
     let name = field.name();
@@ -188,20 +166,8 @@ fn field_input(
                 <ErrorText id="erasure_scope-error".to_string() error/>
             </fieldset>
         }),
-        Field::Purpose if !choices.is_empty() => Either::Right(Either::Left(view! {
-            <fieldset class="field" aria-describedby="purpose-error">
-                <legend>{label}</legend>
-                {choices.into_iter().enumerate().map(|(i, (id, shown))| view! {
-                    <label class="choice">
-                        <input type="radio" name=name value=id checked={i == 0}/>
-                        " "{shown}
-                    </label>
-                }).collect_view()}
-                <ErrorText id="purpose-error".to_string() error/>
-            </fieldset>
-        })),
-        _ => Either::Right(Either::Right(view! {
+        _ => Either::Right(view! {
             <TextArea name label required error characters=strings.with_value(|s| s.characters())/>
-        })),
+        }),
     }
 }

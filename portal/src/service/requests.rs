@@ -158,19 +158,6 @@ impl Requests {
         intake: Intake<'_>,
     ) -> Result<(Reference, bool), AppError> {
         let org = self.content.organisation(&submission.org)?;
-        // A withdrawal names one of the organisation's consents (where it
-        // lists any), so it becomes a receipt the Choices page shows.
-        if submission.kind == domain::RequestKind::WithdrawConsent
-            && !org.settings.consents.is_empty()
-        {
-            let named = submission.details.purpose.as_deref().unwrap_or_default();
-            if !org.settings.consents.iter().any(|c| c.id == named) {
-                return Err(AppError::validation(
-                    "purpose",
-                    domain::FieldErrorCode::InvalidChoice,
-                ));
-            }
-        }
         let details_json =
             serde_json::to_string(&submission.details).map_err(|_| AppError::Internal)?;
         let at = now();

@@ -492,18 +492,17 @@ impl Cases {
         // new state: a marketing opt-out withdraws every marketing channel
         // the organisation asks consent for, a withdrawal the consent named.
         let subject = self.consents.subject_for(&row.org, address.as_str());
-        let withdrawn: Vec<String> = match kind {
-            RequestKind::MarketingOptOut => self
-                .content
-                .organisation(&row.org)?
-                .settings
-                .consents
-                .iter()
-                .filter(|c| c.channel)
-                .map(|c| c.id.clone())
-                .collect(),
-            _ => purpose.iter().cloned().collect(),
-        };
+        let consents = &self.content.organisation(&row.org)?.settings.consents;
+        let withdrawn: Vec<String> = consents
+            .iter()
+            .filter(|c| match kind {
+                RequestKind::MarketingOptOut => c.channel,
+                // A purpose in the subject's words that is no consent of
+                // the organisation's stays on the opt-out list only.
+                _ => purpose.as_deref() == Some(c.id.as_str()),
+            })
+            .map(|c| c.id.clone())
+            .collect();
         for purpose in &withdrawn {
             self.consents
                 .record_receipt(
