@@ -184,37 +184,7 @@ impl Console {
         worker: &impl CaseWorker,
         org: &str,
     ) -> Result<Download, AppError> {
-        self.admin_of(worker, org)?;
-        let failed = |_| AppError::Internal;
-        let mut csv = csv::Writer::from_writer(Vec::new());
-        csv.write_record(["id", "email", "kind", "purpose", "reference", "at"])
-            .map_err(failed)?;
-        let (mut after, mut count) = (0, 0);
-        loop {
-            let batch = self.opt_out_rows(org, after, CSV_BATCH).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
-            count += batch.len();
-            for e in &batch {
-                csv.write_record([
-                    e.id.to_string(),
-                    cell(&e.email),
-                    e.kind.as_str().to_owned(),
-                    cell(e.purpose.as_deref().unwrap_or_default()),
-                    e.reference.clone(),
-                    e.at.clone(),
-                ])
-                .map_err(failed)?;
-            }
-        }
-        let detail = serde_json::json!({ "entries": count, "via": "csv" });
-        self.audit_read(worker, org, AuditAction::OptOutsRead, detail)
-            .await?;
-        Ok(Download {
-            file_name: format!("{org}-opt-outs.csv"),
-            content_type: "text/csv".into(),
-            data: DownloadBody::Bytes(csv.into_inner().map_err(|_| AppError::Internal)?),
-        })
+        self.register_csv(worker, org, Register::OptOuts).await
     }
 
     /// Every consent receipt of `org` as CSV. Admins of `org` only.
@@ -223,46 +193,110 @@ impl Console {
         worker: &impl CaseWorker,
         org: &str,
     ) -> Result<Download, AppError> {
+        self.register_csv(worker, org, Register::Consents).await
+    }
+
+    /// One register of `org` as CSV, read in batches, its reading audited.
+    async fn register_csv(
+        &self,
+        worker: &impl CaseWorker,
+        org: &str,
+        register: Register,
+    ) -> Result<Download, AppError> {
         self.admin_of(worker, org)?;
         let failed = |_| AppError::Internal;
         let mut csv = csv::Writer::from_writer(Vec::new());
-        csv.write_record([
-            "id",
-            "email",
-            "purpose",
-            "decision",
-            "method",
-            "notice_version",
-            "at",
-        ])
-        .map_err(failed)?;
+        csv.write_record(register.header()).map_err(failed)?;
         let (mut after, mut count) = (0, 0);
         loop {
-            let batch = self.consent_rows(org, after, CSV_BATCH).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
+            let batch: Vec<(i64, Vec<String>)> = match register {
+                Register::OptOuts => self
+                    .opt_out_rows(org, after, CSV_BATCH)
+                    .await?
+                    .iter()
+                    .map(|e| {
+                        let cells = vec![
+                            e.id.to_string(),
+                            cell(&e.email),
+                            e.kind.as_str().to_owned(),
+                            cell(e.purpose.as_deref().unwrap_or_default()),
+                            e.reference.clone(),
+                            e.at.clone(),
+                        ];
+                        (e.id, cells)
+                    })
+                    .collect(),
+                Register::Consents => self
+                    .consent_rows(org, after, CSV_BATCH)
+                    .await?
+                    .iter()
+                    .map(|e| {
+                        let cells = vec![
+                            e.id.to_string(),
+                            cell(&e.email),
+                            cell(&e.purpose),
+                            e.decision.clone(),
+                            e.method.clone(),
+                            e.notice_version.clone(),
+                            e.at.clone(),
+                        ];
+                        (e.id, cells)
+                    })
+                    .collect(),
+            };
+            let Some((last, _)) = batch.last() else { break };
+            after = *last;
             count += batch.len();
-            for e in &batch {
-                csv.write_record([
-                    e.id.to_string(),
-                    cell(&e.email),
-                    cell(&e.purpose),
-                    e.decision.clone(),
-                    e.method.clone(),
-                    e.notice_version.clone(),
-                    e.at.clone(),
-                ])
-                .map_err(failed)?;
+            for (_, cells) in &batch {
+                csv.write_record(cells).map_err(failed)?;
             }
         }
         let detail = serde_json::json!({ "entries": count, "via": "csv" });
-        self.audit_read(worker, org, AuditAction::ConsentsRead, detail)
+        self.audit_read(worker, org, register.action(), detail)
             .await?;
         Ok(Download {
-            file_name: format!("{org}-consents.csv"),
+            file_name: format!("{org}-{}.csv", register.file()),
             content_type: "text/csv".into(),
             data: DownloadBody::Bytes(csv.into_inner().map_err(|_| AppError::Internal)?),
         })
+    }
+}
+
+/// The two registers the company's systems read.
+#[derive(Clone, Copy)]
+enum Register {
+    OptOuts,
+    Consents,
+}
+
+impl Register {
+    fn header(self) -> &'static [&'static str] {
+        match self {
+            Register::OptOuts => &["id", "email", "kind", "purpose", "reference", "at"],
+            Register::Consents => &[
+                "id",
+                "email",
+                "purpose",
+                "decision",
+                "method",
+                "notice_version",
+                "at",
+            ],
+        }
+    }
+
+    fn action(self) -> AuditAction {
+        match self {
+            Register::OptOuts => AuditAction::OptOutsRead,
+            Register::Consents => AuditAction::ConsentsRead,
+        }
+    }
+
+    fn file(self) -> &'static str {
+        match self {
+            Register::OptOuts => "opt-outs",
+            Register::Consents => "consents",
+        }
     }
 }
 
